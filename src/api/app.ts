@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
+import { FhError, type ErrorBody } from '../platform/errors.js';
+import { isDatabaseUnavailable } from '../platform/database.js';
+import { installAccessControl } from '../platform/auth/access.js';
+import type { Platform } from '../platform/platform.js';
+import { Type } from '@sinclair/typebox';
+import { ErrorReply } from './schemas.js';
+import { capabilityRoutes } from './routes.js';
+import { createServices, type Services } from './services.js';
+
+export const webDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface AppOptions {
+  /** Serve the built web UI from web/dist when it exists (default true). */
+  serveWeb?: boolean;
+  logger?: boolean | { level: string };
+  /** False while the database is not yet reachable: every data route answers 503. */
+  isReady?: () => boolean;
+  /** Capability services, when the caller already built them (serve, tests). */
+  services?: Services;
+}
+
+/** Map anything thrown in a handler to the catalogue. */
+function toFhError(error: unknown): FhError {
+  if (error instanceof FhError) return error;
+  const e = error as FastifyError & { validation?: { instancePath?: string; params?: { missingProperty?: string } }[]; validationContext?: string };
+  if (e.validation && e.validation.length > 0) {
+    const first = e.validation[0]!;
+    const path = (first.instancePath ?? '').split('/').filter(Boolean).join('.');
+    const missing = first.params?.missingProperty;
+    const field = [e.validationContext ?? 'body', path, missing].filter(Boolean).join('.');
+    return new FhError('FH_VALIDATION', field, { reason: e.message });
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new FhError('FH_PAYLOAD_TOO_LARGE', 'body', { limitBytes: undefined });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new FhError('FH_UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new FhError('FH_MALFORMED_JSON', 'body');
+    default:
+      break;
+  }
+  if (e instanceof SyntaxError && e.statusCode === 400) return new FhError('FH_MALFORMED_JSON', 'body');
+  if (isDatabaseUnavailable(error)) return new FhError('FH_DATABASE_UNAVAILABLE');
+  if (typeof e.statusCode === 'number' && e.statusCode === 413) return new FhError('FH_PAYLOAD_TOO_LARGE', 'body');
+  return new FhError('FH_INTERNAL');
+}
+
+/** Assemble the HTTP server: platform hooks, every capability's routes, docs, metrics, web UI. */
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: platform.config.logLevel },
+    bodyLimit: platform.config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const requestDuration = new Histogram({
+    name: 'fenghuo_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [metrics],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const fhError = toFhError(error);
+    if (fhError.code === 'FH_PAYLOAD_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? platform.config.bodyLimit;
+      const body = new FhError('FH_PAYLOAD_TOO_LARGE', 'body', { limitBytes: limit }).toBody();
+      return reply.status(413).send(body);
+    }
+    if (fhError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: fhError.code, field: fhError.field }, 'request refused');
+    return reply.status(fhError.status).send(fhError.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !isApiPath(request.url) && (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage && options.serveWeb !== false && existsSync(`${webDistDir}index.html`)) {
+      return reply.type('text/html').sendFile('index.html', webDistDir);
+    }
+    return reply.status(404).send(new FhError('FH_ROUTE_NOT_FOUND', 'url').toBody() satisfies ErrorBody);
+  });
+
+  installAccessControl(app, platform.auth);
+  if (options.isReady) {
+    const isReady = options.isReady;
+    app.addHook('onRequest', async (request) => {
+      const url = request.routeOptions.url ?? '';
+      if (!isReady() && isApiPath(url) && url.startsWith('/v1/')) throw new FhError('FH_NOT_READY');
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fenghuo API',
+        version: '1',
+        description: 'Fenghuo (烽火): internet finance supervision and consumer protection. Errors: see docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Session token from /v1/auth/login, or an institution API key' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/ready',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['platform'], summary: 'Readiness: the database answers', response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), 503: ErrorReply } },
+    },
+    async (_request, reply) => {
+      if (options.isReady && !options.isReady()) return reply.status(503).send(new FhError('FH_NOT_READY').toBody());
+      try {
+        await platform.database.ping();
+      } catch (error) {
+        return reply.status(503).send(new FhError('FH_DATABASE_UNAVAILABLE', undefined, undefined, { cause: error }).toBody());
+      }
+      return { status: 'ready', database: platform.database.engine };
+    },
+  );
+  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  await app.register(capabilityRoutes(platform, options.services ?? createServices(platform)), { prefix: '/v1' });
+
+  if (options.serveWeb !== false && existsSync(webDistDir)) {
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, serve: true, index: ['index.html'] });
+  }
+  return app;
+}
+
+function isApiPath(url: string): boolean {
+  return url.startsWith('/v1/') || url === '/v1' || url.startsWith('/openapi') || url.startsWith('/metrics') || url.startsWith('/health') || url.startsWith('/ready');
+}

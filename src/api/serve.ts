@@ -1,0 +1,75 @@
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../platform/config.js';
+import { isDatabaseUnavailable } from '../platform/database.js';
+import { closePlatform, createPlatform, type Platform } from '../platform/platform.js';
+import { buildApp, webDistDir } from './app.js';
+import { createServices } from './services.js';
+import { loadDemoIfEmpty, demoLogins } from '../demo/demo.js';
+
+const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the web UI when web/dist is missing or older than its sources. */
+async function ensureWebBuilt(log: (line: string) => void): Promise<void> {
+  const index = path.join(webDistDir, 'index.html');
+  if (!existsSync(path.join(webRoot, 'src'))) return;
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(webRoot, 'src'))) return;
+  log('building the web UI (first start only)…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Open the platform, retrying while the database cannot be reached. */
+async function openWithRetry(config: Config, log: (line: string) => void): Promise<Platform> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createPlatform(config);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      log(`database unreachable (attempt ${attempt}); retrying in 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
+/**
+ * `fenghuo serve`: build the UI if needed, open the database, load demo data on first start,
+ * and serve on config.port until SIGINT/SIGTERM.
+ */
+export async function serve(config: Config): Promise<void> {
+  const log = (line: string) => console.log(`[fenghuo] ${line}`);
+  await ensureWebBuilt(log);
+  const platform = await openWithRetry(config, log);
+  const services = createServices(platform);
+  if (config.demo) {
+    const loaded = await loadDemoIfEmpty(services, log);
+    if (loaded) log('demo data loaded');
+  }
+  const app = await buildApp(platform, { services });
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  log(`database: ${platform.database.engine === 'pglite' ? `PGlite (embedded) in ${config.dataDir}` : 'PostgreSQL'}`);
+  log(`Fenghuo is serving on ${url}  (API docs: ${url}/docs)`);
+  if (config.demo) {
+    log('demo logins:');
+    for (const line of demoLogins()) log(`  ${line}`);
+  }
+  const stop = async () => {
+    log('stopping');
+    await app.close();
+    await closePlatform(platform);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

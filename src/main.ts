@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from './platform/config.js';
+import { closePlatform, createPlatform } from './platform/platform.js';
+import { serve } from './api/serve.js';
+import { writeGeneratedDocs } from './api/generated-docs.js';
+import { ProgressBar } from './platform/progress.js';
+
+const program = new Command('fenghuo').description('Fenghuo (烽火): internet finance supervision and consumer protection');
+
+program
+  .command('serve')
+  .description('serve the API and web UI (loads demo data on first start)')
+  .action(async () => {
+    await serve(loadConfig());
+  });
+
+program
+  .command('verify')
+  .description('verify the hash chain and signed checkpoints of the audit log')
+  .action(async () => {
+    const platform = await createPlatform(loadConfig());
+    try {
+      const bar = new ProgressBar('verifying audit log');
+      const report = await platform.audit.verify({ onProgress: (done, total) => bar.update(done, total) });
+      bar.done();
+      if (report.ok) {
+        console.log(`audit log intact: ${report.entries} entries, ${report.checkpoints} signed checkpoints`);
+      } else {
+        console.error(`audit log BROKEN at entry ${report.firstBroken!.seq}: ${report.firstBroken!.reason} (${report.entries} entries before it are intact)`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await closePlatform(platform);
+    }
+  });
+
+program
+  .command('docs')
+  .description('regenerate docs/openapi.json and docs/errors.md from the code')
+  .action(async () => {
+    const written = await writeGeneratedDocs();
+    for (const file of written) console.log(`wrote ${file}`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`configuration error: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

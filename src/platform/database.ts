@@ -1,0 +1,180 @@
+import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Config } from './config.js';
+
+/**
+ * The tables of every capability. Each capability adds its own tables from its own folder by
+ * module augmentation (`declare module '../platform/database.js' { interface Database { … } }`),
+ * so that the schema of a capability lives beside its store.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by module augmentation
+export interface Database {}
+
+export type Db = Kysely<Database>;
+
+export type Engine = 'pglite' | 'postgres';
+
+/** An open database: the typed query layer plus what the platform needs of the engine itself. */
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly engine: Engine;
+  /** Run a script of several SQL statements (migrations). */
+  execScript(script: string): Promise<void>;
+  /** Cheap round trip, for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The embedded engine, when it is PGlite (bulk COPY uses it). */
+  readonly pglite?: PGlite;
+  /** The connection pool, when it is PostgreSQL (bulk COPY uses it). */
+  readonly pool?: pg.Pool;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Both engines must hand back the same JavaScript types: int8 (money in fen, counts) as number,
+// numeric (rates) as number, date as the plain 'YYYY-MM-DD' string (never a local-midnight Date).
+const toNumber = (value: string): number => Number(value);
+const asText = (value: string): string => value;
+
+/** Open PGlite under the data directory, or PostgreSQL when `databaseUrl` is set. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  const dir = path.join(config.dataDir, 'pglite');
+  await mkdir(dir, { recursive: true });
+  return openPglite(dir);
+}
+
+/** Open an embedded PGlite database; `dataDir` undefined keeps it in memory (tests). */
+export async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    parsers: { [pgliteTypes.INT8]: toNumber, [pgliteTypes.NUMERIC]: toNumber, [pgliteTypes.DATE]: asText },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    pglite,
+    async execScript(script) {
+      await pglite.exec(script);
+    },
+    async ping() {
+      await pglite.query('select 1');
+    },
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** Open a pool on a PostgreSQL server. */
+export async function openPostgres(connectionString: string, poolSize = 10): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    types: {
+      getTypeParser(oid: number, format?: 'text' | 'binary') {
+        if (oid === INT8 || oid === NUMERIC) return toNumber;
+        if (oid === DATE) return asText;
+        return pg.types.getTypeParser(oid, format);
+      },
+    } as pg.CustomTypesConfig,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'postgres',
+    pool,
+    async execScript(script) {
+      await pool.query(script);
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+/** True when an error means the database cannot be reached (as opposed to a bad query). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (NETWORK_ERRORS.has(code)) return true;
+      // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now).
+      if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+    }
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|PGlite is closed/i.test(message)) {
+      return true;
+    }
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  }
+  return false;
+}
+
+export const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/**
+ * Apply the plain-SQL migrations in `migrations/` that have not run yet, in name order, each in
+ * its own transaction. A migration that was applied and later edited stops the start.
+ */
+export async function migrate(handle: DatabaseHandle, dir = migrationsDir): Promise<string[]> {
+  // One session for the whole run: the advisory lock that keeps concurrent starters apart is per session.
+  const client = handle.pool ? await handle.pool.connect() : undefined;
+  const run = async (script: string): Promise<{ rows: unknown[] }> => {
+    if (client) return client.query(script);
+    const results = await handle.pglite!.exec(script);
+    return { rows: results.at(-1)?.rows ?? [] };
+  };
+  try {
+    if (client) await run('select pg_advisory_lock(727001)');
+    await run(`create table if not exists schema_migration (
+      name text primary key,
+      checksum text not null,
+      applied_at timestamptz not null default now()
+    )`);
+    const done = (await run('select name, checksum from schema_migration')).rows as { name: string; checksum: string }[];
+    const known = new Map(done.map((r) => [r.name, r.checksum]));
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    const applied: string[] = [];
+    for (const file of files) {
+      const script = await readFile(path.join(dir, file), 'utf8');
+      const checksum = createHash('sha256').update(script).digest('hex');
+      const previous = known.get(file);
+      if (previous !== undefined) {
+        if (previous !== checksum) throw new Error(`migration ${file} was changed after it was applied`);
+        continue;
+      }
+      try {
+        await run(`begin;\n${script}\n;\ninsert into schema_migration (name, checksum) values ('${file.replace(/'/g, "''")}', '${checksum}');\ncommit;`);
+      } catch (error) {
+        await run('rollback').catch(() => {});
+        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push(file);
+    }
+    return applied;
+  } finally {
+    if (client) {
+      await client.query('select pg_advisory_unlock(727001)').catch(() => {});
+      client.release();
+    }
+  }
+}

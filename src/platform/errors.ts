@@ -1,0 +1,95 @@
+/**
+ * The one error catalogue. Every error a client can see has a stable code, an HTTP status and a
+ * message in Chinese and English. Clients branch on `code`, never on the message text.
+ */
+export const errorCatalogue = {
+  FH_VALIDATION: { status: 400, zh: '请求参数不合法', en: 'The request is not valid' },
+  FH_MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  FH_INVALID_USCC: { status: 400, zh: '统一社会信用代码不合法', en: 'The unified social credit code is not valid' },
+  FH_INVALID_RESIDENT_ID: { status: 400, zh: '居民身份证号码不合法', en: 'The resident identity card number is not valid' },
+  FH_INVALID_JURISDICTION: { status: 400, zh: '行政区划代码不存在', en: 'The jurisdiction code is unknown' },
+  FH_UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Authentication is required' },
+  FH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'The username or password is wrong' },
+  FH_INVALID_API_KEY: { status: 401, zh: 'API 密钥无效或已吊销', en: 'The API key is invalid or revoked' },
+  FH_SESSION_EXPIRED: { status: 401, zh: '会话已过期，请重新登录', en: 'The session has expired; log in again' },
+  FH_FORBIDDEN: { status: 403, zh: '无权访问', en: 'You may not do this' },
+  FH_OUT_OF_JURISDICTION: { status: 403, zh: '超出本辖区的监管范围', en: 'This is outside your jurisdiction' },
+  FH_NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
+  FH_ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  FH_METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed' },
+  FH_CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
+  FH_DUPLICATE_USCC: { status: 409, zh: '该统一社会信用代码已登记', en: 'An institution with this unified social credit code is already registered' },
+  FH_USERNAME_TAKEN: { status: 409, zh: '用户名已被占用', en: 'The username is taken' },
+  FH_CONSUMER_EXISTS: { status: 409, zh: '该身份证号码已注册', en: 'A consumer with this identity card number is already registered' },
+  FH_INVALID_TRANSITION: { status: 409, zh: '许可状态不允许此操作', en: 'The licence cannot move to that status from its current status' },
+  FH_QUALIFICATIONS_MISSING: { status: 409, zh: '许可资质条件未满足', en: 'The qualifications the licence requires are not all met' },
+  FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
+  FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  FH_RATE_LIMITED: { status: 429, zh: '请求过于频繁', en: 'Too many requests' },
+  FH_INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
+  FH_DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后重试', en: 'The database is unavailable; try again later' },
+  FH_NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The JSON body of every error reply. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: { zh: string; en: string };
+    /** Where the fault is, e.g. `body.uscc`, `query.page`, `row 12 column principal`. */
+    field?: string;
+    /** Machine-readable particulars, e.g. `{ limit: 1048576 }`. */
+    details?: Record<string, unknown>;
+  };
+}
+
+/** An error from the catalogue. Services throw it; the HTTP layer turns it into an ErrorBody. */
+export class FhError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly field?: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${errorCatalogue[code].en}${field ? ` (${field})` : ''}`, options);
+    this.name = 'FhError';
+    this.status = errorCatalogue[code].status;
+  }
+
+  toBody(): ErrorBody {
+    const entry = errorCatalogue[this.code];
+    return {
+      error: {
+        code: this.code,
+        message: { zh: entry.zh, en: entry.en },
+        ...(this.field !== undefined ? { field: this.field } : {}),
+        ...(this.details !== undefined ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+/** Throw the catalogue error `code`, optionally naming the field at fault. */
+export function fail(code: ErrorCode, options: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {}): never {
+  throw new FhError(code, options.field, options.details, { cause: options.cause });
+}
+
+/** Render the catalogue as the Markdown reference committed at docs/errors.md. */
+export function renderErrorReference(): string {
+  const lines = [
+    '# Error codes / 错误码',
+    '',
+    'Generated from `src/platform/errors.ts` (`npx tsx src/main.ts docs`); a test keeps it current.',
+    'Every error reply has the body `{ "error": { "code", "message": { "zh", "en" }, "field"?, "details"? } }`.',
+    '',
+    '| code | HTTP | 中文 | English |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const [code, entry] of Object.entries(errorCatalogue)) {
+    lines.push(`| \`${code}\` | ${entry.status} | ${entry.zh} | ${entry.en} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
