@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Config } from './config.js';
 
 /**
@@ -107,6 +108,175 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
       await db.destroy();
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk transactions: one transaction on one connection, with COPY for loading many rows.
+
+/** A transaction that can also bulk-load rows with COPY on the same connection. */
+export interface BulkTransaction {
+  /** A Kysely transaction (isTransaction true) on the connection the COPY uses. */
+  readonly db: Kysely<Database>;
+  /**
+   * Append rows to `table` with `COPY … FROM STDIN` (PostgreSQL) or `COPY … FROM '/dev/blob'`
+   * (PGlite), in COPY's text format; values are strings, numbers, booleans, bigints, Dates,
+   * null (→ NULL) or plain objects (→ JSON text). Returns the number of rows copied.
+   */
+  copyRows(table: string, columns: readonly string[], rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>): Promise<number>;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const NEEDS_COPY_ESCAPE = /[\\\t\n\r]/;
+const COPY_ESCAPE_ALL = /[\\\t\n\r]/g;
+
+/** One value in COPY's text format: backslash, tab, newline and CR escaped; null as \N. */
+export function copyTextValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  let text: string;
+  switch (typeof value) {
+    case 'string':
+      text = value;
+      break;
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`cannot COPY the number ${value}`);
+      return String(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 't' : 'f';
+    default:
+      text = value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  }
+  return NEEDS_COPY_ESCAPE.test(text) ? text.replace(COPY_ESCAPE_ALL, (c) => COPY_ESCAPES[c]!) : text;
+}
+
+function quoteIdentifier(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  if (columns.length === 0) throw new Error('COPY needs at least one column');
+  return `COPY ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source}`;
+}
+
+/** Lines of COPY text in pieces of about `pieceSize` characters, so that no piece holds a whole load. */
+async function* copyTextPieces(rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>, width: number, counter: { rows: number }, pieceSize = 256 * 1024): AsyncGenerator<string> {
+  let piece = '';
+  for await (const row of rows) {
+    if (row.length !== width) throw new Error(`COPY row ${counter.rows + 1} has ${row.length} values for ${width} columns`);
+    let line = '';
+    for (let i = 0; i < width; i++) line += (i === 0 ? '' : '\t') + copyTextValue(row[i]);
+    piece += `${line}\n`;
+    counter.rows++;
+    if (piece.length >= pieceSize) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece) yield piece;
+}
+
+/**
+ * Run `fn` in one transaction on one connection, with a Kysely transaction for ordinary queries
+ * (the audit log records inside it) and `copyRows` for bulk loads. Commits when `fn` resolves,
+ * rolls back everything (copied rows included) when it throws.
+ *
+ * @example await withBulkTransaction(handle, async (tx) => { await tx.db.deleteFrom('loan').where(…).execute(); await tx.copyRows('loan', columns, rows); })
+ */
+export async function withBulkTransaction<T>(handle: DatabaseHandle, fn: (tx: BulkTransaction) => Promise<T>): Promise<T> {
+  if (handle.pool) return withPostgresBulkTransaction(handle.pool, fn);
+  if (handle.pglite) return withPgliteBulkTransaction(handle, handle.pglite, fn);
+  throw new Error('bulk transactions need PGlite or a PostgreSQL pool');
+}
+
+async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransaction) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // A Kysely instance whose "pool" is this one client, so its transaction and the COPY share the session.
+  const single = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: {
+        connect: async () => ({ query: client.query.bind(client), release: () => {} }) as unknown as pg.PoolClient,
+        end: async () => {},
+      },
+    }),
+  });
+  try {
+    return await single.transaction().execute(async (trx) =>
+      fn({
+        db: trx,
+        async copyRows(table, columns, rows) {
+          const counter = { rows: 0 };
+          const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+          const done = new Promise<void>((resolve, reject) => {
+            stream.on('finish', resolve);
+            stream.on('error', reject);
+          });
+          try {
+            for await (const piece of copyTextPieces(rows, columns.length, counter)) {
+              if (!stream.write(piece)) {
+                await new Promise<void>((resolve, reject) => {
+                  const onError = (error: Error) => reject(error);
+                  stream.once('error', onError);
+                  stream.once('drain', () => {
+                    stream.off('error', onError);
+                    resolve();
+                  });
+                });
+              }
+            }
+          } catch (error) {
+            // Abort the COPY so the server reports it and the transaction rolls back.
+            stream.destroy(error as Error);
+            await done.catch(() => {});
+            throw error;
+          }
+          stream.end();
+          await done;
+          return counter.rows;
+        },
+      }),
+    );
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) broken = error as Error;
+    throw error;
+  } finally {
+    await single.destroy();
+    client.release(broken);
+  }
+}
+
+async function withPgliteBulkTransaction<T>(handle: DatabaseHandle, pglite: PGlite, fn: (tx: BulkTransaction) => Promise<T>): Promise<T> {
+  // The PGlite dialect hands out its single session one transaction at a time; a COPY issued on the
+  // engine while this transaction holds the session runs inside it.
+  return handle.db.transaction().execute(async (trx) =>
+    fn({
+      db: trx,
+      async copyRows(table, columns, rows) {
+        const counter = { rows: 0 };
+        const statement = copyStatement(table, columns, "'/dev/blob'");
+        // PGlite reads COPY input from one Blob; load in slices so memory stays bounded.
+        let parts: string[] = [];
+        let size = 0;
+        const flush = async () => {
+          if (parts.length === 0) return;
+          await pglite.query(statement, [], { blob: new Blob(parts) });
+          parts = [];
+          size = 0;
+        };
+        for await (const piece of copyTextPieces(rows, columns.length, counter)) {
+          parts.push(piece);
+          size += piece.length;
+          if (size >= 16 * 1024 * 1024) await flush();
+        }
+        await flush();
+        return counter.rows;
+      },
+    }),
+  );
 }
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
