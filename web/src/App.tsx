@@ -1,0 +1,123 @@
+import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense, type ComponentType } from 'react';
+import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { AuditOutlined, BankOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined } from '@ant-design/icons';
+import { AppLayout, PublicPage } from './components/AppLayout.js';
+import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
+import { HomePage } from './areas/public/HomePage.js';
+import { InstitutionPage } from './areas/public/InstitutionPage.js';
+import { RegisterPage } from './areas/public/RegisterPage.js';
+import { LoginPage } from './areas/login/LoginPage.js';
+import { SessionProvider } from './session.js';
+import { theme } from './theme.js';
+
+/** One page of a lazily loaded area module. */
+function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(() => load().then((module) => ({ default: pick(module) })));
+}
+
+const supervisor = () => import('./areas/supervisor/index.js');
+const institution = () => import('./areas/institution/index.js');
+const consumer = () => import('./areas/consumer/index.js');
+
+const SupervisorDashboard = lazyPage(supervisor, (m) => m.DashboardPage);
+const SupervisorInstitutions = lazyPage(supervisor, (m) => m.InstitutionsPage);
+const SupervisorInstitution = lazyPage(supervisor, (m) => m.InstitutionDetailPage);
+const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
+const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
+const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
+const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
+const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
+
+const supervisorMenu: AreaMenuItem[] = [
+  { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
+  { path: '/supervisor/institutions', labelKey: 'menu.institutions', icon: <BankOutlined /> },
+];
+const institutionMenu: AreaMenuItem[] = [
+  { path: '/institution', labelKey: 'menu.profile', icon: <ProfileOutlined /> },
+  { path: '/institution/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
+  { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
+];
+const consumerMenu: AreaMenuItem[] = [
+  { path: '/consumer', labelKey: 'menu.consumerProfile', icon: <IdcardOutlined /> },
+  { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
+];
+
+function Loading() {
+  return (
+    <div className="fh-loading">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function lazyElement(Page: ComponentType) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <PublicPage>
+      <Result
+        status="404"
+        title="404"
+        subTitle={t('error.pageNotFound')}
+        extra={
+          <Link to="/">
+            <Button type="primary">{t('nav.registry')}</Button>
+          </Link>
+        }
+      />
+    </PublicPage>
+  );
+}
+
+/** Providers (Ant Design theme and locale, session) and the routes of every area. */
+export function App() {
+  const { i18n } = useTranslation();
+  const english = i18n.language.startsWith('en');
+  dayjs.locale(english ? 'en' : 'zh-cn');
+  return (
+    <ConfigProvider locale={english ? enUS : zhCN} theme={theme}>
+      <AntApp>
+        <SessionProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<AppLayout />}>
+                <Route index element={<HomePage />} />
+                <Route path="institutions/:institutionId" element={<InstitutionPage />} />
+                <Route path="register" element={<RegisterPage />} />
+                <Route path="login" element={<LoginPage />} />
+                <Route path="supervisor" element={<RoleArea role="supervisor" menu={supervisorMenu} />}>
+                  <Route index element={lazyElement(SupervisorDashboard)} />
+                  <Route path="institutions" element={lazyElement(SupervisorInstitutions)} />
+                  <Route path="institutions/:institutionId" element={lazyElement(SupervisorInstitution)} />
+                </Route>
+                <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
+                  <Route index element={lazyElement(InstitutionProfile)} />
+                  <Route path="filings" element={lazyElement(InstitutionFilings)} />
+                  <Route path="api-keys" element={lazyElement(InstitutionApiKeys)} />
+                </Route>
+                <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
+                  <Route index element={lazyElement(ConsumerProfile)} />
+                  <Route path="access-log" element={lazyElement(ConsumerAccessLog)} />
+                </Route>
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

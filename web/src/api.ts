@@ -1,0 +1,125 @@
+/**
+ * The typed fetch client. Every call goes through `request`, which adds the session token and turns
+ * an error body `{ error: { code, message: { zh, en }, field } }` into an `ApiError` whose text is in
+ * the language the user reads.
+ */
+import i18n from './i18n/index.js';
+import type { SessionReply } from './types.js';
+
+const SESSION_KEY = 'fenghuo.session';
+
+/** The stored session: the token lives in sessionStorage so it ends with the browser tab. */
+export function loadSession(): SessionReply | null {
+  const raw = sessionStorage.getItem(SESSION_KEY);
+  if (!raw) return null;
+  try {
+    const session = JSON.parse(raw) as SessionReply;
+    if (typeof session.token !== 'string' || Date.parse(session.expiresAt) <= Date.now()) return null;
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: SessionReply | null): void {
+  if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+/** An error reply from the API, or a network failure (code FH_NETWORK, status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messages: { zh: string; en: string },
+    readonly field?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(`${code}: ${messages.en}`);
+    this.name = 'ApiError';
+  }
+
+  /** The message in the current UI language. */
+  localMessage(): string {
+    return i18n.language.startsWith('en') ? this.messages.en : this.messages.zh;
+  }
+
+  /** The message with the field at fault, e.g. "统一社会信用代码不合法（字段：uscc）". */
+  describe(): string {
+    const message = this.localMessage();
+    if (!this.field) return message;
+    return i18n.t('error.withField', { message, field: fieldName(this.field) });
+  }
+}
+
+/** `body.uscc` → `uscc`: the form field a server-side field path points at. */
+export function fieldName(field: string): string {
+  return field.replace(/^(body|query|params|headers)\./, '');
+}
+
+/** Any thrown value as a line of text for the user. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) return error.describe();
+  return i18n.t('error.unexpected');
+}
+
+let onSessionLost: (() => void) | undefined;
+
+/** Called when the server says the session is gone (expired, logged out elsewhere). */
+export function setSessionLostHandler(handler: () => void): void {
+  onSessionLost = handler;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const session = loadSession();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'FH_NETWORK', { zh: i18n.t('error.network', { lng: 'zh' }), en: i18n.t('error.network', { lng: 'en' }) });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: { zh?: string; en?: string }; field?: string; details?: Record<string, unknown> } } | undefined)?.error;
+    const apiError = error?.code
+      ? new ApiError(response.status, error.code, { zh: error.message?.zh ?? error.code, en: error.message?.en ?? error.code }, error.field, error.details)
+      : new ApiError(response.status, 'FH_HTTP', { zh: i18n.t('error.http', { lng: 'zh', status: response.status }), en: i18n.t('error.http', { lng: 'en', status: response.status }) });
+    if (session && (apiError.code === 'FH_SESSION_EXPIRED' || apiError.code === 'FH_UNAUTHENTICATED')) {
+      saveSession(null);
+      onSessionLost?.();
+    }
+    throw apiError;
+  }
+  return parsed as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+};

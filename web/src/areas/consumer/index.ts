@@ -1,0 +1,2 @@
+/** The consumer area, loaded on demand. */
+export { ProfilePage, AccessLogPage } from './ProfilePage.js';

@@ -1,0 +1,127 @@
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Table, Tag } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.js';
+import { ErrorState } from '../../components/ErrorState.js';
+import { IssuedKeyModal } from '../../components/IssuedKeyModal.js';
+import { PageTitle } from '../../components/PageTitle.js';
+import { describeError, showFieldError } from '../../components/forms.js';
+import { useDateTime } from '../../components/format.js';
+import { useRemote } from '../../components/useRemote.js';
+import { useSession } from '../../session.js';
+import type { ApiKeyView, IssuedApiKey } from '../../types.js';
+
+/** The institution's API keys: list, issue (shown once) and revoke. */
+export function ApiKeysPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const dateTime = useDateTime();
+  const { principal } = useSession();
+  const keys = useRemote(() => api.get<{ items: ApiKeyView[] }>('/v1/institution/api-keys'), 'keys');
+  const [creating, setCreating] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [issued, setIssued] = useState<IssuedApiKey | null>(null);
+  const [form] = Form.useForm<{ label: string }>();
+  const currentKeyId = principal?.role === 'institution' ? principal.keyId : undefined;
+
+  const create = async ({ label }: { label: string }) => {
+    setBusy(true);
+    try {
+      setIssued(await api.post<IssuedApiKey>('/v1/institution/api-keys', { label: label.trim() }));
+      setCreating(false);
+      keys.reload();
+    } catch (error) {
+      if (!showFieldError(form, error, ['label'])) message.error(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (keyId: string) => {
+    try {
+      await api.delete(`/v1/institution/api-keys/${keyId}`);
+      message.success(t('apiKeys.revoked'));
+      keys.reload();
+    } catch (error) {
+      message.error(describeError(error));
+    }
+  };
+
+  const columns: TableColumnsType<ApiKeyView> = [
+    { title: t('apiKeys.label'), dataIndex: 'label', key: 'label' },
+    {
+      title: t('apiKeys.keyId'),
+      dataIndex: 'keyId',
+      key: 'keyId',
+      render: (keyId: string) => (
+        <>
+          <span className="fh-mono">{keyId}</span> {keyId === currentKeyId && <Tag color="blue">{t('apiKeys.thisSession')}</Tag>}
+        </>
+      ),
+    },
+    { title: t('apiKeys.createdAt'), dataIndex: 'createdAt', key: 'createdAt', render: (value: string) => dateTime(value) },
+    { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', key: 'lastUsedAt', render: (value: string | null) => (value ? dateTime(value) : t('apiKeys.neverUsed')) },
+    {
+      title: t('apiKeys.state'),
+      key: 'state',
+      render: (_, row) => (row.revokedAt ? <Tag>{t('apiKeys.revokedAt', { at: dateTime(row.revokedAt) })}</Tag> : <Tag color="success">{t('apiKeys.active')}</Tag>),
+    },
+    {
+      title: '',
+      key: 'actions',
+      width: 100,
+      render: (_, row) =>
+        !row.revokedAt && (
+          <Popconfirm
+            title={t('apiKeys.revokeConfirm')}
+            description={row.keyId === currentKeyId ? t('apiKeys.revokeOwnWarning') : undefined}
+            okText={t('apiKeys.revoke')}
+            cancelText={t('common.cancel')}
+            okButtonProps={{ danger: true }}
+            onConfirm={() => revoke(row.keyId)}
+          >
+            <Button size="small" danger>
+              {t('apiKeys.revoke')}
+            </Button>
+          </Popconfirm>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <PageTitle
+        title={t('menu.apiKeys')}
+        subtitle={t('apiKeys.intro')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }}>
+            {t('apiKeys.issue')}
+          </Button>
+        }
+      />
+      {keys.error !== undefined && <ErrorState error={keys.error} onRetry={keys.reload} />}
+      <Card className="fh-card">
+        <Table<ApiKeyView> rowKey="keyId" columns={columns} dataSource={keys.data?.items ?? []} loading={keys.loading} pagination={false} locale={{ emptyText: t('apiKeys.none') }} />
+      </Card>
+      <Modal
+        open={creating}
+        title={t('apiKeys.issue')}
+        okText={t('common.submit')}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        onOk={() => form.submit()}
+        onCancel={() => setCreating(false)}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" preserve={false} onFinish={(values) => void create(values)}>
+          <Form.Item name="label" label={t('apiKeys.label')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
+            <Input maxLength={80} placeholder={t('apiKeys.labelPlaceholder')} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <IssuedKeyModal issued={issued} onClose={() => setIssued(null)} />
+    </>
+  );
+}

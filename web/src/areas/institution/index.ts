@@ -1,0 +1,4 @@
+/** The institution portal, loaded on demand. */
+export { ProfilePage } from './ProfilePage.js';
+export { ApiKeysPage } from './ApiKeysPage.js';
+export { FilingsPage } from './FilingsPage.js';

@@ -1,0 +1,4 @@
+/** The supervisor area, loaded on demand: it carries ECharts, which the public pages never need. */
+export { DashboardPage } from './DashboardPage.js';
+export { InstitutionsPage } from './InstitutionsPage.js';
+export { InstitutionDetailPage } from './InstitutionDetailPage.js';

@@ -1,0 +1,139 @@
+import { Card, Descriptions, Empty, Flex, List, Space, Tag, Timeline, Typography } from 'antd';
+import { CheckCircleFilled, CloseCircleOutlined } from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InstitutionDetail, Licence, LicenceType, QualificationCheck } from '../types.js';
+import { StatusTag } from './StatusTag.js';
+import { useDateTime, useLocalName } from './format.js';
+
+export interface InstitutionViewProps {
+  institution: InstitutionDetail;
+  licenceTypes: LicenceType[];
+  /** Buttons for a licence (the supervisor's approve/suspend/revoke). */
+  licenceActions?: (licence: Licence) => ReactNode;
+  /** How one qualification is shown; by default a read-only met/not met line. */
+  renderQualification?: (licence: Licence, qualification: QualificationCheck) => ReactNode;
+  /** Extra content in the institution card (e.g. issue an API key). */
+  extra?: ReactNode;
+}
+
+/** The name of a licence type in the reader's language. */
+export function useLicenceTypeName(licenceTypes: LicenceType[]): (type: string) => string {
+  const name = useLocalName();
+  const { t } = useTranslation();
+  return (type) => {
+    const found = licenceTypes.find((candidate) => candidate.type === type);
+    return found ? name(found) : t(`licenceType.${type}`, { defaultValue: type });
+  };
+}
+
+/** An institution with its licences, qualifications and status history (public, supervisor, own portal). */
+export function InstitutionView({ institution, licenceTypes, licenceActions, renderQualification, extra }: InstitutionViewProps) {
+  const { t } = useTranslation();
+  const name = useLocalName();
+  const dateTime = useDateTime();
+  const typeName = useLicenceTypeName(licenceTypes);
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <Card className="fh-card" title={t('institution.basics')} extra={extra}>
+        <Descriptions column={{ xs: 1, md: 2 }} size="middle" styles={{ label: { width: 150 } }}>
+          <Descriptions.Item label={t('institution.nameZh')}>{institution.nameZh}</Descriptions.Item>
+          <Descriptions.Item label={t('institution.nameEn')}>{institution.nameEn || '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('institution.uscc')}>
+            <Typography.Text copyable className="fh-mono">
+              {institution.uscc}
+            </Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('institution.kind')}>{t(`kind.${institution.kind}`, { defaultValue: institution.kind })}</Descriptions.Item>
+          <Descriptions.Item label={t('institution.jurisdiction')}>{name(institution.jurisdiction)}</Descriptions.Item>
+          <Descriptions.Item label={t('institution.registeredAt')}>{dateTime(institution.registeredAt, false)}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+
+      <Typography.Title level={4} style={{ margin: '8px 0 0' }}>
+        {t('licence.title')}
+      </Typography.Title>
+      {institution.licences.length === 0 && (
+        <Card className="fh-card">
+          <Empty description={t('licence.none')} />
+        </Card>
+      )}
+      {institution.licences.map((licence) => (
+        <Card
+          key={licence.licenceId}
+          className="fh-card fh-licence"
+          data-licence-id={licence.licenceId}
+          title={
+            <Space wrap>
+              <span>{typeName(licence.type)}</span>
+              <StatusTag status={licence.status} />
+            </Space>
+          }
+          extra={licenceActions?.(licence)}
+        >
+          <Descriptions column={{ xs: 1, md: 3 }} size="small">
+            <Descriptions.Item label={t('licence.number')}>
+              <span className="fh-mono">{licence.licenceNo ?? t('licence.noNumberYet')}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('licence.appliedAt')}>{dateTime(licence.appliedAt, false)}</Descriptions.Item>
+            <Descriptions.Item label={t('licence.statusChangedAt')}>{dateTime(licence.statusChangedAt)}</Descriptions.Item>
+          </Descriptions>
+          <Flex gap={24} wrap className="fh-licence-body">
+            <div className="fh-licence-column">
+              <Typography.Text strong>{t('licence.qualifications')}</Typography.Text>
+              <List
+                size="small"
+                dataSource={licence.qualifications}
+                locale={{ emptyText: t('licence.noQualifications') }}
+                renderItem={(qualification) => (
+                  <List.Item key={qualification.key}>
+                    {renderQualification ? (
+                      renderQualification(licence, qualification)
+                    ) : (
+                      <Space align="start">
+                        {qualification.met ? <CheckCircleFilled className="fh-met" /> : <CloseCircleOutlined className="fh-unmet" />}
+                        <span>
+                          {name(qualification)}
+                          {qualification.note && (
+                            <Typography.Text type="secondary" className="fh-note">
+                              {qualification.note}
+                            </Typography.Text>
+                          )}
+                        </span>
+                      </Space>
+                    )}
+                  </List.Item>
+                )}
+              />
+            </div>
+            <div className="fh-licence-column">
+              <Typography.Text strong>{t('licence.history')}</Typography.Text>
+              <Timeline
+                className="fh-history"
+                items={[...licence.history].reverse().map((change, index) => ({
+                  key: `${change.at}-${index}`,
+                  color: change.toStatus === 'approved' ? 'green' : change.toStatus === 'revoked' ? 'red' : change.toStatus === 'suspended' ? 'orange' : 'blue',
+                  content: (
+                    <div>
+                      <Space size={6} wrap>
+                        {change.fromStatus && (
+                          <>
+                            <Tag bordered={false}>{t(`status.${change.fromStatus}`)}</Tag>→
+                          </>
+                        )}
+                        <StatusTag status={change.toStatus} />
+                        <Typography.Text type="secondary">{dateTime(change.at)}</Typography.Text>
+                      </Space>
+                      {change.reason && <div className="fh-reason">{change.reason}</div>}
+                    </div>
+                  ),
+                }))}
+              />
+            </div>
+          </Flex>
+        </Card>
+      ))}
+    </Space>
+  );
+}
