@@ -90,3 +90,34 @@ export async function startPlatform(engine: Engine, overrides: Partial<Config> =
 export function describeEachEngine(title: string, body: (engine: Engine) => void): void {
   for (const engine of engines) describe(`${title} [${engine}]`, () => body(engine));
 }
+
+/** A supervisor account in `jurisdictionCode`, logged in; returns its bearer header. */
+export async function supervisorSession(ctx: TestContext, username: string, jurisdictionCode: string, password = 'correct horse battery'): Promise<{ authorization: string }> {
+  await ctx.platform.auth.createUser(ctx.platform.database.db, { username, password, role: 'supervisor', displayName: username, jurisdictionCode });
+  const reply = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password } });
+  if (reply.statusCode !== 200) throw new Error(`login failed: ${reply.body}`);
+  return { authorization: `Bearer ${reply.json().token}` };
+}
+
+const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/**
+ * A syntactically valid USCC for a region, computed here independently of the code under test
+ * so that a bug in the checker cannot hide in both.
+ */
+export function makeUscc(regionCode: string, serial: number): string {
+  const body = `91${regionCode}${String(serial).padStart(9, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(body[i]!) * USCC_WEIGHTS[i]!;
+  return body + USCC_ALPHABET[(31 - (sum % 31)) % 31];
+}
+
+/** A valid resident ID number for a region and birth date, computed independently of the checker. */
+export function makeResidentId(regionCode: string, birthDate: string, sequence: number): string {
+  const body = `${regionCode}${birthDate.replaceAll('-', '')}${String(sequence).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * weights[i]!;
+  return body + '10X98765432'[sum % 11];
+}

@@ -2,16 +2,28 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Platform } from '../platform/platform.js';
 import { authRoutes } from '../platform/auth/auth.routes.js';
 import type { Principal } from '../platform/auth/auth.service.js';
+import { registryRoutes } from '../registry/registry.routes.js';
+import { identityRoutes } from '../identity/identity.routes.js';
+import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
-/** What the client is shown of a principal. */
-function describePrincipal(_services: Services) {
-  return async (principal: Principal): Promise<Record<string, unknown>> => ({ ...principal });
+/** What the client is shown of a principal: the names of its jurisdiction or institution. */
+function describePrincipal(services: Services) {
+  return async (principal: Principal): Promise<Record<string, unknown>> => {
+    if (principal.role === 'supervisor') return { ...principal, jurisdiction: jurisdictionRef(principal.jurisdictionCode) };
+    if (principal.role === 'institution') {
+      const institution = await services.registry.getInstitution(principal.institutionId);
+      return { ...principal, institution: { uscc: institution.uscc, nameZh: institution.nameZh, nameEn: institution.nameEn } };
+    }
+    return { ...principal };
+  };
 }
 
 /** Every capability's routes, under /v1. */
 export function capabilityRoutes(platform: Platform, services: Services = createServices(platform)): FastifyPluginAsync {
   return async (app) => {
     await app.register(authRoutes(platform, describePrincipal(services)));
+    await app.register(registryRoutes(services));
+    await app.register(identityRoutes(services));
   };
 }

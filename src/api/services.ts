@@ -1,4 +1,6 @@
 import type { Platform } from '../platform/platform.js';
+import { RegistryService } from '../registry/registry.service.js';
+import { IdentityService } from '../identity/identity.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -6,9 +8,13 @@ import type { Platform } from '../platform/platform.js';
  */
 export interface Services {
   platform: Platform;
+  registry: RegistryService;
+  identity: IdentityService;
 }
 
 /** Build every capability's service over the platform. */
 export function createServices(platform: Platform): Services {
-  return { platform };
+  const registry = new RegistryService(platform);
+  const identity = new IdentityService(platform);
+  return { platform, registry, identity };
 }

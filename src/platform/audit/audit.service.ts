@@ -122,8 +122,8 @@ export class AuditLog {
   }
 
   /** Entries about one subject, newest first: what a consumer sees as "who accessed my data". */
-  async about(subject: string, limit = 50, beforeSeq?: number): Promise<AuditRow[]> {
-    return store.entriesAbout(this.db, subject, limit, beforeSeq);
+  async about(subject: string, limit = 50, beforeSeq?: number, offset = 0): Promise<AuditRow[]> {
+    return store.entriesAbout(this.db, subject, limit, beforeSeq, offset);
   }
 
   /**

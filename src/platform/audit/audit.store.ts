@@ -57,8 +57,8 @@ export async function lastCheckpointSeq(db: Kysely<Database>): Promise<number> {
 }
 
 /** Entries about one subject (e.g. a consumer's own access log), newest first. */
-export async function entriesAbout(db: Kysely<Database>, subject: string, limit: number, beforeSeq?: number): Promise<AuditRow[]> {
+export async function entriesAbout(db: Kysely<Database>, subject: string, limit: number, beforeSeq?: number, offset = 0): Promise<AuditRow[]> {
   let query = db.selectFrom('audit_log').selectAll().where('subject', '=', subject);
   if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
-  return query.orderBy('seq', 'desc').limit(limit).execute();
+  return query.orderBy('seq', 'desc').limit(limit).offset(offset).execute();
 }

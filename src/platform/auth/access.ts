@@ -68,3 +68,14 @@ export function principalAs<R extends Role>(request: FastifyRequest, role: R): E
   if (request.principal.role !== role) fail('FH_FORBIDDEN');
   return request.principal as Extract<Principal, { role: R }>;
 }
+
+/** Who a service acts for: the principal (for access checks) and the audit actor. */
+export interface Caller {
+  principal: Principal;
+  actor: Actor;
+}
+
+/** The caller of a request, to hand to a service. */
+export function callerOf(request: FastifyRequest): Caller {
+  return { principal: request.principal, actor: request.actor };
+}

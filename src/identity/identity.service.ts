@@ -1,0 +1,180 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/database.js';
+import type { Platform } from '../platform/platform.js';
+import type { Caller } from '../platform/auth/access.js';
+import { fail } from '../platform/errors.js';
+import { checkResidentId, maskResidentId } from '../standard/identifiers.js';
+import { containingJurisdiction, scopePrefix } from '../standard/regions.js';
+import { jurisdictionRef, type JurisdictionRef } from '../registry/registry.service.js';
+import type { IdentifierKind } from './identity.schema.js';
+import * as store from './identity.store.js';
+
+export type { BulkWriter } from './identity.store.js';
+
+export interface ConsumerProfile {
+  consumerId: string;
+  displayName: string;
+  residentIdMasked: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  region: JurisdictionRef | null;
+  registeredAt: string;
+}
+
+export interface AccessLogEntry {
+  seq: number;
+  occurredAt: string;
+  actorRole: string;
+  action: string;
+  reason: string | null;
+  resource: string | null;
+}
+
+const PHONE = /^1[3-9]\d{9}$/;
+
+/** The audit subject for a person, whichever capability touches their data. */
+export function personSubject(pseudonym: string): string {
+  return `person:${pseudonym}`;
+}
+
+/**
+ * Identity and the personal-data vault. A person is known everywhere by the keyed HMAC of their
+ * resident ID number; the clear number is sealed (AES-256-GCM, bound to the pseudonym) in the
+ * vault and nowhere else. Every read of it is audited.
+ */
+export class IdentityService {
+  private readonly db: Kysely<Database>;
+  constructor(private readonly platform: Platform) {
+    this.db = platform.database.db;
+  }
+
+  /** The pseudonym of an identifier; the same everywhere in the platform. */
+  pseudonym(kind: IdentifierKind, value: string): string {
+    return this.platform.keys.pseudonymizer.pseudonym(kind, value);
+  }
+
+  private seal(kind: IdentifierKind, value: string) {
+    const pseudonym = this.pseudonym(kind, value);
+    const sealed = this.platform.keys.vault.seal(value, pseudonym);
+    return { pseudonym, kind, key_id: sealed.keyId, sealed: sealed.sealed };
+  }
+
+  /**
+   * Register a consumer account: the resident ID is checked (GB 11643), pseudonymised and sealed
+   * in the vault; the password is hashed. Throws FH_INVALID_RESIDENT_ID, FH_CONSUMER_EXISTS,
+   * FH_USERNAME_TAKEN.
+   */
+  async registerConsumer(input: { username: string; password: string; displayName: string; residentId: string; phone?: string }, requestId?: string): Promise<{ consumerId: string }> {
+    const residentId = input.residentId.trim();
+    const check = checkResidentId(residentId);
+    if (!check.ok) fail('FH_INVALID_RESIDENT_ID', { field: 'body.residentId', details: { reason: check.reason } });
+    if (input.phone !== undefined && !PHONE.test(input.phone)) fail('FH_VALIDATION', { field: 'body.phone', details: { reason: 'a mainland mobile number of 11 digits' } });
+    if (input.password.length < 8) fail('FH_WEAK_PASSWORD', { field: 'body.password' });
+    const person = this.seal('resident_id', residentId);
+    const phone = input.phone ? this.seal('phone', input.phone) : undefined;
+    return this.db.transaction().execute(async (trx) => {
+      if (await store.consumerByPseudonym(trx, person.pseudonym)) fail('FH_CONSUMER_EXISTS', { field: 'body.residentId' });
+      await store.insertVaultEntry(trx, person);
+      if (phone) await store.insertVaultEntry(trx, phone);
+      const consumer = await store.insertConsumer(trx, {
+        pseudonym: person.pseudonym,
+        phone_pseudonym: phone?.pseudonym ?? null,
+        region_code: containingJurisdiction(check.regionCode)?.code ?? null,
+        birth_year: Number(check.birthDate.slice(0, 4)),
+      });
+      const user = await this.platform.auth.createUser(trx, { username: input.username, password: input.password, role: 'consumer', displayName: input.displayName, consumerId: consumer.consumer_id });
+      await this.platform.audit.record(trx, { role: 'consumer', id: user.user_id, ...(requestId ? { requestId } : {}) }, { action: 'consumer.register', subject: personSubject(person.pseudonym), resource: `consumer:${consumer.consumer_id}` });
+      return { consumerId: consumer.consumer_id };
+    });
+  }
+
+  /** The calling consumer's own profile; opening the vault to show the masked number is audited. */
+  async profile(caller: Caller): Promise<ConsumerProfile> {
+    const consumer = await this.ownConsumer(caller);
+    const vault = await store.vaultEntry(this.db, consumer.pseudonym);
+    if (!vault) fail('FH_NOT_FOUND', { field: 'consumer' });
+    const residentId = this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.pseudonym);
+    const check = checkResidentId(residentId);
+    await this.platform.audit.record(this.db, caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: 'the data subject viewed their own profile' });
+    const region = consumer.region_code ? jurisdictionRef(consumer.region_code) : null;
+    return {
+      consumerId: consumer.consumer_id,
+      displayName: caller.principal.role === 'consumer' ? caller.principal.displayName : '',
+      residentIdMasked: maskResidentId(residentId),
+      birthDate: check.ok ? check.birthDate : '',
+      sex: check.ok ? check.sex : 'male',
+      region,
+      registeredAt: consumer.registered_at.toISOString(),
+    };
+  }
+
+  /** Who touched the calling consumer's data, newest first (PIPL Art.45; credit reporting Art.22). */
+  async accessLog(caller: Caller, page: number, pageSize: number): Promise<{ items: AccessLogEntry[]; page: number; pageSize: number }> {
+    const consumer = await this.ownConsumer(caller);
+    const rows = await this.platform.audit.about(personSubject(consumer.pseudonym), pageSize, undefined, (page - 1) * pageSize);
+    return {
+      items: rows.map((r) => ({ seq: Number(r.seq), occurredAt: r.occurred_at.toISOString(), actorRole: r.actor_role, action: r.action, reason: r.reason, resource: r.resource })),
+      page,
+      pageSize,
+    };
+  }
+
+  /** The pseudonym of the calling consumer. */
+  async pseudonymOf(caller: Caller): Promise<string> {
+    return (await this.ownConsumer(caller)).pseudonym;
+  }
+
+  private async ownConsumer(caller: Caller): Promise<store.ConsumerRow> {
+    if (caller.principal.role !== 'consumer') fail('FH_FORBIDDEN');
+    const consumer = await store.consumerById(this.db, caller.principal.consumerId);
+    if (!consumer) fail('FH_NOT_FOUND', { field: 'consumer' });
+    return consumer;
+  }
+
+  /**
+   * Seal resident ID numbers a filing brings into the vault, inside the filing's load transaction,
+   * skipping those already there. Returns how many were new.
+   */
+  async enrolResidentIds(tx: store.BulkWriter, residentIds: Iterable<string>): Promise<number> {
+    const byPseudonym = new Map<string, string>();
+    for (const id of residentIds) byPseudonym.set(this.pseudonym('resident_id', id), id);
+    if (byPseudonym.size === 0) return 0;
+    const known = await store.knownPseudonyms(tx.db, [...byPseudonym.keys()]);
+    const rows: [string, string, string, string][] = [];
+    for (const [pseudonym, id] of byPseudonym) {
+      if (known.has(pseudonym)) continue;
+      const sealed = this.platform.keys.vault.seal(id, pseudonym);
+      rows.push([pseudonym, 'resident_id', sealed.keyId, sealed.sealed]);
+    }
+    if (rows.length > 0) await store.copyVaultEntries(tx, rows);
+    return rows.length;
+  }
+
+  /**
+   * Re-seal every vault entry that another key sealed with the current key, after a new key was
+   * put first in FH_VAULT_KEYS. Returns how many were re-sealed; the old key can then be retired.
+   */
+  async rotateVault(onProgress?: (done: number) => void): Promise<number> {
+    const { vault } = this.platform.keys;
+    let done = 0;
+    for (;;) {
+      const batch = await store.entriesNotSealedWith(this.db, vault.currentKeyId, 1000);
+      if (batch.length === 0) return done;
+      await this.db.transaction().execute(async (trx) => {
+        for (const row of batch) {
+          const clear = vault.open({ keyId: row.key_id, sealed: row.sealed }, row.pseudonym);
+          const sealed = vault.seal(clear, row.pseudonym);
+          await store.reseal(trx, row.pseudonym, sealed.keyId, sealed.sealed);
+        }
+        await this.platform.audit.record(trx, { role: 'system', id: null }, { action: 'vault.rotate', detail: { entries: batch.length, toKey: vault.currentKeyId } });
+      });
+      done += batch.length;
+      onProgress?.(done);
+    }
+  }
+
+  /** Consumers registered within a jurisdiction (by the city of their ID number). */
+  async countConsumers(jurisdictionCode: string): Promise<number> {
+    return store.countConsumers(this.db, scopePrefix(jurisdictionCode));
+  }
+}
