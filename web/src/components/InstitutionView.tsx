@@ -82,6 +82,11 @@ export function InstitutionView({ institution, licenceTypes, licenceActions, ren
           <Flex gap={24} wrap className="fh-licence-body">
             <div className="fh-licence-column">
               <Typography.Text strong>{t('licence.qualifications')}</Typography.Text>
+              {licence.qualifications.length > 0 && (
+                <Typography.Text type="secondary" className="fh-count" data-testid="qualifications-met">
+                  {t('licence.qualificationsMet', { met: licence.qualifications.filter((qualification) => qualification.met).length, total: licence.qualifications.length })}
+                </Typography.Text>
+              )}
               <List
                 size="small"
                 dataSource={licence.qualifications}

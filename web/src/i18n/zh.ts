@@ -61,6 +61,7 @@ export const zh = {
     filterStatus: '许可状态',
     filterJurisdiction: '辖区',
     total: '共 {{count}} 家机构',
+    resources: { consumer: '本人登记信息', credit_report: '信用报告', complaint: '投诉材料', consent: '授权记录' },
     empty: '没有符合条件的机构',
   },
   institution: {
@@ -87,6 +88,7 @@ export const zh = {
     appliedAt: '申请日期',
     statusChangedAt: '状态变更时间',
     qualifications: '资质条件',
+    qualificationsMet: '已满足 {{met}}/{{total}}',
     noQualifications: '无资质条件',
     history: '状态变更记录',
     apply: '受理许可申请',
@@ -163,7 +165,14 @@ export const zh = {
     resource: '数据',
     reason: '原因',
     empty: '暂无访问记录',
-    actions: {},
+    actions: {
+      consumer_register: '注册账户',
+      personal_data_read: '读取个人信息',
+      personal_data_export: '导出个人信息',
+      personal_data_correct: '更正个人信息',
+      credit_report_read: '查询信用报告',
+      session_login: '登录',
+    },
   },
   login: {
     title: '登录烽火',

@@ -52,8 +52,14 @@ export function AccessLogPage() {
   const columns: TableColumnsType<AccessLogEntry> = [
     { title: t('accessLog.occurredAt'), dataIndex: 'occurredAt', key: 'occurredAt', width: 170, render: (value: string) => dateTime(value) },
     { title: t('accessLog.actor'), dataIndex: 'actorRole', key: 'actorRole', width: 120, render: (role: string) => <Tag>{t(`role.${role}`, { defaultValue: role })}</Tag> },
-    { title: t('accessLog.action'), dataIndex: 'action', key: 'action', render: (action: string) => t(`accessLog.actions.${action}`, { defaultValue: action }) },
-    { title: t('accessLog.resource'), dataIndex: 'resource', key: 'resource', render: (value: string | null) => value ?? '—' },
+    { title: t('accessLog.action'), dataIndex: 'action', key: 'action', render: (action: string) => t(`accessLog.actions.${action.replaceAll('.', '_')}`, { defaultValue: action }) },
+    {
+      title: t('accessLog.resource'),
+      dataIndex: 'resource',
+      key: 'resource',
+      // `consumer:<id>` → the kind of record, named; the full reference stays in the tooltip.
+      render: (value: string | null) => (value ? <span title={value}>{t(`accessLog.resources.${value.split(':')[0] ?? ''}`, { defaultValue: value })}</span> : '—'),
+    },
     { title: t('accessLog.reason'), dataIndex: 'reason', key: 'reason', render: (value: string | null) => value ?? '—' },
   ];
 

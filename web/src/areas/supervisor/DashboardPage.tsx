@@ -37,7 +37,7 @@ export function DashboardPage() {
   const totalLicences = licenceStatuses.reduce((sum, status) => sum + (data.licencesByStatus[status] ?? 0), 0);
   const typeEntries = Object.entries(data.licencesByType).filter(([, count]) => count > 0);
   const statusEntries = licenceStatuses.map((status) => [status, data.licencesByStatus[status] ?? 0] as const).filter(([, count]) => count > 0);
-  const pieBase = { type: 'pie' as const, radius: ['42%', '68%'], center: ['50%', '45%'], itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { formatter: '{b}\n{c}' } };
+  const pieBase = { type: 'pie' as const, radius: ['40%', '64%'], center: ['50%', '46%'], avoidLabelOverlap: true, itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { formatter: '{b}: {c}' } };
   const chartKey = i18n.language; // re-render labels on a language switch
 
   // Optional figures arrive only once the filing capability reports them: shown only when present.
@@ -76,7 +76,7 @@ export function DashboardPage() {
       </Row>
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
-        <Col xs={24} xl={12}>
+        <Col xs={24}>
           <Card className="fh-card" title={t('dashboard.byRegion')}>
             {data.byRegion.length === 0 ? (
               <Empty description={t('dashboard.noData')} />
@@ -98,7 +98,9 @@ export function DashboardPage() {
             )}
           </Card>
         </Col>
-        <Col xs={24} md={12} xl={6}>
+      </Row>
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        <Col xs={24} lg={12}>
           <Card className="fh-card" title={t('dashboard.byType')}>
             {typeEntries.length === 0 ? (
               <Empty description={t('dashboard.noData')} />
@@ -107,14 +109,14 @@ export function DashboardPage() {
                 testId="chart-type"
                 option={{
                   tooltip: { trigger: 'item' },
-                  legend: { bottom: 0, type: 'scroll' },
+                  legend: { bottom: 0 },
                   series: [{ ...pieBase, name: t('dashboard.byType'), data: typeEntries.map(([type, count]) => ({ name: typeName(type), value: count })) }],
                 }}
               />
             )}
           </Card>
         </Col>
-        <Col xs={24} md={12} xl={6}>
+        <Col xs={24} lg={12}>
           <Card className="fh-card" title={t('dashboard.byStatus', { count: totalLicences })}>
             {statusEntries.length === 0 ? (
               <Empty description={t('dashboard.noData')} />

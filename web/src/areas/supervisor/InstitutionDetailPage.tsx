@@ -132,7 +132,7 @@ export function InstitutionDetailPage() {
           <Typography.Text
             type="secondary"
             className="fh-note"
-            editable={editable ? { tooltip: t('licence.editNote'), onChange: (note) => note !== (qualification.note ?? '') && void toggleQualification(licence, qualification, qualification.met, note) } : false}
+            editable={editable ? { tooltip: t('licence.editNote'), text: qualification.note ?? '', onChange: (note) => note !== (qualification.note ?? '') && void toggleQualification(licence, qualification, qualification.met, note) } : false}
           >
             {qualification.note || (editable ? t('licence.noNote') : '')}
           </Typography.Text>

@@ -11,10 +11,13 @@ echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponen
 /** The dashboard palette: beacon red first, then calm regulator tones. */
 export const palette = ['#a8071a', '#d48806', '#1d39c4', '#389e0d', '#531dab', '#08979c', '#c41d7f', '#595959'];
 
+/** Canvas text needs a real font list; the same CJK-first stack as the page. */
+const chartFont = "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif";
+
 export function Chart({ option, height = 320, testId }: { option: EChartsCoreOption; height?: number; testId?: string }) {
   return (
     <div data-testid={testId}>
-      <ReactEChartsCore echarts={echarts} option={{ color: palette, textStyle: { fontFamily: 'inherit' }, ...option }} style={{ height }} notMerge lazyUpdate />
+      <ReactEChartsCore echarts={echarts} option={{ color: palette, textStyle: { fontFamily: chartFont }, ...option }} style={{ height }} notMerge lazyUpdate />
     </div>
   );
 }

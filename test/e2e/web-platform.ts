@@ -1,0 +1,115 @@
+/**
+ * A platform for browser tests: PGlite, the built web UI served by the same Fastify app, listening
+ * on a loopback port, seeded through the public HTTP API the way a supervisor would do it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/platform/config.js';
+import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
+import { closePlatform, createPlatform, type Platform } from '../../src/platform/platform.js';
+import { buildApp } from '../../src/api/app.js';
+import { createServices } from '../../src/api/services.js';
+import { ensureWebBuilt } from '../../src/api/serve.js';
+import { freshDatabase, makeResidentId, makeUscc } from '../harness.js';
+
+export interface WebPlatform {
+  baseUrl: string;
+  platform: Platform;
+  app: FastifyInstance;
+  supervisor: { username: string; password: string; displayName: string };
+  consumer: { username: string; password: string };
+  /** The institutions seeded, by a short name. */
+  institutions: Record<'qiantang' | 'yongjiang' | 'xihu', { institutionId: string; nameZh: string; nameEn: string }>;
+  /** An API key of Qiantang, for the institution portal. */
+  institutionApiKey: string;
+  close(): Promise<void>;
+}
+
+/** Build the UI if its sources changed, start the platform on PGlite and listen on `port` (0: any). */
+export async function startWebPlatform(port = 0): Promise<WebPlatform> {
+  await ensureWebBuilt((line) => console.log(`[web] ${line}`));
+  const database = await freshDatabase('pglite');
+  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }) };
+  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
+  const services = createServices(platform);
+  const app = await buildApp(platform, { services, serveWeb: true, logger: false });
+  await app.listen({ port, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  try {
+    const seeded = await seed(platform, baseUrl);
+    return {
+      baseUrl,
+      platform,
+      app,
+      ...seeded,
+      async close() {
+        await app.close();
+        await closePlatform(platform);
+      },
+    };
+  } catch (error) {
+    await app.close();
+    await closePlatform(platform);
+    throw error;
+  }
+}
+
+/** Call the API as a client would; any answer but the expected status is an error. */
+async function call<T>(baseUrl: string, method: string, path: string, body: unknown, token: string | undefined, expected: number): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface Licence {
+  licenceId: string;
+  qualifications: { key: string }[];
+}
+
+async function seed(platform: Platform, baseUrl: string) {
+  const supervisor = { username: 'zj-analyst', password: 'beacon tower 1234', displayName: '浙江省地方金融管理局 分析员' };
+  await platform.auth.createUser(platform.database.db, { ...supervisor, role: 'supervisor', jurisdictionCode: '330000' });
+  const { token } = await call<{ token: string }>(baseUrl, 'POST', '/v1/auth/login', { username: supervisor.username, password: supervisor.password }, undefined, 200);
+  const asSupervisor = <T>(method: string, path: string, body: unknown, expected = 200) => call<T>(baseUrl, method, path, body, token, expected);
+
+  const register = (serial: number, jurisdictionCode: string, nameZh: string, nameEn: string, kind: string) =>
+    asSupervisor<{ institutionId: string; nameZh: string; nameEn: string }>('POST', '/v1/supervisor/institutions', { uscc: makeUscc(jurisdictionCode, serial), nameZh, nameEn, kind, jurisdictionCode }, 201);
+  const apply = (institutionId: string, type: string) => asSupervisor<Licence>('POST', `/v1/supervisor/institutions/${institutionId}/licences`, { type }, 201);
+  const meetAll = async (licence: Licence) => {
+    for (const qualification of licence.qualifications) {
+      await asSupervisor('PUT', `/v1/supervisor/licences/${licence.licenceId}/qualifications/${qualification.key}`, { met: true, note: '材料已核验' });
+    }
+  };
+  const move = (licence: Licence, to: string, reason: string) => asSupervisor('POST', `/v1/supervisor/licences/${licence.licenceId}/transitions`, { to, reason });
+
+  // An approved online lender in Hangzhou.
+  const qiantang = await register(1, '330100', '钱塘网络小额贷款有限公司', 'Qiantang Online Microcredit Co., Ltd.', 'online_lender');
+  const lending = await apply(qiantang.institutionId, 'online_lending');
+  await meetAll(lending);
+  await move(lending, 'approved', '资质条件全部满足，准予许可');
+
+  // A consumer-finance company in Ningbo whose application is still open.
+  const yongjiang = await register(2, '330200', '甬江消费金融股份有限公司', 'Yongjiang Consumer Finance Co., Ltd.', 'consumer_finance_company');
+  await apply(yongjiang.institutionId, 'consumer_finance');
+
+  // A payment company in Hangzhou, approved and then suspended.
+  const xihu = await register(3, '330100', '西湖支付有限公司', 'Xihu Payment Co., Ltd.', 'payment_institution');
+  const payment = await apply(xihu.institutionId, 'payment');
+  await meetAll(payment);
+  await move(payment, 'approved', '资质条件全部满足，准予许可');
+  await move(payment, 'suspended', '客户备付金存管不足，暂停业务待整改');
+
+  const issued = await asSupervisor<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${qiantang.institutionId}/api-keys`, { label: '报送系统' }, 201);
+
+  const consumer = { username: 'li-na', password: 'my own secret 99' };
+  await call(baseUrl, 'POST', '/v1/public/consumers', { ...consumer, displayName: '李娜', residentId: makeResidentId('330106', '1990-04-12', 28) }, undefined, 201);
+
+  return { supervisor, consumer, institutions: { qiantang, yongjiang, xihu }, institutionApiKey: issued.apiKey };
+}
