@@ -19,19 +19,22 @@ program
   .description('verify the hash chain and signed checkpoints of the audit log')
   .action(async () => {
     const platform = await createPlatform(loadConfig());
+    let intact = false;
     try {
       const bar = new ProgressBar('verifying audit log');
       const report = await platform.audit.verify({ onProgress: (done, total) => bar.update(done, total) });
       bar.done();
+      intact = report.ok;
       if (report.ok) {
         console.log(`audit log intact: ${report.entries} entries, ${report.checkpoints} signed checkpoints`);
       } else {
         console.error(`audit log BROKEN at entry ${report.firstBroken!.seq}: ${report.firstBroken!.reason} (${report.entries} entries before it are intact)`);
-        process.exitCode = 1;
       }
     } finally {
       await closePlatform(platform);
     }
+    // Set after closing: the embedded engine's runtime resets process.exitCode when it shuts down.
+    if (!intact) process.exit(1);
   });
 
 program

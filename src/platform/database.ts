@@ -93,6 +93,9 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // A client that loses its server while checked out also emits 'error'; its query already
+  // fails with the cause, so the event must not become an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

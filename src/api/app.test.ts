@@ -1,0 +1,160 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine, engines, POSTGRES_ADMIN_URL, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { errorCatalogue, renderErrorReference } from '../platform/errors.js';
+import { loadConfig } from '../platform/config.js';
+import { openPostgres } from '../platform/database.js';
+import { ephemeralKeyMaterial } from '../platform/crypto.js';
+import { closePlatform, createPlatform } from '../platform/platform.js';
+import { buildApp } from './app.js';
+import { docsDir, renderOpenApi } from './generated-docs.js';
+
+describeEachEngine('HTTP platform: errors, limits and roles', (engine) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startPlatform(engine, { bodyLimit: 4096 });
+  });
+  afterAll(() => ctx.close());
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await ctx.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    expect((await ctx.app.inject({ method: 'GET', url: '/ready' })).json()).toMatchObject({ status: 'ready', database: engine });
+    await ctx.app.inject({ method: 'GET', url: '/v1/public/licence-types' });
+    const metrics = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('fenghuo_http_request_duration_seconds_bucket');
+    expect(metrics.body).toContain('route="/v1/public/licence-types"');
+  });
+
+  it('answers an unknown route with a JSON 404 from the catalogue', async () => {
+    const reply = await ctx.app.inject({ method: 'GET', url: '/v1/no/such/thing' });
+    expect(reply.statusCode).toBe(404);
+    expect(reply.json().error).toMatchObject({ code: 'FH_ROUTE_NOT_FOUND', message: { zh: errorCatalogue.FH_ROUTE_NOT_FOUND.zh, en: errorCatalogue.FH_ROUTE_NOT_FOUND.en } });
+  });
+
+  it('refuses a body over the limit with 413 and the limit', async () => {
+    const reply = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'x', password: 'y'.repeat(10_000) }) });
+    expect(reply.statusCode).toBe(413);
+    expect(reply.json().error).toMatchObject({ code: 'FH_PAYLOAD_TOO_LARGE', details: { limitBytes: 4096 } });
+  });
+
+  it('refuses malformed JSON and a wrong content type', async () => {
+    const malformed = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username": ' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('FH_MALFORMED_JSON');
+    const xml = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<login/>' });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json().error.code).toBe('FH_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('tells a missing login from a wrong role, and never says which half of a login was wrong', async () => {
+    const anonymous = await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('FH_UNAUTHENTICATED');
+    const garbage = await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: { authorization: 'Bearer fhs_not-a-session' } });
+    expect(garbage.statusCode).toBe(401);
+    const supervisor = await supervisorSession(ctx, 'roles', '330000');
+    const wrongRole = await ctx.app.inject({ method: 'GET', url: '/v1/consumer/profile', headers: supervisor });
+    expect(wrongRole.statusCode).toBe(403);
+    expect(wrongRole.json().error.code).toBe('FH_FORBIDDEN');
+    const noUser = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'nobody', password: 'whatever' } });
+    const badPassword = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'roles', password: 'whatever' } });
+    expect(noUser.json()).toEqual(badPassword.json());
+    expect(noUser.json().error.code).toBe('FH_INVALID_CREDENTIALS');
+    await ctx.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: supervisor });
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/auth/me', headers: supervisor })).statusCode).toBe(401);
+  });
+
+  it('refuses to register a route that does not say who may call it', async () => {
+    const app = await buildApp(ctx.platform, { services: ctx.services, serveWeb: false, logger: false });
+    expect(() => app.get('/v1/undeclared', async () => 'open')).toThrow(/does not declare who may call it/);
+    await app.close();
+  });
+});
+
+describe('generated references', () => {
+  it('docs/errors.md documents every code in the catalogue', async () => {
+    const committed = await readFile(`${docsDir}errors.md`, 'utf8');
+    expect(committed).toBe(renderErrorReference());
+    for (const code of Object.keys(errorCatalogue)) expect(committed).toContain(`\`${code}\``);
+  });
+
+  it('docs/openapi.json is the document the code generates (run `npx fenghuo docs` after changing a route)', async () => {
+    const committed = await readFile(`${docsDir}openapi.json`, 'utf8');
+    expect(JSON.parse(committed)).toEqual(JSON.parse(await renderOpenApi()));
+    expect(JSON.parse(committed).openapi).toBe('3.1.0');
+  });
+});
+
+describe('configuration', () => {
+  it('parses the environment once and names the variable at fault', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, databaseUrl: undefined, natsUrl: undefined, redisUrl: undefined });
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^PORT: /);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/^PORT: must be between/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/^DATABASE_URL: /);
+    expect(() => loadConfig({ NATS_URL: 'not a url' })).toThrow(/^NATS_URL: /);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: /);
+    expect(() => loadConfig({ FH_VAULT_KEYS: 'k1:short' })).toThrow(/^FH_VAULT_KEYS: /);
+    expect(() => loadConfig({ FH_SIGNATURE_ALGORITHM: 'rsa' })).toThrow(/^FH_SIGNATURE_ALGORITHM: /);
+  });
+});
+
+// A TCP relay in front of PostgreSQL that can be cut, to take the database away from a running server.
+async function relayTo(port: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = net.connect(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.runIf(engines.includes('postgres'))('database unreachable', () => {
+  it('answers 503 while PostgreSQL is away and stays up', async () => {
+    const name = `fh_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const target = new URL(POSTGRES_ADMIN_URL);
+    const relay = await relayTo(Number(target.port || 5432));
+    target.host = `127.0.0.1:${relay.port}`;
+    target.pathname = `/${name}`;
+    const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), databaseUrl: target.toString() };
+    const platform = await createPlatform(config, { database: await openPostgres(target.toString(), 2), keys: ephemeralKeyMaterial() });
+    const app = await buildApp(platform, { serveWeb: false, logger: false });
+    try {
+      expect((await app.inject({ method: 'GET', url: '/v1/public/institutions' })).statusCode).toBe(200);
+      relay.cut();
+      const down = await app.inject({ method: 'GET', url: '/v1/public/institutions' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json().error.code).toBe('FH_DATABASE_UNAVAILABLE');
+      expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+      expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await closePlatform(platform).catch(() => {});
+      await relay.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+});
