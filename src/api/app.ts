@@ -134,7 +134,19 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     '/ready',
     {
       config: { access: 'public' },
-      schema: { tags: ['platform'], summary: 'Readiness: the database answers', response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), 503: ErrorReply } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Readiness: the database answers (503 otherwise); NATS and Redis, when configured, are reported and make the status "degraded" when down',
+        response: {
+          200: Type.Object({
+            status: Type.Union([Type.Literal('ready'), Type.Literal('degraded')]),
+            database: Type.String(),
+            nats: Type.Optional(Type.Union([Type.Literal('connected'), Type.Literal('unavailable')])),
+            redis: Type.Optional(Type.Union([Type.Literal('connected'), Type.Literal('unavailable')])),
+          }),
+          503: ErrorReply,
+        },
+      },
     },
     async (_request, reply) => {
       if (options.isReady && !options.isReady()) return reply.status(503).send(new FhError('FH_NOT_READY').toBody());
@@ -143,7 +155,15 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       } catch (error) {
         return reply.status(503).send(new FhError('FH_DATABASE_UNAVAILABLE', undefined, undefined, { cause: error }).toBody());
       }
-      return { status: 'ready', database: platform.database.engine };
+      // The outbox holds events while NATS is away, and only screening needs Redis: a degraded
+      // instance still serves, so these do not answer 503.
+      const state = (ping: () => Promise<void>) => ping().then(() => 'connected' as const, () => 'unavailable' as const);
+      const [nats, redis] = await Promise.all([
+        platform.events.kind === 'nats' ? state(() => platform.events.ping()) : undefined,
+        platform.counters.kind === 'redis' ? state(() => platform.counters.ping()) : undefined,
+      ]);
+      const status = nats === 'unavailable' || redis === 'unavailable' ? ('degraded' as const) : ('ready' as const);
+      return { status, database: platform.database.engine, ...(nats ? { nats } : {}), ...(redis ? { redis } : {}) };
     },
   );
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {

@@ -3,6 +3,8 @@ import { migrate, openDatabase, type DatabaseHandle } from './database.js';
 import { loadKeyMaterial, type KeyMaterial } from './crypto.js';
 import { AuditLog } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
+import { createEventBus, type EventBus, type EventBusOptions } from './events.js';
+import { createCounterStore, type CounterStore } from './counters.js';
 
 /** The shared platform every capability is built on: database, keys, audit log, authentication. */
 export interface Platform {
@@ -11,28 +13,38 @@ export interface Platform {
   readonly keys: KeyMaterial;
   readonly audit: AuditLog;
   readonly auth: AuthService;
+  /** Events through the transactional outbox: in process, or NATS JetStream when NATS_URL is set. */
+  readonly events: EventBus;
+  /** Sliding-window counters: in process, or Redis when REDIS_URL is set. */
+  readonly counters: CounterStore;
 }
 
 /**
  * Open the database, apply migrations and load the keys. Throws when the database cannot be
  * reached; `serve` retries in that case while answering 503.
  */
-export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial } = {}): Promise<Platform> {
+export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string } = {}): Promise<Platform> {
   const database = options.database ?? (await openDatabase(config));
+  let events: EventBus | undefined;
   try {
     await migrate(database);
     const keys = options.keys ?? (await loadKeyMaterial(config));
     const audit = new AuditLog(database.db, keys.signer, config.auditCheckpointEvery);
     await audit.init();
-    return { config, database, keys, audit, auth: new AuthService(database.db, audit) };
+    events = await createEventBus(database.db, config, options.events);
+    const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
+    return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters };
   } catch (error) {
+    await events?.close().catch(() => {});
     if (!options.database) await database.close().catch(() => {});
     throw error;
   }
 }
 
-/** Sign the audit head and close the database. */
+/** Stop the event bus and counters, sign the audit head and close the database. */
 export async function closePlatform(platform: Platform): Promise<void> {
+  await platform.events.close().catch(() => {});
+  await platform.counters.close().catch(() => {});
   await platform.audit.checkpoint().catch(() => {});
   await platform.database.close();
 }
