@@ -1,0 +1,217 @@
+/**
+ * From a normalized record to a row of its domain table. People appear only as keyed pseudonyms:
+ * a resident ID number becomes `<role>_pseudonym`, a phone number or account its own pseudonym;
+ * an organisation keeps its unified social credit code (public registry data). Loans gain the
+ * comprehensive annualised cost, computed from their cash flows.
+ */
+import type { Pseudonymizer } from '../../platform/crypto.js';
+import { recordTypeDef, type FieldDef, type RecordType } from '../../standard/standard.js';
+import { annualisedCostOfLoan } from './loan-cost.js';
+import { birthDayOfResidentId, canonicalPhone, parseDateTimeMs } from './parse.js';
+import type { NormalizedRecord } from './types.js';
+
+type CopyValue = string | number | boolean | null;
+
+export interface CopyContext {
+  filingId: string;
+  institutionId: string;
+  pseudonymizer: Pseudonymizer;
+}
+
+/** One column of a domain table: its name, SQL type, whether it is NOT NULL, and how it is filled. */
+export interface DomainColumn {
+  readonly name: string;
+  readonly sqlType: 'uuid' | 'text' | 'integer' | 'bigint' | 'numeric' | 'date' | 'timestamptz' | 'boolean';
+  readonly notNull: boolean;
+  readonly value: (record: NormalizedRecord, context: CopyContext) => CopyValue;
+}
+
+const SQL_TYPE: Record<FieldDef['type'], DomainColumn['sqlType']> = {
+  string: 'text',
+  text: 'text',
+  account: 'text',
+  integer: 'integer',
+  money_fen: 'bigint',
+  rate: 'numeric',
+  decimal: 'numeric',
+  date: 'date',
+  datetime: 'timestamptz',
+  code: 'text',
+  boolean: 'boolean',
+  resident_id: 'text',
+  uscc: 'text',
+  party_id: 'text',
+  phone: 'text',
+};
+
+/** `borrower_id` → `borrower`: the role a person plays in the record. */
+function roleOf(name: string): string {
+  return name.endsWith('_id') ? name.slice(0, -3) : name;
+}
+
+function partyKind(record: NormalizedRecord, field: FieldDef): unknown {
+  return field.partyTypeField ? record[field.partyTypeField] : undefined;
+}
+
+const MS_PER_YEAR_APPROX = 365.2425 * 86_400_000;
+
+function columnsOf(field: FieldDef): DomainColumn[] {
+  const name = field.name;
+  switch (field.type) {
+    case 'resident_id':
+      return [
+        {
+          name: `${roleOf(name)}_pseudonym`,
+          sqlType: 'text',
+          notNull: field.required,
+          value: (r, c) => (typeof r[name] === 'string' ? c.pseudonymizer.pseudonym('resident_id', r[name]) : null),
+        },
+      ];
+    case 'party_id':
+      return [
+        {
+          name: `${roleOf(name)}_pseudonym`,
+          sqlType: 'text',
+          notNull: false,
+          value: (r, c) => (typeof r[name] === 'string' && partyKind(r, field) === 'individual' ? c.pseudonymizer.pseudonym('resident_id', r[name]) : null),
+        },
+        {
+          name: `${roleOf(name)}_uscc`,
+          sqlType: 'text',
+          notNull: false,
+          value: (r) => (typeof r[name] === 'string' && partyKind(r, field) === 'organisation' ? r[name] : null),
+        },
+      ];
+    case 'phone':
+      return [
+        {
+          name: `${name}_pseudonym`,
+          sqlType: 'text',
+          notNull: field.required,
+          value: (r, c) => (typeof r[name] === 'string' ? c.pseudonymizer.pseudonym('phone', canonicalPhone(r[name])) : null),
+        },
+      ];
+    case 'account':
+      return [
+        {
+          name: `${name}_pseudonym`,
+          sqlType: 'text',
+          notNull: field.required,
+          value: (r, c) => (typeof r[name] === 'string' ? c.pseudonymizer.pseudonym('account', r[name]) : null),
+        },
+      ];
+    default:
+      if (name === 'device_id') {
+        // A device identifier follows one person around; the pseudonymizer has no device kind, so
+        // it shares the account namespace under a prefix that keeps the two apart.
+        return [
+          {
+            name: 'device_pseudonym',
+            sqlType: 'text',
+            notNull: field.required,
+            value: (r, c) => (typeof r[name] === 'string' ? c.pseudonymizer.pseudonym('account', `device:${r[name]}`) : null),
+          },
+        ];
+      }
+      return [{ name, sqlType: SQL_TYPE[field.type], notNull: field.required, value: (r) => r[name] ?? null }];
+  }
+}
+
+/** Columns derived at load, after the fields. */
+function derivedColumns(type: RecordType): DomainColumn[] {
+  if (type === 'loan') {
+    return [
+      {
+        // Where the borrower is registered (GB/T 2260, from the resident ID or the USCC): for jurisdiction views.
+        name: 'borrower_region_code',
+        sqlType: 'text',
+        notNull: false,
+        value: (r) => {
+          const id = r.borrower_id;
+          if (typeof id !== 'string') return null;
+          return r.borrower_type === 'organisation' ? id.slice(2, 8) : id.slice(0, 6);
+        },
+      },
+      {
+        name: 'annualised_cost',
+        sqlType: 'numeric',
+        notNull: false,
+        value: (r) => {
+          const cost = annualisedCostOfLoan(r);
+          return cost === null || !Number.isFinite(cost) ? null : Math.round(cost * 1e6) / 1e6;
+        },
+      },
+    ];
+  }
+  if (type === 'algorithm_decision') {
+    // Sex and age at the decision, from the resident ID: what an audit of outcomes between groups needs.
+    return [
+      {
+        name: 'applicant_sex',
+        sqlType: 'text',
+        notNull: false,
+        value: (r) => (r.applicant_type === 'individual' && typeof r.applicant_id === 'string' ? ((r.applicant_id.charCodeAt(16) - 48) % 2 === 1 ? 'male' : 'female') : null),
+      },
+      {
+        name: 'applicant_age',
+        sqlType: 'integer',
+        notNull: false,
+        value: (r) => {
+          if (r.applicant_type !== 'individual' || typeof r.applicant_id !== 'string' || typeof r.decided_at !== 'string') return null;
+          const decidedMs = parseDateTimeMs(r.decided_at);
+          const birthMs = birthDayOfResidentId(r.applicant_id) * 86_400_000;
+          return Math.floor((decidedMs - birthMs) / MS_PER_YEAR_APPROX);
+        },
+      },
+    ];
+  }
+  return [];
+}
+
+const IDENTITY_COLUMNS: DomainColumn[] = [
+  { name: 'filing_id', sqlType: 'uuid', notNull: true, value: (_r, c) => c.filingId },
+  { name: 'institution_id', sqlType: 'uuid', notNull: true, value: (_r, c) => c.institutionId },
+];
+
+const columnCache = new Map<RecordType, DomainColumn[]>();
+
+/** Every column of the domain table of `recordType`, in COPY order, with how each is filled. */
+export function domainColumns(recordType: RecordType): readonly DomainColumn[] {
+  let columns = columnCache.get(recordType);
+  if (!columns) {
+    columns = [...IDENTITY_COLUMNS, ...recordTypeDef(recordType).fields.flatMap(columnsOf), ...derivedColumns(recordType)];
+    columnCache.set(recordType, columns);
+  }
+  return columns;
+}
+
+const nameCache = new Map<RecordType, readonly string[]>();
+
+/** Columns of the domain table in COPY order. */
+export function copyColumns(recordType: RecordType): readonly string[] {
+  let names = nameCache.get(recordType);
+  if (!names) {
+    names = Object.freeze(domainColumns(recordType).map((c) => c.name));
+    nameCache.set(recordType, names);
+  }
+  return names;
+}
+
+/** One normalized record as COPY values, in `copyColumns` order (pseudonymises people, computes cost of credit for loans). */
+export function toCopyValues(recordType: RecordType, record: NormalizedRecord, context: CopyContext): CopyValue[] {
+  const columns = domainColumns(recordType);
+  const values = new Array<CopyValue>(columns.length);
+  for (let i = 0; i < columns.length; i++) values[i] = columns[i]!.value(record, context);
+  return values;
+}
+
+/** The clear resident IDs a record carries (for identity.enrolResidentIds). */
+export function residentIdsOf(recordType: RecordType, record: NormalizedRecord): string[] {
+  const ids: string[] = [];
+  for (const field of recordTypeDef(recordType).fields) {
+    const value = record[field.name];
+    if (typeof value !== 'string') continue;
+    if (field.type === 'resident_id' || (field.type === 'party_id' && partyKind(record, field) === 'individual')) ids.push(value);
+  }
+  return ids;
+}

@@ -1,0 +1,11 @@
+/**
+ * The edits of the filing pipeline: the catalogue, the file validator, and the mapping of
+ * validated records onto the domain tables.
+ */
+export { editCatalogue, editById, editAppliesTo, editsFor, defaultThresholds } from './catalogue.js';
+export type { EditClass, EditDef, EditScope, EditSeverity, EditThresholds } from './catalogue.js';
+export type { FileStats, FileValidator, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
+export { createValidator } from './validator.js';
+export { copyColumns, toCopyValues, residentIdsOf, domainColumns } from './copy.js';
+export type { CopyContext, DomainColumn } from './copy.js';
+export { annualisedCostOfLoan, loanTermsOf } from './loan-cost.js';

@@ -1,0 +1,129 @@
+/**
+ * The comprehensive annualised cost of a filed loan: the exact figure from the standard's
+ * cost-of-credit module, and a cheap screen that lets the validator skip the exact computation for
+ * the great majority of loans that are nowhere near the limit.
+ */
+import { annualisedCostOfCredit, buildSchedule, type LoanTerms, type RepaymentMethod } from '../../standard/cost-of-credit.js';
+import type { NormalizedRecord } from './types.js';
+
+/** The cost-of-credit terms a normalized loan record carries, or null when a term is missing. */
+export function loanTermsOf(record: NormalizedRecord): LoanTerms | null {
+  const principalFen = record.principal_fen;
+  const disbursedFen = record.disbursed_fen;
+  const disbursedOn = record.disbursement_date;
+  const firstDueOn = record.first_due_date;
+  const installments = record.installments;
+  const periodMonths = record.period_months;
+  const nominalAnnualRate = record.nominal_annual_rate;
+  const method = record.repayment_method;
+  const fee = record.fee_per_installment_fen;
+  if (
+    typeof principalFen !== 'number' ||
+    typeof disbursedFen !== 'number' ||
+    typeof disbursedOn !== 'string' ||
+    typeof firstDueOn !== 'string' ||
+    typeof installments !== 'number' ||
+    typeof periodMonths !== 'number' ||
+    typeof nominalAnnualRate !== 'number' ||
+    typeof method !== 'string' ||
+    typeof fee !== 'number'
+  ) {
+    return null;
+  }
+  const other = record.other_fees_fen;
+  return {
+    principalFen,
+    disbursedFen,
+    disbursedOn,
+    firstDueOn,
+    installments,
+    periodMonths,
+    nominalAnnualRate,
+    method: method as RepaymentMethod,
+    feePerInstallmentFen: fee,
+    ...(typeof other === 'number' && other > 0 ? { otherFeesAtEndFen: other } : {}),
+  };
+}
+
+/**
+ * The comprehensive annualised cost of a loan (IRR of the amount disbursed against every scheduled
+ * payment, fees included), or null when it cannot be computed.
+ */
+export function annualisedCostOfTerms(terms: LoanTerms): number | null {
+  const schedule = buildSchedule(terms);
+  const payments = new Array<{ dueOn: string; amountFen: number }>(schedule.length);
+  for (let i = 0; i < schedule.length; i++) payments[i] = { dueOn: schedule[i]!.dueOn, amountFen: schedule[i]!.totalFen };
+  return annualisedCostOfCredit(terms.disbursedFen, terms.disbursedOn, payments);
+}
+
+/** The comprehensive annualised cost of a normalized loan record, or null. */
+export function annualisedCostOfLoan(record: NormalizedRecord): number | null {
+  const terms = loanTermsOf(record);
+  return terms ? annualisedCostOfTerms(terms) : null;
+}
+
+export const METHOD_EQUAL_INSTALLMENT = 0;
+export const METHOD_EQUAL_PRINCIPAL = 1;
+export const METHOD_INTEREST_FIRST = 2;
+export const METHOD_BULLET = 3;
+
+/** The margin below the limit within which the screen hands a loan to the exact computation. */
+export const SCREEN_MARGIN = 0.03;
+
+/**
+ * False only when the loan's annualised cost is certainly below `limit`: the net present value of
+ * an approximate schedule (no rounding, months as twelfths of a year) at the effective annual rate
+ * `limit − SCREEN_MARGIN` is negative. Effective annual compounding gives the highest figure of all
+ * annualisation conventions for the same cash flows, and the margin covers the approximation, so a
+ * loan the screen lets through is computed exactly and one it stops is below the limit under any
+ * convention (a property test compares the two). Allocation-free: it runs once per loan row.
+ */
+export function mayExceedCost(
+  principalFen: number,
+  disbursedFen: number,
+  disbursementDay: number,
+  firstDueDay: number,
+  installments: number,
+  periodMonths: number,
+  nominalAnnualRate: number,
+  method: number,
+  feePerInstallmentFen: number,
+  otherFeesFen: number,
+  limit: number,
+): boolean {
+  const logRate = Math.log1p(limit - SCREEN_MARGIN);
+  const firstYears = Math.max(firstDueDay - disbursementDay, 1) / 365;
+  const periodYears = periodMonths / 12;
+  const periodic = (nominalAnnualRate * periodMonths) / 12;
+  // The first period may be longer than one period; its interest is charged on the longer of the two.
+  const firstPeriodic = Math.max(periodic, (nominalAnnualRate * (firstDueDay - disbursementDay)) / 365);
+  const n = installments;
+  let discount = Math.exp(-firstYears * logRate);
+  const step = Math.exp(-periodYears * logRate);
+  let value = 0;
+  if (method === METHOD_BULLET) {
+    const years = firstYears + (n - 1) * periodYears;
+    const interest = principalFen * (firstPeriodic + periodic * (n - 1));
+    value = (principalFen + interest + feePerInstallmentFen * n + otherFeesFen) * Math.exp(-years * logRate);
+  } else {
+    let annuity = 0;
+    if (method === METHOD_EQUAL_INSTALLMENT) {
+      annuity = periodic === 0 ? principalFen / n : (principalFen * periodic) / (1 - Math.pow(1 + periodic, -n));
+    }
+    let balance = principalFen;
+    for (let i = 1; i <= n; i++) {
+      const rate = i === 1 ? firstPeriodic : periodic;
+      const interest = balance * rate;
+      let principalPart: number;
+      if (method === METHOD_EQUAL_INSTALLMENT) principalPart = i === n ? balance : Math.min(balance, annuity - balance * periodic);
+      else if (method === METHOD_EQUAL_PRINCIPAL) principalPart = i === n ? balance : principalFen / n;
+      else principalPart = i === n ? balance : 0;
+      balance -= principalPart;
+      let flow = principalPart + interest + feePerInstallmentFen;
+      if (i === n) flow += otherFeesFen;
+      value += flow * discount;
+      discount *= step;
+    }
+  }
+  return value >= disbursedFen;
+}
