@@ -1,6 +1,7 @@
 import type { Platform } from '../platform/platform.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { IdentityService } from '../identity/identity.service.js';
+import { FilingService } from '../filing/filing.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -10,11 +11,13 @@ export interface Services {
   platform: Platform;
   registry: RegistryService;
   identity: IdentityService;
+  filing: FilingService;
 }
 
 /** Build every capability's service over the platform. */
 export function createServices(platform: Platform): Services {
   const registry = new RegistryService(platform);
   const identity = new IdentityService(platform);
-  return { platform, registry, identity };
+  const filing = new FilingService(platform, registry, identity);
+  return { platform, registry, identity, filing };
 }

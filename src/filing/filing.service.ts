@@ -1,0 +1,767 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Platform } from '../platform/platform.js';
+import { withBulkTransaction, type BulkTransaction, type Database } from '../platform/database.js';
+import { fail, FhError } from '../platform/errors.js';
+import type { Actor } from '../platform/audit/audit.service.js';
+import type { Caller } from '../platform/auth/access.js';
+import { isWithin, scopePrefix } from '../standard/regions.js';
+import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
+import { copyColumns, residentIdsOf, toCopyValues, type FileStats, type NormalizedRecord } from './edits/index.js';
+import { createEncryptedFile, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
+import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
+import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
+import { signReceipt, verifyReceipt, type PublicKeyInfo, type ReceiptBody, type ReceiptCheck, type SignedReceipt } from './receipt.js';
+import type { FilingStatus } from './filing.schema.js';
+import * as store from './filing.store.js';
+import type { FilingRow } from './filing.store.js';
+
+declare module '../platform/events.js' {
+  interface EventPayloads {
+    /** A filing's records are in the domain tables (and replaced the previous version's, if any). */
+    'filing.accepted': { filingId: string; institutionId: string; recordType: RecordType; period: string; version: number; records: number };
+  }
+}
+
+/** What the filing capability needs of the registry. */
+export interface InstitutionDirectory {
+  getInstitution(institutionId: string): Promise<{ institutionId: string; uscc: string; nameZh: string; nameEn: string; jurisdictionCode: string }>;
+}
+
+/** What the filing capability needs of identity: enrolling the people a load brings in. */
+export interface ResidentIdEnrolment {
+  enrolResidentIds(tx: BulkTransaction, residentIds: Iterable<string>): Promise<number>;
+}
+
+export interface FilingOptions {
+  /** Largest upload accepted, in bytes (compressed as sent, and decompressed). */
+  uploadLimitBytes: number;
+  /** An upload that gave no sign of life for this long died with its process. */
+  staleUploadMs: number;
+  /** Rows per COPY during a load (and per identity enrolment). */
+  loadBatchRows: number;
+}
+
+export const DEFAULT_FILING_OPTIONS: FilingOptions = {
+  uploadLimitBytes: 2 * 1024 * 1024 * 1024,
+  staleUploadMs: 2 * 60 * 1000,
+  loadBatchRows: 10_000,
+};
+
+/** A filing as the API shows it. */
+export interface FilingView {
+  filingId: string;
+  institutionId: string;
+  recordType: string;
+  period: string;
+  version: number;
+  status: FilingStatus;
+  contentType: string;
+  fileHash: string | null;
+  fileBytes: number | null;
+  encoding: string | null;
+  recordCount: number | null;
+  errorCount: number;
+  warningCount: number;
+  explanations: Record<string, string> | null;
+  createdAt: string;
+  validatedAt: string | null;
+  verifiedAt: string | null;
+  signedAt: string | null;
+  acceptedAt: string | null;
+  supersededAt: string | null;
+}
+
+/** Counts of one edit in a filing, with the edit's catalogue text. */
+export interface FindingCount {
+  editId: string;
+  editClass: string;
+  severity: 'error' | 'warning';
+  count: number;
+  zh: string;
+  en: string;
+}
+
+/** Input of an upload, from HTTP or in process. */
+export interface FileRecordsInput {
+  recordType: string;
+  /** Reporting period 'YYYY-MM'. */
+  period: string;
+  /** The file's bytes; gzip (by Content-Encoding or its magic number) is accepted. */
+  source: Readable | AsyncIterable<Buffer>;
+  /** text/csv, application/x-ndjson or application/jsonl (parameters ignored). */
+  contentType: string;
+  /** 'gzip' when the bytes are gzip-compressed in transfer. */
+  contentEncoding?: string;
+  /** Declared size, checked against the limit before anything is read. */
+  contentLength?: number;
+  /** True to file a new version for a period whose filing was already accepted. */
+  resubmission?: boolean;
+  /** When given, must be the caller's own institution. */
+  institutionId?: string;
+}
+
+/** Options for a load. */
+export interface LoadOptions {
+  /** Called while rows are being copied (from inside the COPY), with the count so far. */
+  onProgress?: (rowsCopied: number) => void | Promise<void>;
+}
+
+const FORMATS: Record<string, FileFormat> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+  'application/json-lines': 'jsonl',
+  'application/x-jsonlines': 'jsonl',
+};
+
+/** The media types an upload may have. */
+export const UPLOAD_MEDIA_TYPES = Object.keys(FORMATS);
+
+const PERIOD = /^([0-9]{4})-(0[1-9]|1[0-2])$/;
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function toView(row: FilingRow): FilingView {
+  return {
+    filingId: row.filing_id,
+    institutionId: row.institution_id,
+    recordType: row.record_type,
+    period: row.period,
+    version: row.version,
+    status: row.status,
+    contentType: row.content_type,
+    fileHash: row.file_hash,
+    fileBytes: row.file_bytes === null ? null : Number(row.file_bytes),
+    encoding: row.encoding,
+    recordCount: row.record_count === null ? null : Number(row.record_count),
+    errorCount: Number(row.error_count),
+    warningCount: Number(row.warning_count),
+    explanations: row.explanations,
+    createdAt: row.created_at.toISOString(),
+    validatedAt: iso(row.validated_at),
+    verifiedAt: iso(row.verified_at),
+    signedAt: iso(row.signed_at),
+    acceptedAt: iso(row.accepted_at),
+    supersededAt: iso(row.superseded_at),
+  };
+}
+
+/** Counts bytes as they pass and refuses more than `limit` (the 2 GiB upload limit). */
+async function* limitBytes(source: AsyncIterable<Buffer | string>, limit: number, field: string): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += bytes.length;
+    if (total > limit) fail('FH_PAYLOAD_TOO_LARGE', { field, details: { limitBytes: limit } });
+    yield bytes;
+  }
+}
+
+/** Passes chunks through while `sideEffect` sees each one first (hashing, storing). */
+async function* tap(source: AsyncIterable<Buffer>, sideEffect: (chunk: Buffer) => Promise<void> | void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    await sideEffect(chunk);
+    yield chunk;
+  }
+}
+
+function isClientGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED' || (error as Error | undefined)?.message === 'aborted';
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '23505';
+}
+
+/**
+ * The filing pipeline. An institution uploads a file of one record type for one reporting period;
+ * it is stored encrypted, validated in one streaming pass and gets a status:
+ *
+ *   received → validating → errors | warnings | clean
+ *   warnings → verified (an explanation for every warning edit)
+ *   clean | verified → signed (a receipt signed by the platform) → accepted (records loaded)
+ *
+ * Versions: every upload for the same institution, record type and period is a new version. A
+ * newer upload supersedes older versions that were validated but not signed. The accepted version
+ * stays in force (its rows in the domain tables) until a newer version is accepted; the load then
+ * replaces its rows in one transaction and marks it superseded.
+ *
+ * A period already accepted is refused unless the upload says it is a resubmission. This follows
+ * the HMDA platform, where a signed filing can be corrected only by a new submission that is
+ * validated, verified and signed again and then becomes the filing of record: the explicit flag
+ * keeps an accidental second run of a batch job from replacing accepted data. Only one upload per
+ * institution, record type and period is processed at a time, and none while a signed version
+ * waits for its load (409). Every transition is audited in the transaction that makes it.
+ */
+export class FilingService {
+  private readonly db: Kysely<Database>;
+  private readonly options: FilingOptions;
+  private readonly uploadDir: string;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly registry: InstitutionDirectory,
+    private readonly identity: ResidentIdEnrolment,
+    options: Partial<FilingOptions> = {},
+  ) {
+    this.db = platform.database.db;
+    this.options = { ...DEFAULT_FILING_OPTIONS, ...options };
+    this.uploadDir = path.join(platform.config.dataDir, 'filings');
+  }
+
+  /** The largest upload accepted, in bytes. */
+  get uploadLimitBytes(): number {
+    return this.options.uploadLimitBytes;
+  }
+
+  /** Every edit, file-level ones first, as the catalogue route lists them. */
+  editCatalogue() {
+    return allEdits.map((edit) => ({ ...edit, fields: [...edit.fields], recordTypes: edit.recordTypes === 'all' ? ('all' as const) : [...edit.recordTypes] }));
+  }
+
+  /** The record types of the standard with their fields. */
+  recordTypes() {
+    return recordTypes.map((type) => {
+      const def = recordTypeDef(type);
+      return { ...def, fields: def.fields.map((field) => ({ ...field })) };
+    });
+  }
+
+  /** The platform's signature public key, for checking receipts offline. */
+  publicKey(): PublicKeyInfo {
+    const { signer } = this.platform.keys;
+    return { algorithm: signer.algorithm, keyId: signer.keyId, publicKey: signer.publicKey };
+  }
+
+  /**
+   * Upload one file for the calling institution and validate it; resolves when the file has been
+   * read to the end, with the filing in `errors`, `warnings` or `clean`.
+   *
+   * @example await filing.fileRecords(caller, { recordType: 'loan', period: '2026-10', source: createReadStream('loans.csv'), contentType: 'text/csv' })
+   */
+  async fileRecords(caller: Caller, input: FileRecordsInput): Promise<FilingView> {
+    const { principal } = caller;
+    if (principal.role !== 'institution') fail('FH_FORBIDDEN');
+    if (input.institutionId !== undefined && input.institutionId !== principal.institutionId) fail('FH_FORBIDDEN', { field: 'query.institutionId' });
+    if (!isRecordType(input.recordType)) fail('FH_VALIDATION', { field: 'query.recordType', details: { allowed: recordTypes } });
+    const recordType: RecordType = input.recordType;
+    const period = this.checkPeriod(input.period);
+    const mediaType = input.contentType.split(';')[0]!.trim().toLowerCase();
+    const format = FORMATS[mediaType];
+    if (!format) fail('FH_UNSUPPORTED_MEDIA_TYPE', { field: 'headers.content-type', details: { allowed: UPLOAD_MEDIA_TYPES } });
+    const encoding = (input.contentEncoding ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') fail('FH_UNSUPPORTED_MEDIA_TYPE', { field: 'headers.content-encoding', details: { allowed: ['gzip', 'identity'] } });
+    if (input.contentLength !== undefined && input.contentLength > this.options.uploadLimitBytes) {
+      fail('FH_PAYLOAD_TOO_LARGE', { field: 'headers.content-length', details: { limitBytes: this.options.uploadLimitBytes } });
+    }
+    const institution = await this.registry.getInstitution(principal.institutionId);
+    const filingId = randomUUID();
+    const storedName = `${institution.institutionId}/${filingId}.fhup`;
+    const row = await this.createFiling(caller.actor, {
+      filingId,
+      institutionId: institution.institutionId,
+      jurisdictionCode: institution.jurisdictionCode,
+      recordType,
+      period,
+      contentType: mediaType,
+      storedName,
+      resubmission: input.resubmission === true,
+    });
+    await this.transition(row, 'validating', caller.actor, 'filing.validate');
+
+    const filePath = path.join(this.uploadDir, storedName);
+    await mkdir(path.dirname(filePath), { recursive: true });
+    let writer: EncryptedFileWriter | undefined;
+    const beat = setInterval(() => void store.heartbeat(this.db, filingId).catch(() => {}), 5000);
+    try {
+      writer = await createEncryptedFile(filePath, this.platform.keys.vault, this.uploadContext(filingId));
+      const hash = createHash('sha256');
+      const limit = this.options.uploadLimitBytes;
+      let plainBytes = 0;
+      const store_ = writer;
+      const content = tap(gunzipIfCompressed(limitBytes(input.source as AsyncIterable<Buffer>, limit, 'body'), encoding === 'gzip'), async (chunk) => {
+        plainBytes += chunk.length;
+        if (plainBytes > limit) fail('FH_PAYLOAD_TOO_LARGE', { field: 'body', details: { limitBytes: limit, decompressed: true } });
+        hash.update(chunk);
+        await store_.write(chunk);
+      });
+      const outcome = await validateFile(content, {
+        recordType,
+        period,
+        institutionUscc: institution.uscc,
+        format,
+        previousStats: (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null,
+      });
+      const { plaintextBytes } = await writer.finish();
+      return toView(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
+    } catch (error) {
+      await writer?.abort().catch(() => {});
+      await this.recordInterrupted(filingId, caller.actor, error).catch(() => {});
+      throw error;
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private checkPeriod(period: string): string {
+    const match = PERIOD.exec(period);
+    if (!match) fail('FH_VALIDATION', { field: 'query.period', details: { expected: 'YYYY-MM' } });
+    const now = new Date();
+    const current = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    if (period > current) fail('FH_VALIDATION', { field: 'query.period', details: { reason: 'the period has not started yet' } });
+    return period;
+  }
+
+  private uploadContext(filingId: string): string {
+    return `filing-upload:${filingId}`;
+  }
+
+  private async createFiling(
+    actor: Actor,
+    input: { filingId: string; institutionId: string; jurisdictionCode: string; recordType: RecordType; period: string; contentType: string; storedName: string; resubmission: boolean },
+  ): Promise<FilingRow> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const versions = await store.versionsOf(trx, input.institutionId, input.recordType, input.period);
+        for (const version of versions) {
+          if (!store.IN_FLIGHT.includes(version.status)) continue;
+          const stale = version.status !== 'signed' && Date.now() - version.heartbeat_at.getTime() > this.options.staleUploadMs;
+          if (!stale) fail('FH_FILING_IN_PROGRESS', { field: 'query.period', details: { filingId: version.filing_id, status: version.status } });
+          await this.markInterrupted(trx, version, { role: 'system', id: null }, 'the upload stopped sending data');
+        }
+        const accepted = versions.find((v) => v.status === 'accepted');
+        if (accepted && !input.resubmission) {
+          fail('FH_PERIOD_ALREADY_ACCEPTED', { field: 'query.resubmission', details: { acceptedFilingId: accepted.filing_id, acceptedVersion: accepted.version } });
+        }
+        const row = await store.insertFiling(trx, {
+          filing_id: input.filingId,
+          institution_id: input.institutionId,
+          jurisdiction_code: input.jurisdictionCode,
+          record_type: input.recordType,
+          period: input.period,
+          version: (versions[0]?.version ?? 0) + 1,
+          status: 'received',
+          content_type: input.contentType,
+          stored_name: input.storedName,
+          created_by: `${actor.role}:${actor.id ?? ''}`,
+        });
+        await this.platform.audit.record(trx, actor, {
+          action: 'filing.receive',
+          subject: `institution:${input.institutionId}`,
+          resource: `filing:${input.filingId}`,
+          detail: { recordType: input.recordType, period: input.period, version: row.version, resubmission: Boolean(accepted) },
+        });
+        return row;
+      });
+    } catch (error) {
+      // Two uploads racing past the check: the partial unique index lets one through.
+      if (isUniqueViolation(error)) fail('FH_FILING_IN_PROGRESS', { field: 'query.period', cause: error });
+      throw error;
+    }
+  }
+
+  private async transition(row: FilingRow, to: FilingStatus, actor: Actor, action: string, extra: Record<string, unknown> = {}): Promise<FilingRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await store.updateFiling(trx, row.filing_id, { status: to, heartbeat_at: new Date() });
+      await this.platform.audit.record(trx, actor, { action, subject: `institution:${row.institution_id}`, resource: `filing:${row.filing_id}`, detail: { from: row.status, to, ...extra } });
+      return updated;
+    });
+  }
+
+  private async recordOutcome(filingId: string, actor: Actor, outcome: ValidationOutcome, fileHash: string, fileBytes: number): Promise<FilingRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = (await store.filingById(trx, filingId, true))!;
+      await store.replaceFindings(trx, filingId, outcome.tallies);
+      const updated = await store.updateFiling(trx, filingId, {
+        status: outcome.status,
+        file_hash: fileHash,
+        file_bytes: fileBytes,
+        encoding: outcome.encoding ?? null,
+        record_count: outcome.rowCount,
+        error_count: outcome.errorCount,
+        warning_count: outcome.warningCount,
+        stats: JSON.stringify(outcome.stats),
+        validated_at: new Date(),
+      });
+      const superseded = await store.supersedeUnsigned(trx, current.institution_id, current.record_type, current.period, filingId);
+      await this.platform.audit.record(trx, actor, {
+        action: 'filing.validated',
+        subject: `institution:${current.institution_id}`,
+        resource: `filing:${filingId}`,
+        detail: { from: current.status, to: outcome.status, rows: outcome.rowCount, errors: outcome.errorCount, warnings: outcome.warningCount, fileHash },
+      });
+      for (const id of superseded) {
+        await this.platform.audit.record(trx, actor, { action: 'filing.supersede', subject: `institution:${current.institution_id}`, resource: `filing:${id}`, detail: { to: 'superseded', by: filingId } });
+      }
+      return updated;
+    });
+  }
+
+  /** An upload that did not reach its end: `errors` with an S908 finding naming why. */
+  private async recordInterrupted(filingId: string, actor: Actor, error: unknown): Promise<void> {
+    const reason =
+      error instanceof FhError && error.code === 'FH_PAYLOAD_TOO_LARGE'
+        ? `the upload exceeded the limit of ${this.options.uploadLimitBytes} bytes`
+        : isClientGone(error)
+          ? 'the client disconnected'
+          : 'the server could not finish reading the upload';
+    await this.db.transaction().execute(async (trx) => {
+      const row = await store.filingById(trx, filingId, true);
+      if (row && (row.status === 'received' || row.status === 'validating')) await this.markInterrupted(trx, row, actor, reason);
+    });
+  }
+
+  private async markInterrupted(trx: Kysely<Database>, row: FilingRow, actor: Actor, reason: string): Promise<void> {
+    await store.replaceFindings(trx, row.filing_id, [{ editId: 'S908', editClass: 'syntactical', severity: 'error', count: 1, examples: [{ editId: 'S908', rowNumber: 0, values: { reason } }] }]);
+    await store.updateFiling(trx, row.filing_id, { status: 'errors', error_count: 1, validated_at: new Date() });
+    await this.platform.audit.record(trx, actor, { action: 'filing.interrupted', subject: `institution:${row.institution_id}`, resource: `filing:${row.filing_id}`, detail: { from: row.status, to: 'errors', reason } });
+    await rm(path.join(this.uploadDir, row.stored_name), { force: true }).catch(() => {});
+  }
+
+  /** Mark uploads whose process died (no heartbeat for staleUploadMs) as interrupted; run at start-up. */
+  async recoverStaleUploads(): Promise<number> {
+    const stale = await store.staleUploads(this.db, new Date(Date.now() - this.options.staleUploadMs));
+    for (const row of stale) {
+      await this.db.transaction().execute(async (trx) => {
+        const locked = await store.filingById(trx, row.filing_id, true);
+        if (locked && (locked.status === 'received' || locked.status === 'validating')) await this.markInterrupted(trx, locked, { role: 'system', id: null }, 'the server stopped while reading the upload');
+      });
+    }
+    return stale.length;
+  }
+
+  /** Refuse unless the caller may see the filing: its institution, or a supervisor above it. */
+  private async visibleFiling(caller: Caller, filingId: string, field = 'params.id'): Promise<FilingRow> {
+    const row = await store.filingById(this.db, filingId);
+    if (!row) fail('FH_NOT_FOUND', { field });
+    this.assertCanSee(caller, row, field);
+    return row;
+  }
+
+  private assertCanSee(caller: Caller, row: FilingRow, field: string): void {
+    const { principal } = caller;
+    if (principal.role === 'institution') {
+      if (principal.institutionId !== row.institution_id) fail('FH_FORBIDDEN', { field });
+      return;
+    }
+    if (principal.role === 'supervisor') {
+      if (!isWithin(row.jurisdiction_code, principal.jurisdictionCode)) fail('FH_OUT_OF_JURISDICTION', { field });
+      return;
+    }
+    fail('FH_FORBIDDEN', { field });
+  }
+
+  private ownFiling(caller: Caller, row: FilingRow): void {
+    if (caller.principal.role !== 'institution' || caller.principal.institutionId !== row.institution_id) fail('FH_FORBIDDEN', { field: 'params.id' });
+  }
+
+  /** Filings the caller may see, newest first: an institution's own, or those of a supervisor's jurisdiction. */
+  async list(
+    caller: Caller,
+    query: { recordType?: string; period?: string; status?: FilingStatus; institutionId?: string; page: number; pageSize: number },
+  ): Promise<{ items: FilingView[]; total: number; page: number; pageSize: number }> {
+    const { principal } = caller;
+    const filter: store.FilingFilter = {};
+    if (principal.role === 'institution') {
+      if (query.institutionId && query.institutionId !== principal.institutionId) fail('FH_FORBIDDEN', { field: 'query.institutionId' });
+      filter.institutionId = principal.institutionId;
+    } else if (principal.role === 'supervisor') {
+      filter.jurisdictionPrefix = scopePrefix(principal.jurisdictionCode);
+      if (query.institutionId) filter.institutionId = query.institutionId;
+    } else {
+      fail('FH_FORBIDDEN');
+    }
+    if (query.recordType) filter.recordType = query.recordType;
+    if (query.period) filter.period = query.period;
+    if (query.status) filter.status = query.status;
+    const { total, rows } = await store.listFilings(this.db, filter, (query.page - 1) * query.pageSize, query.pageSize);
+    return { items: rows.map(toView), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** One filing with its finding counts per edit and its receipt id once signed. */
+  async get(caller: Caller, filingId: string): Promise<FilingView & { findings: FindingCount[]; receiptId: string | null }> {
+    const row = await this.visibleFiling(caller, filingId);
+    const [counts, receipt] = await Promise.all([store.findingCounts(this.db, filingId), store.receiptOfFiling(this.db, filingId)]);
+    return { ...toView(row), findings: counts.map((c) => this.describeCount(c)), receiptId: receipt?.receipt_id ?? null };
+  }
+
+  private describeCount(count: { editId: string; editClass: string; severity: 'error' | 'warning'; count: number }): FindingCount {
+    const edit = editDefinition(count.editId);
+    return { ...count, zh: edit?.zh ?? count.editId, en: edit?.en ?? count.editId };
+  }
+
+  /** Example rows of a filing's findings, paginated, optionally for one edit, with the counts per edit. */
+  async findings(
+    caller: Caller,
+    filingId: string,
+    query: { editId?: string; page: number; pageSize: number },
+  ): Promise<{ counts: FindingCount[]; items: { editId: string; rowNumber: number; values: Record<string, string> }[]; total: number; page: number; pageSize: number }> {
+    await this.visibleFiling(caller, filingId);
+    const [counts, page] = await Promise.all([
+      store.findingCounts(this.db, filingId),
+      store.findingExamples(this.db, filingId, { ...(query.editId ? { editId: query.editId } : {}), offset: (query.page - 1) * query.pageSize, limit: query.pageSize }),
+    ]);
+    return { counts: counts.map((c) => this.describeCount(c)), ...page, page: query.page, pageSize: query.pageSize };
+  }
+
+  /**
+   * The findings as CSV for a spreadsheet: one line per field of each example row. Cells that a
+   * spreadsheet would run as a formula are prefixed with a quote; UTF-8 with a BOM so that Excel
+   * shows Chinese text.
+   */
+  async findingsCsv(caller: Caller, filingId: string): Promise<string> {
+    await this.visibleFiling(caller, filingId);
+    const counts = new Map((await store.findingCounts(this.db, filingId)).map((c) => [c.editId, this.describeCount(c)]));
+    const lines = [['edit_id', 'edit_class', 'severity', 'finding_count', 'row_number', 'field', 'value', 'message_zh', 'message_en'].join(',')];
+    const pageSize = 1000;
+    for (let offset = 0; ; offset += pageSize) {
+      const { items } = await store.findingExamples(this.db, filingId, { offset, limit: pageSize });
+      for (const item of items) {
+        const count = counts.get(item.editId);
+        const entries: [string, string][] = Object.entries(item.values);
+        for (const [field, value] of entries.length > 0 ? entries : [['', ''] as [string, string]]) {
+          lines.push([item.editId, count?.editClass ?? '', count?.severity ?? '', String(count?.count ?? ''), String(item.rowNumber), field, value, count?.zh ?? '', count?.en ?? ''].map(csvCell).join(','));
+        }
+      }
+      if (items.length < pageSize) break;
+    }
+    return `\uFEFF${lines.join('\r\n')}\r\n`;
+  }
+
+  /**
+   * Verify a filing with warnings: the institution explains every warning edit that fired.
+   * `explanations` maps edit id → explanation (at least 5 characters).
+   */
+  async verify(caller: Caller, filingId: string, explanations: Record<string, string>): Promise<FilingView> {
+    const row = await this.visibleFiling(caller, filingId);
+    this.ownFiling(caller, row);
+    return this.db.transaction().execute(async (trx) => {
+      const locked = (await store.filingById(trx, filingId, true))!;
+      if (locked.status !== 'warnings') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: 'warnings' } });
+      const warnings = (await store.findingCounts(trx, filingId)).filter((c) => c.severity === 'warning').map((c) => c.editId);
+      const missing = warnings.filter((id) => (explanations[id] ?? '').trim().length < 5);
+      if (missing.length > 0) fail('FH_VALIDATION', { field: `body.explanations.${missing[0]}`, details: { missing, minLength: 5 } });
+      const extra = Object.keys(explanations).filter((id) => !warnings.includes(id));
+      if (extra.length > 0) fail('FH_VALIDATION', { field: `body.explanations.${extra[0]}`, details: { reason: 'not a warning edit of this filing', extra } });
+      const kept = Object.fromEntries(warnings.map((id) => [id, explanations[id]!.trim()]));
+      const updated = await store.updateFiling(trx, filingId, { status: 'verified', explanations: JSON.stringify(kept), verified_at: new Date() });
+      await this.platform.audit.record(trx, caller.actor, { action: 'filing.verify', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason: Object.entries(kept).map(([id, text]) => `${id}: ${text}`).join('; ').slice(0, 2000), detail: { from: 'warnings', to: 'verified', edits: warnings } });
+      return toView(updated);
+    });
+  }
+
+  /**
+   * Sign a clean or verified filing: the platform signs a receipt over the file hash, the
+   * institution, period, version and record count, and the records are loaded. Signing a filing
+   * already signed returns its receipt (and retries a load that did not finish).
+   */
+  async sign(caller: Caller, filingId: string, options: { load?: boolean } & LoadOptions = {}): Promise<{ filing: FilingView; receipt: SignedReceipt }> {
+    const row = await this.visibleFiling(caller, filingId);
+    this.ownFiling(caller, row);
+    const institution = await this.registry.getInstitution(row.institution_id);
+    const signer = this.platform.keys.signer;
+    const receipt = await this.db.transaction().execute(async (trx) => {
+      const locked = (await store.filingById(trx, filingId, true))!;
+      if (locked.status === 'signed' || locked.status === 'accepted') {
+        const existing = (await store.receiptOfFiling(trx, filingId))!;
+        return { receipt: JSON.parse(existing.body) as ReceiptBody, signature: existing.signature };
+      }
+      if (locked.status !== 'clean' && locked.status !== 'verified') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: ['clean', 'verified'] } });
+      const signedAt = new Date();
+      const body: ReceiptBody = {
+        receiptId: randomUUID(),
+        filingId,
+        fileHash: locked.file_hash!,
+        hashAlgorithm: 'sha256',
+        institution: { id: institution.institutionId, uscc: institution.uscc, nameZh: institution.nameZh, nameEn: institution.nameEn },
+        recordType: locked.record_type,
+        period: locked.period,
+        version: locked.version,
+        recordCount: Number(locked.record_count),
+        signedAt: signedAt.toISOString(),
+        keyId: signer.keyId,
+        algorithm: signer.algorithm,
+      };
+      const signed = signReceipt(body, signer);
+      await store.insertReceipt(trx, { receipt_id: body.receiptId, filing_id: filingId, body: JSON.stringify(body), signature: signed.signature, algorithm: body.algorithm, key_id: body.keyId, signed_at: signedAt });
+      await store.updateFiling(trx, filingId, { status: 'signed', signed_at: signedAt });
+      await this.platform.audit.record(trx, caller.actor, { action: 'filing.sign', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, detail: { from: locked.status, to: 'signed', receiptId: body.receiptId, fileHash: body.fileHash } });
+      return signed;
+    });
+    let filing: FilingView;
+    if (options.load === false) {
+      filing = toView((await store.filingById(this.db, filingId))!);
+    } else {
+      try {
+        filing = await this.load(caller.actor, filingId, options);
+      } catch (error) {
+        // The signature stands; the load is retried at start-up or by POST /v1/filings/:id/load.
+        if (error instanceof FhError && error.status < 500) throw error;
+        filing = toView((await store.filingById(this.db, filingId))!);
+        if (filing.status !== 'accepted') throw error;
+      }
+    }
+    return { filing, receipt };
+  }
+
+  /** Retry the load of a signed filing for a caller allowed to see it (its institution or supervisor). */
+  async loadFor(caller: Caller, filingId: string): Promise<FilingView> {
+    await this.visibleFiling(caller, filingId);
+    return this.load(caller.actor, filingId);
+  }
+
+  /**
+   * Load a signed filing into its domain table in ONE bulk transaction: remove the rows of the
+   * version in force (if any), re-read and re-validate the stored upload, COPY its records,
+   * enrol the people it names in the vault, mark it accepted and the previous version superseded,
+   * audit, and put `filing.accepted` in the outbox. A crash anywhere leaves the previous version
+   * in force and this one `signed`, to be loaded again. Loading an accepted filing changes nothing.
+   */
+  async load(actor: Actor, filingId: string, options: LoadOptions = {}): Promise<FilingView> {
+    const row = await store.filingById(this.db, filingId);
+    if (!row) fail('FH_NOT_FOUND', { field: 'params.id' });
+    if (row.status === 'accepted') return toView(row);
+    if (row.status !== 'signed') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: row.status, required: 'signed' } });
+    const recordType = row.record_type as RecordType;
+    const def = recordTypeDef(recordType);
+    const columns = copyColumns(recordType);
+    const institution = await this.registry.getInstitution(row.institution_id);
+    const pseudonymizer = this.platform.keys.pseudonymizer;
+    const batchRows = this.options.loadBatchRows;
+
+    const accepted = await withBulkTransaction(this.platform.database, async (tx) => {
+      const locked = await store.filingById(tx.db, filingId, true);
+      if (!locked || locked.status === 'accepted') return locked;
+      if (locked.status !== 'signed') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: 'signed' } });
+      const previous = (await store.versionsOf(tx.db, locked.institution_id, locked.record_type, locked.period)).find((v) => v.status === 'accepted');
+      if (previous) await store.filingById(tx.db, previous.filing_id, true);
+      const removed = previous ? await store.deleteDomainRows(tx.db, def.table, previous.filing_id) : 0;
+      await store.deleteDomainRows(tx.db, def.table, filingId);
+
+      let batch: unknown[][] = [];
+      let people: string[] = [];
+      let copied = 0;
+      let enrolled = 0;
+      const context = { filingId, institutionId: locked.institution_id, pseudonymizer };
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const rows = batch;
+        const ids = people;
+        batch = [];
+        people = [];
+        const base = copied;
+        copied += await tx.copyRows(def.table, columns, options.onProgress ? withProgress(rows, base, options.onProgress) : rows);
+        enrolled += await this.identity.enrolResidentIds(tx, ids);
+      };
+      const hash = createHash('sha256');
+      const source = tap(readEncryptedFile(path.join(this.uploadDir, locked.stored_name), this.platform.keys.vault, this.uploadContext(filingId)), (chunk) => {
+        hash.update(chunk);
+      });
+      const outcome = await validateFile(source, {
+        recordType,
+        period: locked.period,
+        institutionUscc: institution.uscc,
+        format: FORMATS[locked.content_type] ?? 'csv',
+        previousStats: null,
+        onRecords: async (records: NormalizedRecord[]) => {
+          for (const record of records) {
+            batch.push(toCopyValues(recordType, record, context));
+            for (const id of residentIdsOf(recordType, record)) people.push(id);
+          }
+          if (batch.length >= batchRows) await flush();
+        },
+      });
+      await flush();
+      const fileHash = hash.digest('hex');
+      if (fileHash !== locked.file_hash) throw new Error(`filing ${filingId}: the stored upload hashes to ${fileHash}, the signed receipt says ${locked.file_hash}`);
+      // Macro edits compare against other filings and may differ now; the row edits must not.
+      const rowErrors = outcome.tallies.filter((t) => t.severity === 'error' && t.editClass !== 'macro');
+      if (rowErrors.length > 0 || copied !== Number(locked.record_count)) {
+        throw new Error(`filing ${filingId}: re-validation at load found ${rowErrors.map((t) => `${t.editId}×${t.count}`).join(', ') || 'no errors'} and ${copied} of ${locked.record_count} records`);
+      }
+      const now = new Date();
+      if (previous) {
+        await store.updateFiling(tx.db, previous.filing_id, { status: 'superseded', superseded_at: now });
+        await this.platform.audit.record(tx.db, actor, { action: 'filing.supersede', subject: `institution:${locked.institution_id}`, resource: `filing:${previous.filing_id}`, detail: { from: 'accepted', to: 'superseded', by: filingId, rowsRemoved: removed } });
+      }
+      const updated = await store.updateFiling(tx.db, filingId, { status: 'accepted', accepted_at: now });
+      await this.platform.audit.record(tx.db, actor, {
+        action: 'filing.accept',
+        subject: `institution:${locked.institution_id}`,
+        resource: `filing:${filingId}`,
+        detail: { from: 'signed', to: 'accepted', records: copied, newPeople: enrolled, replaced: previous?.filing_id ?? null },
+      });
+      await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
+      return updated;
+    });
+    // Prompt delivery; the relay would publish it later anyway.
+    await this.platform.events.flush().catch(() => {});
+    return toView(accepted ?? (await store.filingById(this.db, filingId))!);
+  }
+
+  /** Load every filing left `signed` (a load that crashed or never ran); run at start-up. */
+  async resumePendingLoads(onError: (filingId: string, error: unknown) => void = () => {}): Promise<string[]> {
+    const loaded: string[] = [];
+    for (const row of await store.signedFilings(this.db)) {
+      try {
+        await this.load({ role: 'system', id: null }, row.filing_id);
+        loaded.push(row.filing_id);
+      } catch (error) {
+        onError(row.filing_id, error);
+      }
+    }
+    return loaded;
+  }
+
+  /** A receipt, for its institution or a supervisor above it. */
+  async receipt(caller: Caller, receiptId: string): Promise<SignedReceipt> {
+    const row = await store.receiptById(this.db, receiptId);
+    if (!row) fail('FH_NOT_FOUND', { field: 'params.id' });
+    const filing = (await store.filingById(this.db, row.filing_id))!;
+    this.assertCanSee(caller, filing, 'params.id');
+    return { receipt: JSON.parse(row.body) as ReceiptBody, signature: row.signature };
+  }
+
+  /** Check a stored receipt's signature with the platform's public key. */
+  async verifyStoredReceipt(caller: Caller, receiptId: string): Promise<ReceiptCheck & { receiptId: string; keyId: string; algorithm: string }> {
+    const document = await this.receipt(caller, receiptId);
+    const key = this.publicKey();
+    return { ...verifyReceipt(document, key), receiptId, keyId: key.keyId, algorithm: key.algorithm };
+  }
+
+  /** Check any receipt document against the platform's public key (what `fenghuo verify-receipt` does offline). */
+  checkReceipt(document: unknown): ReceiptCheck {
+    return verifyReceipt(document, this.publicKey());
+  }
+
+  /** Rows a filing has in its domain table (for checks and tests). */
+  async domainRowCount(filingId: string): Promise<number> {
+    const row = await store.filingById(this.db, filingId);
+    if (!row) fail('FH_NOT_FOUND', { field: 'filingId' });
+    return store.countDomainRows(this.db, recordTypeDef(row.record_type as RecordType).table, filingId);
+  }
+}
+
+/** The rows of one COPY, reporting progress from inside it every 1,000 rows. */
+async function* withProgress(rows: unknown[][], base: number, onProgress: NonNullable<LoadOptions['onProgress']>): AsyncGenerator<unknown[]> {
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % 1000 === 0) await onProgress(base + i);
+    yield rows[i]!;
+  }
+  await onProgress(base + rows.length);
+}
+
+/** A CSV cell, safe to open in a spreadsheet: formula-like text is prefixed with a quote. */
+export function csvCell(value: string): string {
+  let text = value;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
