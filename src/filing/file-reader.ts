@@ -333,6 +333,9 @@ export class FileReader {
         this.finding(pending, 'S905', rowNumber, { columns: String(values.length), limit: String(this.limits.maxColumns) });
       } else if (atEnd && i === last && values.length < width && !this.endsWithNewline) {
         this.finding(pending, 'S903', rowNumber, { detail: 'the last row is cut short', columns: String(values.length), expected: String(width) });
+      } else if (lineLength(values) > this.limits.maxLineChars) {
+        // A long line that arrived whole within one chunk: the same rule as one spread over many.
+        this.finding(pending, 'S904', rowNumber, { length: String(lineLength(values)), limit: String(this.limits.maxLineChars) });
       } else {
         rows.push(values);
         rowNumbers.push(rowNumber);
@@ -443,6 +446,12 @@ export class FileReader {
     }
     this.csvRows(input, true, pending);
   }
+}
+
+function lineLength(values: readonly string[]): number {
+  let length = values.length - 1;
+  for (let i = 0; i < values.length; i++) length += values[i]!.length;
+  return length;
 }
 
 function jsonValueText(value: unknown): string {
