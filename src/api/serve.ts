@@ -20,7 +20,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Build the web UI when web/dist is missing or older than its sources. */
-async function ensureWebBuilt(log: (line: string) => void): Promise<void> {
+export async function ensureWebBuilt(log: (line: string) => void): Promise<void> {
   const index = path.join(webDistDir, 'index.html');
   if (!existsSync(path.join(webRoot, 'src'))) return;
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(webRoot, 'src'))) return;
@@ -52,7 +52,7 @@ export async function serve(config: Config): Promise<void> {
   const platform = await openWithRetry(config, log);
   const services = createServices(platform);
   if (config.demo) {
-    const loaded = await loadDemoIfEmpty(services, log);
+    const loaded = await loadDemoIfEmpty(services, log, config.dataDir);
     if (loaded) log('demo data loaded');
   }
   const app = await buildApp(platform, { services });
@@ -62,7 +62,7 @@ export async function serve(config: Config): Promise<void> {
   log(`Fenghuo is serving on ${url}  (API docs: ${url}/docs)`);
   if (config.demo) {
     log('demo logins:');
-    for (const line of demoLogins()) log(`  ${line}`);
+    for (const line of await demoLogins(config.dataDir)) log(`  ${line}`);
   }
   const stop = async () => {
     log('stopping');

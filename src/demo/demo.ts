@@ -1,11 +1,119 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { Services } from '../api/services.js';
+import type { Caller } from '../platform/auth/access.js';
+import { FhError } from '../platform/errors.js';
+import type { RecordType } from '../standard/standard.js';
+import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, toJsonLines } from './demo-data.js';
 
-/** Load the demo data set when the database holds no institutions yet; true when it loaded. */
-export async function loadDemoIfEmpty(_services: Services, _log: (line: string) => void): Promise<boolean> {
-  return false;
+const LOGINS_FILE = 'demo-logins.txt';
+const PERIODS = ['2026-09', '2026-10'];
+
+function supervisorCaller(userId: string, displayName: string, jurisdictionCode: string): Caller {
+  return { principal: { role: 'supervisor', userId, displayName, jurisdictionCode }, actor: { role: 'supervisor', id: userId } };
 }
 
-/** The demo accounts, for the start-up banner. */
-export function demoLogins(): string[] {
-  return [];
+/**
+ * File one batch of records the way an institution does: upload, explain any warnings, sign,
+ * and wait for the load. A demo file with an error is a bug in the demo, so it throws.
+ */
+async function file(services: Services, caller: Caller, recordType: RecordType, period: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const filing = services.filing;
+  let view = await filing.fileRecords(caller, { recordType, period, source: Readable.from([toJsonLines(rows as never)]), contentType: 'application/x-ndjson' });
+  if (view.status === 'errors') {
+    const detail = await filing.get(caller, view.filingId);
+    throw new Error(`demo ${recordType} ${period} has errors: ${JSON.stringify(detail.findings.filter((f) => f.severity === 'error'))}`);
+  }
+  if (view.status === 'warnings') {
+    const detail = await filing.get(caller, view.filingId);
+    const explanations = Object.fromEntries(detail.findings.filter((f) => f.severity === 'warning').map((f) => [f.editId, '演示数据：已核实 / demo data, checked']));
+    view = await filing.verify(caller, view.filingId, explanations);
+  }
+  await filing.sign(caller, view.filingId);
+}
+
+/**
+ * Load the demo data set when the database holds no institutions yet: supervisors for several
+ * jurisdictions, twenty institutions with licences in every state, consumers, and each lender's
+ * products, loans, repayments, collection actions, complaints and disclosure filed through the
+ * filing pipeline. Returns false when there was data already.
+ */
+export async function loadDemoIfEmpty(services: Services, log: (line: string) => void, dataDir?: string): Promise<boolean> {
+  const { registry, identity, platform } = services;
+  if ((await registry.searchPublic({ page: 1, pageSize: 1 })).total > 0) return false;
+  const started = Date.now();
+  const db = platform.database.db;
+  const supervisors = new Map<string, Caller>();
+  for (const s of demoSupervisors) {
+    const user = await platform.auth.createUser(db, { username: s.username, password: DEMO_PASSWORD, role: 'supervisor', displayName: s.displayName, jurisdictionCode: s.jurisdictionCode });
+    supervisors.set(s.username, supervisorCaller(user.user_id, s.displayName, s.jurisdictionCode));
+  }
+  const national = supervisors.get('national')!;
+
+  const apiKeys: { name: string; apiKey: string }[] = [];
+  const institutionCallers = new Map<string, Caller>();
+  for (const [index, demo] of demoInstitutions.entries()) {
+    const institution = await registry.registerInstitution(national, { uscc: demoUscc(index, demo.city), nameZh: demo.nameZh, nameEn: demo.nameEn, kind: demo.kind, jurisdictionCode: demo.city });
+    const licence = await registry.applyForLicence(national, institution.institutionId, demo.licence);
+    if (demo.status !== 'applied') {
+      for (const q of licence.qualifications) await registry.setQualification(national, licence.licenceId, q.key, true, '材料齐全 / documents complete');
+      await registry.transitionLicence(national, licence.licenceId, 'approved', '资质条件全部满足 / all qualifications met');
+      if (demo.status !== 'approved') await registry.transitionLicence(national, licence.licenceId, demo.status, demo.reason ?? 'supervisory decision');
+    } else {
+      await registry.setQualification(national, licence.licenceId, licence.qualifications[0]!.key, true, '材料齐全 / documents complete');
+    }
+    const key = await registry.issueApiKey(national, institution.institutionId, 'demo');
+    apiKeys.push({ name: demo.nameZh, apiKey: key.apiKey });
+    institutionCallers.set(demo.key, { principal: { role: 'institution', institutionId: institution.institutionId, keyId: key.keyId }, actor: { role: 'institution', id: institution.institutionId } });
+  }
+  log(`demo: ${demoInstitutions.length} institutions registered`);
+
+  const people = demoPeople(900);
+  for (let i = 0; i < 3; i++) {
+    await identity.registerConsumer({ username: `consumer${i + 1}`, password: DEMO_PASSWORD, displayName: ['林晓', '陈安', '周宁'][i]!, residentId: people[i]!.residentId, phone: people[i]!.phone });
+  }
+
+  let filings = 0;
+  for (const [index, demo] of demoInstitutions.entries()) {
+    if (!demo.lending) continue;
+    const caller = institutionCallers.get(demo.key)!;
+    const files = lenderFiles(demo, index, people, PERIODS);
+    const last = PERIODS.at(-1)!;
+    await file(services, caller, 'product', PERIODS[0]!, files.products);
+    for (const period of PERIODS) {
+      await file(services, caller, 'loan', period, files.loansByPeriod.get(period) ?? []);
+      await file(services, caller, 'repayment', period, files.repaymentsByPeriod.get(period) ?? []);
+    }
+    await file(services, caller, 'collection', last, files.collections);
+    await file(services, caller, 'complaint', last, files.complaints);
+    await file(services, caller, 'disclosure', last, [files.disclosure]);
+    filings += 3 + PERIODS.length * 2;
+    log(`demo: ${demo.nameZh} filed its ${PERIODS.join(', ')} data`);
+  }
+
+  if (dataDir) {
+    const lines = [
+      `Fenghuo demo logins (password for every account: ${DEMO_PASSWORD})`,
+      `supervisors: ${demoSupervisors.map((s) => `${s.username} (${s.jurisdictionCode})`).join(', ')}`,
+      'consumers: consumer1, consumer2, consumer3',
+      'institution API keys (portal: log in with an API key):',
+      ...apiKeys.map((k) => `  ${k.name}  ${k.apiKey}`),
+    ];
+    await writeFile(path.join(dataDir, LOGINS_FILE), `${lines.join('\n')}\n`, { mode: 0o600 });
+  }
+  log(`demo: ${filings} filings accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+/** The demo accounts, for the start-up banner: supervisors, consumers and two institution keys. */
+export async function demoLogins(dataDir: string): Promise<string[]> {
+  try {
+    const lines = (await readFile(path.join(dataDir, LOGINS_FILE), 'utf8')).trimEnd().split('\n');
+    return [...lines.slice(0, 6), `  … all institution keys in ${path.join(dataDir, LOGINS_FILE)}`];
+  } catch (error) {
+    if (error instanceof FhError || (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
