@@ -38,6 +38,21 @@ program
   });
 
 program
+  .command('vault-rotate')
+  .description('re-seal every personal-data vault entry under the newest key of FH_VAULT_KEYS')
+  .action(async () => {
+    const platform = await createPlatform(loadConfig());
+    let resealed = 0;
+    try {
+      const { IdentityService } = await import('./identity/identity.service.js');
+      resealed = await new IdentityService(platform).rotateVault((done) => process.stderr.write(`\rre-sealed ${done} entries`));
+    } finally {
+      await closePlatform(platform);
+    }
+    console.log(`${resealed ? '\n' : ''}vault: ${resealed} entries re-sealed under key ${platform.keys.vault.currentKeyId}`);
+  });
+
+program
   .command('docs')
   .description('regenerate docs/openapi.json and docs/errors.md from the code')
   .action(async () => {
