@@ -66,7 +66,6 @@ export const en: Messages<typeof zh> = {
     filterStatus: 'Licence status',
     filterJurisdiction: 'Jurisdiction',
     total: 'Institutions found: {{count}}',
-    resources: { consumer: 'Your registration record', credit_report: 'Credit report', complaint: 'Complaint file', consent: 'Consent record' },
     empty: 'No institution matches',
   },
   institution: {
@@ -163,6 +162,7 @@ export const en: Messages<typeof zh> = {
     registeredAt: 'Registered',
   },
   accessLog: {
+    resources: { consumer: 'Your registration record', credit_report: 'Credit report', complaint: 'Complaint file', consent: 'Consent record' },
     subtitle: 'Who read your personal data, when and why',
     occurredAt: 'Time',
     actor: 'Accessed by',

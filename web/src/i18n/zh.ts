@@ -61,7 +61,6 @@ export const zh = {
     filterStatus: '许可状态',
     filterJurisdiction: '辖区',
     total: '共 {{count}} 家机构',
-    resources: { consumer: '本人登记信息', credit_report: '信用报告', complaint: '投诉材料', consent: '授权记录' },
     empty: '没有符合条件的机构',
   },
   institution: {
@@ -158,6 +157,7 @@ export const zh = {
     registeredAt: '注册时间',
   },
   accessLog: {
+    resources: { consumer: '本人登记信息', credit_report: '信用报告', complaint: '投诉材料', consent: '授权记录' },
     subtitle: '谁在何时、因何原因读取了您的个人数据',
     occurredAt: '时间',
     actor: '访问方',

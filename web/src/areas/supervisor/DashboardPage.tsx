@@ -24,7 +24,7 @@ function StatCard({ title, value, icon, testId, accent, suffix }: { title: strin
 
 /** The supervisor's home: counts of their jurisdiction, by region, type and status — all from the API. */
 export function DashboardPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const name = useLocalName();
   const reference = useReference();
   const typeName = useLicenceTypeName(reference.licenceTypes);
@@ -38,7 +38,6 @@ export function DashboardPage() {
   const typeEntries = Object.entries(data.licencesByType).filter(([, count]) => count > 0);
   const statusEntries = licenceStatuses.map((status) => [status, data.licencesByStatus[status] ?? 0] as const).filter(([, count]) => count > 0);
   const pieBase = { type: 'pie' as const, radius: ['40%', '64%'], center: ['50%', '46%'], avoidLabelOverlap: true, itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { formatter: '{b}: {c}' } };
-  const chartKey = i18n.language; // re-render labels on a language switch
 
   // Optional figures arrive only once the filing capability reports them: shown only when present.
   const filingFigures: { key: string; value: number; icon: ReactNode }[] = [];
@@ -47,7 +46,7 @@ export function DashboardPage() {
   if (data.complaints !== undefined) filingFigures.push({ key: 'complaints', value: data.complaints, icon: <AlertOutlined /> });
 
   return (
-    <div key={chartKey}>
+    <div>
       <PageTitle title={t('dashboard.title', { jurisdiction: name(data.jurisdiction) })} subtitle={t('dashboard.subtitle')} />
       <Row gutter={[16, 16]}>
         <Col xs={12} md={8} xl={4}>

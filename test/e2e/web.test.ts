@@ -1,0 +1,251 @@
+/**
+ * The web UI in a real browser: Debian's Chromium driven by playwright-core against the platform
+ * serving the built UI on PGlite. What a person sees: the public licence lookup, an institution's
+ * record, a supervisor's dashboard with the real counts, a licence decision, and the switch to English.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { makeResidentId } from '../harness.js';
+import { startWebPlatform, type WebPlatform } from './web-platform.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
+  console.warn(`[e2e] skipping the browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
+}
+
+const screens = fileURLToPath(new URL('../../scratch/screens/', import.meta.url));
+/** Interface text that is an i18n key rather than a translation, e.g. "dashboard.title". */
+const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings)\.[a-zA-Z_]+/;
+const chinese = /[\u4e00-\u9fff]/;
+
+describe.skipIf(!haveChromium)('web UI in Chromium', () => {
+  let web: WebPlatform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(screens, { recursive: true });
+    web = await startWebPlatform();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */
+  async function freshPage(): Promise<{ page: Page; done: () => Promise<void> }> {
+    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    return {
+      page,
+      async done() {
+        await context.close();
+        expect(errors, 'uncaught errors in the page').toEqual([]);
+      },
+    };
+  }
+
+  /** Wait until every chart on the page has finished drawing. */
+  async function chartsDrawn(page: Page, count: number): Promise<void> {
+    await page.locator('[data-testid^="chart-"][data-rendered="true"]').nth(count - 1).waitFor();
+    expect(await page.locator('[data-testid^="chart-"][data-rendered="false"]').count()).toBe(0);
+  }
+
+  async function logInAsSupervisor(page: Page): Promise<void> {
+    await page.goto(`${web.baseUrl}/login`);
+    await page.getByLabel('用户名').fill(web.supervisor.username);
+    await page.getByLabel('密码').fill(web.supervisor.password);
+    await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(`${web.baseUrl}/supervisor`);
+  }
+
+  it('lets the public find a licensed institution by name and open its record', async () => {
+    const { page, done } = await freshPage();
+    const { qiantang } = web.institutions;
+    await page.goto(web.baseUrl);
+    await page.getByText('共 3 家机构').waitFor();
+
+    const search = page.getByPlaceholder('输入机构名称或统一社会信用代码').first();
+    await search.fill('钱塘');
+    await search.press('Enter');
+    await page.getByText('共 1 家机构').waitFor();
+    const rows = page.getByTestId('registry-table').locator('tbody tr.ant-table-row');
+    expect(await rows.count()).toBe(1);
+    const row = rows.first();
+    expect(await row.getByRole('link').textContent()).toBe(qiantang.nameZh);
+    expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('approved');
+    expect(await row.locator('[data-status]').textContent()).toBe('已批准');
+    expect(page.url()).toContain('q=%E9%92%B1%E5%A1%98');
+    await page.screenshot({ path: `${screens}registry-search.png`, fullPage: true });
+
+    await row.getByRole('link').click();
+    await page.waitForURL(`${web.baseUrl}/institutions/${qiantang.institutionId}`);
+    await page.getByRole('heading', { name: qiantang.nameZh }).waitFor();
+    const licence = page.locator('.fh-licence');
+    expect(await licence.count()).toBe(1);
+    expect(await licence.locator('.ant-card-head [data-status]').textContent()).toBe('已批准');
+    expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330100-OL-\d{4}-\d{6}$/);
+    expect(await licence.getByTestId('qualifications-met').textContent()).toBe('已满足 5/5');
+    await licence.getByText('资质条件全部满足，准予许可').waitFor();
+    await page.screenshot({ path: `${screens}institution-detail.png`, fullPage: true });
+
+    // A name nobody holds finds nothing, and says so.
+    await page.goto(`${web.baseUrl}/?q=${encodeURIComponent('不存在的平台')}`);
+    await page.getByText('没有符合条件的机构').waitFor();
+    expect(await page.getByTestId('registry-table').locator('tbody tr.ant-table-row').count()).toBe(0);
+    await done();
+  });
+
+  it('refuses a wrong password in the reader’s language, then shows the supervisor the real counts, in Chinese and in English', async () => {
+    const { page, done } = await freshPage();
+    await page.goto(`${web.baseUrl}/login`);
+    await page.getByLabel('用户名').fill(web.supervisor.username);
+    await page.getByLabel('密码').fill('not the password');
+    await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
+    await page.locator('.ant-message').getByText('用户名或密码错误').waitFor();
+    expect(page.url()).toBe(`${web.baseUrl}/login`);
+
+    await logInAsSupervisor(page);
+    await page.getByRole('heading', { name: '浙江省 监管概览' }).waitFor();
+    const institutions = page.getByTestId('stat-institutions');
+    await institutions.locator('.ant-statistic-content-value').waitFor();
+    // The number on the card is the number the API reports, and that is what was seeded.
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('fenghuo.session') ?? '{}') as { token?: string }).token);
+    const overview = (await (await fetch(`${web.baseUrl}/v1/supervisor/overview`, { headers: { authorization: `Bearer ${token}` } })).json()) as { institutions: number; licencesByStatus: Record<string, number> };
+    expect(overview.institutions).toBe(3);
+    expect(await institutions.locator('.ant-statistic-content-value').textContent()).toBe(String(overview.institutions));
+    expect(await page.getByTestId('stat-approved').locator('.ant-statistic-content-value').textContent()).toBe(String(overview.licencesByStatus.approved));
+    expect(await page.getByTestId('stat-suspended').locator('.ant-statistic-content-value').textContent()).toBe('1');
+    await chartsDrawn(page, 3);
+    expect(await institutions.locator('.ant-statistic-title').textContent()).toBe('登记机构');
+    await page.screenshot({ path: `${screens}supervisor-dashboard-zh.png`, fullPage: true });
+
+    await page.locator('.fh-language').getByText('EN').click();
+    await page.getByRole('heading', { name: 'Zhejiang: supervision overview' }).waitFor();
+    await chartsDrawn(page, 3);
+    expect(await institutions.locator('.ant-statistic-title').textContent()).toBe('Institutions');
+    expect(await institutions.locator('.ant-statistic-content-value').textContent()).toBe(String(overview.institutions));
+    expect(await page.locator('.fh-sider').innerText()).toMatch(/Supervision[\s\S]*Overview[\s\S]*Institutions/);
+    expect(await page.locator('.fh-sider').innerText()).not.toMatch(chinese);
+    for (const card of await page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
+    expect(await page.locator('body').innerText()).not.toMatch(rawKey);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.screenshot({ path: `${screens}supervisor-dashboard-en.png`, fullPage: true });
+
+    // The choice survives a reload (localStorage), and so does the session (sessionStorage).
+    await page.reload();
+    await page.getByRole('heading', { name: 'Zhejiang: supervision overview' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('fenghuo.language'))).toBe('en');
+    await done();
+  });
+
+  it('lets a supervisor approve an application only once every qualification is checked, with a reason', async () => {
+    const { page, done } = await freshPage();
+    const { yongjiang } = web.institutions;
+    await logInAsSupervisor(page);
+    await page.getByRole('link', { name: '机构管理' }).click();
+    await page.getByRole('link', { name: yongjiang.nameZh }).click();
+    await page.waitForURL(`${web.baseUrl}/supervisor/institutions/${yongjiang.institutionId}`);
+
+    const licence = page.locator('.fh-licence');
+    const approve = licence.locator('button[data-action="approved"]');
+    expect(await licence.locator('.ant-card-head [data-status]').getAttribute('data-status')).toBe('applied');
+    expect(await approve.isDisabled()).toBe(true);
+    const switches = licence.getByRole('switch');
+    const total = await switches.count();
+    expect(total).toBeGreaterThan(0);
+    for (let index = 0; index < total; index++) {
+      await switches.nth(index).click();
+      await licence.getByTestId('qualifications-met').getByText(`已满足 ${index + 1}/${total}`).waitFor();
+    }
+    expect(await approve.isDisabled()).toBe(false);
+
+    await approve.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.getByText('请填写理由').waitFor(); // no reason, no decision
+    await dialog.getByRole('textbox').fill('资质条件核查完毕，准予许可');
+    await page.screenshot({ path: `${screens}supervisor-approve-dialog.png` });
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await licence.locator('.ant-card-head [data-status="approved"]').waitFor();
+    expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330200-CN-\d{4}-\d{6}$/);
+    await licence.getByText('资质条件核查完毕，准予许可').waitFor();
+    await page.screenshot({ path: `${screens}supervisor-institution-approved.png`, fullPage: true });
+
+    // The public registry shows the decision at once.
+    const record = (await (await fetch(`${web.baseUrl}/v1/public/institutions/${yongjiang.institutionId}`)).json()) as { licences: { status: string }[] };
+    expect(record.licences.map((l) => l.status)).toEqual(['approved']);
+    await done();
+  });
+
+  it('shows a consumer the field at fault when registering, then their masked record and who read it', async () => {
+    const { page, done } = await freshPage();
+    const residentId = makeResidentId('330102', '1985-09-30', 17);
+    const wrongCheckDigit = residentId.slice(0, 17) + (residentId.endsWith('0') ? '1' : '0');
+    await page.goto(`${web.baseUrl}/register`);
+    await page.getByLabel('姓名').fill('王芳');
+    await page.getByLabel('居民身份证号码').fill(wrongCheckDigit);
+    await page.getByLabel('用户名').fill('wang-fang');
+    await page.getByLabel('密码', { exact: true }).fill('a long enough secret');
+    await page.getByLabel('确认密码').fill('a long enough secret');
+    await page.locator('form').getByRole('button', { name: /注\s*册/ }).click();
+    // The server's check-digit verdict lands under the field it names (body.residentId).
+    const residentField = page.locator('.ant-form-item').filter({ has: page.getByLabel('居民身份证号码') });
+    await residentField.getByText('居民身份证号码不合法').waitFor();
+    await page.screenshot({ path: `${screens}register-field-error.png`, fullPage: true });
+
+    await page.getByLabel('居民身份证号码').fill(residentId);
+    await page.locator('form').getByRole('button', { name: /注\s*册/ }).click();
+    await page.getByText('注册成功').waitFor();
+
+    await page.goto(`${web.baseUrl}/login`);
+    await page.getByLabel('用户名').fill('wang-fang');
+    await page.getByLabel('密码').fill('a long enough secret');
+    await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(`${web.baseUrl}/consumer`);
+    const masked = (await page.getByTestId('masked-id').textContent()) ?? '';
+    expect(masked).toMatch(/\*/);
+    expect(masked).not.toContain(residentId.slice(6, 14)); // the birth date digits are hidden
+    expect(masked.slice(0, 6)).toBe('330102');
+
+    await page.getByRole('link', { name: '数据访问记录' }).click();
+    await page.locator('tbody').getByText('读取个人信息').first().waitFor();
+    await page.locator('tbody').getByText('注册账户').waitFor();
+    await page.screenshot({ path: `${screens}consumer-access-log.png`, fullPage: true });
+    await done();
+  });
+
+  it('opens the institution portal with an API key, with the filings entry waiting for the filing API', async () => {
+    const { page, done } = await freshPage();
+    await page.goto(`${web.baseUrl}/login`);
+    await page.getByRole('tab', { name: '机构 API 密钥' }).click();
+    await page.locator('input#apiKey').fill('fhk_000000000000.not-a-key');
+    await page.getByRole('button', { name: '进入机构门户' }).click();
+    await page.locator('.ant-message').getByText('API 密钥无效或已吊销').waitFor();
+
+    await page.locator('input#apiKey').fill(web.institutionApiKey);
+    await page.getByRole('button', { name: '进入机构门户' }).click();
+    await page.waitForURL(`${web.baseUrl}/institution`);
+    await page.getByRole('heading', { name: web.institutions.qiantang.nameZh }).waitFor();
+    expect(await page.locator('.fh-licence [data-status]').first().getAttribute('data-status')).toBe('approved');
+
+    await page.getByRole('link', { name: '数据报送' }).click();
+    await page.getByTestId('filings-empty').getByText('数据报送功能将随报送接口上线').waitFor();
+
+    await page.getByRole('link', { name: 'API 密钥' }).click();
+    await page.locator('tbody').getByText('当前会话').waitFor();
+    await page.screenshot({ path: `${screens}institution-api-keys.png`, fullPage: true });
+    await done();
+  });
+});
