@@ -1,0 +1,380 @@
+/**
+ * Repayment schedules and the comprehensive annualised cost of credit (综合年化成本), computed
+ * from cash flows so that fees and up-front deductions (砍头息) cannot hide cost.
+ *
+ * The cost is the internal rate of return of the actual cash flows — the amount the borrower
+ * received, out on the day it was received; every payment, in on its day — annualised the way
+ * PBOC Announcement [2021] No.3 does: when every payment falls on a whole-month anniversary of
+ * the disbursement, the rate per period × periods per year; otherwise the daily rate × 365. Both are
+ * nominal annualisations (no compounding within the year), as the announcement prescribes.
+ *
+ * Pure functions over integers: amounts are fen, dates 'YYYY-MM-DD' turned into day numbers by
+ * integer arithmetic (no Date objects), so that a filing of a million loans can afford it.
+ *
+ * Bad input is a programming error here (filed records pass the filing edits first): every function
+ * throws a RangeError whose message names the argument at fault.
+ */
+
+export type RepaymentMethod = 'equal_installment' | 'equal_principal' | 'interest_first' | 'bullet';
+
+export interface LoanTerms {
+  /** The principal the contract states, on which interest is charged. */
+  principalFen: number;
+  /** What the borrower actually received (less than principalFen when fees or interest are deducted up front). */
+  disbursedFen: number;
+  disbursedOn: string;
+  firstDueOn: string;
+  installments: number;
+  /** Months between two installments; 1 = monthly. */
+  periodMonths: number;
+  /** Nominal annual rate as a decimal (0.24 = 24%); the rate per period is rate × periodMonths / 12. */
+  nominalAnnualRate: number;
+  method: RepaymentMethod;
+  feePerInstallmentFen: number;
+  /** Fees charged with the last installment (e.g. a service fee due at maturity). */
+  otherFeesAtEndFen?: number;
+}
+
+export interface ScheduledPayment {
+  dueOn: string;
+  principalFen: number;
+  interestFen: number;
+  feeFen: number;
+  totalFen: number;
+}
+
+/** How a cost was annualised, for an alert that explains itself. */
+export interface CostOfCreditDetail {
+  /** The comprehensive annualised cost, a decimal (0.3 = 30%). */
+  annualRate: number;
+  /** 'period': every payment on a whole-month anniversary of the disbursement; 'daily' otherwise. */
+  basis: 'period' | 'daily';
+  /** Months per period when basis is 'period' (1 = monthly, 3 = quarterly, 12 for a one-year bullet); null for 'daily'. */
+  periodMonths: number | null;
+  /** The IRR per period (or per day). */
+  periodRate: number;
+  /**
+   * The same IRR compounded over a year: (1 + periodRate)^(periods per year) − 1. PBOC's worked
+   * example: equal monthly installments at 12.80% give annualRate 12.80% (simple, to be labelled
+   * so) and effectiveAnnualRate 13.58%.
+   */
+  effectiveAnnualRate: number;
+}
+
+const MAX_INSTALLMENTS = 1200;
+const MAX_PERIOD_MONTHS = 120;
+
+// ---------------------------------------------------------------------------------------------
+// Dates as integers.
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]!;
+}
+
+/** Days since 1970-01-01 of a civil date (proleptic Gregorian), by integer arithmetic. */
+function dayNumberOf(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+function digit(value: string, index: number): number {
+  const code = value.charCodeAt(index) - 48;
+  return code >= 0 && code <= 9 ? code : -1;
+}
+
+// The parsed parts of the last date read; module-level so that parsing allocates nothing.
+let parsedYear = 0;
+let parsedMonth = 0;
+let parsedDay = 0;
+
+/** Parse 'YYYY-MM-DD' into parsedYear/Month/Day; false when it is not a real date. */
+function parseDate(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  const y0 = digit(value, 0), y1 = digit(value, 1), y2 = digit(value, 2), y3 = digit(value, 3);
+  const m0 = digit(value, 5), m1 = digit(value, 6), d0 = digit(value, 8), d1 = digit(value, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false;
+  parsedYear = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  parsedMonth = m0 * 10 + m1;
+  parsedDay = d0 * 10 + d1;
+  return parsedYear >= 1 && parsedMonth >= 1 && parsedMonth <= 12 && parsedDay >= 1 && parsedDay <= daysInMonth(parsedYear, parsedMonth);
+}
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
+}
+
+function formatDate(year: number, month: number, day: number): string {
+  return `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}`;
+}
+
+/**
+ * The date `months` months after 'YYYY-MM-DD', clamped to the end of a shorter month
+ * (2024-01-31 + 1 month = 2024-02-29). Always counted from the given date, so a schedule does not drift.
+ * @example addMonths('2023-01-31', 1) // '2023-02-28'
+ */
+export function addMonths(date: string, months: number): string {
+  if (!parseDate(date)) throw new RangeError(`date "${String(date)}" is not a valid YYYY-MM-DD date`);
+  if (!Number.isSafeInteger(months)) throw new RangeError(`months must be a whole number, got ${months}`);
+  const monthIndex = parsedYear * 12 + (parsedMonth - 1) + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12 + 1;
+  if (year < 1 || year > 9999) throw new RangeError(`date "${date}" + ${months} months is outside years 1–9999`);
+  return formatDate(year, month, Math.min(parsedDay, daysInMonth(year, month)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedules.
+
+function requireInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The repayment schedule of a loan, one entry per installment, amounts in whole fen.
+ *
+ * Interest is charged per period on the outstanding principal at the period rate
+ * nominalAnnualRate × periodMonths / 12 (the first period counts as a whole period whatever its
+ * length). Per method:
+ * - equal_installment (等额本息): equal total payments; interest rounded per installment;
+ * - equal_principal (等额本金): equal principal (floor), interest on the declining balance;
+ * - interest_first (先息后本): interest each installment, all principal with the last;
+ * - bullet (到期一次还本付息): simple interest for all periods and all principal with the last
+ *   installment; earlier installments carry only their fee.
+ * Rounding remainders go to the last installment, so the principal parts sum to principalFen
+ * exactly. Every installment carries feePerInstallmentFen; the last also otherFeesAtEndFen.
+ * Due dates: firstDueOn, then firstDueOn + k × periodMonths months, clamped to month end.
+ * Throws RangeError naming the field when a term is out of range.
+ * @example buildSchedule({ principalFen: 1_200_000, disbursedFen: 1_200_000, disbursedOn: '2024-01-15', firstDueOn: '2024-02-15',
+ *   installments: 12, periodMonths: 1, nominalAnnualRate: 0.12, method: 'equal_principal', feePerInstallmentFen: 0 })[0]
+ * // { dueOn: '2024-02-15', principalFen: 100000, interestFen: 12000, feeFen: 0, totalFen: 112000 }
+ */
+export function buildSchedule(terms: LoanTerms): ScheduledPayment[] {
+  const principal = requireInteger('principalFen', terms.principalFen, 1);
+  requireInteger('disbursedFen', terms.disbursedFen, 1);
+  const n = requireInteger('installments', terms.installments, 1, MAX_INSTALLMENTS);
+  const periodMonths = requireInteger('periodMonths', terms.periodMonths, 1, MAX_PERIOD_MONTHS);
+  const fee = requireInteger('feePerInstallmentFen', terms.feePerInstallmentFen, 0);
+  const endFees = requireInteger('otherFeesAtEndFen', terms.otherFeesAtEndFen ?? 0, 0);
+  const rate = terms.nominalAnnualRate;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 100) {
+    throw new RangeError(`nominalAnnualRate must be a decimal from 0 to 100, got ${String(rate)}`);
+  }
+  if (!parseDate(terms.disbursedOn)) throw new RangeError(`disbursedOn "${String(terms.disbursedOn)}" is not a valid YYYY-MM-DD date`);
+  const disbursedDay = dayNumberOf(parsedYear, parsedMonth, parsedDay);
+  if (!parseDate(terms.firstDueOn)) throw new RangeError(`firstDueOn "${String(terms.firstDueOn)}" is not a valid YYYY-MM-DD date`);
+  if (dayNumberOf(parsedYear, parsedMonth, parsedDay) <= disbursedDay) throw new RangeError('firstDueOn must be after disbursedOn');
+  const firstMonthIndex = parsedYear * 12 + parsedMonth - 1;
+  const firstDay = parsedDay;
+  if (Math.floor((firstMonthIndex + (n - 1) * periodMonths) / 12) > 9999) throw new RangeError('installments × periodMonths runs past the year 9999');
+
+  const periodRate = (rate * periodMonths) / 12;
+  let level = 0;
+  if (terms.method === 'equal_installment') {
+    level = periodRate === 0 ? principal / n : (principal * periodRate) / (1 - Math.pow(1 + periodRate, -n));
+    level = Math.round(level);
+  } else if (terms.method !== 'equal_principal' && terms.method !== 'interest_first' && terms.method !== 'bullet') {
+    throw new RangeError(`method must be equal_installment, equal_principal, interest_first or bullet, got "${String(terms.method)}"`);
+  }
+  const equalPrincipal = Math.floor(principal / n);
+
+  const schedule: ScheduledPayment[] = new Array(n);
+  let balance = principal;
+  for (let k = 0; k < n; k++) {
+    const last = k === n - 1;
+    const monthIndex = firstMonthIndex + k * periodMonths;
+    const year = Math.floor(monthIndex / 12);
+    const month = monthIndex - year * 12 + 1;
+    const dueOn = formatDate(year, month, Math.min(firstDay, daysInMonth(year, month)));
+    let principalPart: number;
+    let interest: number;
+    switch (terms.method) {
+      case 'equal_installment':
+        interest = Math.round(balance * periodRate);
+        principalPart = last ? balance : Math.min(balance, Math.max(0, level - interest));
+        break;
+      case 'equal_principal':
+        interest = Math.round(balance * periodRate);
+        principalPart = last ? balance : equalPrincipal;
+        break;
+      case 'interest_first':
+        interest = Math.round(principal * periodRate);
+        principalPart = last ? balance : 0;
+        break;
+      case 'bullet':
+        interest = last ? Math.round(principal * periodRate * n) : 0;
+        principalPart = last ? balance : 0;
+        break;
+    }
+    balance -= principalPart;
+    const feeFen = last ? fee + endFees : fee;
+    schedule[k] = { dueOn, principalFen: principalPart, interestFen: interest, feeFen, totalFen: principalPart + interest + feeFen };
+  }
+  return schedule;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost of credit.
+
+// Reused between calls: the cash flows as (time, amount), time in periods or days.
+let times = new Float64Array(64);
+let amounts = new Float64Array(64);
+let monthOffsets = new Float64Array(64);
+
+function greatestCommonDivisor(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+let lastBasis: 'period' | 'daily' = 'daily';
+let lastPeriodMonths = 0;
+let lastPeriodRate = 0;
+
+/**
+ * The comprehensive annualised cost (IRR of disbursed out, every scheduled payment in, annualised as
+ * PBOC Announcement [2021] No.3 does). null when it cannot be computed.
+ *
+ * `disbursedFen` is what the borrower actually received on `disbursedOn`; `payments` are every
+ * amount the borrower pays (principal, interest, fees, whatever the name), in any order, on or after
+ * `disbursedOn`. When every payment falls on a whole-month anniversary of the disbursement (clamped
+ * to month end), the periods are the greatest common number of months m between them and the cost
+ * is the period IRR × 12 / m (monthly: × 12); otherwise it is the daily IRR × 365.
+ * The result may be negative (the payments sum to less than what was received). It is null when no
+ * rate equates the flows: nothing is paid after the disbursement day, or what is paid on that day
+ * already equals or exceeds what was received.
+ * Throws RangeError naming the argument when an amount or date is malformed or a payment precedes the disbursement.
+ * @example
+ * // 10,000 yuan in 12 equal monthly installments of 892.23 yuan (PBOC's worked example):
+ * annualisedCostOfCredit(1_000_000, '2021-01-15', schedule.map((p) => ({ dueOn: p.dueOn, amountFen: p.totalFen }))) // ≈ 0.1280
+ * // 12.80% "add-on" interest on the full principal (12 × 940 yuan) hides a cost of ≈ 0.2284.
+ */
+export function annualisedCostOfCredit(disbursedFen: number, disbursedOn: string, payments: readonly { dueOn: string; amountFen: number }[]): number | null {
+  return solveCost(disbursedFen, disbursedOn, payments) ? lastPeriodRate * (lastBasis === 'daily' ? 365 : 12 / lastPeriodMonths) : null;
+}
+
+/** Like {@link annualisedCostOfCredit}, and says how the rate was annualised (for an explanation). */
+export function costOfCreditDetail(disbursedFen: number, disbursedOn: string, payments: readonly { dueOn: string; amountFen: number }[]): CostOfCreditDetail | null {
+  if (!solveCost(disbursedFen, disbursedOn, payments)) return null;
+  const daily = lastBasis === 'daily';
+  const periodsPerYear = daily ? 365 : 12 / lastPeriodMonths;
+  return {
+    annualRate: lastPeriodRate * periodsPerYear,
+    basis: lastBasis,
+    periodMonths: daily ? null : lastPeriodMonths,
+    periodRate: lastPeriodRate,
+    effectiveAnnualRate: Math.expm1(periodsPerYear * Math.log1p(lastPeriodRate)),
+  };
+}
+
+/** Fills lastBasis, lastPeriodMonths and lastPeriodRate; false when there is no rate. */
+function solveCost(disbursedFen: number, disbursedOn: string, payments: readonly { dueOn: string; amountFen: number }[]): boolean {
+  requireInteger('disbursedFen', disbursedFen, 1);
+  if (!Array.isArray(payments) || payments.length === 0) throw new RangeError('payments must be a non-empty array');
+  if (!parseDate(disbursedOn)) throw new RangeError(`disbursedOn "${String(disbursedOn)}" is not a valid YYYY-MM-DD date`);
+  const startMonthIndex = parsedYear * 12 + parsedMonth - 1;
+  const startDay = parsedDay;
+  const startDayNumber = dayNumberOf(parsedYear, parsedMonth, parsedDay);
+
+  const count = payments.length;
+  if (times.length < count) {
+    times = new Float64Array(Math.max(count, times.length * 2));
+    amounts = new Float64Array(times.length);
+    monthOffsets = new Float64Array(times.length);
+  }
+  // First pass: day offsets, and whether every payment is on a monthly anniversary.
+  let regular = true;
+  let periodMonths = 0;
+  let paidOnDisbursement = 0;
+  let paidLater = 0;
+  for (let i = 0; i < count; i++) {
+    const payment = payments[i]!;
+    const amount = payment.amountFen;
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
+      throw new RangeError(`payments[${i}].amountFen must be a whole number of fen ≥ 0, got ${String(amount)}`);
+    }
+    if (!parseDate(payment.dueOn)) throw new RangeError(`payments[${i}].dueOn "${String(payment.dueOn)}" is not a valid YYYY-MM-DD date`);
+    const offsetDays = dayNumberOf(parsedYear, parsedMonth, parsedDay) - startDayNumber;
+    if (offsetDays < 0) throw new RangeError(`payments[${i}].dueOn is before disbursedOn`);
+    amounts[i] = amount;
+    times[i] = offsetDays;
+    if (offsetDays === 0) paidOnDisbursement += amount;
+    else paidLater += amount;
+    if (regular && offsetDays > 0) {
+      const months = parsedYear * 12 + parsedMonth - 1 - startMonthIndex;
+      monthOffsets[i] = months;
+      const anniversaryDay = Math.min(startDay, daysInMonth(parsedYear, parsedMonth));
+      if (parsedDay !== anniversaryDay || months < 1) regular = false;
+      else periodMonths = greatestCommonDivisor(months, periodMonths);
+    }
+  }
+  const owed = disbursedFen - paidOnDisbursement;
+  if (paidLater <= 0 || owed <= 0) return false;
+
+  if (regular) {
+    // Second pass: time in periods of `periodMonths` months.
+    for (let i = 0; i < count; i++) if (times[i]! > 0) times[i] = monthOffsets[i]! / periodMonths;
+  }
+  const logRate = solveLogRate(owed, paidLater, count);
+  lastBasis = regular ? 'period' : 'daily';
+  lastPeriodMonths = regular ? periodMonths : 0;
+  lastPeriodRate = Math.expm1(logRate);
+  return true;
+}
+
+/**
+ * The s = ln(1 + rate) with Σ amount·e^(−s·t) = owed over the flows with t > 0. The left side is
+ * strictly decreasing and convex in s, so the root is unique: Newton's method, kept inside a
+ * bracket that bisection narrows whenever a Newton step would leave it or overflow.
+ */
+function solveLogRate(owed: number, paidLater: number, count: number): number {
+  let weightedTime = 0;
+  for (let i = 0; i < count; i++) if (times[i]! > 0) weightedTime += amounts[i]! * times[i]!;
+  // Exact when everything is paid at one time; close otherwise (the payment-weighted mean time).
+  let s = Math.log(paidLater / owed) / (weightedTime / paidLater);
+  let low = -Infinity; // value > 0 here
+  let high = Infinity; // value < 0 here
+  for (let iteration = 0; iteration < 200; iteration++) {
+    let value = -owed;
+    let slope = 0;
+    for (let i = 0; i < count; i++) {
+      const t = times[i]!;
+      if (t <= 0) continue;
+      const discounted = amounts[i]! * Math.exp(-s * t);
+      value += discounted;
+      slope -= discounted * t;
+    }
+    if (!Number.isFinite(value)) {
+      // Far too low a rate for the exponent: move towards the known side.
+      low = s;
+      s = Number.isFinite(high) ? (s + high) / 2 : s + 1;
+      continue;
+    }
+    if (value === 0) return s;
+    if (value > 0) low = s;
+    else high = s;
+    let next = s - value / slope;
+    if (!(next > low && next < high)) {
+      if (Number.isFinite(low) && Number.isFinite(high)) next = (low + high) / 2;
+      else next = value > 0 ? s + Math.max(1, Math.abs(s)) : s - Math.max(1, Math.abs(s));
+    }
+    if (Math.abs(next - s) <= 1e-15 * Math.max(1, Math.abs(s))) return next;
+    s = next;
+  }
+  return s;
+}
