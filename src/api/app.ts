@@ -173,7 +173,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(capabilityRoutes(platform, options.services ?? createServices(platform)), { prefix: '/v1' });
 
   if (options.serveWeb !== false && existsSync(webDistDir)) {
-    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, serve: true, index: ['index.html'] });
+    // One public wildcard route ('/*', allowed by access control) rather than a route per file,
+    // which would carry no `access` declaration; a missing file falls to the SPA fallback above.
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: true, serve: true, index: ['index.html'] });
   }
   return app;
 }
