@@ -45,7 +45,7 @@ export interface EditThresholds {
   /** Q006: collection between these hours, China time (22:00–08:00, NIFA guideline). */
   nightStartHour: number;
   nightEndHour: number;
-  /** Q008: a complaint still open this many days after it was received, at the end of the period. */
+  /** Q008: a complaint still open this many days after it was received, at the end of the period (CBIRC Order 2020 No.3: a decision within 15 days). */
   complaintOpenDays: number;
   /** M001: share of rows whose id repeats an earlier row's. */
   duplicateShareLimit: number;
@@ -67,7 +67,7 @@ export const defaultThresholds: Readonly<EditThresholds> = {
   largePrincipalOrganisationFen: 5_000_000_000, // CNY 50 million
   nightStartHour: 22,
   nightEndHour: 8,
-  complaintOpenDays: 30,
+  complaintOpenDays: 15,
   duplicateShareLimit: 0.01,
   overdueJump: 0.1,
   rowCollapseShare: 0.5,
@@ -138,7 +138,7 @@ export const editCatalogue: readonly EditDef[] = [
   rowWarning({ id: 'Q005', recordTypes: ['loan'], fields: ['borrower_type', 'principal_fen'], zh: '本金异常大（个人超过 100 万元，单位超过 5000 万元）。', en: 'The principal is implausibly large (over CNY 1 million for an individual, CNY 50 million for an organisation).' }),
   rowWarning({ id: 'Q006', recordTypes: ['collection'], fields: ['action_time', 'night_contact_agreed'], zh: '催收发生在北京时间 22:00 至次日 08:00 之间，且未记录债务人同意。', en: 'The collection took place between 22:00 and 08:00 China time without the debtor’s recorded agreement.' }),
   rowWarning({ id: 'Q007', recordTypes: ['loan'], fields: ['principal_fen', 'disbursed_fen'], zh: '实际放款金额小于本金：疑似预先扣除利息或费用（砍头息）。', en: 'Less than the principal was disbursed: interest or fees may have been deducted in advance.' }),
-  rowWarning({ id: 'Q008', recordTypes: ['complaint'], fields: ['received_at', 'status'], zh: '投诉受理超过 30 日仍未办结。', en: 'The complaint is still open more than 30 days after it was received.' }),
+  rowWarning({ id: 'Q008', recordTypes: ['complaint'], fields: ['received_at', 'status'], zh: '投诉受理超过 15 日，至报告期末仍未办结。', en: 'The complaint was still open at the end of the period, more than 15 days after it was received.' }),
 
   // Macro: the file as a whole.
   edit('file', 'error', { id: 'M001', recordTypes: 'all', fields: [], zh: '重复记录编号的行数占比超过 1%。', en: 'More than 1 % of the rows repeat an earlier row’s record id.' }),

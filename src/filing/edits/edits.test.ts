@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { makeResidentId, makeUscc } from '../../../test/harness.js';
+import { recordTypeDef, recordTypes, type RecordType } from '../../standard/standard.js';
+import { createValidator, editCatalogue, editById, editsFor, type FileStats, type RowFinding, type ValidatorContext } from './index.js';
+
+const PERIOD = '2024-06';
+const context: ValidatorContext = { period: PERIOD, institutionUscc: makeUscc('350100', 1), today: '2025-01-01' };
+const PERSON = makeResidentId('110105', '1990-05-17', 123);
+const COMPANY = makeUscc('310104', 7);
+const BANK = makeUscc('110102', 8);
+
+type Row = Record<string, string>;
+
+/** A row of each record type that passes every edit; cases change one or two fields of it. */
+function validRow(type: RecordType): Row {
+  switch (type) {
+    case 'product':
+      return {
+        product_id: 'P1', product_name: '随借随还', product_type: 'cash_loan', advertised_annual_rate: '0.18', rate_basis: 'irr', fee_description: '',
+        min_amount_fen: '100000', max_amount_fen: '2000000', min_term_months: '3', max_term_months: '12', repayment_method: 'equal_installment',
+        guarantee_type: 'none', risk_level: 'R3', risk_warning: '借贷有风险，选择需谨慎', launched_on: '2024-06-03', withdrawn_on: '',
+      };
+    case 'loan':
+      return {
+        loan_id: 'L1', contract_id: 'C1', product_id: 'P1', borrower_type: 'individual', borrower_id: PERSON, borrower_phone: '13800138000',
+        contract_date: '2024-06-10', principal_fen: '1000000', disbursed_fen: '1000000', disbursement_date: '2024-06-10', first_due_date: '2024-07-10',
+        installments: '12', period_months: '1', nominal_annual_rate: '0.12', repayment_method: 'equal_installment', fee_per_installment_fen: '0',
+        other_fees_fen: '', purpose: 'consumption', guarantee_type: 'none', guarantor_type: '', guarantor_id: '',
+      };
+    case 'repayment':
+      return {
+        repayment_id: 'R1', loan_id: 'L1', installment_number: '3', installments: '12', due_date: '2024-06-10', principal_due_fen: '80000',
+        interest_due_fen: '10000', fee_due_fen: '0', amount_paid_fen: '90000', paid_date: '2024-06-09', days_past_due: '0', status: 'paid_on_time',
+      };
+    case 'payment':
+      return {
+        payment_id: 'T1', transaction_time: '2024-06-05T10:00:00+08:00', payer_type: 'individual', payer_id: PERSON, payer_account: '6222000011112222',
+        payer_verification_class: 'II', payee_type: 'organisation', payee_id: COMPANY, payee_account: 'M-001', amount_fen: '5000', channel: 'quick_pay',
+        device_id: 'device-1', status: 'succeeded',
+      };
+    case 'fund_flow':
+      return {
+        flow_id: 'F1', flow_time: '2024-06-05T02:00:00Z', flow_type: 'investor_funding', from_party_type: 'individual', from_party_id: PERSON,
+        from_account: 'A1', to_party_type: 'organisation', to_party_id: COMPANY, to_account: 'A2', amount_fen: '100000', via_custodian: 'true',
+        custodian_bank_uscc: BANK, related_loan_id: '',
+      };
+    case 'collection':
+      return {
+        collection_id: 'K1', loan_id: 'L1', debtor_id: PERSON, action_time: '2024-06-05T10:00:00+08:00', channel: 'phone_call', contacted_party: 'debtor',
+        contacted_phone: '13800138000', collector_type: 'in_house', agency_uscc: '', call_connected: 'true', night_contact_agreed: '', note: '',
+      };
+    case 'disclosure':
+      return {
+        disclosure_id: 'D1', as_of_date: '2024-06-30', funds_raised_in_period_fen: '100000000', cumulative_funds_raised_fen: '900000000',
+        outstanding_balance_fen: '500000000', outstanding_loans: '1200', borrowers_in_period: '300', lenders_in_period: '', overdue_balance_fen: '10000000',
+        overdue_rate: '0.02', overdue_90_rate: '0.01', top10_borrower_share: '0.05', use_of_funds: '个人消费贷款', guarantors: '',
+        related_party_transactions: '0', related_party_amount_fen: '0', published_url: '', published_on: '2024-07-05',
+      };
+    case 'complaint':
+      return {
+        complaint_id: 'Q1', received_at: '2024-06-20T09:00:00+08:00', complainant_id: PERSON, complainant_phone: '13800138000', channel: 'hotline',
+        category: 'interest_and_fees', related_record_id: 'L1', amount_claimed_fen: '', status: 'resolved', closed_at: '2024-06-25T09:00:00+08:00',
+        amount_refunded_fen: '0', outcome: '退还服务费',
+      };
+    case 'algorithm_decision':
+      return {
+        decision_id: 'A1', algorithm_id: 'ALG-1', model_version: '2.3', application_id: 'APP-1', purpose: 'credit_application', applicant_type: 'individual',
+        applicant_id: PERSON, decided_at: '2024-06-05T10:00:00+08:00', decision: 'approve', score: '0.82', credit_limit_fen: '5000000',
+        offered_annual_rate: '0.15', reason_codes: '', human_reviewed: 'false',
+      };
+  }
+}
+
+const headerOf = (type: RecordType): string[] => recordTypeDef(type).fields.map((f) => f.name);
+const valuesOf = (type: RecordType, row: Row): string[] => headerOf(type).map((name) => row[name] ?? '');
+
+/** Validate rows of `type` (each a change of the valid row); all findings, header and file-level included. */
+function check(type: RecordType, changes: Row[], options: { header?: string[]; previous?: FileStats | null; values?: string[][]; context?: Partial<ValidatorContext> } = {}): RowFinding[] {
+  const validator = createValidator(type, { ...context, ...options.context });
+  const findings = validator.header(options.header ?? headerOf(type));
+  if (findings.length > 0) return findings;
+  const rows = options.values ?? changes.map((change) => valuesOf(type, { ...validRow(type), ...change }));
+  rows.forEach((values, i) => validator.row(values, i + 1, findings));
+  findings.push(...validator.finish(options.previous ?? null).findings);
+  return findings;
+}
+
+const ids = (findings: RowFinding[]): string[] => findings.map((f) => f.editId);
+
+/** `n` valid rows of `type` with distinct ids, with `change(i)` applied to row i. */
+function many(type: RecordType, n: number, change: (i: number) => Row = () => ({})): Row[] {
+  const idField = recordTypeDef(type).idField;
+  return Array.from({ length: n }, (_, i) => ({ [idField]: `ID${i}`, ...change(i) }));
+}
+
+interface Case {
+  /** Findings of a file that must include the edit. */
+  failing: () => RowFinding[];
+  /** Findings of a file just like it that must not include the edit. */
+  passing: () => RowFinding[];
+}
+
+const row = (type: RecordType, bad: Row, good: Row): Case => ({ failing: () => check(type, [bad]), passing: () => check(type, [good]) });
+
+const loanHeader = headerOf('loan');
+
+const cases: Record<string, Case> = {
+  S001: { failing: () => check('loan', [], { header: loanHeader.filter((c) => c !== 'loan_id') }), passing: () => check('loan', [], { header: loanHeader.filter((c) => c !== 'other_fees_fen') }) },
+  S002: { failing: () => check('loan', [{}], { header: [...loanHeader, 'colour'] }), passing: () => check('loan', [{}], { header: loanHeader.map((c) => (c === 'loan_id' ? '借据编号' : c)) }) },
+  S003: { failing: () => check('loan', [], { header: [...loanHeader, 'purpose'] }), passing: () => check('loan', [{}], { header: [`\ufeff${loanHeader[0]}`, ...loanHeader.slice(1)] }) },
+  S004: { failing: () => check('loan', [], { values: [valuesOf('loan', validRow('loan')).slice(1)] }), passing: () => check('loan', [], { values: [valuesOf('loan', validRow('loan'))] }) },
+  S005: row('loan', { contract_id: '' }, { other_fees_fen: '' }),
+  S006: row('loan', { installments: '12.0' }, { installments: '12' }),
+  S007: row('loan', { principal_fen: '1000000.00', disbursed_fen: '1000000.00' }, { principal_fen: '1000000' }),
+  S008: row('loan', { nominal_annual_rate: '12%' }, { nominal_annual_rate: '.12' }),
+  S009: row('loan', { contract_date: '2024/06/10' }, { contract_date: '2024-06-10' }),
+  S010: row('payment', { transaction_time: '2024-06-05 10:00:00' }, { transaction_time: '2024-06-05 10:00:00.123+0800' }),
+  S011: row('fund_flow', { via_custodian: 'yes' }, { via_custodian: '1' }),
+  S012: row('loan', { contract_id: 'C'.repeat(65) }, { contract_id: 'C'.repeat(64) }),
+  V001: row('loan', { purpose: 'gambling' }, { purpose: 'education' }),
+  V002: { failing: () => [...check('loan', [{ first_due_date: '2025-02-29' }]), ...check('payment', [{ transaction_time: '2024-06-05T24:00:00+08:00' }])], passing: () => check('loan', [{ first_due_date: '2028-02-29' }]) },
+  V003: row('loan', { contract_date: '2024-07-01', disbursement_date: '2024-07-01' }, { contract_date: '2024-06-30', disbursement_date: '2024-06-30' }),
+  V004: { failing: () => check('payment', [{ transaction_time: '2024-05-31T23:59:59+08:00' }]), passing: () => check('payment', [{ transaction_time: '2024-05-31T16:00:00Z' }]) },
+  V006: row('loan', { other_fees_fen: '-1' }, { other_fees_fen: '0' }),
+  V007: row('loan', { nominal_annual_rate: '12.8' }, { nominal_annual_rate: '0.128' }),
+  V008: row('loan', { installments: '0' }, { installments: '1', period_months: '12', first_due_date: '2025-06-10' }),
+  V010: row('loan', { borrower_id: PERSON.slice(0, 17) }, { borrower_id: makeResidentId('440305', '1985-01-31', 7) }),
+  V011: row('loan', { borrower_id: PERSON.slice(0, 17) + (PERSON.endsWith('1') ? '2' : '1') }, { borrower_id: PERSON }),
+  V012: row('loan', { borrower_type: 'organisation', borrower_id: COMPANY.replace(/^91/, 'IO'), borrower_phone: '' }, { borrower_type: 'organisation', borrower_id: COMPANY }),
+  V013: row('loan', { borrower_type: 'organisation', borrower_id: COMPANY.slice(0, 17) + (COMPANY.endsWith('0') ? '1' : '0') }, { borrower_type: 'organisation', borrower_id: COMPANY }),
+  V014: row('loan', { borrower_phone: '138-0013-8000' }, { borrower_phone: '+86-13800138000' }),
+  V015: { failing: () => check('loan', [{}, {}]), passing: () => check('loan', [{}, { loan_id: 'L2' }]) },
+  V016: row('loan', { disbursed_fen: '1000001' }, { disbursed_fen: '1000000' }),
+  V017: row('loan', { disbursement_date: '2024-06-09' }, { disbursement_date: '2024-06-11' }),
+  V018: row('loan', { first_due_date: '2024-06-10' }, { first_due_date: '2024-06-11' }),
+  V019: row('loan', { guarantee_type: 'guarantee_company' }, { guarantee_type: 'guarantee_company', guarantor_type: 'organisation', guarantor_id: COMPANY }),
+  V020: row('repayment', { installment_number: '13' }, { installment_number: '12' }),
+  V021: row('repayment', { paid_date: '' }, { amount_paid_fen: '0', paid_date: '', status: 'overdue', days_past_due: '20' }),
+  V022: row('product', { min_term_months: '13' }, { min_term_months: '12' }),
+  V023: row('product', { withdrawn_on: '2024-06-02' }, { withdrawn_on: '2024-06-03' }),
+  V024: row('complaint', { closed_at: '2024-06-20T00:59:59Z' }, { closed_at: '2024-06-20T01:00:00Z' }),
+  V025: row('complaint', { closed_at: '' }, { status: 'in_progress', closed_at: '' }),
+  V026: row('fund_flow', { custodian_bank_uscc: '' }, { via_custodian: 'false', custodian_bank_uscc: '' }),
+  V027: row('collection', { collector_type: 'agency' }, { collector_type: 'agency', agency_uscc: COMPANY }),
+  V028: row('disclosure', { overdue_balance_fen: '500000001' }, { overdue_balance_fen: '500000000' }),
+  // 3 % of the principal a month in fees on top of 12 % interest.
+  Q001: row('loan', { fee_per_installment_fen: '30000' }, { fee_per_installment_fen: '1000' }),
+  Q002: row('loan', { nominal_annual_rate: '0.2401' }, { nominal_annual_rate: '0.24' }),
+  Q003: row('loan', { borrower_id: makeResidentId('110105', '2024-06-11', 5) }, { borrower_id: makeResidentId('110105', '2006-06-10', 5) }),
+  Q004: row('loan', { borrower_id: makeResidentId('110105', '2006-06-11', 5) }, { borrower_id: makeResidentId('110105', '2006-06-10', 5) }),
+  Q005: row('loan', { principal_fen: '100000001', disbursed_fen: '100000001' }, { borrower_type: 'organisation', borrower_id: COMPANY, borrower_phone: '', principal_fen: '100000001', disbursed_fen: '100000001' }),
+  Q006: row('collection', { action_time: '2024-06-05T14:30:00Z' }, { action_time: '2024-06-05T14:30:00Z', night_contact_agreed: 'true' }),
+  Q007: row('loan', { disbursed_fen: '950000' }, { disbursed_fen: '1000000' }),
+  Q008: row('complaint', { received_at: '2024-06-15T09:00:00+08:00', status: 'in_progress', closed_at: '' }, { received_at: '2024-06-16T09:00:00+08:00', status: 'in_progress', closed_at: '' }),
+  M001: {
+    failing: () => check('loan', many('loan', 98, (i): Row => (i === 97 ? { loan_id: 'ID0' } : {})).concat([{ loan_id: 'ID1' }])),
+    passing: () => check('loan', many('loan', 100, (i): Row => (i === 99 ? { loan_id: 'ID0' } : {}))),
+  },
+  M002: {
+    failing: () => check('repayment', many('repayment', 100, (i): Row => (i < 21 ? { days_past_due: '5', status: 'overdue' } : {})), { previous: { rows: 100, overdue: 10 } }),
+    passing: () => check('repayment', many('repayment', 100, (i): Row => (i < 20 ? { days_past_due: '5', status: 'overdue' } : {})), { previous: { rows: 100, overdue: 10 } }),
+  },
+  M003: { failing: () => check('loan', many('loan', 49), { previous: { rows: 100 } }), passing: () => check('loan', many('loan', 50), { previous: { rows: 100 } }) },
+  M004: { failing: () => check('loan', []), passing: () => check('loan', [{}]) },
+  M005: {
+    failing: () => check('loan', many('loan', 11), { previous: { rows: 2 }, context: { thresholds: { macroMinimumRows: 2 } } }),
+    passing: () => check('loan', many('loan', 10), { previous: { rows: 2 }, context: { thresholds: { macroMinimumRows: 2 } } }),
+  },
+};
+
+describe('the edit catalogue', () => {
+  it('has a failing and a passing case for every edit', () => {
+    expect(editCatalogue.map((e) => e.id).filter((id) => !cases[id])).toEqual([]);
+    expect(Object.keys(cases).filter((id) => !editCatalogue.some((e) => e.id === id))).toEqual([]);
+  });
+
+  it('has unique, well-formed ids whose class matches their letter, and bilingual messages', () => {
+    expect(new Set(editCatalogue.map((e) => e.id)).size).toBe(editCatalogue.length);
+    for (const edit of editCatalogue) {
+      expect(edit.id).toMatch(/^[SVQM]\d{3}$/);
+      expect({ S: 'syntactical', V: 'validity', Q: 'quality', M: 'macro' }[edit.id[0]!]).toBe(edit.editClass);
+      expect(edit.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(edit.en).toMatch(/^[A-Z]/);
+      if (edit.editClass === 'quality') expect(edit.severity).toBe('warning');
+      if (edit.editClass === 'syntactical' || edit.editClass === 'validity') expect(edit.severity).toBe('error');
+      for (const name of edit.fields) {
+        const types = edit.recordTypes === 'all' ? recordTypes : edit.recordTypes;
+        expect(types.some((t) => recordTypeDef(t).fields.some((f) => f.name === name))).toBe(true);
+      }
+    }
+  });
+
+  it('reaches, for each record type, only edits whose fields the type has', () => {
+    expect(editsFor('loan').map((e) => e.id)).not.toContain('S010');
+    expect(editsFor('payment').map((e) => e.id)).toContain('S010');
+    expect(editsFor('loan').map((e) => e.id)).toContain('Q001');
+    expect(editsFor('payment').map((e) => e.id)).not.toContain('Q001');
+  });
+});
+
+describe('every edit', () => {
+  for (const edit of editCatalogue) {
+    const test = cases[edit.id];
+    if (!test) continue;
+    it(`${edit.id} fails on its failing case and not on its passing case`, () => {
+      expect(ids(test.failing())).toContain(edit.id);
+      const passing = test.passing();
+      expect(ids(passing)).not.toContain(edit.id);
+    });
+  }
+
+  it('each row-level passing case is free of error findings (so the case tests what it says)', () => {
+    for (const edit of editCatalogue) {
+      if (edit.scope !== 'row' || edit.id === 'S004') continue;
+      const errors = cases[edit.id]!.passing().filter((f) => editById(f.editId).severity === 'error');
+      expect({ edit: edit.id, errors }).toEqual({ edit: edit.id, errors: [] });
+    }
+  });
+});
+
+describe('validator', () => {
+  it('accepts a valid row of every record type with no finding at all', () => {
+    for (const type of recordTypes) expect({ type, findings: check(type, [{}]) }).toEqual({ type, findings: [] });
+  });
+
+  it('returns the normalized record with typed values, and null for a row with an error', () => {
+    const validator = createValidator('loan', context);
+    validator.header(loanHeader);
+    const out: RowFinding[] = [];
+    const record = validator.row(valuesOf('loan', validRow('loan')), 1, out);
+    expect(record).toMatchObject({ loan_id: 'L1', principal_fen: 1000000, nominal_annual_rate: 0.12, installments: 12, other_fees_fen: null, contract_date: '2024-06-10' });
+    expect(validator.row(valuesOf('loan', { ...validRow('loan'), loan_id: 'L2', purpose: 'x' }), 2, out)).toBeNull();
+    expect(out).toEqual([{ editId: 'V001', rowNumber: 2, values: { purpose: 'x' } }]);
+    const { stats } = validator.finish(null);
+    expect(stats).toMatchObject({ rows: 2, errorRows: 1, duplicateIds: 0 });
+  });
+
+  it('returns the record of a row that only has warnings, and names the computed cost in the Q001 finding', () => {
+    const validator = createValidator('loan', context);
+    validator.header(loanHeader);
+    const out: RowFinding[] = [];
+    const record = validator.row(valuesOf('loan', { ...validRow('loan'), fee_per_installment_fen: '30000' }), 7, out);
+    expect(record).not.toBeNull();
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ editId: 'Q001', rowNumber: 7 });
+    expect(Number(out[0]!.values.annualised_cost)).toBeGreaterThan(0.36);
+  });
+
+  it('reports every failing field of a row, not just the first', () => {
+    const findings = check('loan', [{ purpose: 'x', installments: 'twelve', borrower_phone: '1' }]);
+    expect(ids(findings).sort()).toEqual(['S006', 'V001', 'V014']);
+  });
+
+  it('refuses rows before an accepted header, and a malformed period', () => {
+    const validator = createValidator('loan', context);
+    expect(validator.header(['loan_id'])).not.toEqual([]);
+    expect(() => validator.row(['x'], 1, [])).toThrow(/header/);
+    expect(() => createValidator('loan', { ...context, period: '2024-13' })).toThrow();
+    expect(() => createValidator('loan', { ...context, period: '202406' })).toThrow();
+  });
+
+  it('reads the offset: 23:30 in Beijing is night, 23:30 in California is 14:30 in Beijing', () => {
+    expect(ids(check('collection', [{ action_time: '2024-06-05T23:30:00+08:00' }]))).toContain('Q006');
+    expect(ids(check('collection', [{ action_time: '2024-06-05T16:30:00+01:00' }]))).toContain('Q006');
+    expect(ids(check('collection', [{ action_time: '2024-06-05T23:30:00-07:00' }]))).not.toContain('Q006');
+    expect(ids(check('collection', [{ action_time: '2024-06-05T07:59:59+08:00' }]))).toContain('Q006');
+    expect(ids(check('collection', [{ action_time: '2024-06-05T08:00:00+08:00' }]))).not.toContain('Q006');
+  });
+
+  it('takes thresholds as parameters', () => {
+    expect(ids(check('loan', [{ nominal_annual_rate: '0.2' }], { context: { thresholds: { nominalRateLimit: 0.15 } } }))).toContain('Q002');
+  });
+
+  it('keeps the findings of a row in the row, and the duplicate count across the file', () => {
+    const findings = check('loan', [{}, {}, {}]);
+    expect(findings.filter((f) => f.editId === 'V015').map((f) => f.rowNumber)).toEqual([2, 3]);
+  });
+});
+
+/** A valid loan, drawn by fast-check: any borrower, dates, terms and fees the standard allows. */
+const validLoan = fc
+  .record({
+    loanId: fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/),
+    individual: fc.boolean(),
+    birth: fc.date({ min: new Date('1940-01-01'), max: new Date('2006-01-01'), noInvalidDate: true }),
+    region: fc.constantFrom('110105', '440305', '350102', '650102'),
+    sequence: fc.integer({ min: 0, max: 999 }),
+    serial: fc.integer({ min: 0, max: 999_999_999 }),
+    contractDay: fc.integer({ min: 1, max: 30 }),
+    disbursementDelay: fc.integer({ min: 0, max: 40 }),
+    firstDueDelay: fc.integer({ min: 1, max: 400 }),
+    installments: fc.integer({ min: 1, max: 360 }),
+    periodMonths: fc.integer({ min: 1, max: 120 }),
+    rateBasisPoints: fc.integer({ min: 0, max: 99_999 }),
+    method: fc.constantFrom('equal_installment', 'equal_principal', 'interest_first', 'bullet'),
+    principal: fc.integer({ min: 1, max: 1e12 }),
+    deductedShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    fee: fc.integer({ min: 0, max: 1e9 }),
+    otherFees: fc.option(fc.integer({ min: 0, max: 1e9 })),
+    phone: fc.option(fc.stringMatching(/^1[3-9]\d{9}$/)),
+    purpose: fc.constantFrom('consumption', 'education', 'medical', 'other'),
+  })
+  .map((d) => {
+    const contract = new Date(Date.UTC(2024, 5, d.contractDay));
+    const disbursement = new Date(Math.min(contract.getTime() + d.disbursementDelay * 86_400_000, Date.UTC(2024, 5, 30)));
+    const firstDue = new Date(disbursement.getTime() + d.firstDueDelay * 86_400_000);
+    const iso = (date: Date) => date.toISOString().slice(0, 10);
+    return {
+      ...validRow('loan'),
+      loan_id: d.loanId,
+      borrower_type: d.individual ? 'individual' : 'organisation',
+      borrower_id: d.individual ? makeResidentId(d.region, iso(d.birth), d.sequence) : makeUscc(d.region, d.serial),
+      borrower_phone: d.phone ?? '',
+      contract_date: iso(contract),
+      disbursement_date: iso(disbursement),
+      first_due_date: iso(firstDue),
+      installments: String(d.installments),
+      period_months: String(d.periodMonths),
+      nominal_annual_rate: (d.rateBasisPoints / 10_000).toFixed(4),
+      repayment_method: d.method,
+      principal_fen: String(d.principal),
+      disbursed_fen: String(Math.max(1, Math.round(d.principal * (1 - d.deductedShare)))),
+      fee_per_installment_fen: String(d.fee),
+      other_fees_fen: d.otherFees === null ? '' : String(d.otherFees),
+      purpose: d.purpose,
+    };
+  });
+
+describe('property: a valid row', () => {
+  it('yields no error finding, whatever its values', () => {
+    fc.assert(
+      fc.property(validLoan, (loan) => {
+        const errors = check('loan', [loan]).filter((f) => editById(f.editId).severity === 'error');
+        expect(errors).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
