@@ -53,6 +53,47 @@ program
   });
 
 program
+  .command('file')
+  .description('file records: stream a CSV or JSON Lines file (gzip accepted) to the API and print the findings')
+  .argument('<path>', 'the file: .csv, .jsonl or .ndjson, optionally .gz')
+  .requiredOption('--type <recordType>', 'record type, e.g. loan')
+  .requiredOption('--period <YYYY-MM>', 'reporting period')
+  .option('--api-key <key>', "the institution's API key (default: FH_API_KEY)")
+  .option('--url <url>', 'the Fenghuo server', process.env.FH_URL ?? 'http://localhost:8080')
+  .option('--resubmission', 'replace a period whose filing was already accepted')
+  .option('--sign', 'sign a clean filing and save the receipt as <path>.receipt.json')
+  .option('--direct', 'run the filing service in process against the configured database (no server)')
+  .option('--institution <id>', 'with --direct: the institution id to file for')
+  .action(async (file: string, options: { type: string; period: string; apiKey?: string; url: string; resubmission?: boolean; sign?: boolean; direct?: boolean; institution?: string }) => {
+    const { fileCommand, fileDirect } = await import('./filing/filing.cli.js');
+    if (!options.direct) {
+      process.exitCode = await fileCommand(file, options);
+      return;
+    }
+    const platform = await createPlatform(loadConfig());
+    let code = 1;
+    try {
+      const { createServices } = await import('./api/services.js');
+      code = await fileDirect(createServices(platform), file, options);
+    } finally {
+      await closePlatform(platform);
+    }
+    // Set after closing: the embedded engine's runtime resets process.exitCode when it shuts down.
+    process.exit(code);
+  });
+
+program
+  .command('verify-receipt')
+  .description("check a filing receipt's signature offline with the platform's public key")
+  .argument('<receipt>', 'the receipt JSON (as GET /v1/receipts/:id returns it)')
+  .option('--public-key <file>', 'the public key: JSON of GET /v1/platform/public-key, an Ed25519 PEM or SM2 hex (default: fetch it from --url)')
+  .option('--url <url>', 'the Fenghuo server to fetch the public key from', process.env.FH_URL ?? 'http://localhost:8080')
+  .action(async (receipt: string, options: { publicKey?: string; url: string }) => {
+    const { verifyReceiptCommand } = await import('./filing/filing.cli.js');
+    process.exitCode = await verifyReceiptCommand(receipt, options);
+  });
+
+program
   .command('docs')
   .description('regenerate docs/openapi.json and docs/errors.md from the code')
   .action(async () => {

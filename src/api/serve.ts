@@ -51,6 +51,11 @@ export async function serve(config: Config): Promise<void> {
   await ensureWebBuilt(log);
   const platform = await openWithRetry(config, log);
   const services = createServices(platform);
+  // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
+  const interrupted = await services.filing.recoverStaleUploads();
+  if (interrupted > 0) log(`${interrupted} interrupted filing upload(s) marked as errors`);
+  const resumed = await services.filing.resumePendingLoads((filingId, error) => log(`filing ${filingId}: load failed again: ${(error as Error).message}`));
+  if (resumed.length > 0) log(`loaded ${resumed.length} signed filing(s) left by an earlier stop`);
   if (config.demo) {
     const loaded = await loadDemoIfEmpty(services, log, config.dataDir);
     if (loaded) log('demo data loaded');
