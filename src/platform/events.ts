@@ -9,6 +9,8 @@
  * outbox, the relay, the retry policy and the parking of failures are the same code for both.
  *
  * Delivery is at least once: handlers must be idempotent (the event id is in `meta`).
+ * The in-process transport serves one process (the embedded default); several processes sharing
+ * one PostgreSQL set NATS_URL, where JetStream de-duplicates by event id what two relays publish.
  */
 import type { Kysely } from 'kysely';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
@@ -69,7 +71,8 @@ export interface EventBus {
   /** Publish what the outbox holds now (called after a commit for prompt delivery; a relay also polls). */
   flush(): Promise<void>;
   /**
-   * Call `handler` for every event on `subject` published from now on. Subscribers with the same
+   * Call `handler` for every event on `subject` published from now on (with NATS, a consumer name
+   * the stream has never seen starts from the oldest event the stream still holds). Subscribers with the same
    * `consumer` name share the events between them (one of them gets each event, also across
    * processes with NATS); each distinct consumer name gets every event. A handler that throws is
    * called again later, up to `maxAttempts`, then the event is parked (see `failedEvents`).
