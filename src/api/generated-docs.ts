@@ -5,6 +5,7 @@ import { openPglite } from '../platform/database.js';
 import { ephemeralKeyMaterial } from '../platform/crypto.js';
 import { createPlatform, closePlatform } from '../platform/platform.js';
 import { renderErrorReference } from '../platform/errors.js';
+import { renderStandardReference } from '../filing/edits/reference.js';
 import { buildApp } from './app.js';
 
 export const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
@@ -29,6 +30,7 @@ export async function writeGeneratedDocs(): Promise<string[]> {
   const files: [string, string][] = [
     [`${docsDir}openapi.json`, await renderOpenApi()],
     [`${docsDir}errors.md`, renderErrorReference()],
+    [`${docsDir}standard.md`, renderStandardReference()],
   ];
   for (const [file, content] of files) await writeFile(file, content);
   return files.map(([file]) => file);

@@ -100,30 +100,34 @@ export function mayExceedCost(
   const n = installments;
   let discount = Math.exp(-firstYears * logRate);
   const step = Math.exp(-periodYears * logRate);
+  let annuity = 0;
+  if (method === METHOD_EQUAL_INSTALLMENT) {
+    annuity = periodic === 0 ? principalFen / n : (principalFen * periodic) / (1 - Math.pow(1 + periodic, -n));
+  }
   let value = 0;
-  if (method === METHOD_BULLET) {
-    const years = firstYears + (n - 1) * periodYears;
-    const interest = principalFen * (firstPeriodic + periodic * (n - 1));
-    value = (principalFen + interest + feePerInstallmentFen * n + otherFeesFen) * Math.exp(-years * logRate);
-  } else {
-    let annuity = 0;
-    if (method === METHOD_EQUAL_INSTALLMENT) {
-      annuity = periodic === 0 ? principalFen / n : (principalFen * periodic) / (1 - Math.pow(1 + periodic, -n));
+  let balance = principalFen;
+  for (let i = 1; i <= n; i++) {
+    const last = i === n;
+    let interest: number;
+    let principalPart: number;
+    if (method === METHOD_BULLET) {
+      // All interest and the principal at maturity; fees, if any, every period.
+      interest = last ? principalFen * (firstPeriodic + periodic * (n - 1)) : 0;
+      principalPart = last ? balance : 0;
+    } else if (method === METHOD_INTEREST_FIRST) {
+      interest = principalFen * (i === 1 ? firstPeriodic : periodic);
+      principalPart = last ? balance : 0;
+    } else {
+      interest = balance * (i === 1 ? firstPeriodic : periodic);
+      if (last) principalPart = balance;
+      else if (method === METHOD_EQUAL_PRINCIPAL) principalPart = principalFen / n;
+      else principalPart = Math.min(balance, Math.max(0, annuity - balance * periodic));
     }
-    let balance = principalFen;
-    for (let i = 1; i <= n; i++) {
-      const rate = i === 1 ? firstPeriodic : periodic;
-      const interest = balance * rate;
-      let principalPart: number;
-      if (method === METHOD_EQUAL_INSTALLMENT) principalPart = i === n ? balance : Math.min(balance, annuity - balance * periodic);
-      else if (method === METHOD_EQUAL_PRINCIPAL) principalPart = i === n ? balance : principalFen / n;
-      else principalPart = i === n ? balance : 0;
-      balance -= principalPart;
-      let flow = principalPart + interest + feePerInstallmentFen;
-      if (i === n) flow += otherFeesFen;
-      value += flow * discount;
-      discount *= step;
-    }
+    balance -= principalPart;
+    let flow = principalPart + interest + feePerInstallmentFen;
+    if (last) flow += otherFeesFen;
+    value += flow * discount;
+    discount *= step;
   }
   return value >= disbursedFen;
 }
