@@ -4,6 +4,7 @@ import { authRoutes } from '../platform/auth/auth.routes.js';
 import type { Principal } from '../platform/auth/auth.service.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { identityRoutes } from '../identity/identity.routes.js';
+import { supervisionRoutes } from '../supervision/supervision.routes.js';
 import { filingRoutes } from '../filing/filing.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
@@ -26,6 +27,7 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(authRoutes(platform, describePrincipal(services)));
     await app.register(registryRoutes(services));
     await app.register(identityRoutes(services));
+    await app.register(supervisionRoutes(services));
     await app.register(filingRoutes(services));
   };
 }

@@ -2,6 +2,7 @@ import type { Platform } from '../platform/platform.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { FilingService } from '../filing/filing.service.js';
+import { SupervisionService } from '../supervision/supervision.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -12,6 +13,7 @@ export interface Services {
   registry: RegistryService;
   identity: IdentityService;
   filing: FilingService;
+  supervision: SupervisionService;
 }
 
 /** Build every capability's service over the platform. */
@@ -19,5 +21,6 @@ export function createServices(platform: Platform): Services {
   const registry = new RegistryService(platform);
   const identity = new IdentityService(platform);
   const filing = new FilingService(platform, registry, identity);
-  return { platform, registry, identity, filing };
+  const supervision = new SupervisionService(platform, registry);
+  return { platform, registry, identity, filing, supervision };
 }

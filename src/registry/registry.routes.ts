@@ -55,14 +55,6 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Overview = Type.Object({
-  jurisdiction: JurisdictionRef,
-  institutions: Type.Integer(),
-  consumers: Type.Integer(),
-  licencesByStatus: Type.Record(Type.String(), Type.Integer()),
-  licencesByType: Type.Record(Type.String(), Type.Integer()),
-  byRegion: Type.Array(Type.Composite([JurisdictionRef, Type.Object({ institutions: Type.Integer(), approvedLicences: Type.Integer() })])),
-});
 
 const InstitutionParams = Type.Object({ institutionId: Uuid });
 const LicenceParams = Type.Object({ licenceId: Uuid });
@@ -109,16 +101,6 @@ export function registryRoutes(services: Services): FastifyPluginAsync {
       '/public/institutions/:institutionId',
       { config: { access: 'public' }, schema: { tags: ['registry'], summary: 'One institution with its licences and their history', params: InstitutionParams, response: { 200: InstitutionDetail, ...errorResponses } } },
       async (request) => registry.publicDetail(request.params.institutionId),
-    );
-
-    app.get(
-      '/supervisor/overview',
-      { config: { access: ['supervisor'] }, schema: { tags: ['supervisor'], summary: 'Counts for the home page, within the jurisdiction', response: { 200: Overview, ...errorResponses } } },
-      async (request) => {
-        const caller = callerOf(request);
-        const overview = await registry.overview(caller);
-        return { ...overview, consumers: await services.identity.countConsumers(overview.jurisdiction.code) };
-      },
     );
 
     app.get(

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { loadDemoIfEmpty } from './demo.js';
+import { demoInstitutions } from './demo-data.js';
+
+// The demo runs on the embedded engine, as `npm start` does.
+describe('demo data set', () => {
+  let ctx: TestContext;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    ctx = await startPlatform('pglite');
+    expect(await loadDemoIfEmpty(ctx.services, (line) => lines.push(line))).toBe(true);
+  }, 180_000);
+  afterAll(() => ctx.close());
+
+  it('registers every institution with licences in every state', async () => {
+    const all = (await ctx.app.inject({ method: 'GET', url: '/v1/public/institutions?pageSize=200' })).json();
+    expect(all.total).toBe(demoInstitutions.length);
+    const statuses = new Set(all.items.flatMap((i: { licences: { status: string }[] }) => i.licences.map((l) => l.status)));
+    expect([...statuses].sort()).toEqual(['applied', 'approved', 'revoked', 'suspended']);
+  });
+
+  it('files every lender’s data through the pipeline, each filing accepted with a receipt', async () => {
+    const lenders = demoInstitutions.filter((d) => d.lending).length;
+    const national = await supervisorSession(ctx, 'demo-check', '000000');
+    const filings = (await ctx.app.inject({ method: 'GET', url: '/v1/filings?pageSize=200', headers: national })).json();
+    expect(filings.total).toBe(lenders * 7);
+    for (const filing of filings.items) expect(filing.status).toBe('accepted');
+  });
+
+  it("shows each supervisor the filed business of their own jurisdiction on the home page", async () => {
+    const national = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'overview-cn', '000000') })).json();
+    const zhejiang = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'overview-zj', '330000') })).json();
+    const sichuan = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'overview-sc', '510000') })).json();
+    expect(national.institutions).toBe(demoInstitutions.length);
+    expect(national.consumers).toBe(3);
+    // The provinces of the demo partition the country: their loans add up to the national figure.
+    let byProvinces = 0;
+    for (const code of ['330000', '440000', '310000', '510000', '110000']) {
+      const overview = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, `overview-${code}`, code) })).json();
+      byProvinces += overview.business.loans.loans;
+    }
+    expect(byProvinces).toBe(national.business.loans.loans);
+    expect(zhejiang.business.loans.loans).toBeGreaterThan(0);
+    expect(zhejiang.business.loans.loans).toBeLessThan(national.business.loans.loans);
+    expect(national.business.loansByMonth.map((m: { month: string }) => m.month)).toEqual(['2026-09', '2026-10']);
+    // Only the Sichuan lender deducts interest up front and charges high fees: its loans exceed the cap.
+    expect(sichuan.business.loans.aboveCap).toBeGreaterThan(0);
+    expect(zhejiang.business.loans.aboveCap).toBe(0);
+    expect(national.business.multiLendingBorrowers).toBeGreaterThan(0);
+    expect(national.business.complaints.complaints).toBeGreaterThan(zhejiang.business.complaints.complaints);
+    expect(national.business.repayments.overdue).toBeGreaterThan(0);
+  });
+
+  it('does nothing the second time', async () => {
+    expect(await loadDemoIfEmpty(ctx.services, () => {})).toBe(false);
+  });
+});

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { callerOf } from '../platform/auth/access.js';
+import { errorResponses, JurisdictionRef } from '../api/schemas.js';
+import type { Services } from '../api/services.js';
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const Overview = Type.Object({
+  jurisdiction: JurisdictionRef,
+  institutions: Type.Integer(),
+  consumers: Type.Integer(),
+  licencesByStatus: Type.Record(Type.String(), Type.Integer()),
+  licencesByType: Type.Record(Type.String(), Type.Integer()),
+  byRegion: Type.Array(Type.Composite([JurisdictionRef, Type.Object({ institutions: Type.Integer(), approvedLicences: Type.Integer() })])),
+  business: Type.Object({
+    loans: Type.Object({
+      loans: Type.Integer(),
+      principalFen: Type.Integer(),
+      disbursedFen: Type.Integer(),
+      borrowers: Type.Integer(),
+      averageAnnualisedCost: Nullable(Type.Number()),
+      aboveCap: Type.Integer({ description: 'Loans whose comprehensive annualised cost is above costCap' }),
+    }),
+    loansByMonth: Type.Array(Type.Object({ month: Type.String(), loans: Type.Integer(), principalFen: Type.Integer() })),
+    repayments: Type.Object({ instalments: Type.Integer(), overdue: Type.Integer(), overdueRate: Nullable(Type.Number()) }),
+    complaints: Type.Object({ complaints: Type.Integer(), open: Type.Integer(), byCategory: Type.Array(Type.Object({ category: Type.String(), count: Type.Integer() })) }),
+    multiLendingBorrowers: Type.Integer({ description: 'Borrowers with loans in force at three or more institutions' }),
+    costCap: Type.Number(),
+  }),
+});
+
+/** The supervisor's home page: registry counts and the filed business of the jurisdiction. */
+export function supervisionRoutes(services: Services): FastifyPluginAsync {
+  return async (scope) => {
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
+      '/supervisor/overview',
+      { config: { access: ['supervisor'] }, schema: { tags: ['supervisor'], summary: 'Counts for the home page, within the jurisdiction', response: { 200: Overview, ...errorResponses } } },
+      async (request) => {
+        const caller = callerOf(request);
+        const [registry, business] = await Promise.all([services.registry.overview(caller), services.supervision.businessOverview(caller)]);
+        return { ...registry, consumers: await services.identity.countConsumers(registry.jurisdiction.code), business };
+      },
+    );
+  };
+}

@@ -1,0 +1,53 @@
+import type { Platform } from '../platform/platform.js';
+import type { Caller } from '../platform/auth/access.js';
+import { fail } from '../platform/errors.js';
+import type { RegistryService } from '../registry/registry.service.js';
+import * as store from './supervision.store.js';
+
+// The outer limit of the comprehensive annualised cost of cash loans (Circular 141, 2017); the
+// rulebook will make it a per-jurisdiction parameter.
+const COST_CAP = 0.36;
+// Borrowing at this many institutions at once is what the dashboard counts as multi-lending.
+const MANY_INSTITUTIONS = 3;
+
+export interface BusinessOverview {
+  loans: store.LoanTotals;
+  loansByMonth: { month: string; loans: number; principalFen: number }[];
+  repayments: { instalments: number; overdue: number; overdueRate: number | null };
+  complaints: { complaints: number; open: number; byCategory: { category: string; count: number }[] };
+  multiLendingBorrowers: number;
+  costCap: number;
+}
+
+/**
+ * Supervisory monitoring over the filed business of a jurisdiction. For now: the figures of the
+ * supervisor's home page, computed from the accepted filings of the institutions under them.
+ */
+export class SupervisionService {
+  constructor(
+    private readonly platform: Platform,
+    private readonly registry: RegistryService,
+  ) {}
+
+  /** Loans, cost of credit, overdue instalments, complaints and multi-lending within the caller's jurisdiction. */
+  async businessOverview(caller: Caller): Promise<BusinessOverview> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    const db = this.platform.database.db;
+    const ids = await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode);
+    const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers] = await Promise.all([
+      store.loanTotals(db, ids, COST_CAP),
+      store.loansByMonth(db, ids),
+      store.repaymentTotals(db, ids),
+      store.complaintTotals(db, ids),
+      store.borrowersAtManyInstitutions(db, ids, MANY_INSTITUTIONS),
+    ]);
+    return {
+      loans,
+      loansByMonth,
+      repayments: { ...repayments, overdueRate: repayments.instalments > 0 ? repayments.overdue / repayments.instalments : null },
+      complaints,
+      multiLendingBorrowers,
+      costCap: COST_CAP,
+    };
+  }
+}
