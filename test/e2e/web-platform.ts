@@ -24,9 +24,24 @@ export interface WebPlatform {
   close(): Promise<void>;
 }
 
+/**
+ * Build the UI if its sources changed. Vite decides between React's development and production
+ * builds by NODE_ENV, which the test runner sets to "test"; the dist left behind is the one
+ * `npm start` serves, so it must be the production build.
+ */
+async function buildForProduction(): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await ensureWebBuilt((line) => console.log(`[web] ${line}`));
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
 /** Build the UI if its sources changed, start the platform on PGlite and listen on `port` (0: any). */
 export async function startWebPlatform(port = 0): Promise<WebPlatform> {
-  await ensureWebBuilt((line) => console.log(`[web] ${line}`));
+  await buildForProduction();
   const database = await freshDatabase('pglite');
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }) };
   const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });

@@ -56,6 +56,13 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     };
   }
 
+  /** Wait until no loading overlay shows and no fade is under way (endless spinners aside), so screenshots show data. */
+  async function settled(page: Page): Promise<void> {
+    await page.waitForFunction(
+      () => document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 && document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
+    );
+  }
+
   /** Wait until every chart on the page has finished drawing. */
   async function chartsDrawn(page: Page, count: number): Promise<void> {
     await page.locator('[data-testid^="chart-"][data-rendered="true"]').nth(count - 1).waitFor();
@@ -87,6 +94,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('approved');
     expect(await row.locator('[data-status]').textContent()).toBe('已批准');
     expect(page.url()).toContain('q=%E9%92%B1%E5%A1%98');
+    await settled(page);
     await page.screenshot({ path: `${screens}registry-search.png`, fullPage: true });
 
     await row.getByRole('link').click();
@@ -98,6 +106,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330100-OL-\d{4}-\d{6}$/);
     expect(await licence.getByTestId('qualifications-met').textContent()).toBe('已满足 5/5');
     await licence.getByText('资质条件全部满足，准予许可').waitFor();
+    await settled(page);
     await page.screenshot({ path: `${screens}institution-detail.png`, fullPage: true });
 
     // A name nobody holds finds nothing, and says so.
@@ -113,7 +122,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.getByLabel('用户名').fill(web.supervisor.username);
     await page.getByLabel('密码').fill('not the password');
     await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
-    await page.locator('.ant-message').getByText('用户名或密码错误').waitFor();
+    // The refusal is in Chinese (message.zh of the error body) and sits on the field to correct.
+    await page.locator('.ant-form-item').filter({ has: page.getByLabel('密码') }).getByText('用户名或密码错误').waitFor();
     expect(page.url()).toBe(`${web.baseUrl}/login`);
 
     await logInAsSupervisor(page);
@@ -129,6 +139,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await page.getByTestId('stat-suspended').locator('.ant-statistic-content-value').textContent()).toBe('1');
     await chartsDrawn(page, 3);
     expect(await institutions.locator('.ant-statistic-title').textContent()).toBe('登记机构');
+    await settled(page);
     await page.screenshot({ path: `${screens}supervisor-dashboard-zh.png`, fullPage: true });
 
     await page.locator('.fh-language').getByText('EN').click();
@@ -141,6 +152,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     for (const card of await page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
     expect(await page.locator('body').innerText()).not.toMatch(rawKey);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await settled(page);
     await page.screenshot({ path: `${screens}supervisor-dashboard-en.png`, fullPage: true });
 
     // The choice survives a reload (localStorage), and so does the session (sessionStorage).
@@ -176,11 +188,13 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.getByText('请填写理由').waitFor(); // no reason, no decision
     await dialog.getByRole('textbox').fill('资质条件核查完毕，准予许可');
+    await settled(page);
     await page.screenshot({ path: `${screens}supervisor-approve-dialog.png` });
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await licence.locator('.ant-card-head [data-status="approved"]').waitFor();
     expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330200-CN-\d{4}-\d{6}$/);
     await licence.getByText('资质条件核查完毕，准予许可').waitFor();
+    await settled(page);
     await page.screenshot({ path: `${screens}supervisor-institution-approved.png`, fullPage: true });
 
     // The public registry shows the decision at once.
@@ -203,6 +217,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The server's check-digit verdict lands under the field it names (body.residentId).
     const residentField = page.locator('.ant-form-item').filter({ has: page.getByLabel('居民身份证号码') });
     await residentField.getByText('居民身份证号码不合法').waitFor();
+    await settled(page);
     await page.screenshot({ path: `${screens}register-field-error.png`, fullPage: true });
 
     await page.getByLabel('居民身份证号码').fill(residentId);
@@ -220,8 +235,10 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(masked.slice(0, 6)).toBe('330102');
 
     await page.getByRole('link', { name: '数据访问记录' }).click();
-    await page.locator('tbody').getByText('读取个人信息').first().waitFor();
     await page.locator('tbody').getByText('注册账户').waitFor();
+    // One look at the profile is one read in the log: the page must not fetch personal data twice.
+    expect(await page.locator('tbody').getByText('读取个人信息').count()).toBe(1);
+    await settled(page);
     await page.screenshot({ path: `${screens}consumer-access-log.png`, fullPage: true });
     await done();
   });
@@ -232,7 +249,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.getByRole('tab', { name: '机构 API 密钥' }).click();
     await page.locator('input#apiKey').fill('fhk_000000000000.not-a-key');
     await page.getByRole('button', { name: '进入机构门户' }).click();
-    await page.locator('.ant-message').getByText('API 密钥无效或已吊销').waitFor();
+    await page.locator('.ant-form-item').filter({ has: page.locator('input#apiKey') }).getByText('API 密钥无效或已吊销').waitFor();
 
     await page.locator('input#apiKey').fill(web.institutionApiKey);
     await page.getByRole('button', { name: '进入机构门户' }).click();
@@ -245,6 +262,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
 
     await page.getByRole('link', { name: 'API 密钥' }).click();
     await page.locator('tbody').getByText('当前会话').waitFor();
+    await settled(page);
     await page.screenshot({ path: `${screens}institution-api-keys.png`, fullPage: true });
     await done();
   });

@@ -1,4 +1,5 @@
 import { App, Button, Card, Form, Input, Tabs, Typography } from 'antd';
+import type { FormInstance } from 'antd';
 import { KeyOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
@@ -24,7 +25,7 @@ export function LoginPage() {
   const from = (location.state as { from?: string } | null)?.from;
   if (principal && !busy) return <Navigate to={areaHome[principal.role]} replace />;
 
-  const open = async (path: string, body: Record<string, string>, form: typeof passwordForm | typeof keyForm, fields: string[]) => {
+  const open = async (path: string, body: Record<string, string>, form: FormInstance, fields: string[], byCode: Record<string, string>) => {
     setBusy(true);
     try {
       const session = await api.post<SessionReply>(path, body);
@@ -32,7 +33,7 @@ export function LoginPage() {
       const home = areaHome[session.principal.role];
       navigate(from && from.startsWith(home) ? from : home, { replace: true });
     } catch (error) {
-      if (!showFieldError(form as never, error, fields)) message.error(describeError(error));
+      if (!showFieldError(form, error, fields, byCode)) message.error(describeError(error));
     } finally {
       setBusy(false);
     }
@@ -57,7 +58,7 @@ export function LoginPage() {
                 key: 'password',
                 label: t('login.withPassword'),
                 children: (
-                  <Form form={passwordForm} layout="vertical" onFinish={(values) => void open('/v1/auth/login', values, passwordForm, ['username', 'password'])}>
+                  <Form form={passwordForm} layout="vertical" onFinish={(values) => void open('/v1/auth/login', values, passwordForm, ['username', 'password'], { FH_INVALID_CREDENTIALS: 'password' })}>
                     <Typography.Paragraph type="secondary">{t('login.passwordHint')}</Typography.Paragraph>
                     <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('form.required') }]}>
                       <Input prefix={<UserOutlined />} autoComplete="username" />
@@ -75,7 +76,7 @@ export function LoginPage() {
                 key: 'api-key',
                 label: t('login.withApiKey'),
                 children: (
-                  <Form form={keyForm} layout="vertical" onFinish={(values) => void open('/v1/auth/api-key', { apiKey: values.apiKey.trim() }, keyForm, ['apiKey'])}>
+                  <Form form={keyForm} layout="vertical" onFinish={(values) => void open('/v1/auth/api-key', { apiKey: values.apiKey.trim() }, keyForm, ['apiKey'], { FH_INVALID_API_KEY: 'apiKey' })}>
                     <Typography.Paragraph type="secondary">{t('login.apiKeyHint')}</Typography.Paragraph>
                     <Form.Item name="apiKey" label={t('login.apiKey')} rules={[{ required: true, message: t('form.required') }]}>
                       <Input.Password prefix={<KeyOutlined />} autoComplete="off" className="fh-mono" placeholder="fhk_…" />
