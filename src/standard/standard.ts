@@ -359,7 +359,7 @@ const loan: RecordTypeDef = {
     field('contract_date', 'date', true, '合同签订日期', 'Contract date', '须在报告期内', 'Within the reporting period', { period: 'within' }),
     money('principal_fen', true, '合同本金（分）', 'Principal (fen)', '合同约定的借款本金', 'Principal stated in the contract', { min: 1 }),
     money('disbursed_fen', true, '实际放款金额（分）', 'Amount disbursed (fen)', '借款人实际收到的金额；预扣利息或费用时小于本金', 'What the borrower actually received; less than the principal when interest or fees were deducted in advance', { min: 1 }),
-    field('disbursement_date', 'date', true, '放款日期', 'Disbursement date', '', '', { period: 'not_after' }),
+    field('disbursement_date', 'date', true, '放款日期', 'Disbursement date', '不早于合同签订日期；可晚于报告期末（月末签约、次月放款）', 'Not before the contract date; may fall after the period (signed at month end, paid out the next month)'),
     field('first_due_date', 'date', true, '首期还款日', 'First due date', '', ''),
     field('installments', 'integer', true, '期数', 'Instalments', '', '', { min: 1, max: 360 }),
     field('period_months', 'integer', true, '每期月数', 'Months per instalment', '1 为按月还款', '1 = monthly', { min: 1, max: 120 }),

@@ -210,6 +210,10 @@ describe('validator', () => {
     expect(ids(check('collection', [{ action_time: '2024-06-05T08:00:00+08:00' }]))).not.toContain('Q006');
   });
 
+  it('accepts a loan signed on the last day of the period and paid out the next month', () => {
+    expect(check('loan', [{ contract_date: '2024-06-30', disbursement_date: '2024-07-02', first_due_date: '2024-08-02' }])).toEqual([]);
+  });
+
   it('takes thresholds as parameters', () => {
     expect(ids(check('loan', [{ nominal_annual_rate: '0.2' }], { context: { thresholds: { nominalRateLimit: 0.15 } } }))).toContain('Q002');
   });

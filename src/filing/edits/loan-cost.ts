@@ -70,6 +70,11 @@ export const METHOD_BULLET = 3;
 /** The margin below the limit within which the screen hands a loan to the exact computation. */
 export const SCREEN_MARGIN = 0.03;
 
+// The discount rate and per-period discount factors of the last limit screened against.
+let screenLimit = NaN;
+let screenLogRate = 0;
+const screenSteps = new Float64Array(121);
+
 /**
  * False only when the loan's annualised cost is certainly below `limit`: the net present value of
  * an approximate schedule (no rounding, months as twelfths of a year) at the effective annual rate
@@ -91,15 +96,23 @@ export function mayExceedCost(
   otherFeesFen: number,
   limit: number,
 ): boolean {
-  const logRate = Math.log1p(limit - SCREEN_MARGIN);
+  if (limit !== screenLimit) {
+    screenLimit = limit;
+    screenLogRate = Math.log1p(limit - SCREEN_MARGIN);
+    screenSteps.fill(0);
+  }
+  const logRate = screenLogRate;
   const firstYears = Math.max(firstDueDay - disbursementDay, 1) / 365;
-  const periodYears = periodMonths / 12;
+  let step = periodMonths < screenSteps.length ? screenSteps[periodMonths]! : 0;
+  if (step === 0) {
+    step = Math.exp(-(periodMonths / 12) * logRate);
+    if (periodMonths < screenSteps.length) screenSteps[periodMonths] = step;
+  }
   const periodic = (nominalAnnualRate * periodMonths) / 12;
   // The first period may be longer than one period; its interest is charged on the longer of the two.
   const firstPeriodic = Math.max(periodic, (nominalAnnualRate * (firstDueDay - disbursementDay)) / 365);
   const n = installments;
   let discount = Math.exp(-firstYears * logRate);
-  const step = Math.exp(-periodYears * logRate);
   let annuity = 0;
   if (method === METHOD_EQUAL_INSTALLMENT) {
     annuity = periodic === 0 ? principalFen / n : (principalFen * periodic) / (1 - Math.pow(1 + periodic, -n));
