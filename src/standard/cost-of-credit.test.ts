@@ -203,39 +203,44 @@ describe('buildSchedule', () => {
   });
 });
 
+/** What the announcement calls the IRR annual rate: the period rate compounded over a year. */
+const compound = (rate: number, periodsPerYear: number) => Math.pow(1 + rate, periodsPerYear) - 1;
+
 describe('annualisedCostOfCredit', () => {
-  it("PBOC Announcement [2021] No.3 worked example: 10,000 yuan, 12 equal monthly installments at 12.80% → 12.80% simple, 13.58% compound", () => {
+  it("PBOC Announcement [2021] No.3 worked example: 10,000 yuan, 12 equal monthly installments at 12.80% → 12.80% simple, 13.58% IRR", () => {
     const schedule = buildSchedule(terms());
     const payments = paymentsOf(schedule);
     const monthlyRate = bisectRate(1_000_000, monthlyFlows('2021-01-15', payments));
     const cost = annualisedCostOfCredit(1_000_000, '2021-01-15', payments)!;
-    expect(cost).toBeCloseTo(monthlyRate * 12, 9);
+    expect(cost).toBeCloseTo(Math.pow(1 + monthlyRate, 12) - 1, 9);
     expect((monthlyRate * 12 * 100).toFixed(2)).toBe('12.80');
-    expect((cost * 100).toFixed(2)).toBe('12.80');
+    expect((cost * 100).toFixed(2)).toBe('13.58');
     const detail = costOfCreditDetail(1_000_000, '2021-01-15', payments)!;
-    expect(detail).toMatchObject({ basis: 'period', periodMonths: 1 });
+    expect(detail).toMatchObject({ basis: 'period', periodMonths: 1, annualRate: cost });
+    expect((detail.simpleAnnualRate * 100).toFixed(2)).toBe('12.80');
     expect(detail.effectiveAnnualRate).toBeCloseTo(Math.pow(1 + monthlyRate, 12) - 1, 9);
     expect((detail.effectiveAnnualRate * 100).toFixed(2)).toBe('13.58');
   });
 
-  it('shows the cost that 12.80% "add-on" interest on the full principal hides (12 × 940 yuan ≈ 22.8%)', () => {
+  it('shows the cost that 12.80% "add-on" interest on the full principal hides (12 × 940 yuan: 22.8% simple, 25.4% IRR)', () => {
     const payments = Array.from({ length: 12 }, (_, k) => ({ dueOn: addMonths('2021-01-15', k + 1), amountFen: 94_000 }));
-    const expected = bisectRate(1_000_000, monthlyFlows('2021-01-15', payments)) * 12;
+    const monthly = bisectRate(1_000_000, monthlyFlows('2021-01-15', payments));
     const cost = annualisedCostOfCredit(1_000_000, '2021-01-15', payments)!;
-    expect(cost).toBeCloseTo(expected, 9);
-    expect(cost).toBeGreaterThan(0.22);
-    expect(cost).toBeLessThan(0.235);
+    expect(cost).toBeCloseTo(compound(monthly, 12), 9);
+    expect(monthly * 12).toBeGreaterThan(0.22);
+    expect(cost).toBeGreaterThan(0.25);
+    expect(cost).toBeLessThan(0.26);
   });
 
   it('counts interest deducted in advance (砍头息): 8,800 received on a 10,000 schedule costs far more than the nominal rate', () => {
     const schedule = buildSchedule(terms({ disbursedFen: 880_000, nominalAnnualRate: 0.1 }));
     const payments = paymentsOf(schedule);
     const cost = annualisedCostOfCredit(880_000, '2021-01-15', payments)!;
-    const expected = bisectRate(880_000, monthlyFlows('2021-01-15', payments)) * 12;
+    const expected = compound(bisectRate(880_000, monthlyFlows('2021-01-15', payments)), 12);
     expect(cost).toBeCloseTo(expected, 9);
-    expect(cost).toBeGreaterThan(0.3);
-    // The same schedule on the full 10,000 costs about the nominal rate.
-    expect(annualisedCostOfCredit(1_000_000, '2021-01-15', payments)!).toBeCloseTo(0.1, 4);
+    expect(cost).toBeGreaterThan(0.36);
+    // The same schedule on the full 10,000 costs the nominal rate, compounded monthly.
+    expect(annualisedCostOfCredit(1_000_000, '2021-01-15', payments)!).toBeCloseTo(compound(0.1 / 12, 12), 4);
   });
 
   it('finds the cost of a zero-interest loan with fees', () => {
@@ -243,12 +248,12 @@ describe('annualisedCostOfCredit', () => {
     const payments = paymentsOf(schedule);
     expect(sum(schedule.map((p) => p.interestFen))).toBe(0);
     const cost = annualisedCostOfCredit(1_000_000, '2021-01-15', payments)!;
-    expect(cost).toBeCloseTo(bisectRate(1_000_000, monthlyFlows('2021-01-15', payments)) * 12, 9);
+    expect(cost).toBeCloseTo(compound(bisectRate(1_000_000, monthlyFlows('2021-01-15', payments)), 12), 9);
     expect(cost).toBeGreaterThan(0.12);
   });
 
-  it('is exact for one installment: a month at 1% is 12%, a year at 10% is 10%', () => {
-    expect(annualisedCostOfCredit(1_000_000, '2024-01-31', [{ dueOn: '2024-02-29', amountFen: 1_010_000 }])).toBeCloseTo(0.12, 12);
+  it('is exact for one installment: a month at 1% is 1.01^12 − 1, a year at 10% is 10%', () => {
+    expect(annualisedCostOfCredit(1_000_000, '2024-01-31', [{ dueOn: '2024-02-29', amountFen: 1_010_000 }])).toBeCloseTo(compound(0.01, 12), 12);
     const yearly = costOfCreditDetail(1_000_000, '2024-03-01', [{ dueOn: '2025-03-01', amountFen: 1_100_000 }])!;
     expect(yearly).toMatchObject({ basis: 'period', periodMonths: 12 });
     expect(yearly.annualRate).toBeCloseTo(0.1, 12);
@@ -260,8 +265,8 @@ describe('annualisedCostOfCredit', () => {
     const detail = costOfCreditDetail(1_000_000, '2021-01-15', payments)!;
     expect(detail).toMatchObject({ basis: 'period', periodMonths: 3 });
     const quarterly = bisectRate(1_000_000, monthlyFlows('2021-01-15', payments).map((f) => ({ t: f.t / 3, amount: f.amount })));
-    expect(detail.annualRate).toBeCloseTo(quarterly * 4, 9);
-    expect(detail.annualRate).toBeCloseTo(0.16, 4);
+    expect(detail.annualRate).toBeCloseTo(compound(quarterly, 4), 9);
+    expect(detail.simpleAnnualRate).toBeCloseTo(0.16, 4);
   });
 
   it('treats month-end anniversaries as regular periods', () => {
@@ -269,13 +274,14 @@ describe('annualisedCostOfCredit', () => {
     expect(costOfCreditDetail(100_000, '2023-01-31', payments)).toMatchObject({ basis: 'period', periodMonths: 1 });
   });
 
-  it('uses the daily rate × 365 when payments are not on monthly anniversaries', () => {
+  it('compounds the daily rate over 365 days when payments are not on monthly anniversaries', () => {
     const schedule = buildSchedule(terms({ disbursedOn: '2024-01-20', firstDueOn: '2024-02-25', nominalAnnualRate: 0.18, feePerInstallmentFen: 500 }));
     const payments = paymentsOf(schedule);
     const detail = costOfCreditDetail(1_000_000, '2024-01-20', payments)!;
     expect(detail).toMatchObject({ basis: 'daily', periodMonths: null });
     const daily = bisectRate(1_000_000, dailyFlows('2024-01-20', payments));
-    expect(detail.annualRate).toBeCloseTo(daily * 365, 9);
+    expect(detail.annualRate).toBeCloseTo(compound(daily, 365), 9);
+    expect(detail.simpleAnnualRate).toBeCloseTo(daily * 365, 9);
     expect(annualisedCostOfCredit(1_000_000, '2024-01-20', payments)).toBe(detail.annualRate);
   });
 
@@ -294,13 +300,13 @@ describe('annualisedCostOfCredit', () => {
     const payments = [1, 2, 3, 4].map((k) => ({ dueOn: addMonths('2024-01-10', k), amountFen: 240_000 }));
     const cost = annualisedCostOfCredit(1_000_000, '2024-01-10', payments)!;
     expect(cost).toBeLessThan(0);
-    expect(cost).toBeCloseTo(bisectRate(1_000_000, monthlyFlows('2024-01-10', payments)) * 12, 9);
+    expect(cost).toBeCloseTo(compound(bisectRate(1_000_000, monthlyFlows('2024-01-10', payments)), 12), 9);
   });
 
   it('counts a fee paid on the disbursement day as money not received, or returns null when no rate exists', () => {
     const later = [{ dueOn: '2024-02-10', amountFen: 1_000_000 }];
     // 5% taken on day 0, the full amount back a month later: 1,000,000 / 950,000 − 1 a month.
-    expect(annualisedCostOfCredit(1_000_000, '2024-01-10', [{ dueOn: '2024-01-10', amountFen: 50_000 }, ...later])).toBeCloseTo((1_000_000 / 950_000 - 1) * 12, 12);
+    expect(annualisedCostOfCredit(1_000_000, '2024-01-10', [{ dueOn: '2024-01-10', amountFen: 50_000 }, ...later])).toBeCloseTo(compound(1_000_000 / 950_000 - 1, 12), 12);
     expect(annualisedCostOfCredit(1_000_000, '2024-01-10', [{ dueOn: '2024-01-10', amountFen: 1_000_000 }, ...later])).toBeNull();
     expect(annualisedCostOfCredit(1_000_000, '2024-01-10', [{ dueOn: '2024-01-10', amountFen: 1_010_000 }])).toBeNull();
     expect(annualisedCostOfCredit(1_000_000, '2024-01-10', [{ dueOn: '2024-03-10', amountFen: 0 }])).toBeNull();

@@ -45,8 +45,10 @@ export interface ScheduledPayment {
 
 /** How a cost was annualised, for an alert that explains itself. */
 export interface CostOfCreditDetail {
-  /** The comprehensive annualised cost, a decimal (0.3 = 30%). */
+  /** The comprehensive annualised cost by IRR, compounded over a year, a decimal (0.3 = 30%). */
   annualRate: number;
+  /** The period rate times the periods in a year: the "simple" figure, which must be labelled so. */
+  simpleAnnualRate: number;
   /** 'period': every payment on a whole-month anniversary of the disbursement; 'daily' otherwise. */
   basis: 'period' | 'daily';
   /** Months per period when basis is 'period' (1 = monthly, 3 = quarterly, 12 for a one-year bullet); null for 'daily'. */
@@ -54,9 +56,8 @@ export interface CostOfCreditDetail {
   /** The IRR per period (or per day). */
   periodRate: number;
   /**
-   * The same IRR compounded over a year: (1 + periodRate)^(periods per year) − 1. PBOC's worked
-   * example: equal monthly installments at 12.80% give annualRate 12.80% (simple, to be labelled
-   * so) and effectiveAnnualRate 13.58%.
+   * (1 + periodRate)^(periods per year) − 1, the same as annualRate. PBOC's worked example: equal
+   * monthly installments at 12.80% give simpleAnnualRate 12.80% and annualRate 13.58%.
    */
   effectiveAnnualRate: number;
 }
@@ -253,19 +254,28 @@ let lastPeriodRate = 0;
  * `disbursedFen` is what the borrower actually received on `disbursedOn`; `payments` are every
  * amount the borrower pays (principal, interest, fees, whatever the name), in any order, on or after
  * `disbursedOn`. When every payment falls on a whole-month anniversary of the disbursement (clamped
- * to month end), the periods are the greatest common number of months m between them and the cost
- * is the period IRR × 12 / m (monthly: × 12); otherwise it is the daily IRR × 365.
+ * to month end), the periods are the greatest common number of months m between them and the
+ * period IRR is compounded over 12 / m periods; otherwise the daily IRR over 365 days. The
+ * announcement computes the annual rate by IRR, compound; a simple figure (period rate × 12) must
+ * say that it is simple, so the cost that caps are checked against is the compound one.
  * The result may be negative (the payments sum to less than what was received). It is null when no
  * rate equates the flows: nothing is paid after the disbursement day, or what is paid on that day
  * already equals or exceeds what was received.
  * Throws RangeError naming the argument when an amount or date is malformed or a payment precedes the disbursement.
  * @example
  * // 10,000 yuan in 12 equal monthly installments of 892.23 yuan (PBOC's worked example):
- * annualisedCostOfCredit(1_000_000, '2021-01-15', schedule.map((p) => ({ dueOn: p.dueOn, amountFen: p.totalFen }))) // ≈ 0.1280
- * // 12.80% "add-on" interest on the full principal (12 × 940 yuan) hides a cost of ≈ 0.2284.
+ * annualisedCostOfCredit(1_000_000, '2021-01-15', schedule.map((p) => ({ dueOn: p.dueOn, amountFen: p.totalFen }))) // ≈ 0.1358
+ * // (the period rate × 12 is the 12.80% "simple" figure, which must say that it is simple)
  */
 export function annualisedCostOfCredit(disbursedFen: number, disbursedOn: string, payments: readonly { dueOn: string; amountFen: number }[]): number | null {
-  return solveCost(disbursedFen, disbursedOn, payments) ? lastPeriodRate * (lastBasis === 'daily' ? 365 : 12 / lastPeriodMonths) : null;
+  if (!solveCost(disbursedFen, disbursedOn, payments)) return null;
+  return compounded(lastPeriodRate, lastBasis === 'daily' ? 365 : 12 / lastPeriodMonths);
+}
+
+/** (1 + rate)^periods − 1, kept finite: a cost past the largest double has no meaning anyway. */
+function compounded(rate: number, periods: number): number {
+  const value = Math.expm1(periods * Math.log1p(rate));
+  return Number.isFinite(value) ? value : Number.MAX_VALUE;
 }
 
 /** Like {@link annualisedCostOfCredit}, and says how the rate was annualised (for an explanation). */
@@ -274,11 +284,12 @@ export function costOfCreditDetail(disbursedFen: number, disbursedOn: string, pa
   const daily = lastBasis === 'daily';
   const periodsPerYear = daily ? 365 : 12 / lastPeriodMonths;
   return {
-    annualRate: lastPeriodRate * periodsPerYear,
+    annualRate: compounded(lastPeriodRate, periodsPerYear),
+    simpleAnnualRate: lastPeriodRate * periodsPerYear,
     basis: lastBasis,
     periodMonths: daily ? null : lastPeriodMonths,
     periodRate: lastPeriodRate,
-    effectiveAnnualRate: Math.expm1(periodsPerYear * Math.log1p(lastPeriodRate)),
+    effectiveAnnualRate: compounded(lastPeriodRate, periodsPerYear),
   };
 }
 
