@@ -91,7 +91,7 @@ export interface FileRecordsInput {
   /** Reporting period 'YYYY-MM'. */
   period: string;
   /** The file's bytes; gzip (by Content-Encoding or its magic number) is accepted. */
-  source: Readable | AsyncIterable<Buffer>;
+  source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>;
   /** text/csv, application/x-ndjson or application/jsonl (parameters ignored). */
   contentType: string;
   /** 'gzip' when the bytes are gzip-compressed in transfer. */
@@ -154,7 +154,7 @@ function toView(row: FilingRow): FilingView {
 }
 
 /** Counts bytes as they pass and refuses more than `limit` (the 2 GiB upload limit). */
-async function* limitBytes(source: AsyncIterable<Buffer | string>, limit: number, field: string): AsyncGenerator<Buffer> {
+async function* limitBytes(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, limit: number, field: string): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const chunk of source) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -287,7 +287,7 @@ export class FilingService {
       const limit = this.options.uploadLimitBytes;
       let plainBytes = 0;
       const store_ = writer;
-      const content = tap(gunzipIfCompressed(limitBytes(input.source as AsyncIterable<Buffer>, limit, 'body'), encoding === 'gzip'), async (chunk) => {
+      const content = tap(gunzipIfCompressed(limitBytes(input.source as AsyncIterable<Buffer> | Iterable<Buffer>, limit, 'body'), encoding === 'gzip'), async (chunk) => {
         plainBytes += chunk.length;
         if (plainBytes > limit) fail('FH_PAYLOAD_TOO_LARGE', { field: 'body', details: { limitBytes: limit, decompressed: true } });
         hash.update(chunk);

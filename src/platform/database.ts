@@ -273,7 +273,7 @@ async function withPgliteBulkTransaction<T>(handle: DatabaseHandle, pglite: PGli
         for await (const piece of copyTextPieces(rows, columns.length, counter)) {
           parts.push(piece);
           size += piece.length;
-          if (size >= 16 * 1024 * 1024) await flush();
+          if (size >= 4 * 1024 * 1024) await flush();
         }
         await flush();
         return counter.rows;
