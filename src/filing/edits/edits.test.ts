@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { makeResidentId, makeUscc } from '../../../test/harness.js';
 import { SAMPLE_COMPANY, SAMPLE_PERSON, sampleRow, type SampleRow } from './sample-rows.js';
 import { recordTypeDef, recordTypes, type RecordType } from '../../standard/standard.js';
-import { createValidator, editCatalogue, editById, editsFor, type FileStats, type RowFinding, type ValidatorContext } from './index.js';
+import { annualisedCostOfLoan, createValidator, editCatalogue, editById, editsFor, type FileStats, type RowFinding, type ValidatorContext } from './index.js';
 
 const PERIOD = '2024-06';
 const context: ValidatorContext = { period: PERIOD, institutionUscc: makeUscc('350100', 1), today: '2025-01-01' };
@@ -212,6 +212,17 @@ describe('validator', () => {
 
   it('accepts a loan signed on the last day of the period and paid out the next month', () => {
     expect(check('loan', [{ contract_date: '2024-06-30', disbursement_date: '2024-07-02', first_due_date: '2024-08-02' }])).toEqual([]);
+  });
+
+  it('checks a loan whose schedule overflows exact arithmetic without crashing: its cost is unknown', () => {
+    const huge = { principal_fen: '999992233579', disbursed_fen: '261424852', first_due_date: '2024-06-11', installments: '196', period_months: '79', nominal_annual_rate: '6.9798', repayment_method: 'bullet', fee_per_installment_fen: '221604351', other_fees_fen: '387376650' };
+    const findings = check('loan', [huge]);
+    expect(findings.filter((f) => editById(f.editId).severity === 'error')).toEqual([]);
+    expect(ids(findings)).not.toContain('Q001');
+    const validator = createValidator('loan', context);
+    validator.header(loanHeader);
+    const record = validator.row(valuesOf('loan', { ...validRow('loan'), ...huge }), 1, []);
+    expect(annualisedCostOfLoan(record!)).toBeNull();
   });
 
   it('takes thresholds as parameters', () => {

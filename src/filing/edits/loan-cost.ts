@@ -47,13 +47,20 @@ export function loanTermsOf(record: NormalizedRecord): LoanTerms | null {
 
 /**
  * The comprehensive annualised cost of a loan (IRR of the amount disbursed against every scheduled
- * payment, fees included), or null when it cannot be computed.
+ * payment, fees included), or null when it cannot be computed — including terms that pass every
+ * edit yet overflow exact arithmetic (a schedule whose amounts exceed 2⁵³ fen).
  */
 export function annualisedCostOfTerms(terms: LoanTerms): number | null {
-  const schedule = buildSchedule(terms);
-  const payments = new Array<{ dueOn: string; amountFen: number }>(schedule.length);
-  for (let i = 0; i < schedule.length; i++) payments[i] = { dueOn: schedule[i]!.dueOn, amountFen: schedule[i]!.totalFen };
-  return annualisedCostOfCredit(terms.disbursedFen, terms.disbursedOn, payments);
+  try {
+    const schedule = buildSchedule(terms);
+    const payments = new Array<{ dueOn: string; amountFen: number }>(schedule.length);
+    for (let i = 0; i < schedule.length; i++) payments[i] = { dueOn: schedule[i]!.dueOn, amountFen: schedule[i]!.totalFen };
+    return annualisedCostOfCredit(terms.disbursedFen, terms.disbursedOn, payments);
+  } catch (error) {
+    // The cost-of-credit module throws RangeError on figures it cannot represent; anything else is a bug.
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
 }
 
 /** The comprehensive annualised cost of a normalized loan record, or null. */
