@@ -295,3 +295,29 @@ describe('property: a valid row', () => {
     );
   });
 });
+
+describe('property: any row', () => {
+  it('never throws, and is rejected exactly when an error edit fails', () => {
+    const type = fc.constantFrom(...recordTypes);
+    fc.assert(
+      fc.property(
+        type.chain((t) =>
+          fc.tuple(
+            fc.constant(t),
+            fc.dictionary(fc.constantFrom(...headerOf(t)), fc.oneof(fc.string(), fc.constantFrom('', '0', '-1', '1e9', '2024-02-30', '2024-06-15', '2024-06-15T23:00:00+08:00', 'individual', 'organisation', '99999999999999999999'))),
+          ),
+        ),
+        ([t, change]) => {
+          const validator = createValidator(t, context);
+          validator.header(headerOf(t));
+          const out: RowFinding[] = [];
+          const record = validator.row(valuesOf(t, { ...validRow(t), ...change }), 1, out);
+          const hasError = out.some((f) => editById(f.editId).severity === 'error');
+          expect(record === null).toBe(hasError);
+          for (const finding of out) expect(finding.rowNumber).toBe(1);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

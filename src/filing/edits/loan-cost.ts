@@ -149,5 +149,6 @@ export function mayExceedCost(
     value += flow * discount;
     discount *= step;
   }
-  return value >= disbursedFen;
+  // Not a number (an overflow on absurd terms) also goes to the exact computation.
+  return !(value < disbursedFen);
 }
