@@ -427,7 +427,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
       let errors = 0;
       for (let f = 0; f < count; f++) {
         const column = fieldColumn[f]!;
-        const text = column < 0 ? '' : (values[column] as string);
+        const text = column < 0 ? '' : (values[column] ?? '');
         raw[f] = text;
         num[f] = NaN;
         val[f] = null;
