@@ -95,7 +95,7 @@ export class IdentityService {
     if (!vault) fail('FH_NOT_FOUND', { field: 'consumer' });
     const residentId = this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.pseudonym);
     const check = checkResidentId(residentId);
-    await this.platform.audit.record(this.db, caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: 'the data subject viewed their own profile' });
+    await this.platform.audit.record(this.db, caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: '本人查看个人资料 / the data subject viewed their own profile' });
     const region = consumer.region_code ? jurisdictionRef(consumer.region_code) : null;
     return {
       consumerId: consumer.consumer_id,

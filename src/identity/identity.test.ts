@@ -55,7 +55,7 @@ describeEachEngine('identity and the personal-data vault', (engine) => {
     expect(profile.json()).toMatchObject({ displayName: '林薇', residentIdMasked: `330106********${residentId.slice(14)}`, birthDate: '1990-03-07', sex: 'male', region: { code: '330100', nameZh: '杭州市' } });
 
     const log = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/access-log', headers })).json();
-    expect(log.items[0]).toMatchObject({ action: 'personal_data.read', actorRole: 'consumer', reason: 'the data subject viewed their own profile' });
+    expect(log.items[0]).toMatchObject({ action: 'personal_data.read', actorRole: 'consumer', reason: '本人查看个人资料 / the data subject viewed their own profile' });
     expect(log.items.map((e: { action: string }) => e.action)).toContain('consumer.register');
 
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/profile' })).statusCode).toBe(401);

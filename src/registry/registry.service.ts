@@ -247,7 +247,7 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       if (await store.liveLicenceOfType(trx, institutionId, type)) fail('FH_LICENCE_EXISTS', { field: 'body.type' });
       const licence = await store.insertLicence(trx, { institution_id: institutionId, licence_type: type, status: 'applied', licence_no: null }, licenceTypeInfo[type].qualifications.map((q) => q.key));
-      await store.insertStatusChange(trx, { licence_id: licence.licence_id, from_status: null, to_status: 'applied', reason: 'application received', actor_id: caller.actor.id });
+      await store.insertStatusChange(trx, { licence_id: licence.licence_id, from_status: null, to_status: 'applied', reason: '收到许可申请 / application received', actor_id: caller.actor.id });
       await this.platform.audit.record(trx, caller.actor, { action: 'licence.apply', subject: `institution:${institutionId}`, resource: `licence:${licence.licence_id}`, detail: { type } });
       return (await this.licenceViews(trx, [licence]))[0]!;
     });

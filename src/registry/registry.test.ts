@@ -148,6 +148,14 @@ describeEachEngine('registry and market access', (engine) => {
     const caller = { principal: { role: 'institution' as const, institutionId: own.institutionId, keyId: 'k' }, actor: { role: 'institution' as const, id: own.institutionId } };
     await expect(ctx.services.registry.detail(caller, other.institutionId)).rejects.toMatchObject({ code: 'FH_FORBIDDEN' });
 
+    const portal = await ctx.app.inject({ method: 'POST', url: '/v1/auth/api-key', payload: { apiKey: issued.json().apiKey } });
+    expect(portal.json().principal).toMatchObject({ role: 'institution', institutionId: own.institutionId });
+    for (const wrong of ['fhk_000000000000.nope', 'not-a-key', `${issued.json().apiKey}x`]) {
+      const refused = await ctx.app.inject({ method: 'POST', url: '/v1/auth/api-key', payload: { apiKey: wrong } });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error).toMatchObject({ code: 'FH_INVALID_API_KEY', field: 'body.apiKey' });
+    }
+
     const me = (await ctx.app.inject({ method: 'GET', url: '/v1/auth/me', headers: key })).json();
     expect(me.principal).toMatchObject({ role: 'institution', institution: { nameZh: '拱墅金融科技有限公司' } });
 

@@ -87,7 +87,8 @@ export class AuthService {
 
   /** Open a portal session for an institution from one of its API keys. */
   async loginWithApiKey(apiKey: string, requestId?: string): Promise<Session> {
-    const key = await this.checkApiKey(apiKey);
+    if (!apiKey.startsWith(API_KEY_PREFIX)) fail('FH_INVALID_API_KEY', { field: 'body.apiKey' });
+    const key = await this.checkApiKey(apiKey, 'body.apiKey');
     const token = newToken(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
     const principal: Principal = { role: 'institution', institutionId: key.institution_id, keyId: key.key_id };
@@ -133,13 +134,13 @@ export class AuthService {
       : { role: 'consumer', userId: user.user_id, consumerId: user.consumer_id!, displayName: user.display_name };
   }
 
-  private async checkApiKey(apiKey: string): Promise<store.ApiKeyRow> {
+  private async checkApiKey(apiKey: string, field = 'headers.authorization'): Promise<store.ApiKeyRow> {
     // fhk_<keyId>.<secret>: the key id finds the row, the secret is compared by hash.
     const body = apiKey.slice(API_KEY_PREFIX.length);
     const dot = body.indexOf('.');
     const key = dot > 0 ? await store.apiKeyById(this.db, body.slice(0, dot)) : undefined;
     if (!key || key.revoked_at || !safeEqual(key.secret_hash, sha256Hex(body.slice(dot + 1)))) {
-      fail('FH_INVALID_API_KEY', { field: 'headers.authorization' });
+      fail('FH_INVALID_API_KEY', { field });
     }
     // Last use to the minute is enough, and saves a write on every call.
     if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000) await store.touchApiKey(this.db, key.key_id);
