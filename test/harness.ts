@@ -3,6 +3,7 @@
  * PostgreSQL server when one is reachable (required when CI=true) — each with a fresh database.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { describe } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -120,4 +121,34 @@ export function makeResidentId(regionCode: string, birthDate: string, sequence: 
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(body[i]) * weights[i]!;
   return body + '10X98765432'[sum % 11];
+}
+
+export const NATS_TEST_URL = process.env.FH_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+export const REDIS_TEST_URL = process.env.FH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function tcpReachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port), timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Whether a real service (NATS, Redis) answers at `url`. With CI=true a missing service fails the
+ * run; locally its tests are skipped with a message saying so.
+ */
+export async function serviceAvailable(name: string, url: string, skipped: string): Promise<boolean> {
+  if (await tcpReachable(url)) return true;
+  if (process.env.CI) throw new Error(`${name} is required in CI but ${url} is not reachable`);
+  console.warn(`${name} is not reachable at ${url}: ${skipped} are skipped (they are required when CI=true)`);
+  return false;
 }

@@ -1,31 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
+import { REDIS_TEST_URL, serviceAvailable } from '../../test/harness.js';
 import { createCounterStore, InProcessCounterStore, type CounterStore } from './counters.js';
 
-const REDIS_URL = process.env.FH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = REDIS_TEST_URL;
 
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port), timeout: 2000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-const redisAvailable = await reachable(REDIS_URL);
-if (!redisAvailable && process.env.CI) throw new Error(`Redis is required in CI but ${REDIS_URL} is not reachable`);
-if (!redisAvailable) console.warn(`Redis is not reachable at ${REDIS_URL}: the Redis counter tests are skipped (they are required when CI=true)`);
+const redisAvailable = await serviceAvailable('Redis', REDIS_URL, 'the Redis counter tests');
 
 /** Every Redis key of this run lives under this prefix and is deleted at the end. */
 const prefix = `fhtest:${randomBytes(4).toString('hex')}:`;

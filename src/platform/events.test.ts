@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeEachEngine, freshDatabase } from '../../test/harness.js';
+import { describeEachEngine, freshDatabase, NATS_TEST_URL, REDIS_TEST_URL, serviceAvailable } from '../../test/harness.js';
 import type { Engine } from './database.js';
 import { migrate, type DatabaseHandle } from './database.js';
 import { createEventBus, deleteNatsStream, type EventBus, type EventBusOptions } from './events.js';
@@ -17,30 +16,11 @@ declare module './events.js' {
   }
 }
 
-const NATS_URL = process.env.FH_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env.FH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const NATS_URL = NATS_TEST_URL;
+const REDIS_URL = REDIS_TEST_URL;
 
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port), timeout: 2000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-const natsAvailable = await reachable(NATS_URL);
-const redisAvailable = await reachable(REDIS_URL);
-if (!natsAvailable && process.env.CI) throw new Error(`NATS is required in CI but ${NATS_URL} is not reachable`);
-if (!redisAvailable && process.env.CI) throw new Error(`Redis is required in CI but ${REDIS_URL} is not reachable`);
-if (!natsAvailable) console.warn(`NATS is not reachable at ${NATS_URL}: the NATS transport tests are skipped (they are required when CI=true)`);
+const natsAvailable = await serviceAvailable('NATS', NATS_URL, 'the NATS transport tests');
+const redisAvailable = await serviceAvailable('Redis', REDIS_URL, 'the Redis readiness tests');
 
 const runId = randomBytes(4).toString('hex');
 let streamCounter = 0;
