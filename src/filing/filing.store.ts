@@ -12,16 +12,19 @@ export const IN_FLIGHT: readonly FilingStatus[] = ['received', 'validating', 'si
 /** Validated statuses a newer upload replaces. */
 export const UNSIGNED: readonly FilingStatus[] = ['errors', 'warnings', 'clean', 'verified'];
 
+/** Insert a new filing row and return it. */
 export async function insertFiling(db: Kysely<Database>, row: Insertable<FilingTable>): Promise<FilingRow> {
   return db.insertInto('filing').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** One filing; `lock` takes a row lock for the rest of the transaction. */
 export async function filingById(db: Kysely<Database>, filingId: string, lock = false): Promise<FilingRow | undefined> {
   let query = db.selectFrom('filing').selectAll().where('filing_id', '=', filingId);
   if (lock) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
+/** Update one filing and return the row as it now is. */
 export async function updateFiling(db: Kysely<Database>, filingId: string, patch: Updateable<FilingTable>): Promise<FilingRow> {
   return db.updateTable('filing').set(patch).where('filing_id', '=', filingId).returningAll().executeTakeFirstOrThrow();
 }
@@ -68,6 +71,7 @@ export async function supersedeUnsigned(db: Kysely<Database>, institutionId: str
   return rows.map((r) => r.filing_id);
 }
 
+/** Record that an upload is still being read (see staleUploads). */
 export async function heartbeat(db: Kysely<Database>, filingId: string): Promise<void> {
   await db.updateTable('filing').set({ heartbeat_at: new Date() }).where('filing_id', '=', filingId).execute();
 }
@@ -82,6 +86,7 @@ export async function signedFilings(db: Kysely<Database>): Promise<FilingRow[]> 
   return db.selectFrom('filing').selectAll().where('status', '=', 'signed').orderBy('signed_at').execute();
 }
 
+/** Replace a filing's findings: the count per edit and its example rows. */
 export async function replaceFindings(db: Kysely<Database>, filingId: string, tallies: readonly EditTally[]): Promise<void> {
   await db.deleteFrom('filing_finding').where('filing_id', '=', filingId).execute();
   if (tallies.length === 0) return;
@@ -96,11 +101,13 @@ export async function replaceFindings(db: Kysely<Database>, filingId: string, ta
   }
 }
 
+/** The count of findings per edit of a filing, in edit id order. */
 export async function findingCounts(db: Kysely<Database>, filingId: string): Promise<{ editId: string; editClass: string; severity: 'error' | 'warning'; count: number }[]> {
   const rows = await db.selectFrom('filing_finding').selectAll().where('filing_id', '=', filingId).orderBy('edit_id').execute();
   return rows.map((r) => ({ editId: r.edit_id, editClass: r.edit_class, severity: r.severity, count: Number(r.finding_count) }));
 }
 
+/** A page of a filing's example rows (optionally of one edit), with their total. */
 export async function findingExamples(
   db: Kysely<Database>,
   filingId: string,
@@ -124,6 +131,7 @@ export interface FilingFilter {
   status?: FilingStatus;
 }
 
+/** A page of filings matching `filter`, newest first, with the total. */
 export async function listFilings(db: Kysely<Database>, filter: FilingFilter, offset: number, limit: number): Promise<{ total: number; rows: FilingRow[] }> {
   let base = db.selectFrom('filing');
   if (filter.institutionId) base = base.where('institution_id', '=', filter.institutionId);
@@ -138,14 +146,17 @@ export async function listFilings(db: Kysely<Database>, filter: FilingFilter, of
   return { total: Number(count.n), rows };
 }
 
+/** Store a signed receipt. */
 export async function insertReceipt(db: Kysely<Database>, row: Insertable<FilingReceiptTable>): Promise<void> {
   await db.insertInto('filing_receipt').values(row).execute();
 }
 
+/** One receipt by its id. */
 export async function receiptById(db: Kysely<Database>, receiptId: string): Promise<ReceiptRow | undefined> {
   return db.selectFrom('filing_receipt').selectAll().where('receipt_id', '=', receiptId).executeTakeFirst();
 }
 
+/** The receipt of a filing, once signed. */
 export async function receiptOfFiling(db: Kysely<Database>, filingId: string): Promise<ReceiptRow | undefined> {
   return db.selectFrom('filing_receipt').selectAll().where('filing_id', '=', filingId).executeTakeFirst();
 }

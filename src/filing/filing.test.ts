@@ -265,6 +265,10 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
     const json = await upload(context.app, b.apiKey, jsonl, { recordType: 'loan', period: '2024-07', resubmission: 'true' }, { 'content-type': 'application/x-ndjson' });
     expect(json.json()).toMatchObject({ status: 'clean', recordCount: 30 });
 
+    const withCharset = await upload(context.app, b.apiKey, csv, { recordType: 'loan', period: '2024-07', resubmission: 'true' }, { 'content-type': 'text/csv; charset=GB18030' });
+    expect(withCharset.statusCode, withCharset.body).toBe(201);
+    expect(withCharset.json()).toMatchObject({ status: 'clean', recordCount: 30 });
+
     const xlsx = await upload(context.app, b.apiKey, 'x', { recordType: 'loan', period: '2024-07' }, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
     expect(xlsx.statusCode).toBe(415);
     const badType = await upload(context.app, b.apiKey, csv, { recordType: 'lorry', period: '2024-07' });
