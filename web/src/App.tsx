@@ -28,15 +28,19 @@ const consumer = () => import('./areas/consumer/index.js');
 const SupervisorDashboard = lazyPage(supervisor, (m) => m.DashboardPage);
 const SupervisorInstitutions = lazyPage(supervisor, (m) => m.InstitutionsPage);
 const SupervisorInstitution = lazyPage(supervisor, (m) => m.InstitutionDetailPage);
+const SupervisorFilings = lazyPage(supervisor, (m) => m.FilingsPage);
+const SupervisorFiling = lazyPage(supervisor, (m) => m.FilingDetailPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
+const InstitutionFiling = lazyPage(institution, (m) => m.FilingDetailPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
   { path: '/supervisor/institutions', labelKey: 'menu.institutions', icon: <BankOutlined /> },
+  { path: '/supervisor/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
   { path: '/institution', labelKey: 'menu.profile', icon: <ProfileOutlined /> },
@@ -102,10 +106,13 @@ export function App() {
                   <Route index element={lazyElement(SupervisorDashboard)} />
                   <Route path="institutions" element={lazyElement(SupervisorInstitutions)} />
                   <Route path="institutions/:institutionId" element={lazyElement(SupervisorInstitution)} />
+                  <Route path="filings" element={lazyElement(SupervisorFilings)} />
+                  <Route path="filings/:filingId" element={lazyElement(SupervisorFiling)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
                   <Route path="filings" element={lazyElement(InstitutionFilings)} />
+                  <Route path="filings/:filingId" element={lazyElement(InstitutionFiling)} />
                   <Route path="api-keys" element={lazyElement(InstitutionApiKeys)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>

@@ -82,6 +82,29 @@ function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
+/** The ApiError for a failed reply (`text` is its body), clearing the session when the server says it is gone. */
+function failure(status: number, text: string, hadSession: boolean): ApiError {
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const error = (parsed as { error?: { code?: string; message?: { zh?: string; en?: string }; field?: string; details?: Record<string, unknown> } } | undefined)?.error;
+  const apiError = error?.code
+    ? new ApiError(status, error.code, { zh: error.message?.zh ?? error.code, en: error.message?.en ?? error.code }, error.field, error.details)
+    : new ApiError(status, 'FH_HTTP', { zh: i18n.t('error.http', { lng: 'zh', status }), en: i18n.t('error.http', { lng: 'en', status }) });
+  if (hadSession && (apiError.code === 'FH_SESSION_EXPIRED' || apiError.code === 'FH_UNAUTHENTICATED')) {
+    saveSession(null);
+    onSessionLost?.();
+  }
+  return apiError;
+}
+
+function networkFailure(): ApiError {
+  return new ApiError(0, 'FH_NETWORK', { zh: i18n.t('error.network', { lng: 'zh' }), en: i18n.t('error.network', { lng: 'en' }) });
+}
+
 async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   const session = loadSession();
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -91,30 +114,74 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   try {
     response = await fetch(withQuery(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError(0, 'FH_NETWORK', { zh: i18n.t('error.network', { lng: 'zh' }), en: i18n.t('error.network', { lng: 'en' }) });
+    throw networkFailure();
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+  if (!response.ok) throw failure(response.status, text, session !== null);
+  try {
+    return (text ? JSON.parse(text) : undefined) as T;
+  } catch {
+    return undefined as T;
   }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: { zh?: string; en?: string }; field?: string; details?: Record<string, unknown> } } | undefined)?.error;
-    const apiError = error?.code
-      ? new ApiError(response.status, error.code, { zh: error.message?.zh ?? error.code, en: error.message?.en ?? error.code }, error.field, error.details)
-      : new ApiError(response.status, 'FH_HTTP', { zh: i18n.t('error.http', { lng: 'zh', status: response.status }), en: i18n.t('error.http', { lng: 'en', status: response.status }) });
-    if (session && (apiError.code === 'FH_SESSION_EXPIRED' || apiError.code === 'FH_UNAUTHENTICATED')) {
-      saveSession(null);
-      onSessionLost?.();
-    }
-    throw apiError;
+}
+
+/** How far an upload has gone, in bytes. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/**
+ * POST a file as the raw request body. XMLHttpRequest rather than fetch because only it reports
+ * upload progress. `signal` aborts the transfer (the promise then rejects with an AbortError).
+ */
+function upload<T>(path: string, file: Blob, contentType: string, query: Query, onProgress: (progress: UploadProgress) => void, signal?: AbortSignal): Promise<T> {
+  const session = loadSession();
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', withQuery(path, query));
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', contentType);
+    if (session) xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
+    xhr.upload.onprogress = (event) => onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as T);
+        } catch {
+          reject(failure(xhr.status, '', false));
+        }
+      } else {
+        reject(failure(xhr.status, xhr.responseText, session !== null));
+      }
+    };
+    xhr.onerror = () => reject(networkFailure());
+    xhr.onabort = () => reject(new DOMException('upload cancelled', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
+
+/** GET a file with the session token and hand it to the browser as a download named `fileName`. */
+async function download(path: string, fileName: string): Promise<void> {
+  const session = loadSession();
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
+  } catch {
+    throw networkFailure();
   }
-  return parsed as T;
+  if (!response.ok) throw failure(response.status, await response.text(), session !== null);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has handed the blob to the download manager; the URL can go once it has read it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export const api = {
@@ -122,4 +189,6 @@ export const api = {
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
+  upload,
+  download,
 };

@@ -46,3 +46,41 @@ export function useDateTime(): (value: string | null | undefined, withTime?: boo
 export function formatCount(value: number, language: string): string {
   return new Intl.NumberFormat(language.startsWith('en') ? 'en-US' : 'zh-CN').format(value);
 }
+
+const YI = 100_000_000;
+const WAN = 10_000;
+
+/**
+ * An amount in fen as a reader expects it: 万元 / 亿元 in Chinese (3,259.40 万元), compact CNY in
+ * English (CNY 32.59M). Exact to the fen only below ten thousand yuan; a dashboard wants magnitude.
+ */
+export function formatMoney(fen: number, language: string): string {
+  const yuan = fen / 100;
+  if (language.startsWith('en')) {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'CNY', currencyDisplay: 'code', notation: Math.abs(yuan) >= 10_000 ? 'compact' : 'standard', maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(yuan);
+  }
+  const number = (value: number) => new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  if (Math.abs(yuan) >= YI) return `${number(yuan / YI)} 亿元`;
+  if (Math.abs(yuan) >= WAN) return `${number(yuan / WAN)} 万元`;
+  return `${number(yuan)} 元`;
+}
+
+/** A rate held as a decimal (0.2400) as a percentage, e.g. 24.00%; null as a dash. */
+export function formatRate(rate: number | null | undefined, language: string, digits = 2): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  return new Intl.NumberFormat(language.startsWith('en') ? 'en-US' : 'zh-CN', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rate);
+}
+
+/** A size in bytes, e.g. 1.4 MB. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

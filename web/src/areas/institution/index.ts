@@ -2,3 +2,4 @@
 export { ProfilePage } from './ProfilePage.js';
 export { ApiKeysPage } from './ApiKeysPage.js';
 export { FilingsPage } from './FilingsPage.js';
+export { FilingDetailPage } from './FilingDetailPage.js';

@@ -1,5 +1,5 @@
 import { Card, Col, Empty, Row, Skeleton, Statistic } from 'antd';
-import { BankOutlined, CheckCircleOutlined, ClockCircleOutlined, PauseCircleOutlined, StopOutlined, TeamOutlined, FileDoneOutlined, AlertOutlined, WalletOutlined } from '@ant-design/icons';
+import { BankOutlined, CheckCircleOutlined, ClockCircleOutlined, PauseCircleOutlined, StopOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import { api } from '../../api.js';
@@ -11,6 +11,7 @@ import { useReference } from '../../components/reference.js';
 import { useRemote } from '../../components/useRemote.js';
 import { licenceStatuses, type SupervisorOverview } from '../../types.js';
 import { Chart } from './charts.js';
+import { BusinessSection } from './BusinessSection.js';
 
 const statusColours: Record<string, string> = { applied: '#1d39c4', approved: '#389e0d', suspended: '#d48806', revoked: '#a8071a' };
 
@@ -39,12 +40,6 @@ export function DashboardPage() {
   const statusEntries = licenceStatuses.map((status) => [status, data.licencesByStatus[status] ?? 0] as const).filter(([, count]) => count > 0);
   const pieBase = { type: 'pie' as const, radius: ['40%', '64%'], center: ['50%', '46%'], avoidLabelOverlap: true, itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { formatter: '{b}: {c}' } };
 
-  // Optional figures arrive only once the filing capability reports them: shown only when present.
-  const filingFigures: { key: string; value: number; icon: ReactNode }[] = [];
-  if (data.filings !== undefined) filingFigures.push({ key: 'filings', value: data.filings, icon: <FileDoneOutlined /> });
-  if (data.loans !== undefined) filingFigures.push({ key: 'loans', value: data.loans, icon: <WalletOutlined /> });
-  if (data.complaints !== undefined) filingFigures.push({ key: 'complaints', value: data.complaints, icon: <AlertOutlined /> });
-
   return (
     <div>
       <PageTitle title={t('dashboard.title', { jurisdiction: name(data.jurisdiction) })} subtitle={t('dashboard.subtitle')} />
@@ -67,12 +62,8 @@ export function DashboardPage() {
         <Col xs={12} md={8} xl={4}>
           <StatCard testId="stat-consumers" title={t('dashboard.consumers')} value={data.consumers} icon={<TeamOutlined />} />
         </Col>
-        {filingFigures.map((figure) => (
-          <Col key={figure.key} xs={12} md={8} xl={4}>
-            <StatCard testId={`stat-${figure.key}`} title={t(`dashboard.${figure.key}`)} value={figure.value} icon={figure.icon} />
-          </Col>
-        ))}
       </Row>
+      <BusinessSection business={data.business} />
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24}>

@@ -2,3 +2,5 @@
 export { DashboardPage } from './DashboardPage.js';
 export { InstitutionsPage } from './InstitutionsPage.js';
 export { InstitutionDetailPage } from './InstitutionDetailPage.js';
+export { FilingsPage } from './FilingsPage.js';
+export { FilingDetailPage } from './FilingDetailPage.js';

@@ -1,0 +1,102 @@
+import { Card, DatePicker, Flex, Select } from 'antd';
+import dayjs from 'dayjs';
+import { useSearchParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.js';
+import { ErrorState } from '../../components/ErrorState.js';
+import { PageTitle } from '../../components/PageTitle.js';
+import { useLocalName } from '../../components/format.js';
+import { useRemote } from '../../components/useRemote.js';
+import { FilingTable } from '../../filing/FilingTable.js';
+import { useRecordTypeName, useStandard } from '../../filing/standard.js';
+import { filingStatuses, type FilingView, type Page } from '../../types.js';
+import { useInstitutionNames } from './institutionNames.js';
+
+const PAGE_SIZE = 20;
+
+/** The filings of the supervisor's jurisdiction, filtered by institution, record type, period and status. */
+export function FilingsPage() {
+  const { t } = useTranslation();
+  const name = useLocalName();
+  const [params, setParams] = useSearchParams();
+  const { standard } = useStandard();
+  const recordTypeName = useRecordTypeName(standard);
+  const { institutions, nameOf } = useInstitutionNames();
+
+  const filters = {
+    institutionId: params.get('institutionId') ?? undefined,
+    recordType: params.get('recordType') ?? undefined,
+    period: params.get('period') ?? undefined,
+    status: params.get('status') ?? undefined,
+  };
+  const page = Number(params.get('page') ?? '1') || 1;
+  const query = { ...filters, page, pageSize: PAGE_SIZE };
+  const list = useRemote(() => api.get<Page<FilingView>>('/v1/filings', query), JSON.stringify(query));
+
+  /** Change one filter and go back to the first page. */
+  const filter = (key: keyof typeof filters, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    next.delete('page');
+    setParams(next);
+  };
+
+  return (
+    <>
+      <PageTitle title={t('menu.filings')} subtitle={t('filings.supervisorSubtitle')} />
+      <Card className="fh-card">
+        <Flex className="fh-filters" gap={12} wrap>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('filings.institution')}
+            style={{ width: 280 }}
+            value={filters.institutionId}
+            onChange={(value?: string) => filter('institutionId', value)}
+            options={institutions.map((institution) => ({ value: institution.institutionId, label: name(institution) }))}
+            data-testid="filter-institution"
+          />
+          <Select
+            allowClear
+            placeholder={t('filings.recordType')}
+            style={{ width: 180 }}
+            value={filters.recordType}
+            onChange={(value?: string) => filter('recordType', value)}
+            options={(standard?.recordTypes ?? []).map((r) => ({ value: r.type, label: recordTypeName(r.type) }))}
+            data-testid="filter-record-type"
+          />
+          <DatePicker
+            picker="month"
+            format="YYYY-MM"
+            placeholder={t('filings.period')}
+            value={filters.period ? dayjs(`${filters.period}-01`) : null}
+            onChange={(value) => filter('period', value ? value.format('YYYY-MM') : undefined)}
+          />
+          <Select
+            allowClear
+            placeholder={t('filings.status')}
+            style={{ width: 150 }}
+            value={filters.status}
+            onChange={(value?: string) => filter('status', value)}
+            options={filingStatuses.map((status) => ({ value: status, label: t(`filingStatus.${status}`) }))}
+            data-testid="filter-status"
+          />
+        </Flex>
+        {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
+        <FilingTable
+          page={list.data}
+          loading={list.loading}
+          standard={standard}
+          basePath="/supervisor/filings"
+          institutionName={nameOf}
+          onPage={(next) => {
+            const updated = new URLSearchParams(params);
+            updated.set('page', String(next));
+            setParams(updated);
+          }}
+        />
+      </Card>
+    </>
+  );
+}
