@@ -1,13 +1,13 @@
 /**
  * A set of record ids for duplicate detection over files of millions of rows. It keeps two
- * independent 32-bit hashes of each id in an open-addressing table of typed arrays instead of the
- * strings themselves: a few bytes per id, and no reference to the parser's buffers (a retained
- * substring can keep a whole input chunk alive). Two different ids are taken for one only when both
- * hashes collide: about n² / 2⁶⁵, one in thirty million for a million ids.
+ * independent 32-bit hashes of each id in an open-addressing table (one typed array, the two
+ * hashes of a slot side by side so a probe touches one cache line) instead of the strings
+ * themselves: 8 bytes a slot, and no reference to the parser's buffers (a retained substring can
+ * keep a whole input chunk alive). Two different ids are taken for one only when both hashes
+ * collide: about n² / 2⁶⁵, one in thirty million for a million ids.
  */
 export class IdSet {
-  private first = new Uint32Array(1 << 16);
-  private second = new Uint32Array(1 << 16);
+  private slots = new Uint32Array(2 << 16);
   private mask = (1 << 16) - 1;
   private count = 0;
 
@@ -33,28 +33,26 @@ export class IdSet {
   }
 
   private insert(h1: number, h2: number): boolean {
+    const slots = this.slots;
     let slot = h1 & this.mask;
     for (;;) {
-      const stored = this.second[slot]!;
+      const stored = slots[2 * slot + 1]!;
       if (stored === 0) break;
-      if (stored === h2 && this.first[slot] === h1) return false;
+      if (stored === h2 && slots[2 * slot] === h1) return false;
       slot = (slot + 1) & this.mask;
     }
-    this.first[slot] = h1;
-    this.second[slot] = h2;
+    slots[2 * slot] = h1;
+    slots[2 * slot + 1] = h2;
     this.count++;
     if (this.count * 2 > this.mask) this.grow();
     return true;
   }
 
   private grow(): void {
-    const oldFirst = this.first;
-    const oldSecond = this.second;
-    const size = oldFirst.length * 2;
-    this.first = new Uint32Array(size);
-    this.second = new Uint32Array(size);
-    this.mask = size - 1;
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.mask = old.length - 1;
     this.count = 0;
-    for (let i = 0; i < oldFirst.length; i++) if (oldSecond[i] !== 0) this.insert(oldFirst[i]!, oldSecond[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.insert(old[i]!, old[i + 1]!);
   }
 }

@@ -74,6 +74,12 @@ export const METHOD_EQUAL_PRINCIPAL = 1;
 export const METHOD_INTEREST_FIRST = 2;
 export const METHOD_BULLET = 3;
 
+/**
+ * Added to every payment of the approximate schedule: the real one rounds each amount to the fen,
+ * which on a loan of a few yuan moves the cost by whole points.
+ */
+const ROUNDING_FEN = 1;
+
 /** The margin below the limit within which the screen hands a loan to the exact computation. */
 export const SCREEN_MARGIN = 0.03;
 
@@ -109,20 +115,65 @@ export function mayExceedCost(
     screenSteps.fill(0);
   }
   const logRate = screenLogRate;
-  const firstYears = Math.max(firstDueDay - disbursementDay, 1) / 365;
   let step = periodMonths < screenSteps.length ? screenSteps[periodMonths]! : 0;
   if (step === 0) {
     step = Math.exp(-(periodMonths / 12) * logRate);
     if (periodMonths < screenSteps.length) screenSteps[periodMonths] = step;
   }
+  const present = schedulePresentValue(principalFen, firstDueDay - disbursementDay, installments, periodMonths, nominalAnnualRate, method, feePerInstallmentFen, otherFeesFen, logRate, step, step < 1);
+  // Not a number (an overflow on absurd terms) also goes to the exact computation.
+  return !(present < disbursedFen);
+}
+
+/**
+ * The present value, at the continuously compounded annual rate `logRate` (per-period discount
+ * factor `step`), of the approximate schedule the screen uses: in closed form (geometric series)
+ * when `closedForm`, else by walking the payments one by one. Exported so a test can hold the two
+ * to each other.
+ */
+export function schedulePresentValue(
+  principalFen: number,
+  firstPeriodDays: number,
+  installments: number,
+  periodMonths: number,
+  nominalAnnualRate: number,
+  method: number,
+  feePerInstallmentFen: number,
+  otherFeesFen: number,
+  logRate: number,
+  step: number,
+  closedForm: boolean,
+): number {
   const periodic = (nominalAnnualRate * periodMonths) / 12;
   // The first period may be longer than one period; its interest is charged on the longer of the two.
-  const firstPeriodic = Math.max(periodic, (nominalAnnualRate * (firstDueDay - disbursementDay)) / 365);
+  const firstPeriodic = Math.max(periodic, (nominalAnnualRate * firstPeriodDays) / 365);
   const n = installments;
-  let discount = Math.exp(-firstYears * logRate);
+  let discount = Math.exp((-Math.max(firstPeriodDays, 1) / 365) * logRate);
   let annuity = 0;
   if (method === METHOD_EQUAL_INSTALLMENT) {
-    annuity = periodic === 0 ? principalFen / n : (principalFen * periodic) / (1 - Math.pow(1 + periodic, -n));
+    // expm1/log1p keep the denominator exact for rates too small to change 1 + rate.
+    annuity = periodic === 0 ? principalFen / n : (principalFen * periodic) / -Math.expm1(-n * Math.log1p(periodic));
+  }
+  if (closedForm) {
+    // The payments are geometric series in the per-period discount factor, plus the first
+    // period's extra interest and the fees at the end.
+    const stepN = Math.pow(step, n);
+    const series = (1 - stepN) / (1 - step);
+    const lastDiscount = (discount * stepN) / step;
+    const firstExtra = principalFen * (firstPeriodic - periodic) * discount;
+    const fee = feePerInstallmentFen + ROUNDING_FEN;
+    if (method === METHOD_EQUAL_INSTALLMENT) {
+      return (annuity + fee) * discount * series + firstExtra + otherFeesFen * lastDiscount;
+    }
+    if (method === METHOD_EQUAL_PRINCIPAL) {
+      // Σ (n − j) stepʲ for j < n: the declining balance on which interest is charged.
+      const declining = (n - (n + 1) * step + stepN * step) / ((1 - step) * (1 - step));
+      return discount * ((principalFen / n + fee) * series + periodic * (principalFen / n) * declining) + firstExtra + otherFeesFen * lastDiscount;
+    }
+    if (method === METHOD_INTEREST_FIRST) {
+      return (principalFen * periodic + fee) * discount * series + firstExtra + (principalFen + otherFeesFen) * lastDiscount;
+    }
+    return fee * discount * series + (principalFen * (1 + firstPeriodic + periodic * (n - 1)) + otherFeesFen) * lastDiscount;
   }
   let value = 0;
   let balance = principalFen;
@@ -144,11 +195,10 @@ export function mayExceedCost(
       else principalPart = Math.min(balance, Math.max(0, annuity - balance * periodic));
     }
     balance -= principalPart;
-    let flow = principalPart + interest + feePerInstallmentFen;
+    let flow = principalPart + interest + feePerInstallmentFen + ROUNDING_FEN;
     if (last) flow += otherFeesFen;
     value += flow * discount;
     discount *= step;
   }
-  // Not a number (an overflow on absurd terms) also goes to the exact computation.
-  return !(value < disbursedFen);
+  return value;
 }
