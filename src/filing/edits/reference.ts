@@ -47,6 +47,7 @@ function limits(field: FieldDef): string {
   if (field.maxLength !== undefined && (field.type === 'string' || field.type === 'text' || field.type === 'account')) parts.push(`≤ ${field.maxLength} chars`);
   if (field.min !== undefined || field.max !== undefined) parts.push(`${field.min ?? (field.type === 'money_fen' ? 0 : '−∞')} … ${field.max ?? '∞'}`);
   else if (field.type === 'money_fen') parts.push('≥ 0');
+  else if (field.type === 'rate') parts.push('0 … 10');
   if (field.codeList) parts.push(`[${field.codeList}](#code-list-${field.codeList.replaceAll('_', '-')})`);
   if (field.partyTypeField) parts.push(`by \`${field.partyTypeField}\``);
   if (field.period === 'within') parts.push('within the period');
