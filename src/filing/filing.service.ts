@@ -11,7 +11,7 @@ import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
 import { copyColumns, residentIdsOf, toCopyValues, type FileStats, type NormalizedRecord } from './edits/index.js';
-import { createEncryptedFile, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
+import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
 import { signReceipt, verifyReceipt, type PublicKeyInfo, type ReceiptBody, type ReceiptCheck, type SignedReceipt } from './receipt.js';
@@ -175,6 +175,11 @@ async function* tap(source: AsyncIterable<Buffer>, sideEffect: (chunk: Buffer) =
 function isClientGone(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED' || (error as Error | undefined)?.message === 'aborted';
+}
+
+/** A load that can never succeed as things stand: the stored file or the records differ from what was signed. */
+class LoadRefused extends Error {
+  override readonly name = 'LoadRefused';
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -624,6 +629,8 @@ export class FilingService {
    * enrol the people it names in the vault, mark it accepted and the previous version superseded,
    * audit, and put `filing.accepted` in the outbox. A crash anywhere leaves the previous version
    * in force and this one `signed`, to be loaded again. Loading an accepted filing changes nothing.
+   * A load that can never succeed (stored copy damaged or missing, records no longer passing the
+   * row edits) moves the filing to `errors` with an S912 finding instead of holding the period.
    */
   async load(actor: Actor, filingId: string, options: LoadOptions = {}): Promise<FilingView> {
     const row = await store.filingById(this.db, filingId);
@@ -637,7 +644,43 @@ export class FilingService {
     const pseudonymizer = this.platform.keys.pseudonymizer;
     const batchRows = this.options.loadBatchRows;
 
-    const accepted = await withBulkTransaction(this.platform.database, async (tx) => {
+    let accepted: FilingRow | undefined;
+    try {
+      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer, batchRows }, options);
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!(error instanceof LoadRefused || error instanceof DamagedUploadError || missing)) throw error;
+      return toView(await this.refuseLoad(actor, filingId, missing ? 'the stored upload is missing' : (error as Error).message));
+    }
+    // Prompt delivery; the relay would publish it later anyway.
+    await this.platform.events.flush().catch(() => {});
+    return toView(accepted ?? (await store.filingById(this.db, filingId))!);
+  }
+
+  /**
+   * A signed filing whose load can never succeed (its stored copy is damaged, or it no longer
+   * passes the row edits) goes to `errors` with an S912 finding, so that it does not hold the
+   * period and the institution can upload again. The receipt stays as the record of what was signed.
+   */
+  private async refuseLoad(actor: Actor, filingId: string, reason: string): Promise<FilingRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = (await store.filingById(trx, filingId, true))!;
+      if (row.status !== 'signed') return row;
+      await store.replaceFindings(trx, filingId, [{ editId: 'S912', editClass: 'syntactical', severity: 'error', count: 1, examples: [{ editId: 'S912', rowNumber: 0, values: { reason: reason.slice(0, 500) } }] }]);
+      const updated = await store.updateFiling(trx, filingId, { status: 'errors', error_count: 1 });
+      await this.platform.audit.record(trx, actor, { action: 'filing.load_refused', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason, detail: { from: 'signed', to: 'errors' } });
+      return updated;
+    });
+  }
+
+  private async loadInTransaction(
+    actor: Actor,
+    filingId: string,
+    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer']; batchRows: number },
+    options: LoadOptions,
+  ): Promise<FilingRow | undefined> {
+    const { recordType, def, columns, pseudonymizer, batchRows } = plan;
+    return withBulkTransaction(this.platform.database, async (tx) => {
       const locked = await store.filingById(tx.db, filingId, true);
       if (!locked || locked.status === 'accepted') return locked;
       if (locked.status !== 'signed') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: 'signed' } });
@@ -668,7 +711,7 @@ export class FilingService {
       const outcome = await validateFile(source, {
         recordType,
         period: locked.period,
-        institutionUscc: institution.uscc,
+        institutionUscc: plan.institutionUscc,
         format: FORMATS[locked.content_type] ?? 'csv',
         previousStats: null,
         onRecords: async (records: NormalizedRecord[]) => {
@@ -681,11 +724,11 @@ export class FilingService {
       });
       await flush();
       const fileHash = hash.digest('hex');
-      if (fileHash !== locked.file_hash) throw new Error(`filing ${filingId}: the stored upload hashes to ${fileHash}, the signed receipt says ${locked.file_hash}`);
+      if (fileHash !== locked.file_hash) throw new LoadRefused(`filing ${filingId}: the stored upload hashes to ${fileHash}, the signed receipt says ${locked.file_hash}`);
       // Macro edits compare against other filings and may differ now; the row edits must not.
       const rowErrors = outcome.tallies.filter((t) => t.severity === 'error' && t.editClass !== 'macro');
       if (rowErrors.length > 0 || copied !== Number(locked.record_count)) {
-        throw new Error(`filing ${filingId}: re-validation at load found ${rowErrors.map((t) => `${t.editId}×${t.count}`).join(', ') || 'no errors'} and ${copied} of ${locked.record_count} records`);
+        throw new LoadRefused(`filing ${filingId}: re-validation at load found ${rowErrors.map((t) => `${t.editId}×${t.count}`).join(', ') || 'no errors'} and ${copied} of ${locked.record_count} records`);
       }
       const now = new Date();
       if (previous) {
@@ -702,9 +745,6 @@ export class FilingService {
       await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
       return updated;
     });
-    // Prompt delivery; the relay would publish it later anyway.
-    await this.platform.events.flush().catch(() => {});
-    return toView(accepted ?? (await store.filingById(this.db, filingId))!);
   }
 
   /** Load every filing left `signed` (a load that crashed or never ran); run at start-up. */
@@ -712,8 +752,9 @@ export class FilingService {
     const loaded: string[] = [];
     for (const row of await store.signedFilings(this.db)) {
       try {
-        await this.load({ role: 'system', id: null }, row.filing_id);
-        loaded.push(row.filing_id);
+        const filing = await this.load({ role: 'system', id: null }, row.filing_id);
+        if (filing.status === 'accepted') loaded.push(row.filing_id);
+        else onError(row.filing_id, new Error(`not loaded: ${filing.status}`));
       } catch (error) {
         onError(row.filing_id, error);
       }

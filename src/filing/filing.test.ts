@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -177,6 +177,24 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
       [2, 'accepted'],
       [1, 'superseded'],
     ]);
+  });
+
+  it('moves a signed filing whose stored copy was damaged to errors (S912), freeing the period', async () => {
+    const csv = loanCsv({ rows: 20, seed: 35, period: '2024-01' });
+    const filing = await context.services.filing.fileRecords(a.caller, { recordType: 'loan', period: '2024-01', source: [Buffer.from(csv)], contentType: 'text/csv' });
+    expect((await context.services.filing.sign(a.caller, filing.filingId, { load: false })).filing.status).toBe('signed');
+    const stored = path.join(context.platform.config.dataDir, 'filings', a.institutionId, `${filing.filingId}.fhup`);
+    const bytes = await readFile(stored);
+    bytes[bytes.length - 3]! ^= 0xff;
+    await writeFile(stored, bytes);
+    const loaded = await post(`/v1/filings/${filing.filingId}/load`, a.apiKey);
+    expect(loaded.json()).toMatchObject({ status: 'errors', errorCount: 1 });
+    const detail = (await get(`/v1/filings/${filing.filingId}`, a.apiKey)).json() as Detail;
+    expect(detail.findings.map((f) => f.editId)).toEqual(['S912']);
+    expect(detail.receiptId).not.toBeNull();
+    expect(await domainRows(filing.filingId)).toBe(0);
+    const again = await upload(context.app, a.apiKey, csv, { recordType: 'loan', period: '2024-01' });
+    expect(again.json()).toMatchObject({ status: 'clean', version: 2 });
   });
 
   it('refuses a second upload while one is being validated (409)', async () => {

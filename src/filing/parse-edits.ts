@@ -108,6 +108,16 @@ export const parseEdits = [
     zh: 'JSON Lines 对象中含有标准未定义的字段',
     en: 'A JSON Lines object has a field the standard does not define',
   },
+  {
+    id: 'S912',
+    editClass: 'syntactical',
+    severity: 'error',
+    scope: 'file',
+    recordTypes: 'all',
+    fields: [],
+    zh: '已签署的文件无法入库（存储副本已损坏，或已不能通过校验）；请重新上传',
+    en: 'The signed file could not be loaded (the stored copy is damaged or no longer passes the edits); upload it again',
+  },
 ] as const satisfies readonly EditDef[];
 
 export type ParseEditId = (typeof parseEdits)[number]['id'];
