@@ -3,7 +3,7 @@
  * social credit code (GB 32100-2015). They run once per row of a filing, so they avoid regular
  * expressions and allocations in favour of character loops.
  */
-import { isKnownProvince } from './regions.js';
+import { isKnownProvinceNumber } from './regions.js';
 
 export type ResidentIdCheck =
   | { ok: true; regionCode: string; birthDate: string; sex: 'male' | 'female' }
@@ -33,32 +33,53 @@ function digitAt(value: string, index: number): number {
   return code >= 0 && code <= 9 ? code : -1;
 }
 
+/** YYYYMMDD of a date as a number, UTC: what {@link residentIdProblem} compares birth dates with. */
+export function dateKey(date: Date): number {
+  return date.getUTCFullYear() * 10000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
+}
+
+/** The province prefix (first two digits) of an identifier as a number, or -1. */
+function provinceAt(value: string, index: number): number {
+  const tens = digitAt(value, index);
+  const units = digitAt(value, index + 1);
+  return tens < 0 || units < 0 ? -1 : tens * 10 + units;
+}
+
+/**
+ * What is wrong with a resident ID number, or null when nothing is: the hot-path form of
+ * {@link checkResidentId}, allocation-free. `todayKey` is {@link dateKey} of today.
+ */
+export function residentIdProblem(value: string, todayKey: number): 'format' | 'check_digit' | 'birth_date' | 'region' | null {
+  if (value.length !== 18) return 'format';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const digit = digitAt(value, i);
+    if (digit < 0) return 'format';
+    sum += digit * ID_WEIGHTS[i]!;
+  }
+  const last = value.charCodeAt(17);
+  if (!((last >= 48 && last <= 57) || last === 88)) return 'format';
+  const year = digitAt(value, 6) * 1000 + digitAt(value, 7) * 100 + digitAt(value, 8) * 10 + digitAt(value, 9);
+  const month = digitAt(value, 10) * 10 + digitAt(value, 11);
+  const day = digitAt(value, 12) * 10 + digitAt(value, 13);
+  if (!isRealDate(year, month, day) || year < 1800) return 'birth_date';
+  if (year * 10000 + month * 100 + day > todayKey) return 'birth_date';
+  if (!isKnownProvinceNumber(provinceAt(value, 0))) return 'region';
+  if (ID_CHECK.charCodeAt(sum % 11) !== last) return 'check_digit';
+  return null;
+}
+
 /**
  * Check an 18-character resident identity card number: digits, a real birth date not in the
- * future and not before 1800 (the standard itself has an example from 1880), a known province in the address code, and the ISO 7064 MOD 11-2
- * check character. The upper-case X is accepted for check value 10; a lower-case x is not, so that
- * a number has one spelling (and one pseudonym).
+ * future and not before 1800 (the standard itself has an example from 1880), a known province in
+ * the address code, and the ISO 7064 MOD 11-2 check character. The upper-case X is accepted for
+ * check value 10; a lower-case x is not, so that a number has one spelling (and one pseudonym).
  *
  * @example checkResidentId('11010519491231002X') // { ok: true, regionCode: '110105', birthDate: '1949-12-31', sex: 'female' }
  */
 export function checkResidentId(value: string, today: Date = new Date()): ResidentIdCheck {
-  if (value.length !== 18) return { ok: false, reason: 'format' };
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const digit = digitAt(value, i);
-    if (digit < 0) return { ok: false, reason: 'format' };
-    sum += digit * ID_WEIGHTS[i]!;
-  }
-  const last = value.charCodeAt(17);
-  if (!((last >= 48 && last <= 57) || last === 88)) return { ok: false, reason: 'format' };
-  const year = digitAt(value, 6) * 1000 + digitAt(value, 7) * 100 + digitAt(value, 8) * 10 + digitAt(value, 9);
-  const month = digitAt(value, 10) * 10 + digitAt(value, 11);
-  const day = digitAt(value, 12) * 10 + digitAt(value, 13);
-  if (!isRealDate(year, month, day) || year < 1800) return { ok: false, reason: 'birth_date' };
-  const todayKey = today.getUTCFullYear() * 10000 + (today.getUTCMonth() + 1) * 100 + today.getUTCDate();
-  if (year * 10000 + month * 100 + day > todayKey) return { ok: false, reason: 'birth_date' };
-  if (!isKnownProvince(value.slice(0, 2))) return { ok: false, reason: 'region' };
-  if (ID_CHECK.charCodeAt(sum % 11) !== last) return { ok: false, reason: 'check_digit' };
+  const problem = residentIdProblem(value, dateKey(today));
+  if (problem) return { ok: false, reason: problem };
   return {
     ok: true,
     regionCode: value.slice(0, 6),
@@ -87,6 +108,25 @@ export function usccCheckCharacter(first17: string): string {
   return USCC_ALPHABET[(31 - (sum % 31)) % 31]!;
 }
 
+/** What is wrong with a unified social credit code, or null: the allocation-free form of {@link checkUscc}. */
+export function usccProblem(value: string): 'format' | 'check_character' | 'region' | null {
+  if (value.length !== 18) return 'format';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const code = value.charCodeAt(i);
+    const v = code < 128 ? USCC_VALUE[code]! : -1;
+    if (v < 0) return 'format';
+    if (i >= 2 && i < 8 && v > 9) return 'format';
+    sum += v * USCC_WEIGHTS[i]!;
+  }
+  const last = value.charCodeAt(17);
+  const lastValue = last < 128 ? USCC_VALUE[last]! : -1;
+  if (lastValue < 0) return 'format';
+  if (!isKnownProvinceNumber(provinceAt(value, 2))) return 'region';
+  if ((31 - (sum % 31)) % 31 !== lastValue) return 'check_character';
+  return null;
+}
+
 /**
  * Check an 18-character unified social credit code: the alphabet of GB 32100, digits in the
  * region code (positions 3–8) naming a known province, and the check character.
@@ -94,21 +134,8 @@ export function usccCheckCharacter(first17: string): string {
  * @example checkUscc('91350100M000100Y43') // { ok: true, regionCode: '350100' }
  */
 export function checkUscc(value: string): UsccCheck {
-  if (value.length !== 18) return { ok: false, reason: 'format' };
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const code = value.charCodeAt(i);
-    const v = code < 128 ? USCC_VALUE[code]! : -1;
-    if (v < 0) return { ok: false, reason: 'format' };
-    if (i >= 2 && i < 8 && v > 9) return { ok: false, reason: 'format' };
-    sum += v * USCC_WEIGHTS[i]!;
-  }
-  const last = value.charCodeAt(17);
-  const lastValue = last < 128 ? USCC_VALUE[last]! : -1;
-  if (lastValue < 0) return { ok: false, reason: 'format' };
-  if (!isKnownProvince(value.slice(2, 4))) return { ok: false, reason: 'region' };
-  if ((31 - (sum % 31)) % 31 !== lastValue) return { ok: false, reason: 'check_character' };
-  return { ok: true, regionCode: value.slice(2, 8) };
+  const problem = usccProblem(value);
+  return problem ? { ok: false, reason: problem } : { ok: true, regionCode: value.slice(2, 8) };
 }
 
 /** `110105********002X`: what a screen may show of a resident ID number. */

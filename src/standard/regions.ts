@@ -87,9 +87,15 @@ export function jurisdictionByCode(code: string): Jurisdiction | undefined {
   return load().byCode.get(code);
 }
 
-/** True when the two-digit province prefix of an identifier is a known province (or HK, Macao, Taiwan). */
-export function isKnownProvince(prefix: string): boolean {
-  return load().provinces.has(prefix) || OTHER_ID_PREFIXES.has(prefix);
+let knownPrefixes: Uint8Array | undefined;
+
+/** True when the two-digit province prefix of an identifier, as a number, is a known province (or HK, Macao, Taiwan). */
+export function isKnownProvinceNumber(prefix: number): boolean {
+  if (!knownPrefixes) {
+    knownPrefixes = new Uint8Array(100);
+    for (const code of [...load().provinces, ...OTHER_ID_PREFIXES]) knownPrefixes[Number(code)] = 1;
+  }
+  return prefix >= 0 && prefix < 100 && knownPrefixes[prefix] === 1;
 }
 
 /**

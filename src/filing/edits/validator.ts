@@ -5,7 +5,7 @@
  * nothing but the normalized record it returns and the findings of the edits that fail.
  */
 import { fail } from '../../platform/errors.js';
-import { checkResidentId, checkUscc } from '../../standard/identifiers.js';
+import { dateKey, residentIdProblem, usccProblem } from '../../standard/identifiers.js';
 import { codeLists, recordTypeDef, type FieldDef, type RecordType, type RecordTypeDef } from '../../standard/standard.js';
 import { defaultThresholds, type EditThresholds } from './catalogue.js';
 import { IdSet } from './id-set.js';
@@ -370,7 +370,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   const c = compile(recordType);
   const thresholds: EditThresholds = { ...defaultThresholds, ...context.thresholds };
   const env: Environment = { thresholds, ...periodBounds(context.period) };
-  const today = context.today ? new Date(`${context.today}T00:00:00Z`) : new Date();
+  const todayKey = dateKey(context.today ? new Date(`${context.today}T00:00:00Z`) : new Date());
   const rules = rulesFor(recordType, c, env);
   const count = c.names.length;
   const { names, kinds, required, maxLength, min, max, period, codeSets, partyType, idIndex, makeRecord } = c;
@@ -589,16 +589,16 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   };
 
   function residentId(f: number, text: string): string | null {
-    const check = checkResidentId(text, today);
-    if (!check.ok) return check.reason === 'check_digit' ? 'V011' : 'V010';
+    const problem = residentIdProblem(text, todayKey);
+    if (problem) return problem === 'check_digit' ? 'V011' : 'V010';
     val[f] = text;
     birth[f] = birthDayOfResidentId(text);
     return null;
   }
 
   function uscc(f: number, text: string): string | null {
-    const check = checkUscc(text);
-    if (!check.ok) return check.reason === 'check_character' ? 'V013' : 'V012';
+    const problem = usccProblem(text);
+    if (problem) return problem === 'check_character' ? 'V013' : 'V012';
     val[f] = text;
     return null;
   }
