@@ -20,7 +20,7 @@ export interface Services {
 export function createServices(platform: Platform): Services {
   const registry = new RegistryService(platform);
   const identity = new IdentityService(platform);
-  const filing = new FilingService(platform, registry, identity);
+  const filing = new FilingService(platform, registry);
   const supervision = new SupervisionService(platform, registry);
   return { platform, registry, identity, filing, supervision };
 }

@@ -10,7 +10,7 @@ import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
-import { copyColumns, residentIdsOf, toCopyValues, type FileStats, type NormalizedRecord } from './edits/index.js';
+import { copyColumns, toCopyValues, type FileStats, type NormalizedRecord } from './edits/index.js';
 import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
@@ -31,24 +31,17 @@ export interface InstitutionDirectory {
   getInstitution(institutionId: string): Promise<{ institutionId: string; uscc: string; nameZh: string; nameEn: string; jurisdictionCode: string }>;
 }
 
-/** What the filing capability needs of identity: enrolling the people a load brings in. */
-export interface ResidentIdEnrolment {
-  enrolResidentIds(tx: BulkTransaction, residentIds: Iterable<string>): Promise<number>;
-}
 
 export interface FilingOptions {
   /** Largest upload accepted, in bytes (compressed as sent, and decompressed). */
   uploadLimitBytes: number;
   /** An upload that gave no sign of life for this long died with its process. */
   staleUploadMs: number;
-  /** Rows per COPY during a load (and per identity enrolment). */
-  loadBatchRows: number;
 }
 
 export const DEFAULT_FILING_OPTIONS: FilingOptions = {
   uploadLimitBytes: 2 * 1024 * 1024 * 1024,
   staleUploadMs: 2 * 60 * 1000,
-  loadBatchRows: 10_000,
 };
 
 /** A filing as the API shows it. */
@@ -214,7 +207,6 @@ export class FilingService {
   constructor(
     private readonly platform: Platform,
     private readonly registry: InstitutionDirectory,
-    private readonly identity: ResidentIdEnrolment,
     options: Partial<FilingOptions> = {},
   ) {
     this.db = platform.database.db;
@@ -642,11 +634,10 @@ export class FilingService {
     const columns = copyColumns(recordType);
     const institution = await this.registry.getInstitution(row.institution_id);
     const pseudonymizer = this.platform.keys.pseudonymizer;
-    const batchRows = this.options.loadBatchRows;
 
     let accepted: FilingRow | undefined;
     try {
-      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer, batchRows }, options);
+      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer }, options);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (!(error instanceof LoadRefused || error instanceof DamagedUploadError || missing)) throw error;
@@ -676,10 +667,10 @@ export class FilingService {
   private async loadInTransaction(
     actor: Actor,
     filingId: string,
-    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer']; batchRows: number },
+    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer'] },
     options: LoadOptions,
   ): Promise<FilingRow | undefined> {
-    const { recordType, def, columns, pseudonymizer, batchRows } = plan;
+    const { recordType, def, columns, pseudonymizer } = plan;
     return withBulkTransaction(this.platform.database, async (tx) => {
       const locked = await store.filingById(tx.db, filingId, true);
       if (!locked || locked.status === 'accepted') return locked;
@@ -689,40 +680,32 @@ export class FilingService {
       const removed = previous ? await store.deleteDomainRows(tx.db, def.table, previous.filing_id) : 0;
       await store.deleteDomainRows(tx.db, def.table, filingId);
 
-      let batch: unknown[][] = [];
-      let people: string[] = [];
-      let copied = 0;
-      let enrolled = 0;
+      // Parsing (this process) and COPY (the database's) run at once: rows go through a bounded
+      // channel into one COPY, so the two cores share the work and memory stays flat.
+      const channel = new RowChannel(4);
       const context = { filingId, institutionId: locked.institution_id, pseudonymizer };
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const rows = batch;
-        const ids = people;
-        batch = [];
-        people = [];
-        const base = copied;
-        copied += await tx.copyRows(def.table, columns, options.onProgress ? withProgress(rows, base, options.onProgress) : rows);
-        enrolled += await this.identity.enrolResidentIds(tx, ids);
-      };
+      const copying = tx.copyRows(def.table, columns, channel.rows(options.onProgress));
       const hash = createHash('sha256');
       const source = tap(readEncryptedFile(path.join(this.uploadDir, locked.stored_name), this.platform.keys.vault, this.uploadContext(filingId)), (chunk) => {
         hash.update(chunk);
       });
-      const outcome = await validateFile(source, {
-        recordType,
-        period: locked.period,
-        institutionUscc: plan.institutionUscc,
-        format: FORMATS[locked.content_type] ?? 'csv',
-        previousStats: null,
-        onRecords: async (records: NormalizedRecord[]) => {
-          for (const record of records) {
-            batch.push(toCopyValues(recordType, record, context));
-            for (const id of residentIdsOf(recordType, record)) people.push(id);
-          }
-          if (batch.length >= batchRows) await flush();
-        },
-      });
-      await flush();
+      let outcome: Awaited<ReturnType<typeof validateFile>>;
+      try {
+        outcome = await validateFile(source, {
+          recordType,
+          period: locked.period,
+          institutionUscc: plan.institutionUscc,
+          format: FORMATS[locked.content_type] ?? 'csv',
+          previousStats: null,
+          onRecords: (records: NormalizedRecord[]) => channel.push(records.map((record) => toCopyValues(recordType, record, context))),
+        });
+        channel.close();
+      } catch (error) {
+        channel.fail(error);
+        await copying.catch(() => {});
+        throw error;
+      }
+      const copied = await copying;
       const fileHash = hash.digest('hex');
       if (fileHash !== locked.file_hash) throw new LoadRefused(`filing ${filingId}: the stored upload hashes to ${fileHash}, the signed receipt says ${locked.file_hash}`);
       // Macro edits compare against other filings and may differ now; the row edits must not.
@@ -740,7 +723,7 @@ export class FilingService {
         action: 'filing.accept',
         subject: `institution:${locked.institution_id}`,
         resource: `filing:${filingId}`,
-        detail: { from: 'signed', to: 'accepted', records: copied, newPeople: enrolled, replaced: previous?.filing_id ?? null },
+        detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null },
       });
       await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
       return updated;
@@ -792,12 +775,55 @@ export class FilingService {
 }
 
 /** The rows of one COPY, reporting progress from inside it every 1,000 rows. */
-async function* withProgress(rows: unknown[][], base: number, onProgress: NonNullable<LoadOptions['onProgress']>): AsyncGenerator<unknown[]> {
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % 1000 === 0) await onProgress(base + i);
-    yield rows[i]!;
+/**
+ * A bounded hand-over of row batches from the parser to a COPY: `push` waits while `capacity`
+ * batches are queued, `rows()` yields them in order until `close`, and `fail` ends both sides.
+ */
+class RowChannel {
+  private readonly queue: unknown[][][] = [];
+  private closed = false;
+  private failure: unknown;
+  private wakeConsumer: (() => void) | undefined;
+  private wakeProducer: (() => void) | undefined;
+  constructor(private readonly capacity: number) {}
+
+  async push(batch: unknown[][]): Promise<void> {
+    while (this.queue.length >= this.capacity && this.failure === undefined) await new Promise<void>((resolve) => (this.wakeProducer = resolve));
+    if (this.failure !== undefined) throw this.failure;
+    this.queue.push(batch);
+    this.wakeConsumer?.();
   }
-  await onProgress(base + rows.length);
+
+  close(): void {
+    this.closed = true;
+    this.wakeConsumer?.();
+  }
+
+  fail(error: unknown): void {
+    this.failure = error ?? new Error('load failed');
+    this.wakeConsumer?.();
+    this.wakeProducer?.();
+  }
+
+  async *rows(onProgress?: LoadOptions['onProgress']): AsyncGenerator<unknown[]> {
+    let count = 0;
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure;
+      const batch = this.queue.shift();
+      if (batch) {
+        this.wakeProducer?.();
+        for (const row of batch) {
+          yield row;
+          count++;
+          if (onProgress && count % 1000 === 0) await onProgress(count);
+        }
+        continue;
+      }
+      if (this.closed) break;
+      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+    }
+    if (onProgress) await onProgress(count);
+  }
 }
 
 /** A CSV cell, safe to open in a spreadsheet: formula-like text is prefixed with a quote. */

@@ -9,8 +9,6 @@ import { jurisdictionRef, type JurisdictionRef } from '../registry/registry.serv
 import type { IdentifierKind } from './identity.schema.js';
 import * as store from './identity.store.js';
 
-export type { BulkWriter } from './identity.store.js';
-
 export interface ConsumerProfile {
   consumerId: string;
   displayName: string;
@@ -40,7 +38,9 @@ export function personSubject(pseudonym: string): string {
 /**
  * Identity and the personal-data vault. A person is known everywhere by the keyed HMAC of their
  * resident ID number; the clear number is sealed (AES-256-GCM, bound to the pseudonym) in the
- * vault and nowhere else. Every read of it is audited.
+ * vault and nowhere else, and only for people who gave it to the platform themselves: the
+ * borrowers in a filing stay pseudonyms (PIPL Art.6, collect no more than the purpose needs;
+ * their institution holds the number). Every read of the vault is audited.
  */
 export class IdentityService {
   private readonly db: Kysely<Database>;
@@ -129,25 +129,6 @@ export class IdentityService {
     const consumer = await store.consumerById(this.db, caller.principal.consumerId);
     if (!consumer) fail('FH_NOT_FOUND', { field: 'consumer' });
     return consumer;
-  }
-
-  /**
-   * Seal resident ID numbers a filing brings into the vault, inside the filing's load transaction,
-   * skipping those already there. Returns how many were new.
-   */
-  async enrolResidentIds(tx: store.BulkWriter, residentIds: Iterable<string>): Promise<number> {
-    const byPseudonym = new Map<string, string>();
-    for (const id of residentIds) byPseudonym.set(this.pseudonym('resident_id', id), id);
-    if (byPseudonym.size === 0) return 0;
-    const known = await store.knownPseudonyms(tx.db, [...byPseudonym.keys()]);
-    const rows: [string, string, string, string][] = [];
-    for (const [pseudonym, id] of byPseudonym) {
-      if (known.has(pseudonym)) continue;
-      const sealed = this.platform.keys.vault.seal(id, pseudonym);
-      rows.push([pseudonym, 'resident_id', sealed.keyId, sealed.sealed]);
-    }
-    if (rows.length > 0) await store.copyVaultEntries(tx, rows);
-    return rows.length;
   }
 
   /**

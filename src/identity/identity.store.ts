@@ -6,33 +6,12 @@ import './identity.schema.js';
 export type VaultRow = Selectable<PersonVaultTable>;
 export type ConsumerRow = Selectable<ConsumerTable>;
 
-/** The same shape as the platform's bulk transaction: a Kysely transaction plus COPY on its connection. */
-export interface BulkWriter {
-  readonly db: Kysely<Database>;
-  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>): Promise<number>;
-}
-
 export async function vaultEntry(db: Kysely<Database>, pseudonym: string): Promise<VaultRow | undefined> {
   return db.selectFrom('person_vault').selectAll().where('pseudonym', '=', pseudonym).executeTakeFirst();
 }
 
 export async function insertVaultEntry(db: Kysely<Database>, row: Insertable<PersonVaultTable>): Promise<void> {
   await db.insertInto('person_vault').values(row).onConflict((oc) => oc.column('pseudonym').doNothing()).execute();
-}
-
-/** Which of these pseudonyms the vault already holds. */
-export async function knownPseudonyms(db: Kysely<Database>, pseudonyms: readonly string[]): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (let i = 0; i < pseudonyms.length; i += 5000) {
-    const rows = await db.selectFrom('person_vault').select('pseudonym').where('pseudonym', 'in', pseudonyms.slice(i, i + 5000)).execute();
-    for (const r of rows) known.add(r.pseudonym);
-  }
-  return known;
-}
-
-/** Append vault rows by COPY (the caller has checked they are new). */
-export async function copyVaultEntries(tx: BulkWriter, rows: readonly (readonly [string, string, string, string])[]): Promise<number> {
-  return tx.copyRows('person_vault', ['pseudonym', 'kind', 'key_id', 'sealed'], rows);
 }
 
 /** Vault rows sealed with another key than `currentKeyId`, a batch at a time. */

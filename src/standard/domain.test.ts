@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachEngine, startPlatform, type TestContext } from '../../test/harness.js';
 import { withBulkTransaction } from '../platform/database.js';
-import { annualisedCostOfLoan, copyColumns, createValidator, domainColumns, residentIdsOf, toCopyValues, type NormalizedRecord, type RowFinding } from '../filing/edits/index.js';
+import { annualisedCostOfLoan, copyColumns, createValidator, domainColumns, toCopyValues, type NormalizedRecord, type RowFinding } from '../filing/edits/index.js';
 import { SAMPLE_COMPANY, SAMPLE_PERIOD, SAMPLE_PERSON, SAMPLE_PHONE, sampleRow } from '../filing/edits/sample-rows.js';
 import { recordTypeDef, recordTypes, type RecordType } from './standard.js';
 import './domain.schema.js';
@@ -105,12 +105,5 @@ describeEachEngine('domain tables', (engine) => {
     await load(second, [recordOf('loan', { loan_id: 'A', principal_fen: '2000000', disbursed_fen: '2000000' })], first);
     const rows = await db().selectFrom('filed_loan').select(['loan_id', 'filing_id', 'principal_fen']).where('institution_id', '=', institutionId).orderBy('loan_id').execute();
     expect(rows).toEqual([{ loan_id: 'A', filing_id: second, principal_fen: 2_000_000 }]);
-  });
-
-  it('list the clear resident IDs a record carries, for the vault', () => {
-    expect(residentIdsOf('loan', recordOf('loan'))).toEqual([SAMPLE_PERSON]);
-    expect(residentIdsOf('loan', recordOf('loan', { borrower_type: 'organisation', borrower_id: SAMPLE_COMPANY, borrower_phone: '' }))).toEqual([]);
-    expect(residentIdsOf('payment', recordOf('payment'))).toEqual([SAMPLE_PERSON]);
-    expect(residentIdsOf('product', recordOf('product'))).toEqual([]);
   });
 });

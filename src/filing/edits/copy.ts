@@ -205,13 +205,3 @@ export function toCopyValues(recordType: RecordType, record: NormalizedRecord, c
   return values;
 }
 
-/** The clear resident IDs a record carries (for identity.enrolResidentIds). */
-export function residentIdsOf(recordType: RecordType, record: NormalizedRecord): string[] {
-  const ids: string[] = [];
-  for (const field of recordTypeDef(recordType).fields) {
-    const value = record[field.name];
-    if (typeof value !== 'string') continue;
-    if (field.type === 'resident_id' || (field.type === 'party_id' && partyKind(record, field) === 'individual')) ids.push(value);
-  }
-  return ids;
-}
