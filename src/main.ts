@@ -95,7 +95,7 @@ program
 
 program
   .command('docs')
-  .description('regenerate docs/openapi.json and docs/errors.md from the code')
+  .description('regenerate docs/openapi.json, docs/errors.md and docs/standard.md from the code')
   .action(async () => {
     const written = await writeGeneratedDocs();
     for (const file of written) console.log(`wrote ${file}`);
