@@ -3,7 +3,7 @@
  * serving the built UI on PGlite. What a person sees: the public licence lookup, an institution's
  * record, a supervisor's dashboard with the real counts, a licence decision, and the switch to English.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,7 +19,7 @@ if (!haveChromium) {
 
 const screens = fileURLToPath(new URL('../../scratch/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation, e.g. "dashboard.title". */
-const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings)\.[a-zA-Z_]+/;
+const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard)\.[a-zA-Z_]+/;
 const chinese = /[\u4e00-\u9fff]/;
 
 describe.skipIf(!haveChromium)('web UI in Chromium', () => {
@@ -243,7 +243,16 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await done();
   });
 
-  it('opens the institution portal with an API key, with the filings entry waiting for the filing API', async () => {
+  /** Into the institution portal with Qiantang's API key. */
+  async function logInWithApiKey(page: Page): Promise<void> {
+    await page.goto(`${web.baseUrl}/login`);
+    await page.getByRole('tab', { name: '机构 API 密钥' }).click();
+    await page.locator('input#apiKey').fill(web.institutionApiKey);
+    await page.getByRole('button', { name: '进入机构门户' }).click();
+    await page.waitForURL(`${web.baseUrl}/institution`);
+  }
+
+  it('opens the institution portal with an API key, with an empty filings list', async () => {
     const { page, done } = await freshPage();
     await page.goto(`${web.baseUrl}/login`);
     await page.getByRole('tab', { name: '机构 API 密钥' }).click();
@@ -258,12 +267,191 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await page.locator('.fh-licence [data-status]').first().getAttribute('data-status')).toBe('approved');
 
     await page.getByRole('link', { name: '数据报送' }).click();
-    await page.getByTestId('filings-empty').getByText('数据报送功能将随报送接口上线').waitFor();
+    await page.getByTestId('filings-table').getByText('尚无报送').waitFor();
 
     await page.getByRole('link', { name: 'API 密钥' }).click();
     await page.locator('tbody').getByText('当前会话').waitFor();
     await settled(page);
     await page.screenshot({ path: `${screens}institution-api-keys.png`, fullPage: true });
     await done();
+  });
+
+  it('takes a loan file with a wrong ID check digit to its error row, then a corrected file through verification, signing and a verified receipt, and the supervisor counts the loans', async () => {
+    const { page, done } = await freshPage();
+    const period = '2025-06';
+    const header = 'loan_id,contract_id,product_id,borrower_type,borrower_id,borrower_phone,contract_date,principal_fen,disbursed_fen,disbursement_date,first_due_date,installments,period_months,nominal_annual_rate,repayment_method,fee_per_installment_fen,other_fees_fen,purpose,guarantee_type,guarantor_type,guarantor_id';
+    const borrowers = [makeResidentId('330106', '1988-03-15', 11), makeResidentId('330102', '1992-11-02', 24), makeResidentId('330203', '1979-07-28', 35)];
+    // The second borrower's ID with another check character: V011 must catch it on record 2.
+    const wrongId = borrowers[1]!.slice(0, 17) + (borrowers[1]!.endsWith('1') ? '2' : '1');
+    const loans = (ids: string[]) =>
+      [
+        header,
+        `QT-2025-0601,HT-0601,,individual,${ids[0]},13800138001,2025-06-03,2000000,2000000,2025-06-03,2025-07-03,12,1,0.12,equal_installment,0,,consumption,none,,`,
+        `QT-2025-0602,HT-0602,,individual,${ids[1]},13800138002,2025-06-11,1000000,1000000,2025-06-11,2025-07-11,6,1,0.15,equal_principal,0,,education,none,,`,
+        // Interest deducted in advance, a rate above 24 % and monthly fees: Q007, Q002 and a cost above the 36 % cap (Q001).
+        `QT-2025-0603,HT-0603,,individual,${ids[2]},13800138003,2025-06-20,500000,450000,2025-06-20,2025-07-20,12,1,0.30,equal_installment,2000,,travel,none,,`,
+      ].join('\n') + '\n';
+
+    await logInWithApiKey(page);
+    await page.getByRole('link', { name: '数据报送' }).click();
+    await page.getByRole('heading', { name: '数据报送' }).waitFor();
+    // The help drawer lists the loan fields by their Chinese names, from the standard.
+    await page.getByTestId('open-standard').click();
+    const drawer = page.locator('.ant-drawer-section');
+    await drawer.getByText('借款人证件号码').first().waitFor();
+    await drawer.getByText('borrower_id', { exact: true }).first().waitFor();
+    await settled(page);
+    await page.screenshot({ path: `${screens}institution-standard-drawer.png` });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    /** Fill the period, attach `csv` and upload it; resolves with the validation result card. */
+    const uploadFile = async (csv: string, name: string) => {
+      const periodInput = page.locator('input#period');
+      await periodInput.click();
+      await periodInput.fill(period);
+      await periodInput.press('Enter');
+      await page.getByTestId('file-drop').locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.getByTestId('upload').click();
+      try {
+        await page.locator('[data-testid="upload-progress"][data-percent="100"][data-done="true"]').waitFor();
+      } catch (e) {
+        await page.screenshot({ path: `${screens}debug-upload.png`, fullPage: true });
+        throw e;
+      }
+      expect(await page.getByTestId('upload-progress').innerText()).toMatch(/100%/);
+      return page.getByTestId('upload-result');
+    };
+
+    const first = await uploadFile(loans([borrowers[0]!, wrongId, borrowers[2]!]), 'loans-2025-06.csv');
+    await first.locator('[data-status="errors"]').waitFor();
+    await first.getByText('V011').waitFor();
+    await first.getByText('居民身份证号码校验码错误。').waitFor();
+    await settled(page);
+    await page.screenshot({ path: `${screens}filing-upload-errors.png`, fullPage: true });
+
+    await first.getByTestId('open-result').click();
+    await page.waitForURL(/\/institution\/filings\/[0-9a-f-]{36}$/);
+    const detail = page.getByTestId('filing-detail');
+    expect(await detail.getAttribute('data-status')).toBe('errors');
+    const v011 = page.getByTestId('findings-table').locator('tr', { hasText: 'V011' }).first();
+    expect(await v011.innerText()).toMatch(/V011[\s\S]*V · 有效性[\s\S]*错误[\s\S]*居民身份证号码校验码错误/);
+    // The example row: record 2, the borrower ID masked but for its last four characters, which are the wrong ones.
+    const example = page.getByTestId('examples-V011').locator('tbody tr.ant-table-row');
+    await example.first().waitFor();
+    expect(await example.count()).toBe(1);
+    expect(await example.locator('td').nth(0).innerText()).toBe('2');
+    expect(await example.innerText()).toContain(wrongId.slice(-4));
+    expect(await example.innerText()).not.toContain(wrongId.slice(0, 14));
+    expect(await page.getByTestId('sign').count()).toBe(0); // errors cannot be signed
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-findings').click()]);
+    const csvPath = await download.path();
+    const findingsCsv = readFileSync(csvPath, 'utf8');
+    expect(download.suggestedFilename()).toBe(`findings-loan-${period}-v1.csv`);
+    expect(findingsCsv).toMatch(/^\uFEFF?edit_id,/);
+    expect(findingsCsv).toContain(`V011,validity,error,1,2,borrower_id`);
+    await settled(page);
+    await page.screenshot({ path: `${screens}filing-detail-errors.png`, fullPage: true });
+
+    // Correct the file: the link brings the record type and period back to the upload form.
+    await page.getByRole('button', { name: '上传更正后的文件' }).click();
+    await page.waitForURL(/\/institution\/filings\?recordType=loan&period=2025-06$/);
+    const second = await uploadFile(loans(borrowers), 'loans-2025-06-corrected.csv');
+    await second.locator('[data-status="warnings"]').waitFor();
+    expect(await second.innerText()).toMatch(/3 条记录，0 处错误，3 处警告/);
+    await second.getByTestId('open-result').click();
+    await page.waitForURL(/\/institution\/filings\/[0-9a-f-]{36}$/);
+
+    // Every warning edit needs an explanation before the filing can be verified.
+    const verify = page.getByTestId('verify-form');
+    const explanations = verify.locator('textarea');
+    await explanations.nth(2).waitFor();
+    expect(await explanations.count()).toBe(3);
+    await verify.getByTestId('verify-submit').click();
+    expect(await verify.getByText('请说明此项警告的原因').count()).toBe(3);
+    for (const editId of ['Q001', 'Q002', 'Q007']) await verify.getByTestId(`explanation-${editId}`).fill(`${editId}：旅游分期产品的服务费已向客户书面披露，产品已下线整改`);
+    await settled(page);
+    await page.screenshot({ path: `${screens}filing-verify.png`, fullPage: true });
+    await verify.getByTestId('verify-submit').click();
+    await page.locator('[data-testid="filing-detail"][data-status="verified"]').waitFor();
+
+    await page.getByTestId('sign').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /签名报送/ }).click();
+    await page.locator('[data-testid="filing-detail"][data-status="accepted"]').waitFor();
+    const receipt = page.getByTestId('receipt');
+    await receipt.getByText(web.institutions.qiantang.nameZh).waitFor();
+    await receipt.getByTestId('verify-receipt').click();
+    const check = receipt.getByTestId('receipt-check');
+    await check.getByText('回执签名有效').waitFor();
+    expect(await check.getAttribute('data-valid')).toBe('true');
+    await settled(page);
+    await page.screenshot({ path: `${screens}filing-signed-receipt.png`, fullPage: true });
+
+    // The same page in English: edit messages and labels from the catalogue, no Chinese in the findings.
+    await page.locator('.fh-language').getByText('EN').click();
+    await page.getByRole('heading', { name: /Loan · 2025-06 · v2/ }).waitFor();
+    await receipt.getByText('The receipt signature is valid').waitFor();
+    expect(await page.getByTestId('findings-table').locator('thead').first().innerText()).not.toMatch(chinese);
+    expect(await page.getByTestId('findings-table').locator('tr', { hasText: 'Q007' }).first().innerText()).toMatch(/Less than the principal was disbursed/);
+    expect(await page.locator('body').innerText()).not.toMatch(rawKey);
+    await settled(page);
+    await page.screenshot({ path: `${screens}filing-signed-receipt-en.png`, fullPage: true });
+    await page.locator('.fh-language').getByText('中文').click();
+    await done();
+
+    // The supervisor of Zhejiang sees the accepted loans on the dashboard, as the API counts them.
+    const supervisor = await freshPage();
+    await logInAsSupervisor(supervisor.page);
+    const token = await supervisor.page.evaluate(() => (JSON.parse(sessionStorage.getItem('fenghuo.session') ?? '{}') as { token?: string }).token);
+    const overview = (await (await fetch(`${web.baseUrl}/v1/supervisor/overview`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      business: { loans: { loans: number; aboveCap: number }; loansByMonth: { month: string; loans: number }[] };
+    };
+    expect(overview.business.loans.loans).toBe(3);
+    expect(overview.business.loans.aboveCap).toBe(1);
+    const loansCard = supervisor.page.getByTestId('stat-loans');
+    expect(await loansCard.locator('.ant-statistic-content-value').textContent()).toBe(String(overview.business.loans.loans));
+    const aboveCap = supervisor.page.getByTestId('stat-above-cap');
+    expect(await aboveCap.locator('.ant-statistic-content-value').textContent()).toBe('1');
+    expect(await aboveCap.getAttribute('data-risk')).toBe('true');
+    expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toBe('3.50 万元');
+    await chartsDrawn(supervisor.page, 4);
+    await settled(supervisor.page);
+    await supervisor.page.screenshot({ path: `${screens}supervisor-dashboard-business-zh.png`, fullPage: true });
+    await supervisor.page.locator('.fh-language').getByText('EN').click();
+    await supervisor.page.getByText('Filed business (accepted filings of the jurisdiction)').waitFor();
+    expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toMatch(/^CNY\s35\.00K$/);
+    await chartsDrawn(supervisor.page, 4);
+    for (const card of await supervisor.page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
+    await settled(supervisor.page);
+    await supervisor.page.screenshot({ path: `${screens}supervisor-dashboard-business-en.png`, fullPage: true });
+    await supervisor.page.locator('.fh-language').getByText('中文').click();
+
+    // Both versions in the supervisor's filings list; the accepted one read-only, with its explanations.
+    await supervisor.page.getByRole('link', { name: '数据报送' }).click();
+    const rows = supervisor.page.getByTestId('filings-table').locator('tbody tr.ant-table-row');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).innerText()).toMatch(/钱塘网络小额贷款有限公司[\s\S]*2025-06[\s\S]*贷款[\s\S]*v2[\s\S]*已接受/);
+    // The version with errors was replaced when the corrected one was accepted.
+    expect(await rows.nth(1).innerText()).toMatch(/v1[\s\S]*已被替代/);
+    await supervisor.page.getByTestId('filter-status').click();
+    await supervisor.page.locator('.ant-select-dropdown').getByText('已被替代').click();
+    await supervisor.page.waitForURL(/status=superseded/);
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.nth(0).getByText('已被替代').waitFor();
+    await settled(supervisor.page);
+    await supervisor.page.screenshot({ path: `${screens}supervisor-filings.png`, fullPage: true });
+    await supervisor.page.goto(`${web.baseUrl}/supervisor/filings`);
+    await rows.nth(0).getByTestId('filing-link').click();
+    await supervisor.page.locator('[data-testid="filing-detail"][data-status="accepted"]').waitFor();
+    await supervisor.page.getByText('机构说明：Q007：旅游分期产品的服务费已向客户书面披露，产品已下线整改').waitFor();
+    expect(await supervisor.page.getByTestId('sign').count()).toBe(0);
+    expect(await supervisor.page.getByTestId('verify-form').count()).toBe(0);
+    await supervisor.page.getByTestId('verify-receipt').click();
+    await supervisor.page.getByTestId('receipt-check').getByText('回执签名有效').waitFor();
+    await settled(supervisor.page);
+    await supervisor.page.screenshot({ path: `${screens}supervisor-filing-detail.png`, fullPage: true });
+    await supervisor.done();
   });
 });

@@ -36,11 +36,14 @@ function FindingExamples({ filingId, editId, fieldName }: { filingId: string; ed
   const columns: TableColumnsType<(typeof items)[number]> = [
     { title: t('filings.row'), dataIndex: 'rowNumber', key: 'row', width: 110, render: (row: number) => (row === 0 ? <Tag>{t('filings.wholeFile')}</Tag> : <span className="fh-mono">{row}</span>) },
     ...fields.map((field) => ({
-      title: (
-        <span>
-          {fieldName(field)} <span className="fh-secondary-name fh-mono">{field}</span>
-        </span>
-      ),
+      title:
+        fieldName(field) === field ? (
+          <span className="fh-mono">{field}</span>
+        ) : (
+          <span>
+            {fieldName(field)} <span className="fh-secondary-name fh-mono">{field}</span>
+          </span>
+        ),
       key: field,
       render: (_: unknown, item: (typeof items)[number]) => <span className="fh-mono">{item.values[field] ?? ''}</span>,
     })),
@@ -182,7 +185,7 @@ function VerifyForm({ filing, onVerified }: { filing: FilingDetail; onVerified: 
             name={warning.editId}
             label={
               <span>
-                <Tag color="warning" className="fh-mono">
+                <Tag color="orange" className="fh-mono">
                   {warning.editId}
                 </Tag>
                 {text(warning)}
@@ -298,7 +301,7 @@ export function FilingDetailView({ filingId, backPath, readOnly, institutionName
       dataIndex: 'severity',
       key: 'severity',
       width: 100,
-      render: (severity: FindingCount['severity']) => <Tag color={severity === 'error' ? 'error' : 'warning'}>{t(`filings.severityName.${severity}`)}</Tag>,
+      render: (severity: FindingCount['severity']) => <Tag color={severity === 'error' ? 'red' : 'orange'}>{t(`filings.severityName.${severity}`)}</Tag>,
     },
     {
       title: t('filings.message'),

@@ -57,7 +57,7 @@ export function StandardDrawer({ open, onClose, standard, recordType, onRecordTy
 
   const editColumns: TableColumnsType<Edit> = [
     { title: t('filings.editId'), dataIndex: 'id', key: 'id', width: 80, render: (id: string) => <span className="fh-mono fh-strong">{id}</span> },
-    { title: t('filings.severity'), dataIndex: 'severity', key: 'severity', width: 90, render: (severity: Edit['severity']) => <Tag color={severity === 'error' ? 'error' : 'warning'}>{t(`filings.severityName.${severity}`)}</Tag> },
+    { title: t('filings.severity'), dataIndex: 'severity', key: 'severity', width: 90, render: (severity: Edit['severity']) => <Tag color={severity === 'error' ? 'red' : 'orange'}>{t(`filings.severityName.${severity}`)}</Tag> },
     { title: t('filings.message'), key: 'message', render: (_, edit) => text(edit) },
   ];
 

@@ -140,6 +140,7 @@ export function FilingsPage() {
                 </Col>
               </Row>
               <Form.Item required label={t('filings.file')} validateStatus={fileError ? 'error' : undefined} help={fileError}>
+                <div data-testid="file-drop">
                 <Upload.Dragger
                   accept=".csv,.jsonl,.ndjson,.json,.txt,.gz"
                   multiple={false}
@@ -155,7 +156,6 @@ export function FilingsPage() {
                     setFile(null);
                     return true;
                   }}
-                  data-testid="file-drop"
                 >
                   <p className="ant-upload-drag-icon">
                     <InboxOutlined />
@@ -163,6 +163,7 @@ export function FilingsPage() {
                   <p className="ant-upload-text">{t('filings.dropHere')}</p>
                   <p className="ant-upload-hint">{t('filings.dropHint')}</p>
                 </Upload.Dragger>
+                </div>
               </Form.Item>
               <Form.Item name="resubmission" valuePropName="checked" extra={t('filings.resubmissionHint')}>
                 <Checkbox data-testid="resubmission">{t('filings.resubmission')}</Checkbox>
@@ -179,8 +180,8 @@ export function FilingsPage() {
               </Flex>
             </Form>
             {progress && (
-              <div className="fh-upload-progress" data-testid="upload-progress">
-                <Progress percent={percent} status={uploading ? 'active' : 'success'} />
+              <div className="fh-upload-progress" data-testid="upload-progress" data-percent={percent} data-done={!uploading}>
+                <Progress percent={percent} status={uploading ? 'active' : 'success'} format={(value) => `${value ?? 0}%`} />
                 <Typography.Text type="secondary">
                   {uploading
                     ? sent

@@ -142,7 +142,6 @@ export function BusinessSection({ business }: { business: BusinessOverview }) {
                       name: t('dashboard.principal'),
                       type: 'line',
                       yAxisIndex: 1,
-                      smooth: true,
                       symbolSize: 7,
                       data: business.loansByMonth.map((month) => Math.round((month.principalFen / principalUnit) * 100) / 100),
                       itemStyle: { color: '#d48806' },
