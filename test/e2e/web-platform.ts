@@ -2,6 +2,9 @@
  * A platform for browser tests: PGlite, the built web UI served by the same Fastify app, listening
  * on a loopback port, seeded through the public HTTP API the way a supervisor would do it.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/platform/config.js';
 import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
@@ -43,7 +46,9 @@ async function buildForProduction(): Promise<void> {
 export async function startWebPlatform(port = 0): Promise<WebPlatform> {
   await buildForProduction();
   const database = await freshDatabase('pglite');
-  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }) };
+  // Uploads go to a directory of the test's own, never the repository's ./data.
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-web-'));
+  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir }) };
   const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
   const services = createServices(platform);
   const app = await buildApp(platform, { services, serveWeb: true, logger: false });
@@ -62,11 +67,13 @@ export async function startWebPlatform(port = 0): Promise<WebPlatform> {
       async close() {
         await app.close();
         await closePlatform(platform);
+        await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await app.close();
     await closePlatform(platform);
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

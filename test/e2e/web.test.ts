@@ -63,6 +63,14 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     );
   }
 
+  /** A full-page screenshot once the page has settled: scrolled to the top (the sticky header stays on top) and no hover menu open. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.mouse.move(720, 890);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await settled(page);
+    await page.screenshot({ path: `${screens}${name}.png`, fullPage: true });
+  }
+
   /** Wait until every chart on the page has finished drawing. */
   async function chartsDrawn(page: Page, count: number): Promise<void> {
     await page.locator('[data-testid^="chart-"][data-rendered="true"]').nth(count - 1).waitFor();
@@ -94,8 +102,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('approved');
     expect(await row.locator('[data-status]').textContent()).toBe('已批准');
     expect(page.url()).toContain('q=%E9%92%B1%E5%A1%98');
-    await settled(page);
-    await page.screenshot({ path: `${screens}registry-search.png`, fullPage: true });
+    await screenshot(page, 'registry-search');
 
     await row.getByRole('link').click();
     await page.waitForURL(`${web.baseUrl}/institutions/${qiantang.institutionId}`);
@@ -106,8 +113,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330100-OL-\d{4}-\d{6}$/);
     expect(await licence.getByTestId('qualifications-met').textContent()).toBe('已满足 5/5');
     await licence.getByText('资质条件全部满足，准予许可').waitFor();
-    await settled(page);
-    await page.screenshot({ path: `${screens}institution-detail.png`, fullPage: true });
+    await screenshot(page, 'institution-detail');
 
     // A name nobody holds finds nothing, and says so.
     await page.goto(`${web.baseUrl}/?q=${encodeURIComponent('不存在的平台')}`);
@@ -139,8 +145,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await page.getByTestId('stat-suspended').locator('.ant-statistic-content-value').textContent()).toBe('1');
     await chartsDrawn(page, 3);
     expect(await institutions.locator('.ant-statistic-title').textContent()).toBe('登记机构');
-    await settled(page);
-    await page.screenshot({ path: `${screens}supervisor-dashboard-zh.png`, fullPage: true });
+    await screenshot(page, 'supervisor-dashboard-zh');
 
     await page.locator('.fh-language').getByText('EN').click();
     await page.getByRole('heading', { name: 'Zhejiang: supervision overview' }).waitFor();
@@ -152,8 +157,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     for (const card of await page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
     expect(await page.locator('body').innerText()).not.toMatch(rawKey);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    await settled(page);
-    await page.screenshot({ path: `${screens}supervisor-dashboard-en.png`, fullPage: true });
+    await screenshot(page, 'supervisor-dashboard-en');
 
     // The choice survives a reload (localStorage), and so does the session (sessionStorage).
     await page.reload();
@@ -194,8 +198,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await licence.locator('.ant-card-head [data-status="approved"]').waitFor();
     expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330200-CN-\d{4}-\d{6}$/);
     await licence.getByText('资质条件核查完毕，准予许可').waitFor();
-    await settled(page);
-    await page.screenshot({ path: `${screens}supervisor-institution-approved.png`, fullPage: true });
+    await screenshot(page, 'supervisor-institution-approved');
 
     // The public registry shows the decision at once.
     const record = (await (await fetch(`${web.baseUrl}/v1/public/institutions/${yongjiang.institutionId}`)).json()) as { licences: { status: string }[] };
@@ -217,8 +220,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The server's check-digit verdict lands under the field it names (body.residentId).
     const residentField = page.locator('.ant-form-item').filter({ has: page.getByLabel('居民身份证号码') });
     await residentField.getByText('居民身份证号码不合法').waitFor();
-    await settled(page);
-    await page.screenshot({ path: `${screens}register-field-error.png`, fullPage: true });
+    await screenshot(page, 'register-field-error');
 
     await page.getByLabel('居民身份证号码').fill(residentId);
     await page.locator('form').getByRole('button', { name: /注\s*册/ }).click();
@@ -238,8 +240,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.locator('tbody').getByText('注册账户').waitFor();
     // One look at the profile is one read in the log: the page must not fetch personal data twice.
     expect(await page.locator('tbody').getByText('读取个人信息').count()).toBe(1);
-    await settled(page);
-    await page.screenshot({ path: `${screens}consumer-access-log.png`, fullPage: true });
+    await screenshot(page, 'consumer-access-log');
     await done();
   });
 
@@ -271,8 +272,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
 
     await page.getByRole('link', { name: 'API 密钥' }).click();
     await page.locator('tbody').getByText('当前会话').waitFor();
-    await settled(page);
-    await page.screenshot({ path: `${screens}institution-api-keys.png`, fullPage: true });
+    await screenshot(page, 'institution-api-keys');
     await done();
   });
 
@@ -313,12 +313,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
       await periodInput.press('Enter');
       await page.getByTestId('file-drop').locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
       await page.getByTestId('upload').click();
-      try {
-        await page.locator('[data-testid="upload-progress"][data-percent="100"][data-done="true"]').waitFor();
-      } catch (e) {
-        await page.screenshot({ path: `${screens}debug-upload.png`, fullPage: true });
-        throw e;
-      }
+      // The bar reached the whole file, and the upload has finished.
+      await page.locator('[data-testid="upload-progress"][data-percent="100"][data-done="true"]').waitFor();
       expect(await page.getByTestId('upload-progress').innerText()).toMatch(/100%/);
       return page.getByTestId('upload-result');
     };
@@ -327,8 +323,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await first.locator('[data-status="errors"]').waitFor();
     await first.getByText('V011').waitFor();
     await first.getByText('居民身份证号码校验码错误。').waitFor();
-    await settled(page);
-    await page.screenshot({ path: `${screens}filing-upload-errors.png`, fullPage: true });
+    await screenshot(page, 'filing-upload-errors');
 
     await first.getByTestId('open-result').click();
     await page.waitForURL(/\/institution\/filings\/[0-9a-f-]{36}$/);
@@ -351,8 +346,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(download.suggestedFilename()).toBe(`findings-loan-${period}-v1.csv`);
     expect(findingsCsv).toMatch(/^\uFEFF?edit_id,/);
     expect(findingsCsv).toContain(`V011,validity,error,1,2,borrower_id`);
-    await settled(page);
-    await page.screenshot({ path: `${screens}filing-detail-errors.png`, fullPage: true });
+    await screenshot(page, 'filing-detail-errors');
 
     // Correct the file: the link brings the record type and period back to the upload form.
     await page.getByRole('button', { name: '上传更正后的文件' }).click();
@@ -371,8 +365,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await verify.getByTestId('verify-submit').click();
     expect(await verify.getByText('请说明此项警告的原因').count()).toBe(3);
     for (const editId of ['Q001', 'Q002', 'Q007']) await verify.getByTestId(`explanation-${editId}`).fill(`${editId}：旅游分期产品的服务费已向客户书面披露，产品已下线整改`);
-    await settled(page);
-    await page.screenshot({ path: `${screens}filing-verify.png`, fullPage: true });
+    await screenshot(page, 'filing-verify');
     await verify.getByTestId('verify-submit').click();
     await page.locator('[data-testid="filing-detail"][data-status="verified"]').waitFor();
 
@@ -385,8 +378,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     const check = receipt.getByTestId('receipt-check');
     await check.getByText('回执签名有效').waitFor();
     expect(await check.getAttribute('data-valid')).toBe('true');
-    await settled(page);
-    await page.screenshot({ path: `${screens}filing-signed-receipt.png`, fullPage: true });
+    await screenshot(page, 'filing-signed-receipt');
 
     // The same page in English: edit messages and labels from the catalogue, no Chinese in the findings.
     await page.locator('.fh-language').getByText('EN').click();
@@ -395,8 +387,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await page.getByTestId('findings-table').locator('thead').first().innerText()).not.toMatch(chinese);
     expect(await page.getByTestId('findings-table').locator('tr', { hasText: 'Q007' }).first().innerText()).toMatch(/Less than the principal was disbursed/);
     expect(await page.locator('body').innerText()).not.toMatch(rawKey);
-    await settled(page);
-    await page.screenshot({ path: `${screens}filing-signed-receipt-en.png`, fullPage: true });
+    await screenshot(page, 'filing-signed-receipt-en');
     await page.locator('.fh-language').getByText('中文').click();
     await done();
 
@@ -416,15 +407,13 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await aboveCap.getAttribute('data-risk')).toBe('true');
     expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toBe('3.50 万元');
     await chartsDrawn(supervisor.page, 4);
-    await settled(supervisor.page);
-    await supervisor.page.screenshot({ path: `${screens}supervisor-dashboard-business-zh.png`, fullPage: true });
+    await screenshot(supervisor.page, 'supervisor-dashboard-business-zh');
     await supervisor.page.locator('.fh-language').getByText('EN').click();
     await supervisor.page.getByText('Filed business (accepted filings of the jurisdiction)').waitFor();
     expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toMatch(/^CNY\s35\.00K$/);
     await chartsDrawn(supervisor.page, 4);
     for (const card of await supervisor.page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
-    await settled(supervisor.page);
-    await supervisor.page.screenshot({ path: `${screens}supervisor-dashboard-business-en.png`, fullPage: true });
+    await screenshot(supervisor.page, 'supervisor-dashboard-business-en');
     await supervisor.page.locator('.fh-language').getByText('中文').click();
 
     // Both versions in the supervisor's filings list; the accepted one read-only, with its explanations.
@@ -440,8 +429,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await supervisor.page.waitForURL(/status=superseded/);
     await expect.poll(() => rows.count()).toBe(1);
     await rows.nth(0).getByText('已被替代').waitFor();
-    await settled(supervisor.page);
-    await supervisor.page.screenshot({ path: `${screens}supervisor-filings.png`, fullPage: true });
+    await screenshot(supervisor.page, 'supervisor-filings');
     await supervisor.page.goto(`${web.baseUrl}/supervisor/filings`);
     await rows.nth(0).getByTestId('filing-link').click();
     await supervisor.page.locator('[data-testid="filing-detail"][data-status="accepted"]').waitFor();
@@ -450,8 +438,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await supervisor.page.getByTestId('verify-form').count()).toBe(0);
     await supervisor.page.getByTestId('verify-receipt').click();
     await supervisor.page.getByTestId('receipt-check').getByText('回执签名有效').waitFor();
-    await settled(supervisor.page);
-    await supervisor.page.screenshot({ path: `${screens}supervisor-filing-detail.png`, fullPage: true });
+    await screenshot(supervisor.page, 'supervisor-filing-detail');
     await supervisor.done();
   });
 });

@@ -20,9 +20,11 @@ const classColours: Record<string, string> = { syntactical: 'magenta', validity:
 
 /** The name of a field of a record type in the reader's language, the raw name when unknown. */
 function useFieldName(standard: Standard | undefined, recordType: string): (field: string) => string {
+  const { t } = useTranslation();
   const text = useZhEn();
   const fields = standard?.recordTypes.find((r) => r.type === recordType)?.fields;
-  return (field) => text(fields?.find((f) => f.name === field), field);
+  // Findings also carry figures the edits computed (a loan's annualised cost, a file's row counts).
+  return (field) => text(fields?.find((f) => f.name === field), t(`filings.computedField.${field}`, { defaultValue: field }));
 }
 
 /** The example rows of one edit, a page at a time. */
@@ -217,7 +219,8 @@ function Lifecycle({ filing }: { filing: FilingDetail }) {
     signed: filing.signedAt,
     accepted: filing.acceptedAt,
   };
-  const current = status === 'received' || status === 'validating' ? 1 : status === 'errors' || status === 'warnings' || status === 'clean' ? 2 : status === 'verified' ? 3 : status === 'signed' ? 4 : 5;
+  // The step under way: validation (or where it failed), verification for warnings, signing, loading.
+  const current = status === 'received' || status === 'validating' || status === 'errors' ? 1 : status === 'warnings' ? 2 : status === 'clean' || status === 'verified' ? 3 : status === 'signed' ? 4 : 5;
   return (
     <Steps
       size="small"

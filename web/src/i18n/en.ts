@@ -261,6 +261,7 @@ export const en: Messages<typeof zh> = {
     goVerify: 'Verify the warnings',
     goSign: 'Go to signing',
     resultEmpty: 'The validation result shows here once a file is uploaded.',
+    computedField: { annualised_cost: 'Annualised cost (computed)', rows: 'Records this period', previous_rows: 'Records last period' },
     listTitle: 'Filings',
   },
   standard: {

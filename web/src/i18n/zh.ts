@@ -256,6 +256,7 @@ export const zh = {
     goVerify: '去确认警告',
     goSign: '去签名',
     resultEmpty: '上传文件后，这里显示校验结果。',
+    computedField: { annualised_cost: '综合年化成本（计算值）', rows: '本期记录数', previous_rows: '上期记录数' },
     listTitle: '报送记录',
   },
   standard: {

@@ -215,7 +215,7 @@ export function FilingsPage() {
                 />
                 {result.findings.length > 0 && (
                   <ul className="fh-finding-list">
-                    {result.findings.map((finding) => (
+                    {[...result.findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1)).map((finding) => (
                       <li key={finding.editId}>
                         <Typography.Text type={finding.severity === 'error' ? 'danger' : 'warning'} className="fh-mono" strong>
                           {finding.editId}
