@@ -4,6 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -70,7 +73,9 @@ export interface TestContext {
 /** A migrated platform with its HTTP app on a fresh database, with fresh keys. */
 export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}): Promise<TestContext> {
   const database = await freshDatabase(engine);
-  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides };
+  // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
+  const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
+  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides, dataDir };
   const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
   const services = createServices(platform);
   const app = await buildApp(platform, { services, serveWeb: false, logger: false });
@@ -83,6 +88,7 @@ export async function startPlatform(engine: Engine, overrides: Partial<Config> =
     async close() {
       await app.close();
       await closePlatform(platform);
+      if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

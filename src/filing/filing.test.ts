@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -34,7 +32,7 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
   let guangdongSupervisor: string;
 
   beforeAll(async () => {
-    context = await startPlatform(engine, { dataDir: mkdtempSync(path.join(tmpdir(), 'fh-filing-')) });
+    context = await startPlatform(engine);
     a = await institution(context, 1, '110000');
     b = await institution(context, 2, '440300');
     beijingSupervisor = await supervisorToken(context, 'beijing', '110000');
