@@ -65,7 +65,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
 
   /** A full-page screenshot once the page has settled: scrolled to the top (the sticky header stays on top) and no hover menu open. */
   async function screenshot(page: Page, name: string): Promise<void> {
-    await page.mouse.move(720, 890);
+    await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await settled(page);
     await page.screenshot({ path: `${screens}${name}.png`, fullPage: true });

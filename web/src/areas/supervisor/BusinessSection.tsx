@@ -133,8 +133,9 @@ export function BusinessSection({ business }: { business: BusinessOverview }) {
                   grid: { left: 8, right: 8, top: 36, bottom: 40, containLabel: true },
                   xAxis: { type: 'category', data: business.loansByMonth.map((month) => month.month) },
                   yAxis: [
-                    { type: 'value', name: t('dashboard.loansAxis'), minInterval: 1 },
-                    { type: 'value', name: t('dashboard.principalAxis'), splitLine: { show: false } },
+                    // Axis names aligned inwards so that a long one is not cut at the card's edge.
+                    { type: 'value', name: t('dashboard.loansAxis'), minInterval: 1, nameTextStyle: { align: 'left' } },
+                    { type: 'value', name: t('dashboard.principalAxis'), splitLine: { show: false }, nameTextStyle: { align: 'right' } },
                   ],
                   series: [
                     { name: t('dashboard.loans'), type: 'bar', data: business.loansByMonth.map((month) => month.loans), barMaxWidth: 36, itemStyle: { color: beaconRed } },
