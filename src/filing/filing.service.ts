@@ -10,7 +10,7 @@ import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
-import { copyColumns, toCopyValues, type FileStats, type NormalizedRecord } from './edits/index.js';
+import { copyColumns, toCopyLine, type FileStats, type NormalizedRecord } from './edits/index.js';
 import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
@@ -684,7 +684,7 @@ export class FilingService {
       // channel into one COPY, so the two cores share the work and memory stays flat.
       const channel = new RowChannel(4);
       const context = { filingId, institutionId: locked.institution_id, pseudonymizer };
-      const copying = tx.copyRows(def.table, columns, channel.rows(options.onProgress));
+      const copying = tx.copyText(def.table, columns, channel.pieces(options.onProgress));
       const hash = createHash('sha256');
       const source = tap(readEncryptedFile(path.join(this.uploadDir, locked.stored_name), this.platform.keys.vault, this.uploadContext(filingId)), (chunk) => {
         hash.update(chunk);
@@ -697,7 +697,11 @@ export class FilingService {
           institutionUscc: plan.institutionUscc,
           format: FORMATS[locked.content_type] ?? 'csv',
           previousStats: null,
-          onRecords: (records: NormalizedRecord[]) => channel.push(records.map((record) => toCopyValues(recordType, record, context))),
+          onRecords: (records: NormalizedRecord[]) => {
+            let text = '';
+            for (let i = 0; i < records.length; i++) text += toCopyLine(recordType, records[i]!, context);
+            return channel.push(text, records.length);
+          },
         });
         channel.close();
       } catch (error) {
@@ -774,23 +778,23 @@ export class FilingService {
   }
 }
 
-/** The rows of one COPY, reporting progress from inside it every 1,000 rows. */
 /**
- * A bounded hand-over of row batches from the parser to a COPY: `push` waits while `capacity`
- * batches are queued, `rows()` yields them in order until `close`, and `fail` ends both sides.
+ * A bounded hand-over of COPY text from the parser to a COPY: `push` waits while `capacity`
+ * pieces are queued, `pieces()` yields them in order until `close` (reporting the rows handed to
+ * the COPY so far after each piece), and `fail` ends both sides.
  */
 class RowChannel {
-  private readonly queue: unknown[][][] = [];
+  private readonly queue: { text: string; rows: number }[] = [];
   private closed = false;
   private failure: unknown;
   private wakeConsumer: (() => void) | undefined;
   private wakeProducer: (() => void) | undefined;
   constructor(private readonly capacity: number) {}
 
-  async push(batch: unknown[][]): Promise<void> {
+  async push(text: string, rows: number): Promise<void> {
     while (this.queue.length >= this.capacity && this.failure === undefined) await new Promise<void>((resolve) => (this.wakeProducer = resolve));
     if (this.failure !== undefined) throw this.failure;
-    this.queue.push(batch);
+    this.queue.push({ text, rows });
     this.wakeConsumer?.();
   }
 
@@ -805,18 +809,16 @@ class RowChannel {
     this.wakeProducer?.();
   }
 
-  async *rows(onProgress?: LoadOptions['onProgress']): AsyncGenerator<unknown[]> {
+  async *pieces(onProgress?: LoadOptions['onProgress']): AsyncGenerator<string> {
     let count = 0;
     for (;;) {
       if (this.failure !== undefined) throw this.failure;
-      const batch = this.queue.shift();
-      if (batch) {
+      const piece = this.queue.shift();
+      if (piece) {
         this.wakeProducer?.();
-        for (const row of batch) {
-          yield row;
-          count++;
-          if (onProgress && count % 1000 === 0) await onProgress(count);
-        }
+        yield piece.text;
+        count += piece.rows;
+        if (onProgress) await onProgress(count);
         continue;
       }
       if (this.closed) break;

@@ -126,6 +126,12 @@ export interface BulkTransaction {
    * null (→ NULL) or plain objects (→ JSON text). Returns the number of rows copied.
    */
   copyRows(table: string, columns: readonly string[], rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>): Promise<number>;
+  /**
+   * Like copyRows, for rows the caller already wrote in COPY's text format (each line ended by
+   * '\n', values escaped as copyTextValue does): the pieces go to the database as they are, in
+   * any sizes that end on a line. Returns the number of rows the database copied.
+   */
+  copyText(table: string, columns: readonly string[], pieces: AsyncIterable<string> | Iterable<string>): Promise<number>;
 }
 
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
@@ -150,7 +156,17 @@ export function copyTextValue(value: unknown): string {
     default:
       text = value instanceof Date ? value.toISOString() : JSON.stringify(value);
   }
-  return NEEDS_COPY_ESCAPE.test(text) ? text.replace(COPY_ESCAPE_ALL, (c) => COPY_ESCAPES[c]!) : text;
+  return copyTextOfString(text);
+}
+
+/** A string in COPY's text format; a char scan finds the common case of nothing to escape. */
+export function copyTextOfString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Backslash, or tab / newline / carriage return (all below 14).
+    if (c === 92 || c < 14) return NEEDS_COPY_ESCAPE.test(text) ? text.replace(COPY_ESCAPE_ALL, (x) => COPY_ESCAPES[x]!) : text;
+  }
+  return text;
 }
 
 function quoteIdentifier(name: string): string {
@@ -170,9 +186,9 @@ async function* copyTextPieces(rows: AsyncIterable<readonly unknown[]> | Iterabl
   let piece = '';
   for await (const row of rows) {
     if (row.length !== width) throw new Error(`COPY row ${counter.rows + 1} has ${row.length} values for ${width} columns`);
-    let line = '';
-    for (let i = 0; i < width; i++) line += (i === 0 ? '' : '\t') + copyTextValue(row[i]);
-    piece += `${line}\n`;
+    piece += copyTextValue(row[0]);
+    for (let i = 1; i < width; i++) piece += `\t${copyTextValue(row[i])}`;
+    piece += '\n';
     counter.rows++;
     if (piece.length >= pieceSize) {
       yield piece;
@@ -208,18 +224,22 @@ async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransa
     }),
   });
   try {
-    return await single.transaction().execute(async (trx) =>
-      fn({
+    return await single.transaction().execute(async (trx) => {
+      const tx: BulkTransaction = {
         db: trx,
         async copyRows(table, columns, rows) {
           const counter = { rows: 0 };
+          await tx.copyText(table, columns, copyTextPieces(rows, columns.length, counter));
+          return counter.rows;
+        },
+        async copyText(table, columns, pieces) {
           const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
           const done = new Promise<void>((resolve, reject) => {
             stream.on('finish', resolve);
             stream.on('error', reject);
           });
           try {
-            for await (const piece of copyTextPieces(rows, columns.length, counter)) {
+            for await (const piece of pieces) {
               if (!stream.write(piece)) {
                 await new Promise<void>((resolve, reject) => {
                   const onError = (error: Error) => reject(error);
@@ -239,10 +259,11 @@ async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransa
           }
           stream.end();
           await done;
-          return counter.rows;
+          return stream.rowCount;
         },
-      }),
-    );
+      };
+      return fn(tx);
+    });
   } catch (error) {
     if (isDatabaseUnavailable(error)) broken = error as Error;
     throw error;
@@ -255,31 +276,37 @@ async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransa
 async function withPgliteBulkTransaction<T>(handle: DatabaseHandle, pglite: PGlite, fn: (tx: BulkTransaction) => Promise<T>): Promise<T> {
   // The PGlite dialect hands out its single session one transaction at a time; a COPY issued on the
   // engine while this transaction holds the session runs inside it.
-  return handle.db.transaction().execute(async (trx) =>
-    fn({
+  return handle.db.transaction().execute(async (trx) => {
+    const tx: BulkTransaction = {
       db: trx,
       async copyRows(table, columns, rows) {
         const counter = { rows: 0 };
+        await tx.copyText(table, columns, copyTextPieces(rows, columns.length, counter));
+        return counter.rows;
+      },
+      async copyText(table, columns, pieces) {
+        let copied = 0;
         const statement = copyStatement(table, columns, "'/dev/blob'");
         // PGlite reads COPY input from one Blob; load in slices so memory stays bounded.
         let parts: string[] = [];
         let size = 0;
         const flush = async () => {
           if (parts.length === 0) return;
-          await pglite.query(statement, [], { blob: new Blob(parts) });
+          copied += (await pglite.query(statement, [], { blob: new Blob(parts) })).affectedRows ?? 0;
           parts = [];
           size = 0;
         };
-        for await (const piece of copyTextPieces(rows, columns.length, counter)) {
+        for await (const piece of pieces) {
           parts.push(piece);
           size += piece.length;
           if (size >= 4 * 1024 * 1024) await flush();
         }
         await flush();
-        return counter.rows;
+        return copied;
       },
-    }),
-  );
+    };
+    return fn(tx);
+  });
 }
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);

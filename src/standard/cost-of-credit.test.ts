@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addMonths, annualisedCostOfCredit, buildSchedule, costOfCreditDetail, type LoanTerms, type RepaymentMethod } from './cost-of-credit.js';
+import { addMonths, annualisedCostOfCredit, annualisedCostOfRegularSchedule, buildSchedule, costOfCreditDetail, type LoanTerms, type RepaymentMethod } from './cost-of-credit.js';
 
 // ---- Independent arithmetic for the checks: Date.UTC day counts and plain bisection on the NPV.
 
@@ -395,5 +395,86 @@ describe('annualisedCostOfCredit', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('annualisedCostOfRegularSchedule (amounts only, no dates)', () => {
+  const general = (terms: LoanTerms): number | null | 'RangeError' => {
+    try {
+      return annualisedCostOfCredit(terms.disbursedFen, terms.disbursedOn, buildSchedule(terms).map((p) => ({ dueOn: p.dueOn, amountFen: p.totalFen })));
+    } catch (error) {
+      if (error instanceof RangeError) return 'RangeError';
+      throw error;
+    }
+  };
+  const fast = (terms: LoanTerms): number | null | undefined | 'RangeError' => {
+    try {
+      return annualisedCostOfRegularSchedule(terms);
+    } catch (error) {
+      if (error instanceof RangeError) return 'RangeError';
+      throw error;
+    }
+  };
+  const date = (year: number, month: number, day: number) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+
+  it('gives exactly the figure of the general path whenever it answers, and answers for every loan paid on the disbursement day of the month', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          principalFen: fc.integer({ min: 1, max: 10_000_000_000 }),
+          deductedShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          year: fc.integer({ min: 2000, max: 2030 }),
+          month: fc.integer({ min: 1, max: 12 }),
+          day: fc.integer({ min: 1, max: 31 }),
+          firstDay: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 31 })),
+          firstMonths: fc.integer({ min: 0, max: 14 }),
+          installments: fc.integer({ min: 1, max: 60 }),
+          periodMonths: fc.constantFrom(1, 1, 1, 2, 3, 6, 12),
+          nominalAnnualRate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1, max: 20, noNaN: true })),
+          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet'),
+          feePerInstallmentFen: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000 })),
+          otherFeesAtEndFen: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000_000 })),
+        }),
+        (g) => {
+          const days = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+          const day = Math.min(g.day, days(g.year, g.month));
+          const dueMonthIndex = g.year * 12 + g.month - 1 + g.firstMonths;
+          const dueYear = Math.floor(dueMonthIndex / 12);
+          const dueMonth = (dueMonthIndex % 12) + 1;
+          const dueDay = Math.min(g.firstDay === 0 ? day : g.firstDay, days(dueYear, dueMonth));
+          const terms: LoanTerms = {
+            principalFen: g.principalFen,
+            disbursedFen: Math.max(1, Math.round(g.principalFen * (1 - g.deductedShare))),
+            disbursedOn: date(g.year, g.month, day),
+            firstDueOn: date(dueYear, dueMonth, dueDay),
+            installments: g.installments,
+            periodMonths: g.periodMonths,
+            nominalAnnualRate: g.nominalAnnualRate,
+            method: g.method,
+            feePerInstallmentFen: g.feePerInstallmentFen,
+            otherFeesAtEndFen: g.otherFeesAtEndFen,
+          };
+          const answer = fast(terms);
+          if (answer !== undefined) expect(answer).toBe(general(terms));
+          if (g.firstMonths >= 1 && dueDay === day) expect(answer).not.toBeUndefined();
+          else expect(answer).toBeUndefined();
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('gives the PBOC worked example: 12.80% simple is 13.58% compounded', () => {
+    const terms: LoanTerms = { principalFen: 1_000_000, disbursedFen: 1_000_000, disbursedOn: '2021-01-15', firstDueOn: '2021-02-15', installments: 12, periodMonths: 1, nominalAnnualRate: 0.128, method: 'equal_installment', feePerInstallmentFen: 0 };
+    expect(annualisedCostOfRegularSchedule(terms)).toBeCloseTo(0.1358, 4);
+    expect(annualisedCostOfRegularSchedule(terms)).toBe(general(terms));
+  });
+
+  it('leaves a loan whose first payment is on another day of the month to the general path', () => {
+    const terms: LoanTerms = { principalFen: 1_000_000, disbursedFen: 1_000_000, disbursedOn: '2021-01-15', firstDueOn: '2021-02-20', installments: 12, periodMonths: 1, nominalAnnualRate: 0.128, method: 'equal_installment', feePerInstallmentFen: 0 };
+    expect(annualisedCostOfRegularSchedule(terms)).toBeUndefined();
+    // Paid five days later than the anniversary each month: a daily IRR, a little lower.
+    expect(general(terms)).toBeGreaterThan(0.12);
+    expect(general(terms)).toBeLessThan(0.1358);
   });
 });

@@ -389,3 +389,93 @@ function solveLogRate(owed: number, paidLater: number, count: number): number {
   }
   return s;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The same figure without dates, for the common case.
+
+/**
+ * `annualisedCostOfCredit(terms.disbursedFen, terms.disbursedOn, buildSchedule(terms) as payments)`
+ * computed from the amounts alone when the schedule is regular — the first payment falls on the
+ * same day of the month as the disbursement (so every payment is on a whole-month anniversary,
+ * both clamped to month end alike) — which is how most loans are written. The payments are then
+ * at whole months m₀ + k·p, the period is gcd(m₀, p) months, and the IRR is solved on those
+ * integer periods exactly as the general path does (same amounts, same times, same iteration), so
+ * the two agree to the last bit; a property test holds them to it. Returns undefined when the
+ * schedule is not regular or a term is unusual (the caller then takes the general path), null
+ * when there is no rate, and throws RangeError as buildSchedule does on malformed terms.
+ */
+export function annualisedCostOfRegularSchedule(terms: LoanTerms): number | null | undefined {
+  if (!parseDate(terms.disbursedOn)) return undefined;
+  const startMonthIndex = parsedYear * 12 + parsedMonth - 1;
+  const startDay = parsedDay;
+  if (!parseDate(terms.firstDueOn) || parsedDay !== startDay) return undefined;
+  const firstMonthIndex = parsedYear * 12 + parsedMonth - 1;
+  const firstMonths = firstMonthIndex - startMonthIndex;
+  if (firstMonths < 1) return undefined;
+  const principal = terms.principalFen;
+  const n = terms.installments;
+  const periodMonths = terms.periodMonths;
+  const fee = terms.feePerInstallmentFen;
+  const endFees = terms.otherFeesAtEndFen ?? 0;
+  const rate = terms.nominalAnnualRate;
+  const disbursedFen = terms.disbursedFen;
+  if (
+    !Number.isSafeInteger(principal) || principal < 1 ||
+    !Number.isSafeInteger(disbursedFen) || disbursedFen < 1 ||
+    !Number.isSafeInteger(n) || n < 1 || n > MAX_INSTALLMENTS ||
+    !Number.isSafeInteger(periodMonths) || periodMonths < 1 || periodMonths > MAX_PERIOD_MONTHS ||
+    !Number.isSafeInteger(fee) || fee < 0 ||
+    !Number.isSafeInteger(endFees) || endFees < 0 ||
+    typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 100 ||
+    Math.floor((firstMonthIndex + (n - 1) * periodMonths) / 12) > 9999
+  ) {
+    return undefined;
+  }
+  const method = terms.method;
+  const periodRate = (rate * periodMonths) / 12;
+  let level = 0;
+  if (method === 'equal_installment') {
+    level = periodRate === 0 ? principal / n : (principal * periodRate) / (1 - Math.pow(1 + periodRate, -n));
+    level = Math.round(level);
+  } else if (method !== 'equal_principal' && method !== 'interest_first' && method !== 'bullet') {
+    return undefined;
+  }
+  const equalPrincipal = Math.floor(principal / n);
+  if (times.length < n) {
+    times = new Float64Array(Math.max(n, times.length * 2));
+    amounts = new Float64Array(times.length);
+    monthOffsets = new Float64Array(times.length);
+  }
+  const period = n === 1 ? firstMonths : greatestCommonDivisor(periodMonths, firstMonths);
+  let balance = principal;
+  let paidLater = 0;
+  for (let k = 0; k < n; k++) {
+    const last = k === n - 1;
+    let principalPart: number;
+    let interest: number;
+    // The arithmetic of buildSchedule, step for step, so that the amounts are the same.
+    if (method === 'equal_installment') {
+      interest = Math.round(balance * periodRate);
+      principalPart = last ? balance : Math.min(balance, Math.max(0, level - interest));
+    } else if (method === 'equal_principal') {
+      interest = Math.round(balance * periodRate);
+      principalPart = last ? balance : equalPrincipal;
+    } else if (method === 'interest_first') {
+      interest = Math.round(principal * periodRate);
+      principalPart = last ? balance : 0;
+    } else {
+      interest = last ? Math.round(principal * periodRate * n) : 0;
+      principalPart = last ? balance : 0;
+    }
+    balance -= principalPart;
+    const amount = principalPart + interest + (last ? fee + endFees : fee);
+    // The general path refuses what is not a whole number of fen ≥ 0 (overflow): so does this one.
+    if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`payments[${k}].amountFen must be a whole number of fen ≥ 0, got ${amount}`);
+    amounts[k] = amount;
+    times[k] = (firstMonths + k * periodMonths) / period;
+    paidLater += amount;
+  }
+  if (paidLater <= 0) return null;
+  const logRate = solveLogRate(disbursedFen, paidLater, n);
+  return compounded(Math.expm1(logRate), 12 / period);
+}

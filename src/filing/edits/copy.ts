@@ -5,6 +5,7 @@
  * comprehensive annualised cost, computed from their cash flows.
  */
 import type { Pseudonymizer } from '../../platform/crypto.js';
+import { copyTextValue } from '../../platform/database.js';
 import { recordTypeDef, type FieldDef, type RecordType } from '../../standard/standard.js';
 import { annualisedCostOfLoan } from './loan-cost.js';
 import { birthDayOfResidentId, canonicalPhone, parseDateTimeMs } from './parse.js';
@@ -205,3 +206,25 @@ export function toCopyValues(recordType: RecordType, record: NormalizedRecord, c
   return values;
 }
 
+
+const lineCache = new Map<RecordType, (record: NormalizedRecord, context: CopyContext) => string>();
+
+/**
+ * One normalized record as a line of COPY text ('\n'-terminated, tab-separated, escaped as
+ * copyTextValue does): the same values as toCopyValues, without the array in between, for the
+ * load's hot path.
+ */
+export function toCopyLine(recordType: RecordType, record: NormalizedRecord, context: CopyContext): string {
+  let line = lineCache.get(recordType);
+  if (!line) {
+    const columns = domainColumns(recordType);
+    const width = columns.length;
+    line = (r, c) => {
+      let text = copyTextValue(columns[0]!.value(r, c));
+      for (let i = 1; i < width; i++) text += `\t${copyTextValue(columns[i]!.value(r, c))}`;
+      return `${text}\n`;
+    };
+    lineCache.set(recordType, line);
+  }
+  return line(record, context);
+}

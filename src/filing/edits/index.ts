@@ -6,6 +6,6 @@ export { editCatalogue, editById, editAppliesTo, editsFor, defaultThresholds } f
 export type { EditClass, EditDef, EditScope, EditSeverity, EditThresholds } from './catalogue.js';
 export type { FileStats, FileValidator, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
 export { createValidator } from './validator.js';
-export { copyColumns, toCopyValues, domainColumns } from './copy.js';
+export { copyColumns, toCopyLine, toCopyValues, domainColumns } from './copy.js';
 export type { CopyContext, DomainColumn } from './copy.js';
 export { annualisedCostOfLoan, loanTermsOf } from './loan-cost.js';

@@ -3,7 +3,7 @@
  * cost-of-credit module, and a cheap screen that lets the validator skip the exact computation for
  * the great majority of loans that are nowhere near the limit.
  */
-import { annualisedCostOfCredit, buildSchedule, type LoanTerms, type RepaymentMethod } from '../../standard/cost-of-credit.js';
+import { annualisedCostOfCredit, annualisedCostOfRegularSchedule, buildSchedule, type LoanTerms, type RepaymentMethod } from '../../standard/cost-of-credit.js';
 import type { NormalizedRecord } from './types.js';
 
 /** The cost-of-credit terms a normalized loan record carries, or null when a term is missing. */
@@ -52,6 +52,9 @@ export function loanTermsOf(record: NormalizedRecord): LoanTerms | null {
  */
 export function annualisedCostOfTerms(terms: LoanTerms): number | null {
   try {
+    // Most loans pay on the disbursement's day of the month: the same figure from amounts alone.
+    const regular = annualisedCostOfRegularSchedule(terms);
+    if (regular !== undefined) return regular;
     const schedule = buildSchedule(terms);
     const payments = new Array<{ dueOn: string; amountFen: number }>(schedule.length);
     for (let i = 0; i < schedule.length; i++) payments[i] = { dueOn: schedule[i]!.dueOn, amountFen: schedule[i]!.totalFen };
