@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../platform/config.js';
 import { isDatabaseUnavailable } from '../platform/database.js';
 import { closePlatform, createPlatform, type Platform } from '../platform/platform.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { FhError } from '../platform/errors.js';
 import { buildApp, webDistDir } from './app.js';
 import { createServices } from './services.js';
 import { loadDemoIfEmpty, demoLogins } from '../demo/demo.js';
@@ -29,13 +31,33 @@ export async function ensureWebBuilt(log: (line: string) => void): Promise<void>
   await build({ configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/**
+ * What answers on the port while the platform starts (the UI is built, the database is reached,
+ * demo data is loaded): liveness, and 503 with a stable code for everything else, so that a
+ * balancer or a person sees a starting server rather than a refused connection.
+ */
+async function startingServer(config: Config, state: { reason: 'FH_NOT_READY' | 'FH_DATABASE_UNAVAILABLE' }): Promise<FastifyInstance> {
+  const server = Fastify({ logger: false });
+  server.get('/health', async () => ({ status: 'ok' }));
+  server.setNotFoundHandler((request, reply) => {
+    reply.header('retry-after', '5');
+    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
+      return reply.status(503).type('text/html').send('<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>烽火 Fenghuo</title><p>烽火正在启动… / Fenghuo is starting…</p>');
+    }
+    return reply.status(503).send(new FhError(state.reason).toBody());
+  });
+  await server.listen({ port: config.port, host: config.host });
+  return server;
+}
+
 /** Open the platform, retrying while the database cannot be reached. */
-async function openWithRetry(config: Config, log: (line: string) => void): Promise<Platform> {
+async function openWithRetry(config: Config, log: (line: string) => void, onUnavailable: () => void): Promise<Platform> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await createPlatform(config);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
+      onUnavailable();
       log(`database unreachable (attempt ${attempt}); retrying in 5 s`);
       await new Promise((resolve) => setTimeout(resolve, 5000));
     }
@@ -48,8 +70,11 @@ async function openWithRetry(config: Config, log: (line: string) => void): Promi
  */
 export async function serve(config: Config): Promise<void> {
   const log = (line: string) => console.log(`[fenghuo] ${line}`);
+  const state: { reason: 'FH_NOT_READY' | 'FH_DATABASE_UNAVAILABLE' } = { reason: 'FH_NOT_READY' };
+  const starting = await startingServer(config, state);
+  const platform = await openWithRetry(config, log, () => (state.reason = 'FH_DATABASE_UNAVAILABLE'));
+  state.reason = 'FH_NOT_READY';
   await ensureWebBuilt(log);
-  const platform = await openWithRetry(config, log);
   const services = createServices(platform);
   // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
   const interrupted = await services.filing.recoverStaleUploads();
@@ -61,6 +86,8 @@ export async function serve(config: Config): Promise<void> {
     if (loaded) log('demo data loaded');
   }
   const app = await buildApp(platform, { services });
+  await app.ready();
+  await starting.close();
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   log(`database: ${platform.database.engine === 'pglite' ? `PGlite (embedded) in ${config.dataDir}` : 'PostgreSQL'}`);
