@@ -16,6 +16,7 @@ import { ephemeralKeyMaterial } from '../src/platform/crypto.js';
 import { createPlatform, closePlatform, type Platform } from '../src/platform/platform.js';
 import { buildApp } from '../src/api/app.js';
 import { createServices, type Services } from '../src/api/services.js';
+import type { EventBusOptions } from '../src/platform/events.js';
 
 export const POSTGRES_ADMIN_URL = process.env.FH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -71,12 +72,12 @@ export interface TestContext {
 }
 
 /** A migrated platform with its HTTP app on a fresh database, with fresh keys. */
-export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions } = {}): Promise<TestContext> {
   const database = await freshDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides, dataDir };
-  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
+  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm), ...(options.events ? { events: options.events } : {}) });
   const services = createServices(platform);
   const app = await buildApp(platform, { services, serveWeb: false, logger: false });
   await app.ready();
