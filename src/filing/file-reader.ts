@@ -29,6 +29,16 @@ export type ReadEvent =
   | { kind: 'rows'; rows: string[][]; rowNumbers: number[] }
   | { kind: 'finding'; finding: RowFinding };
 
+/** Where a reader stands between two records of a CSV file (see FileReader.continuation). */
+export interface ReaderContinuation {
+  encoding: TextEncoding;
+  asciiSoFar: boolean;
+  /** Bytes of the file decoded before this point (after any byte order mark). */
+  bytes: number;
+  columns: string[];
+  newline: '\n' | '\r\n';
+}
+
 /** A problem with the file as a whole that stops parsing; it becomes a file-level finding. */
 export class FileProblem extends Error {
   constructor(
@@ -100,8 +110,10 @@ class TextDecoding {
   encoding: TextEncoding | undefined;
   private utf8 = new TextDecoder('utf-8', { fatal: true });
   private gb18030: ReturnType<typeof iconv.getDecoder> | undefined;
-  private asciiSoFar = true;
-  private bytes = 0;
+  /** True while every byte so far was ASCII (the UTF-8 decoder then holds nothing). */
+  asciiSoFar = true;
+  /** Bytes decoded so far (for the offset of a decoding error). */
+  bytes = 0;
 
   /** Inspect the opening sample: BOMs, NUL bytes, zip archives, then valid UTF-8 or not. */
   detect(sample: Buffer): void {
@@ -196,44 +208,78 @@ export class FileReader {
   private newline: '\n' | '\r\n' = '\n';
   private columns: string[] | undefined;
   private endsWithNewline = true;
+  private sample: Buffer[] = [];
+  private sampleBytes = 0;
 
   constructor(
     private readonly format: FileFormat,
     /** JSON Lines: the standard's field names in order, used as the header. */
     private readonly jsonFields: readonly string[],
     private readonly limits: ReaderLimits = DEFAULT_READER_LIMITS,
+    /** Read a part of a CSV file that starts at a record after the header, as `continuation()` of the reader of what came before describes it. */
+    continueFrom?: ReaderContinuation,
   ) {
-    this.parser = new Papa.Parser({ delimiter: ',', newline: '\n' });
+    this.parser = new Papa.Parser({ delimiter: ',', newline: continueFrom?.newline ?? '\n' });
+    if (continueFrom) {
+      this.decoding.encoding = continueFrom.encoding;
+      this.decoding.asciiSoFar = continueFrom.asciiSoFar;
+      this.decoding.bytes = continueFrom.bytes;
+      this.columns = [...continueFrom.columns];
+      this.newline = continueFrom.newline;
+    }
+  }
+
+  /**
+   * Where this reader stands, when it stands between two records of a CSV file after the header
+   * (nothing half-read, nothing skipped, not stopped): another reader made with it reads the rest
+   * of the file exactly as this one would (row numbers then count from 1). Undefined otherwise.
+   */
+  continuation(): ReaderContinuation | undefined {
+    if (this.format !== 'csv' || this.stopped || this.skipping || this.partial !== '' || !this.columns || this.decoding.encoding === undefined) return undefined;
+    return { encoding: this.decoding.encoding, asciiSoFar: this.decoding.asciiSoFar, bytes: this.decoding.bytes, columns: [...this.columns], newline: this.newline };
   }
 
   /** Yield the events of `source` (decompressed bytes). */
   async *events(source: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
     const pending: ReadEvent[] = [];
-    let sample: Buffer[] = [];
-    let sampleBytes = 0;
     try {
       for await (const chunk of source) {
-        if (this.stopped || chunk.length === 0) continue;
-        if (this.encoding === undefined) {
-          sample.push(chunk);
-          sampleBytes += chunk.length;
-          if (sampleBytes < SAMPLE_BYTES) continue;
-          this.startWith(Buffer.concat(sample), pending);
-          sample = [];
-        } else {
-          this.guard(() => this.text(this.decoding.decode(chunk), pending), pending);
-        }
+        this.push(chunk, pending);
         if (pending.length > 0) yield* pending.splice(0);
       }
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
       this.stop(error, pending);
     }
-    if (!this.stopped) {
-      if (this.encoding === undefined && sampleBytes > 0) this.startWith(Buffer.concat(sample), pending);
-      if (!this.stopped) this.guard(() => this.finish(pending), pending);
-    }
+    this.end(pending);
     yield* pending.splice(0);
+  }
+
+  /** Take the next bytes of the file; the events they complete are appended to `pending`. */
+  push(chunk: Buffer, pending: ReadEvent[]): void {
+    if (this.stopped || chunk.length === 0) return;
+    if (this.encoding === undefined) {
+      this.sample.push(chunk);
+      this.sampleBytes += chunk.length;
+      if (this.sampleBytes < SAMPLE_BYTES) return;
+      const sample = Buffer.concat(this.sample);
+      this.sample = [];
+      this.startWith(sample, pending);
+    } else {
+      this.guard(() => this.text(this.decoding.decode(chunk), pending), pending);
+    }
+  }
+
+  /** The file's bytes failed to arrive whole (a FileProblem of the source): stop with its finding. */
+  fail(problem: FileProblem, pending: ReadEvent[]): void {
+    this.stop(problem, pending);
+  }
+
+  /** After the last bytes of the file: the last events (a final row, file-level findings). */
+  end(pending: ReadEvent[]): void {
+    if (this.stopped) return;
+    if (this.encoding === undefined && this.sampleBytes > 0) this.startWith(Buffer.concat(this.sample), pending);
+    if (!this.stopped) this.guard(() => this.finish(pending), pending);
   }
 
   private startWith(sample: Buffer, pending: ReadEvent[]): void {

@@ -10,7 +10,7 @@ import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
-import { copyColumns, toCopyLine, type FileStats, type NormalizedRecord } from './edits/index.js';
+import { copyColumns, type FileStats } from './edits/index.js';
 import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
@@ -697,11 +697,7 @@ export class FilingService {
           institutionUscc: plan.institutionUscc,
           format: FORMATS[locked.content_type] ?? 'csv',
           previousStats: null,
-          onRecords: (records: NormalizedRecord[]) => {
-            let text = '';
-            for (let i = 0; i < records.length; i++) text += toCopyLine(recordType, records[i]!, context);
-            return channel.push(text, records.length);
-          },
+          copy: { ...context, onText: (text, rows) => channel.push(text, rows) },
         });
         channel.close();
       } catch (error) {

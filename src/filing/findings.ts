@@ -62,6 +62,23 @@ export class FindingCollector {
     }
   }
 
+  /**
+   * Add the tallies of the rows that follow those counted so far (from another collector, e.g. a
+   * worker thread's share of the file): counts add up, examples (already masked) are appended
+   * while the edit has fewer than the limit, so the result is what one collector would have kept.
+   */
+  merge(tallies: readonly EditTally[]): void {
+    for (const other of tallies) {
+      let tally = this.tallies.get(other.editId);
+      if (!tally) {
+        tally = { editId: other.editId, editClass: other.editClass, severity: other.severity, count: 0, examples: [] };
+        this.tallies.set(other.editId, tally);
+      }
+      tally.count += other.count;
+      for (let i = 0; i < other.examples.length && tally.examples.length < EXAMPLES_PER_EDIT; i++) tally.examples.push(other.examples[i]!);
+    }
+  }
+
   /** Count every finding in `findings` and empty the array (it is reused row after row). */
   drain(findings: RowFinding[]): void {
     for (let i = 0; i < findings.length; i++) this.add(findings[i]!);

@@ -37,6 +37,11 @@ export class Pseudonymizer {
   pseudonym(kind: 'resident_id' | 'phone' | 'account', value: string): string {
     return createHmac('sha256', this.key).update(kind).update('\0').update(value).digest('hex');
   }
+
+  /** A copy of the key, for a worker thread of this process that computes pseudonyms in parallel (it never leaves the process). */
+  keyForWorkers(): Uint8Array {
+    return new Uint8Array(this.key);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

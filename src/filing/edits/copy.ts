@@ -5,7 +5,7 @@
  * comprehensive annualised cost, computed from their cash flows.
  */
 import type { Pseudonymizer } from '../../platform/crypto.js';
-import { copyTextValue } from '../../platform/database.js';
+import { copyTextValue } from '../../platform/copy-text.js';
 import { recordTypeDef, type FieldDef, type RecordType } from '../../standard/standard.js';
 import { annualisedCostOfLoan } from './loan-cost.js';
 import { birthDayOfResidentId, canonicalPhone, parseDateTimeMs } from './parse.js';

@@ -17,6 +17,16 @@ export class IdSet {
 
   /** Add `id`; false when it was already there. */
   add(id: string): boolean {
+    IdSet.hash(id);
+    return this.insert(IdSet.h1, IdSet.h2);
+  }
+
+  /** The two hashes of the last id given to `hash` (module-level so hashing allocates nothing). */
+  static h1 = 0;
+  static h2 = 0;
+
+  /** Hash `id` into IdSet.h1 and IdSet.h2: what `add` keeps of it. */
+  static hash(id: string): void {
     // FNV-1a and a multiplicative hash with a different seed, in one pass.
     let h1 = 0x811c9dc5;
     let h2 = 0x9747b28c;
@@ -26,10 +36,14 @@ export class IdSet {
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 15;
     }
-    h1 = (h1 ^ (h1 >>> 16)) >>> 0;
+    IdSet.h1 = (h1 ^ (h1 >>> 16)) >>> 0;
     // The second hash is never 0: 0 marks an empty slot.
-    h2 = (h2 ^ (h2 >>> 13) ^ id.length) >>> 0 || 1;
-    return this.insert(h1, h2);
+    IdSet.h2 = (h2 ^ (h2 >>> 13) ^ id.length) >>> 0 || 1;
+  }
+
+  /** Add an id by the hashes `hash` gave for it (from another thread); false when it was already there. */
+  addHashes(h1: number, h2: number): boolean {
+    return this.insert(h1 >>> 0, h2 >>> 0 || 1);
   }
 
   private insert(h1: number, h2: number): boolean {

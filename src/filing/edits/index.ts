@@ -4,8 +4,9 @@
  */
 export { editCatalogue, editById, editAppliesTo, editsFor, defaultThresholds } from './catalogue.js';
 export type { EditClass, EditDef, EditScope, EditSeverity, EditThresholds } from './catalogue.js';
-export type { FileStats, FileValidator, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
-export { createValidator } from './validator.js';
+export type { FileStats, FileValidator, IdRegister, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
+export { IdSet } from './id-set.js';
+export { createValidator, macroFindings } from './validator.js';
 export { copyColumns, toCopyLine, toCopyValues, domainColumns } from './copy.js';
 export type { CopyContext, DomainColumn } from './copy.js';
 export { annualisedCostOfLoan, loanTermsOf } from './loan-cost.js';

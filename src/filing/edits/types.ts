@@ -28,6 +28,16 @@ export interface FileValidator {
   row(values: readonly string[], rowNumber: number, out: RowFinding[]): NormalizedRecord | null;
   /** After the last row: macro edits; `previous` = stats of the institution's previous accepted filing of this type. */
   finish(previous: FileStats | null): { findings: RowFinding[]; stats: FileStats };
+  /** The figures of the rows checked so far (what `finish` reports as stats). */
+  counts(): FileStats;
+  /** The id a row of `values` would be checked for duplication with (by `row`), or null when it is not checked. */
+  idOf(values: readonly string[]): string | null;
+}
+
+/** Where a validator looks up and records the ids it has seen (default: its own set). */
+export interface IdRegister {
+  /** Record `id`; false when it was seen before. */
+  add(id: string): boolean;
 }
 
 export interface ValidatorContext {
@@ -39,4 +49,6 @@ export interface ValidatorContext {
   thresholds?: Partial<EditThresholds>;
   /** The date birth dates may not be after, 'YYYY-MM-DD' (default: today, UTC). */
   today?: string;
+  /** Ids already seen in the file (when the file is checked in parts); default: a fresh set. */
+  ids?: IdRegister;
 }

@@ -378,7 +378,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   let columnCount = -1;
   const state: RowState = { raw: new Array<string>(count).fill(''), num: new Float64Array(count), val: new Array<Value>(count).fill(null), birth: new Float64Array(count) };
   const { raw, num, val, birth } = state;
-  const ids = new IdSet();
+  const ids = context.ids ?? new IdSet();
   let rows = 0;
   let errorRows = 0;
   let duplicateIds = 0;
@@ -561,32 +561,25 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
     },
 
     finish(previous) {
-      const findings: RowFinding[] = [];
-      const stats: FileStats = { rows, errorRows, warningRows, duplicateIds };
-      if (recordType === 'repayment') stats.overdue = overdue;
-      const t = thresholds;
-      if (rows === 0) findings.push({ editId: 'M004', rowNumber: 0, values: { rows: '0' } });
-      if (rows > 0 && duplicateIds / rows > t.duplicateShareLimit) {
-        findings.push({ editId: 'M001', rowNumber: 0, values: { duplicate_ids: String(duplicateIds), rows: String(rows), share: (duplicateIds / rows).toFixed(4) } });
-      }
-      if (previous && previous.rows >= t.macroMinimumRows && rows > 0) {
-        if (rows < previous.rows * t.rowCollapseShare) {
-          findings.push({ editId: 'M003', rowNumber: 0, values: { rows: String(rows), previous_rows: String(previous.rows) } });
-        }
-        if (rows > previous.rows * t.rowSurgeFactor) {
-          findings.push({ editId: 'M005', rowNumber: 0, values: { rows: String(rows), previous_rows: String(previous.rows) } });
-        }
-        if (recordType === 'repayment' && typeof previous.overdue === 'number') {
-          const before = previous.overdue / previous.rows;
-          const now = overdue / rows;
-          if (now - before > t.overdueJump) {
-            findings.push({ editId: 'M002', rowNumber: 0, values: { overdue_share: now.toFixed(4), previous_overdue_share: before.toFixed(4) } });
-          }
-        }
-      }
-      return { findings, stats };
+      const stats = counts();
+      return { findings: macroFindings(recordType, stats, previous, thresholds), stats };
+    },
+
+    counts,
+
+    idOf(values) {
+      if (columnCount < 0 || values.length !== columnCount) return null;
+      const column = fieldColumn[idIndex]!;
+      const id = column < 0 ? '' : (values[column] ?? '');
+      return id.length > 0 ? id : null;
     },
   };
+
+  function counts(): FileStats {
+    const stats: FileStats = { rows, errorRows, warningRows, duplicateIds };
+    if (recordType === 'repayment') stats.overdue = overdue;
+    return stats;
+  }
 
   function residentId(f: number, text: string): string | null {
     const problem = residentIdProblem(text, todayKey);
@@ -602,4 +595,37 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
     val[f] = text;
     return null;
   }
+}
+
+/**
+ * The macro (file-level) edits over the figures of a whole file: its `stats` (the counts of one
+ * validator, or the sums over validators that checked the file in parts) against the previous
+ * accepted filing's.
+ */
+export function macroFindings(recordType: RecordType, stats: FileStats, previous: FileStats | null, thresholds: EditThresholds = defaultThresholds): RowFinding[] {
+  const findings: RowFinding[] = [];
+  const rows = stats.rows;
+  const duplicateIds = stats.duplicateIds ?? 0;
+  const overdue = stats.overdue ?? 0;
+  const t = thresholds;
+  if (rows === 0) findings.push({ editId: 'M004', rowNumber: 0, values: { rows: '0' } });
+  if (rows > 0 && duplicateIds / rows > t.duplicateShareLimit) {
+    findings.push({ editId: 'M001', rowNumber: 0, values: { duplicate_ids: String(duplicateIds), rows: String(rows), share: (duplicateIds / rows).toFixed(4) } });
+  }
+  if (previous && previous.rows >= t.macroMinimumRows && rows > 0) {
+    if (rows < previous.rows * t.rowCollapseShare) {
+      findings.push({ editId: 'M003', rowNumber: 0, values: { rows: String(rows), previous_rows: String(previous.rows) } });
+    }
+    if (rows > previous.rows * t.rowSurgeFactor) {
+      findings.push({ editId: 'M005', rowNumber: 0, values: { rows: String(rows), previous_rows: String(previous.rows) } });
+    }
+    if (recordType === 'repayment' && typeof previous.overdue === 'number') {
+      const before = previous.overdue / previous.rows;
+      const now = overdue / rows;
+      if (now - before > t.overdueJump) {
+        findings.push({ editId: 'M002', rowNumber: 0, values: { overdue_share: now.toFixed(4), previous_overdue_share: before.toFixed(4) } });
+      }
+    }
+  }
+  return findings;
 }
