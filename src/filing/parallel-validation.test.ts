@@ -75,6 +75,13 @@ describe('validation shared between worker threads', () => {
     expect(outcome.rowCount).toBe(options.rows);
   });
 
+  it('reads a file smaller than the sample that decides its encoding, in one chunk', async () => {
+    const { outcome, copyRows } = await expectSameBothWays(Buffer.from(loanFile(100, 0, 4)), {});
+    expect(outcome.status).toBe('clean');
+    expect(outcome.recordCount).toBe(100);
+    expect(copyRows).toBe(100);
+  });
+
   it('keeps the first examples of each edit in row order when there are more than the limit', async () => {
     const { outcome } = await expectSameBothWays(Buffer.from(loanFile(6_000, 120, 6)));
     const v015 = outcome.tallies.find((t) => t.editId === 'V015')!;

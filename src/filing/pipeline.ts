@@ -157,18 +157,22 @@ export async function validateFile(source: AsyncIterable<Buffer>, input: Validat
   let headBytes = 0;
   let shared: SharedReading | undefined;
 
-  const readHead = async (chunk: Buffer) => {
-    head.push(chunk, pending);
-    for (const event of pending) {
+  /** Take the pending events of the head reader (header, rows, findings) in order. */
+  const absorb = async (validator: FileValidator, offset: number) => {
+    const events = pending.splice(0);
+    for (const event of events) {
       if (event.kind === 'header') {
         const findings = headValidator.header(event.columns);
         headerAccepted = !findings.some((f) => allEditsById.get(f.editId)?.severity !== 'warning');
         tally.collector.drain(findings);
       }
     }
-    const events = pending.splice(0);
-    if (headerAccepted) await tally.consume(events, headValidator, 0);
+    if (headerAccepted) await tally.consume(events, validator, offset);
     else for (const event of events) if (event.kind === 'finding') tally.collector.add(event.finding);
+  };
+  const readHead = async (chunk: Buffer) => {
+    head.push(chunk, pending);
+    await absorb(headValidator, 0);
   };
 
   // After an irregular block, the rest of the file is read on this thread by `tail`.
@@ -222,9 +226,7 @@ export async function validateFile(source: AsyncIterable<Buffer>, input: Validat
   }
   const last = tail?.reader ?? head;
   last.end(pending);
-  const events = pending.splice(0);
-  if (headerAccepted) await tally.consume(events, tail?.validator ?? headValidator, tail?.offset ?? 0);
-  else for (const event of events) if (event.kind === 'finding') tally.collector.add(event.finding);
+  await absorb(tail?.validator ?? headValidator, tail?.offset ?? 0);
 
   tally.addStats(headValidator.counts());
   if (tail) tally.addStats(tail.validator.counts());
