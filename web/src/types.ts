@@ -1,12 +1,32 @@
-/** Shapes of the Fenghuo HTTP API as the UI reads them (see scratch/API.md and /openapi.json). */
+/**
+ * Shapes of the Fenghuo HTTP API as the UI reads them. Where a server module exports the shape of a
+ * reply, it is imported from there (type-only: no server code reaches the bundle); the rest are
+ * shapes the routes build themselves, described here after /openapi.json.
+ */
+import type { FilingService, FilingView } from '../../src/filing/filing.service.js';
+import type { FilingStatus } from '../../src/filing/filing.schema.js';
+import type { EditDef } from '../../src/filing/edits/catalogue.js';
+import type { InstitutionKind, LicenceStatus, LicenceType as LicenceTypeCode, Qualification } from '../../src/registry/licence-types.js';
+import type { JurisdictionRef, LicenceView, Overview } from '../../src/registry/registry.service.js';
+import type { BusinessOverview } from '../../src/supervision/supervision.service.js';
+import type { Jurisdiction } from '../../src/standard/regions.js';
+import type { CodeList } from '../../src/standard/standard.js';
+import { zh } from './i18n/zh.js';
+
+export type { BusinessOverview, CodeList, FilingStatus, FilingView, InstitutionKind, Jurisdiction, LicenceStatus, Qualification };
+export type { FindingCount } from '../../src/filing/filing.service.js';
+export type { SignedReceipt } from '../../src/filing/receipt.js';
+export type { InstitutionDetail, InstitutionSummary, LicenceSummary, Page } from '../../src/registry/registry.service.js';
+export type { AccessLogEntry, ConsumerProfile } from '../../src/identity/identity.service.js';
+
+/** The codes in the order the UI lists them: the keys of their names, which the compiler holds to the server's types. */
+export const licenceStatuses = Object.keys(zh.status) as LicenceStatus[];
+export const filingStatuses = Object.keys(zh.filingStatus) as FilingStatus[];
+export const institutionKinds = Object.keys(zh.kind) as InstitutionKind[];
 
 export type Role = 'supervisor' | 'institution' | 'consumer';
 
-export interface Named {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-}
+export type Named = JurisdictionRef;
 
 export type Principal =
   | { role: 'supervisor'; userId: string; displayName: string; jurisdiction: Named }
@@ -19,176 +39,34 @@ export interface SessionReply {
   principal: Principal;
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface Jurisdiction extends Named {
-  level: 'country' | 'province' | 'city';
-  parentCode: string | null;
-}
-
-export interface Qualification {
-  key: string;
-  nameZh: string;
-  nameEn: string;
-}
-
+/** A licence type with the qualifications it needs (GET /v1/public/licence-types). */
 export interface LicenceType {
-  type: string;
+  type: LicenceTypeCode;
   nameZh: string;
   nameEn: string;
   qualifications: Qualification[];
 }
 
-export const licenceStatuses = ['applied', 'approved', 'suspended', 'revoked'] as const;
-export type LicenceStatus = (typeof licenceStatuses)[number];
+/** One licence with its checklist and history, as the institution detail lists it. */
+export type Licence = LicenceView;
+export type QualificationCheck = Licence['qualifications'][number];
 
-export interface LicenceSummary {
-  licenceId: string;
-  licenceNo: string | null;
-  type: string;
-  status: LicenceStatus;
-  statusChangedAt: string;
-}
-
-export interface InstitutionSummary {
-  institutionId: string;
-  uscc: string;
-  nameZh: string;
-  nameEn: string;
-  kind: string;
-  jurisdiction: Named;
-  licences: LicenceSummary[];
-}
-
-export interface QualificationCheck extends Qualification {
-  met: boolean;
-  note: string | null;
-  checkedAt: string | null;
-}
-
-export interface StatusChange {
-  fromStatus: LicenceStatus | null;
-  toStatus: LicenceStatus;
-  reason: string | null;
-  at: string;
-}
-
-export interface Licence extends LicenceSummary {
-  appliedAt: string;
-  qualifications: QualificationCheck[];
-  history: StatusChange[];
-}
-
-export interface InstitutionDetail extends Omit<InstitutionSummary, 'licences'> {
-  registeredAt: string;
-  licences: Licence[];
-}
-
-export interface RegionCount extends Named {
-  institutions: number;
-  approvedLicences: number;
-}
-
-export interface SupervisorOverview {
-  jurisdiction: Named;
-  institutions: number;
-  licencesByStatus: Record<LicenceStatus, number>;
-  licencesByType: Record<string, number>;
+/** GET /v1/supervisor/overview: the registry's counts, the consumers and the filed business. */
+export interface SupervisorOverview extends Overview {
   consumers: number;
-  byRegion: RegionCount[];
   business: BusinessOverview;
 }
 
-/** The filed business of a jurisdiction (GET /v1/supervisor/overview `business`). Money in fen, rates as decimals. */
-export interface BusinessOverview {
-  loans: { loans: number; principalFen: number; disbursedFen: number; borrowers: number; averageAnnualisedCost: number | null; aboveCap: number };
-  loansByMonth: { month: string; loans: number; principalFen: number }[];
-  repayments: { instalments: number; overdue: number; overdueRate: number | null };
-  complaints: { complaints: number; open: number; byCategory: { category: string; count: number }[] };
-  multiLendingBorrowers: number;
-  costCap: number;
-}
+export type Severity = EditDef['severity'];
 
-export const filingStatuses = ['received', 'validating', 'errors', 'warnings', 'clean', 'verified', 'signed', 'accepted', 'superseded'] as const;
-export type FilingStatus = (typeof filingStatuses)[number];
+/** GET /v1/filings/:id */
+export type FilingDetail = Awaited<ReturnType<FilingService['get']>>;
 
-export interface FilingView {
-  filingId: string;
-  institutionId: string;
-  recordType: string;
-  period: string;
-  version: number;
-  status: FilingStatus;
-  contentType: string;
-  fileHash: string | null;
-  fileBytes: number | null;
-  encoding: string | null;
-  recordCount: number | null;
-  errorCount: number;
-  warningCount: number;
-  explanations: Record<string, string> | null;
-  createdAt: string;
-  validatedAt: string | null;
-  verifiedAt: string | null;
-  signedAt: string | null;
-  acceptedAt: string | null;
-  supersededAt: string | null;
-}
+/** GET /v1/filings/:id/findings */
+export type FindingsPage = Awaited<ReturnType<FilingService['findings']>>;
+export type FindingExample = FindingsPage['items'][number];
 
-export type Severity = 'error' | 'warning';
-
-export interface FindingCount {
-  editId: string;
-  editClass: string;
-  severity: Severity;
-  count: number;
-  zh: string;
-  en: string;
-}
-
-export interface FilingDetail extends FilingView {
-  findings: FindingCount[];
-  receiptId: string | null;
-}
-
-export interface FindingExample {
-  editId: string;
-  /** 1-based record number; 0 for the header or the whole file. */
-  rowNumber: number;
-  values: Record<string, string>;
-}
-
-export interface FindingsPage {
-  counts: FindingCount[];
-  items: FindingExample[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface SignedReceipt {
-  receipt: {
-    receiptId: string;
-    filingId: string;
-    fileHash: string;
-    hashAlgorithm: 'sha256';
-    institution: { id: string; uscc: string; nameZh: string; nameEn: string };
-    recordType: string;
-    period: string;
-    version: number;
-    recordCount: number;
-    signedAt: string;
-    keyId: string;
-    algorithm: 'ed25519' | 'sm2';
-  };
-  signature: string;
-}
-
+/** POST /v1/receipts/:id/verify: the check, with what was checked (built by the route). */
 export interface ReceiptCheck {
   valid: boolean;
   reason?: string;
@@ -197,41 +75,16 @@ export interface ReceiptCheck {
   algorithm: string;
 }
 
-export type EditClass = 'syntactical' | 'validity' | 'quality' | 'macro';
+export type Edit = EditDef;
 
-export interface Edit {
-  id: string;
-  editClass: EditClass;
-  severity: Severity;
-  scope: 'header' | 'row' | 'file';
-  recordTypes: 'all' | string[];
-  fields: string[];
-  zh: string;
-  en: string;
-}
+/** GET /v1/standard/record-types: the record types of the data standard with their fields. */
+export type RecordType = ReturnType<FilingService['recordTypes']>[number];
+export type StandardField = RecordType['fields'][number];
 
-export interface StandardField {
-  name: string;
-  type: string;
-  required: boolean;
-  zh: string;
-  en: string;
-  descriptionZh: string;
-  descriptionEn: string;
-  codeList?: string;
-  maxLength?: number;
-  min?: number;
-  max?: number;
-}
-
-export interface RecordType {
-  type: string;
-  zh: string;
-  en: string;
-  descriptionZh: string;
-  descriptionEn: string;
-  idField: string;
-  fields: StandardField[];
+/** GET /v1/standard/code-lists */
+export interface CodeListsReply {
+  version: string;
+  codeLists: CodeList[];
 }
 
 export interface ApiKeyView {
@@ -248,21 +101,4 @@ export interface IssuedApiKey {
   createdAt: string;
 }
 
-export interface ConsumerProfile {
-  consumerId: string;
-  displayName: string;
-  residentIdMasked: string;
-  birthDate: string | null;
-  sex: string | null;
-  region: Named | null;
-  registeredAt: string;
-}
 
-export interface AccessLogEntry {
-  seq: number | string;
-  occurredAt: string;
-  actorRole: string;
-  action: string;
-  reason: string | null;
-  resource: string | null;
-}

@@ -1,46 +1,27 @@
 /** Reference data every page needs (jurisdictions, licence types), fetched once per page load. */
-import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import type { Jurisdiction, LicenceType } from '../types.js';
+import { shared, useShared } from './shared.js';
 
 export interface Reference {
   jurisdictions: Jurisdiction[];
   licenceTypes: LicenceType[];
 }
 
-let pending: Promise<Reference> | undefined;
-
-function loadReference(): Promise<Reference> {
-  pending ??= Promise.all([
+const loadReference = shared(async (): Promise<Reference> => {
+  const [jurisdictions, licenceTypes] = await Promise.all([
     api.get<{ items: Jurisdiction[] }>('/v1/public/jurisdictions'),
     api.get<{ items: LicenceType[] }>('/v1/public/licence-types'),
-  ]).then(
-    ([jurisdictions, licenceTypes]) => ({ jurisdictions: jurisdictions.items, licenceTypes: licenceTypes.items }),
-    (error: unknown) => {
-      pending = undefined; // let the next page try again
-      throw error;
-    },
-  );
-  return pending;
-}
+  ]);
+  return { jurisdictions: jurisdictions.items, licenceTypes: licenceTypes.items };
+});
 
 const empty: Reference = { jurisdictions: [], licenceTypes: [] };
 
 /** The reference data, empty until it arrives. */
 export function useReference(): Reference & { error: unknown } {
-  const [reference, setReference] = useState<Reference>(empty);
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    let current = true;
-    loadReference().then(
-      (value) => current && setReference(value),
-      (failure: unknown) => current && setError(failure),
-    );
-    return () => {
-      current = false;
-    };
-  }, []);
-  return { ...reference, error };
+  const { value, error } = useShared(loadReference);
+  return { ...(value ?? empty), error };
 }
 
 export interface JurisdictionNode {

@@ -35,7 +35,7 @@ export function StandardDrawer({ open, onClose, standard, recordType, onRecordTy
       title: t('standard.meaning'),
       key: 'meaning',
       render: (_, field) => {
-        const codes = field.codeList ? codesOf(field.codeList) : [];
+        const codes = field.codeList ? codesOf(standard, field.codeList) : [];
         const description = english ? field.descriptionEn : field.descriptionZh;
         return (
           <div>

@@ -1,48 +1,35 @@
 /**
- * The data standard as the UI reads it: the record types with their fields and the edit catalogue
- * from the API (fetched once per page load), and the code lists, which the API does not serve,
- * from the standard's own definition in src/standard/standard.ts (a module without imports, so the
- * bundle takes only the lists).
+ * The data standard as the UI reads it, from the API (fetched once per page load): the record
+ * types with their fields, the edit catalogue, and the code lists with the names of their codes.
  */
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
-import { codeLists } from '../../../src/standard/standard.js';
-import type { Edit, RecordType } from '../types.js';
+import { shared, useShared } from '../components/shared.js';
+import type { CodeList, CodeListsReply, Edit, RecordType } from '../types.js';
 
 export interface Standard {
   recordTypes: RecordType[];
   edits: Map<string, Edit>;
+  codeLists: Map<string, CodeList>;
 }
 
-let pending: Promise<Standard> | undefined;
-
-function loadStandard(): Promise<Standard> {
-  pending ??= Promise.all([api.get<{ recordTypes: RecordType[] }>('/v1/standard/record-types'), api.get<{ edits: Edit[] }>('/v1/standard/edits')]).then(
-    ([types, catalogue]) => ({ recordTypes: types.recordTypes, edits: new Map(catalogue.edits.map((edit) => [edit.id, edit])) }),
-    (error: unknown) => {
-      pending = undefined; // the next page tries again
-      throw error;
-    },
-  );
-  return pending;
-}
+const loadStandard = shared(async (): Promise<Standard> => {
+  const [types, catalogue, lists] = await Promise.all([
+    api.get<{ recordTypes: RecordType[] }>('/v1/standard/record-types'),
+    api.get<{ edits: Edit[] }>('/v1/standard/edits'),
+    api.get<CodeListsReply>('/v1/standard/code-lists'),
+  ]);
+  return {
+    recordTypes: types.recordTypes,
+    edits: new Map(catalogue.edits.map((edit) => [edit.id, edit])),
+    codeLists: new Map(lists.codeLists.map((list) => [list.name, list])),
+  };
+});
 
 /** The standard, undefined until it arrives. */
 export function useStandard(): { standard: Standard | undefined; error: unknown } {
-  const [standard, setStandard] = useState<Standard>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    let current = true;
-    loadStandard().then(
-      (value) => current && setStandard(value),
-      (failure: unknown) => current && setError(failure),
-    );
-    return () => {
-      current = false;
-    };
-  }, []);
-  return { standard, error };
+  const { value, error } = useShared(loadStandard);
+  return { standard: value, error };
 }
 
 /** Anything with a Chinese and an English text. */
@@ -64,15 +51,14 @@ export function useRecordTypeName(standard: Standard | undefined): (type: string
   return (type) => text(standard?.recordTypes.find((r) => r.type === type), type);
 }
 
-export type CodeListName = keyof typeof codeLists;
-
-/** The codes of a list with their names, e.g. complaint categories. */
-export function codesOf(list: string): { code: string; zh: string; en: string }[] {
-  return list in codeLists ? [...codeLists[list as CodeListName].codes] : [];
+/** The codes of a list with their names, e.g. complaint categories; none while the standard loads. */
+export function codesOf(standard: Standard | undefined, list: string): CodeList['codes'] {
+  return standard?.codeLists.get(list)?.codes ?? [];
 }
 
-/** The name of a code in a code list (`complaint_category`, `collection_conduct` → 催收行为); unknown codes as they are. */
-export function useCodeName(): (list: CodeListName, code: string) => string {
+/** The name of a code in a code list (`complaint_category`, `collection_conduct` → 催收行为); the code itself while the lists load or when unknown. */
+export function useCodeName(): (list: string, code: string) => string {
   const text = useZhEn();
-  return (list, code) => text(codeLists[list]?.codes.find((entry) => entry.code === code), code);
+  const { standard } = useStandard();
+  return (list, code) => text(codesOf(standard, list).find((entry) => entry.code === code), code);
 }

@@ -1,4 +1,12 @@
-/** 中文（默认）界面文字。Every key here must also exist in en.ts (the type checks it). */
+import type { FilingStatus } from '../../../src/filing/filing.schema.js';
+import type { InstitutionKind, LicenceStatus, LicenceType } from '../../../src/registry/licence-types.js';
+
+/**
+ * 中文（默认）界面文字。Every key here must also exist in en.ts (the type checks it).
+ *
+ * The names of the server's codes are keyed by the server's own types, so a code added there and
+ * not named here (or named here and gone there) is a type error; the lists of codes are taken from these keys.
+ */
 export const zh = {
   app: {
     name: '烽火',
@@ -23,7 +31,7 @@ export const zh = {
     accessLog: '数据访问记录',
   },
   role: { supervisor: '监管人员', institution: '机构', consumer: '消费者', public: '公众', system: '系统' },
-  status: { applied: '申请中', approved: '已批准', suspended: '已暂停', revoked: '已吊销' },
+  status: { applied: '申请中', approved: '已批准', suspended: '已暂停', revoked: '已吊销' } satisfies Record<LicenceStatus, string>,
   kind: {
     online_lender: '网络小额贷款公司',
     payment_institution: '非银行支付机构',
@@ -31,7 +39,7 @@ export const zh = {
     consumer_finance_company: '消费金融公司',
     wealth_management_platform: '互联网理财平台',
     fintech_provider: '金融科技 / 算法服务商',
-  },
+  } satisfies Record<InstitutionKind, string>,
   licenceType: {
     online_lending: '网络小额贷款',
     payment: '非银行支付业务',
@@ -39,7 +47,7 @@ export const zh = {
     consumer_finance: '消费金融',
     wealth_management: '互联网理财',
     fintech_provider: '金融科技 / 算法服务',
-  },
+  } satisfies Record<LicenceType, string>,
   common: { retry: '重试', submit: '提交', cancel: '取消', confirm: '确定', copy: '复制', copied: '已复制' },
   form: { required: '此项为必填项' },
   error: {
@@ -173,7 +181,7 @@ export const zh = {
     signed: '已签名',
     accepted: '已接受',
     superseded: '已被替代',
-  },
+  } satisfies Record<FilingStatus, string>,
   filings: {
     subtitle: '按统一数据标准报送产品、借款、还款、交易等数据，查看校验结果与签名回执',
     supervisorSubtitle: '本辖区机构报送的数据文件、校验结果与回执（只读）',

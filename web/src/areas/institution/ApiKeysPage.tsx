@@ -1,17 +1,17 @@
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Table, Tag } from 'antd';
+import { App, Button, Card, Popconfirm, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
-import { IssuedKeyModal } from '../../components/IssuedKeyModal.js';
+import { IssueApiKey } from '../../components/IssueApiKey.js';
 import { PageTitle } from '../../components/PageTitle.js';
-import { describeError, showFieldError } from '../../components/forms.js';
+import { describeError } from '../../components/forms.js';
 import { useDateTime } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import { useSession } from '../../session.js';
-import type { ApiKeyView, IssuedApiKey } from '../../types.js';
+import type { ApiKeyView } from '../../types.js';
 
 /** The institution's API keys: list, issue (shown once) and revoke. */
 export function ApiKeysPage() {
@@ -21,23 +21,7 @@ export function ApiKeysPage() {
   const { principal } = useSession();
   const keys = useRemote(() => api.get<{ items: ApiKeyView[] }>('/v1/institution/api-keys'), 'keys');
   const [creating, setCreating] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [issued, setIssued] = useState<IssuedApiKey | null>(null);
-  const [form] = Form.useForm<{ label: string }>();
   const currentKeyId = principal?.role === 'institution' ? principal.keyId : undefined;
-
-  const create = async ({ label }: { label: string }) => {
-    setBusy(true);
-    try {
-      setIssued(await api.post<IssuedApiKey>('/v1/institution/api-keys', { label: label.trim() }));
-      setCreating(false);
-      keys.reload();
-    } catch (error) {
-      if (!showFieldError(form, error, ['label'])) message.error(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const revoke = async (keyId: string) => {
     try {
@@ -96,7 +80,7 @@ export function ApiKeysPage() {
         title={t('menu.apiKeys')}
         subtitle={t('apiKeys.intro')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
             {t('apiKeys.issue')}
           </Button>
         }
@@ -105,23 +89,7 @@ export function ApiKeysPage() {
       <Card className="fh-card">
         <Table<ApiKeyView> rowKey="keyId" columns={columns} dataSource={keys.data?.items ?? []} loading={keys.loading} pagination={false} locale={{ emptyText: t('apiKeys.none') }} />
       </Card>
-      <Modal
-        open={creating}
-        title={t('apiKeys.issue')}
-        okText={t('common.submit')}
-        cancelText={t('common.cancel')}
-        confirmLoading={busy}
-        onOk={() => form.submit()}
-        onCancel={() => setCreating(false)}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" preserve={false} onFinish={(values) => void create(values)}>
-          <Form.Item name="label" label={t('apiKeys.label')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
-            <Input maxLength={80} placeholder={t('apiKeys.labelPlaceholder')} />
-          </Form.Item>
-        </Form>
-      </Modal>
-      <IssuedKeyModal issued={issued} onClose={() => setIssued(null)} />
+      <IssueApiKey open={creating} path="/v1/institution/api-keys" onClose={() => setCreating(false)} onIssued={keys.reload} />
     </>
   );
 }

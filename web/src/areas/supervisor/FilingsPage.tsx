@@ -1,12 +1,12 @@
 import { Card, DatePicker, Flex, Select } from 'antd';
 import dayjs from 'dayjs';
-import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { useLocalName } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
+import { useUrlFilters } from '../../components/useUrlFilters.js';
 import { FilingTable } from '../../filing/FilingTable.js';
 import { useRecordTypeName, useStandard } from '../../filing/standard.js';
 import { filingStatuses, type FilingView, type Page } from '../../types.js';
@@ -18,29 +18,16 @@ const PAGE_SIZE = 20;
 export function FilingsPage() {
   const { t } = useTranslation();
   const name = useLocalName();
-  const [params, setParams] = useSearchParams();
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
   const { institutions, nameOf } = useInstitutionNames();
 
-  const filters = {
-    institutionId: params.get('institutionId') ?? undefined,
-    recordType: params.get('recordType') ?? undefined,
-    period: params.get('period') ?? undefined,
-    status: params.get('status') ?? undefined,
-  };
-  const page = Number(params.get('page') ?? '1') || 1;
-  const query = { ...filters, page, pageSize: PAGE_SIZE };
+  const url = useUrlFilters();
+  const filters = { institutionId: url.get('institutionId'), recordType: url.get('recordType'), period: url.get('period'), status: url.get('status') };
+  const query = { ...filters, page: url.page, pageSize: PAGE_SIZE };
   const list = useRemote(() => api.get<Page<FilingView>>('/v1/filings', query), JSON.stringify(query));
 
-  /** Change one filter and go back to the first page. */
-  const filter = (key: keyof typeof filters, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next);
-  };
+  const filter = (key: keyof typeof filters, value: string | undefined) => url.set(key, value);
 
   return (
     <>
@@ -90,11 +77,7 @@ export function FilingsPage() {
           standard={standard}
           basePath="/supervisor/filings"
           institutionName={nameOf}
-          onPage={(next) => {
-            const updated = new URLSearchParams(params);
-            updated.set('page', String(next));
-            setParams(updated);
-          }}
+          onPage={url.setPage}
         />
       </Card>
     </>

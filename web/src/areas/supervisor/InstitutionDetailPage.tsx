@@ -6,13 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { InstitutionView, useLicenceTypeName } from '../../components/InstitutionView.js';
-import { IssuedKeyModal } from '../../components/IssuedKeyModal.js';
+import { IssueApiKey } from '../../components/IssueApiKey.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { describeError, showFieldError } from '../../components/forms.js';
 import { useLocalName } from '../../components/format.js';
 import { useReference } from '../../components/reference.js';
 import { useRemote } from '../../components/useRemote.js';
-import type { InstitutionDetail, IssuedApiKey, Licence, LicenceStatus, QualificationCheck } from '../../types.js';
+import type { InstitutionDetail, Licence, LicenceStatus, QualificationCheck } from '../../types.js';
 
 type Target = Exclude<LicenceStatus, 'applied'>;
 
@@ -40,9 +40,7 @@ export function InstitutionDetailPage() {
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const [applying, setApplying] = useState(false);
   const [applyForm] = Form.useForm<{ type: string }>();
-  const [keyLabelOpen, setKeyLabelOpen] = useState(false);
-  const [keyForm] = Form.useForm<{ label: string }>();
-  const [issued, setIssued] = useState<IssuedApiKey | null>(null);
+  const [issuingKey, setIssuingKey] = useState(false);
   const [busy, setBusy] = useState(false);
   const [savingQualification, setSavingQualification] = useState<string | null>(null);
 
@@ -159,7 +157,7 @@ export function InstitutionDetailPage() {
                 <Button icon={<PlusOutlined />} onClick={() => { applyForm.resetFields(); setApplying(true); }}>
                   {t('licence.apply')}
                 </Button>
-                <Button icon={<KeyOutlined />} onClick={() => { keyForm.resetFields(); setKeyLabelOpen(true); }}>
+                <Button icon={<KeyOutlined />} onClick={() => setIssuingKey(true)}>
                   {t('apiKeys.issue')}
                 </Button>
               </Space>
@@ -212,33 +210,7 @@ export function InstitutionDetailPage() {
         </Form>
       </Modal>
 
-      <Modal
-        open={keyLabelOpen}
-        title={t('apiKeys.issue')}
-        okText={t('common.submit')}
-        cancelText={t('common.cancel')}
-        confirmLoading={busy}
-        onOk={() => keyForm.submit()}
-        onCancel={() => setKeyLabelOpen(false)}
-        destroyOnHidden
-      >
-        <Form
-          form={keyForm}
-          layout="vertical"
-          preserve={false}
-          onFinish={(values) =>
-            void act(async () => {
-              const key = await api.post<IssuedApiKey>(`/v1/supervisor/institutions/${institutionId}/api-keys`, { label: values.label.trim() });
-              setIssued(key);
-            }, { instance: keyForm, fields: ['label'] }).then((ok) => ok && setKeyLabelOpen(false))
-          }
-        >
-          <Form.Item name="label" label={t('apiKeys.label')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
-            <Input maxLength={80} placeholder={t('apiKeys.labelPlaceholder')} />
-          </Form.Item>
-        </Form>
-      </Modal>
-      <IssuedKeyModal issued={issued} onClose={() => setIssued(null)} />
+      <IssueApiKey open={issuingKey} path={`/v1/supervisor/institutions/${institutionId}/api-keys`} onClose={() => setIssuingKey(false)} />
     </>
   );
 }
