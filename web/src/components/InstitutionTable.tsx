@@ -41,7 +41,7 @@ export function InstitutionTable({ result, licenceTypes, basePath, onPage, showK
     },
     { title: t('institution.uscc'), dataIndex: 'uscc', key: 'uscc', width: 210, render: (value: string) => <span className="fh-mono">{value}</span> },
     ...(showKind ? [{ title: t('institution.kind'), dataIndex: 'kind', key: 'kind', width: 180, render: (kind: string) => t(`kind.${kind}`, { defaultValue: kind }) }] : []),
-    { title: t('institution.jurisdiction'), key: 'jurisdiction', width: 140, render: (_, row) => name(row.jurisdiction) },
+    { title: t('institution.jurisdiction'), key: 'jurisdiction', width: 170, render: (_, row) => name(row.jurisdiction) },
     {
       title: t('licence.title'),
       key: 'licences',

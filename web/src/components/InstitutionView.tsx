@@ -29,7 +29,8 @@ export function useLicenceTypeName(licenceTypes: LicenceType[]): (type: string) 
 
 /** An institution with its licences, qualifications and status history (public, supervisor, own portal). */
 export function InstitutionView({ institution, licenceTypes, licenceActions, renderQualification, extra }: InstitutionViewProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const english = i18n.language.startsWith('en');
   const name = useLocalName();
   const dateTime = useDateTime();
   const typeName = useLicenceTypeName(licenceTypes);
@@ -37,7 +38,7 @@ export function InstitutionView({ institution, licenceTypes, licenceActions, ren
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card className="fh-card" title={t('institution.basics')} extra={extra}>
-        <Descriptions column={{ xs: 1, md: 2 }} size="middle" styles={{ label: { width: 150 } }}>
+        <Descriptions column={{ xs: 1, md: 2 }} size="middle" styles={{ label: { width: english ? 200 : 150 } }}>
           <Descriptions.Item label={t('institution.nameZh')}>{institution.nameZh}</Descriptions.Item>
           <Descriptions.Item label={t('institution.nameEn')}>{institution.nameEn || '—'}</Descriptions.Item>
           <Descriptions.Item label={t('institution.uscc')}>

@@ -12,7 +12,7 @@ import { formatBytes, formatCount, useDateTime } from '../components/format.js';
 import { useRemote } from '../components/useRemote.js';
 import type { FilingDetail, FindingCount, FindingsPage, ReceiptCheck, SignedReceipt } from '../types.js';
 import { FilingStatusTag } from './FilingStatusTag.js';
-import { useRecordTypeName, useStandard, useZhEn, type Standard } from './standard.js';
+import { codesOf, useRecordTypeName, useStandard, useZhEn, type Standard } from './standard.js';
 
 const EXAMPLES_PER_PAGE = 10;
 
@@ -27,8 +27,19 @@ function useFieldName(standard: Standard | undefined, recordType: string): (fiel
   return (field) => text(fields?.find((f) => f.name === field), t(`filings.computedField.${field}`, { defaultValue: field }));
 }
 
+/** The name of a value of a code field (`status` `in_progress` → 处理中); undefined for other fields and unknown codes. */
+function useCodeOfField(standard: Standard | undefined, recordType: string): (field: string, value: string) => string | undefined {
+  const text = useZhEn();
+  const fields = standard?.recordTypes.find((r) => r.type === recordType)?.fields;
+  return (field, value) => {
+    const list = fields?.find((f) => f.name === field)?.codeList;
+    const code = list ? codesOf(standard, list).find((entry) => entry.code === value) : undefined;
+    return code && text(code);
+  };
+}
+
 /** The example rows of one edit, a page at a time. */
-function FindingExamples({ filingId, editId, fieldName }: { filingId: string; editId: string; fieldName: (field: string) => string }) {
+function FindingExamples({ filingId, editId, fieldName, codeName }: { filingId: string; editId: string; fieldName: (field: string) => string; codeName: (field: string, value: string) => string | undefined }) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const examples = useRemote(() => api.get<FindingsPage>(`/v1/filings/${filingId}/findings`, { editId, page, pageSize: EXAMPLES_PER_PAGE }), `${filingId}|${editId}|${page}`);
@@ -47,7 +58,18 @@ function FindingExamples({ filingId, editId, fieldName }: { filingId: string; ed
           </span>
         ),
       key: field,
-      render: (_: unknown, item: (typeof items)[number]) => <span className="fh-mono">{item.values[field] ?? ''}</span>,
+      render: (_: unknown, item: (typeof items)[number]) => {
+        const value = item.values[field] ?? '';
+        const name = codeName(field, value);
+        // A code is shown by its name, with the code as filed beside it.
+        return name ? (
+          <span>
+            {name} <span className="fh-secondary-name fh-mono">{value}</span>
+          </span>
+        ) : (
+          <span className="fh-mono">{value}</span>
+        );
+      },
     })),
   ];
   return (
@@ -256,6 +278,7 @@ export function FilingDetailView({ filingId, backPath, readOnly, institutionName
   const [signing, setSigning] = useState(false);
   const filing = detail.data;
   const fieldName = useFieldName(standard, filing?.recordType ?? '');
+  const codeName = useCodeOfField(standard, filing?.recordType ?? '');
 
   if (detail.error !== undefined) return <ErrorState error={detail.error} onRetry={detail.reload} />;
   if (!filing) return <Skeleton active paragraph={{ rows: 10 }} />;
@@ -408,7 +431,7 @@ export function FilingDetailView({ filingId, backPath, readOnly, institutionName
             pagination={false}
             expandable={{
               defaultExpandedRowKeys: filing.findings.length <= 4 ? filing.findings.map((finding) => finding.editId) : errorFindings.slice(0, 1).map((finding) => finding.editId),
-              expandedRowRender: (row) => <FindingExamples filingId={filing.filingId} editId={row.editId} fieldName={fieldName} />,
+              expandedRowRender: (row) => <FindingExamples filingId={filing.filingId} editId={row.editId} fieldName={fieldName} codeName={codeName} />,
             }}
           />
         )}

@@ -38,7 +38,7 @@ export function DashboardPage() {
   const totalLicences = licenceStatuses.reduce((sum, status) => sum + (data.licencesByStatus[status] ?? 0), 0);
   const typeEntries = Object.entries(data.licencesByType).filter(([, count]) => count > 0);
   const statusEntries = licenceStatuses.map((status) => [status, data.licencesByStatus[status] ?? 0] as const).filter(([, count]) => count > 0);
-  const pieBase = { type: 'pie' as const, radius: ['40%', '64%'], center: ['50%', '46%'], avoidLabelOverlap: true, itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { formatter: '{b}: {c}' } };
+  const pieBase = { type: 'pie' as const, radius: ['40%', '64%'], center: ['50%', '46%'], avoidLabelOverlap: true, itemStyle: { borderColor: '#fff', borderWidth: 2 }, label: { formatter: '{b}: {c}', overflow: 'break' } };
 
   return (
     <div>
