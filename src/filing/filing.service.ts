@@ -682,7 +682,7 @@ export class FilingService {
 
       // Parsing (this process) and COPY (the database's) run at once: rows go through a bounded
       // channel into one COPY, so the two cores share the work and memory stays flat.
-      const channel = new RowChannel(4);
+      const channel = new RowChannel(2);
       const context = { filingId, institutionId: locked.institution_id, pseudonymizer };
       const copying = tx.copyText(def.table, columns, channel.pieces(options.onProgress));
       const hash = createHash('sha256');

@@ -46,7 +46,7 @@ export interface ParallelOptions {
   blockBytes: number;
 }
 
-const DEFAULT_PARALLEL: ParallelOptions = { workers: availableParallelism(), headBytes: 1024 * 1024, blockBytes: 1024 * 1024 };
+const DEFAULT_PARALLEL: ParallelOptions = { workers: availableParallelism(), headBytes: 1024 * 1024, blockBytes: 256 * 1024 };
 
 /** Records that passed, as lines of COPY text for their domain table (see toCopyLine). */
 export interface CopyOutput {
@@ -383,8 +383,8 @@ class SharedReading {
   }
 
   private async send(bytes: Buffer, final: boolean): Promise<void> {
-    // Wait while each worker has four blocks in flight (memory stays a few blocks).
-    while (this.inFlight() >= 4 * this.workers.length && this.failure === undefined && this.irregularAt === undefined) await new Promise<void>((resolve) => (this.wake = resolve));
+    // Wait while each worker has two blocks in flight (memory stays a few blocks).
+    while (this.inFlight() >= 2 * this.workers.length && this.failure === undefined && this.irregularAt === undefined) await new Promise<void>((resolve) => (this.wake = resolve));
     this.throwIfFailed();
     const id = this.nextId++;
     const block: Block = { id, bytes, final, worker: this.workers[id % this.workers.length]! };
@@ -532,8 +532,9 @@ let nextJob = 0;
 function acquireWorkers(count: number): Worker[] {
   const workers = idleWorkers.splice(0, count);
   while (workers.length < count) {
-    // No inherited --import of a TypeScript loader: the bundle is plain JavaScript.
-    const worker = new Worker(workerScriptPath(), { execArgv: [] });
+    // No inherited --import of a TypeScript loader: the bundle is plain JavaScript. A young
+    // generation that holds a few blocks' rows lets them die young instead of being promoted.
+    const worker = new Worker(workerScriptPath(), { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 128 } });
     // An error outside a file's reading (none is expected) ends the worker; the pool forgets it.
     worker.on('error', () => {});
     worker.on('exit', () => {

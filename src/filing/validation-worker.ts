@@ -144,7 +144,7 @@ function validate(id: number, offset: number, duplicates: Uint8Array): FromWorke
 // Blocks wait here, as bytes, while parsed blocks await their verdicts: few parsed blocks at a
 // time keep the rows of a block short-lived (they die young, which is what makes garbage cheap),
 // and one parsed ahead keeps the worker busy while the main thread gives the verdict.
-const PARSED_AHEAD = 2;
+const PARSED_AHEAD = 1;
 const waiting: Extract<ToWorker, { kind: 'parse' }>[] = [];
 
 function reply(message: FromWorker): void {
