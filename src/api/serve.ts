@@ -9,6 +9,7 @@ import { FhError } from '../platform/errors.js';
 import { buildApp, webDistDir } from './app.js';
 import { createServices } from './services.js';
 import { loadDemoIfEmpty, demoLogins } from '../demo/demo.js';
+import { warmValidationWorkers } from '../filing/pipeline.js';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -76,6 +77,8 @@ export async function serve(config: Config): Promise<void> {
   state.reason = 'FH_NOT_READY';
   await ensureWebBuilt(log);
   const services = createServices(platform);
+  // The validation workers start now rather than on the first large upload.
+  await warmValidationWorkers();
   // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
   const interrupted = await services.filing.recoverStaleUploads();
   if (interrupted > 0) log(`${interrupted} interrupted filing upload(s) marked as errors`);
