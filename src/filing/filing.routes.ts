@@ -15,6 +15,7 @@ const FilingStatusSchema = literals(['received', 'validating', 'errors', 'warnin
 const FilingView = Type.Object({
   filingId: Uuid,
   institutionId: Uuid,
+  institution: Type.Object({ uscc: Type.String(), nameZh: Type.String(), nameEn: Type.String() }, { description: 'The institution that filed' }),
   recordType: Type.String(),
   period: Type.String(),
   version: Type.Integer(),

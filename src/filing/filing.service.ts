@@ -29,6 +29,14 @@ declare module '../platform/events.js' {
 /** What the filing capability needs of the registry. */
 export interface InstitutionDirectory {
   getInstitution(institutionId: string): Promise<{ institutionId: string; uscc: string; nameZh: string; nameEn: string; jurisdictionCode: string }>;
+  institutionsByIds(institutionIds: readonly string[]): Promise<Map<string, { uscc: string; nameZh: string; nameEn: string }>>;
+}
+
+/** Who filed: enough to name the institution on a screen without another request. */
+export interface FilingInstitution {
+  uscc: string;
+  nameZh: string;
+  nameEn: string;
 }
 
 
@@ -48,6 +56,7 @@ export const DEFAULT_FILING_OPTIONS: FilingOptions = {
 export interface FilingView {
   filingId: string;
   institutionId: string;
+  institution: FilingInstitution;
   recordType: string;
   period: string;
   version: number;
@@ -121,10 +130,14 @@ function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
 
-function toView(row: FilingRow): FilingView {
+// Institutions are never deleted; this stands in only if one were.
+const unknownInstitution: FilingInstitution = { uscc: '', nameZh: '', nameEn: '' };
+
+function toView(row: FilingRow, institution: FilingInstitution): FilingView {
   return {
     filingId: row.filing_id,
     institutionId: row.institution_id,
+    institution,
     recordType: row.record_type,
     period: row.period,
     version: row.version,
@@ -298,7 +311,7 @@ export class FilingService {
         previousStats: (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null,
       });
       const { plaintextBytes } = await writer.finish();
-      return toView(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
+      return this.view(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
     } catch (error) {
       await writer?.abort().catch(() => {});
       await this.recordInterrupted(filingId, caller.actor, error).catch(() => {});
@@ -460,6 +473,12 @@ export class FilingService {
     if (caller.principal.role !== 'institution' || caller.principal.institutionId !== row.institution_id) fail('FH_FORBIDDEN', { field: 'params.id' });
   }
 
+  /** The view of a filing row, naming its institution. */
+  private async view(row: FilingRow): Promise<FilingView> {
+    const { uscc, nameZh, nameEn } = await this.registry.getInstitution(row.institution_id);
+    return toView(row, { uscc, nameZh, nameEn });
+  }
+
   /** Filings the caller may see, newest first: an institution's own, or those of a supervisor's jurisdiction. */
   async list(
     caller: Caller,
@@ -480,14 +499,15 @@ export class FilingService {
     if (query.period) filter.period = query.period;
     if (query.status) filter.status = query.status;
     const { total, rows } = await store.listFilings(this.db, filter, (query.page - 1) * query.pageSize, query.pageSize);
-    return { items: rows.map(toView), total, page: query.page, pageSize: query.pageSize };
+    const institutions = await this.registry.institutionsByIds([...new Set(rows.map((r) => r.institution_id))]);
+    return { items: rows.map((row) => toView(row, institutions.get(row.institution_id) ?? unknownInstitution)), total, page: query.page, pageSize: query.pageSize };
   }
 
   /** One filing with its finding counts per edit and its receipt id once signed. */
   async get(caller: Caller, filingId: string): Promise<FilingView & { findings: FindingCount[]; receiptId: string | null }> {
     const row = await this.visibleFiling(caller, filingId);
     const [counts, receipt] = await Promise.all([store.findingCounts(this.db, filingId), store.receiptOfFiling(this.db, filingId)]);
-    return { ...toView(row), findings: counts.map((c) => this.describeCount(c)), receiptId: receipt?.receipt_id ?? null };
+    return { ...(await this.view(row)), findings: counts.map((c) => this.describeCount(c)), receiptId: receipt?.receipt_id ?? null };
   }
 
   private describeCount(count: { editId: string; editClass: string; severity: 'error' | 'warning'; count: number }): FindingCount {
@@ -540,7 +560,7 @@ export class FilingService {
   async verify(caller: Caller, filingId: string, explanations: Record<string, string>): Promise<FilingView> {
     const row = await this.visibleFiling(caller, filingId);
     this.ownFiling(caller, row);
-    return this.db.transaction().execute(async (trx) => {
+    const verified = await this.db.transaction().execute(async (trx) => {
       const locked = (await store.filingById(trx, filingId, true))!;
       if (locked.status !== 'warnings') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: 'warnings' } });
       const warnings = (await store.findingCounts(trx, filingId)).filter((c) => c.severity === 'warning').map((c) => c.editId);
@@ -551,8 +571,9 @@ export class FilingService {
       const kept = Object.fromEntries(warnings.map((id) => [id, explanations[id]!.trim()]));
       const updated = await store.updateFiling(trx, filingId, { status: 'verified', explanations: JSON.stringify(kept), verified_at: new Date() });
       await this.platform.audit.record(trx, caller.actor, { action: 'filing.verify', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason: Object.entries(kept).map(([id, text]) => `${id}: ${text}`).join('; ').slice(0, 2000), detail: { from: 'warnings', to: 'verified', edits: warnings } });
-      return toView(updated);
+      return updated;
     });
+    return this.view(verified);
   }
 
   /**
@@ -595,14 +616,14 @@ export class FilingService {
     });
     let filing: FilingView;
     if (options.load === false) {
-      filing = toView((await store.filingById(this.db, filingId))!);
+      filing = await this.view((await store.filingById(this.db, filingId))!);
     } else {
       try {
         filing = await this.load(caller.actor, filingId, options);
       } catch (error) {
         // The signature stands; the load is retried at start-up or by POST /v1/filings/:id/load.
         if (error instanceof FhError && error.status < 500) throw error;
-        filing = toView((await store.filingById(this.db, filingId))!);
+        filing = await this.view((await store.filingById(this.db, filingId))!);
         if (filing.status !== 'accepted') throw error;
       }
     }
@@ -627,7 +648,7 @@ export class FilingService {
   async load(actor: Actor, filingId: string, options: LoadOptions = {}): Promise<FilingView> {
     const row = await store.filingById(this.db, filingId);
     if (!row) fail('FH_NOT_FOUND', { field: 'params.id' });
-    if (row.status === 'accepted') return toView(row);
+    if (row.status === 'accepted') return this.view(row);
     if (row.status !== 'signed') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: row.status, required: 'signed' } });
     const recordType = row.record_type as RecordType;
     const def = recordTypeDef(recordType);
@@ -641,11 +662,11 @@ export class FilingService {
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (!(error instanceof LoadRefused || error instanceof DamagedUploadError || missing)) throw error;
-      return toView(await this.refuseLoad(actor, filingId, missing ? 'the stored upload is missing' : (error as Error).message));
+      return this.view(await this.refuseLoad(actor, filingId, missing ? 'the stored upload is missing' : (error as Error).message));
     }
     // Prompt delivery; the relay would publish it later anyway.
     await this.platform.events.flush().catch(() => {});
-    return toView(accepted ?? (await store.filingById(this.db, filingId))!);
+    return this.view(accepted ?? (await store.filingById(this.db, filingId))!);
   }
 
   /**

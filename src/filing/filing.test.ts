@@ -232,8 +232,11 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
     const beijingList = (await get('/v1/filings?pageSize=200', beijingSupervisor)).json() as { items: { institutionId: string }[] };
     expect(beijingList.items.length).toBeGreaterThan(0);
     expect(beijingList.items.every((f) => f.institutionId === a.institutionId)).toBe(true);
-    const guangdongList = (await get('/v1/filings', guangdongSupervisor)).json() as { items: { institutionId: string }[] };
+    const guangdongList = (await get('/v1/filings', guangdongSupervisor)).json() as { items: { institutionId: string; institution: { uscc: string; nameZh: string } }[] };
     expect(guangdongList.items.map((f) => f.institutionId)).toEqual([b.institutionId]);
+    // Each filing names its institution, so a list needs no second request.
+    expect(guangdongList.items[0]!.institution).toMatchObject({ uscc: b.uscc, nameZh: '测试机构2' });
+    expect((await get(`/v1/filings/${own.filingId}`, guangdongSupervisor)).json().institution.uscc).toBe(b.uscc);
     // Supervisors read but do not file.
     const supervisorUpload = await context.app.inject({ method: 'POST', url: '/v1/filings?recordType=loan&period=2024-06', headers: { authorization: `Bearer ${beijingSupervisor}`, 'content-type': 'text/csv' }, payload: 'x' });
     expect(supervisorUpload.statusCode).toBe(403);

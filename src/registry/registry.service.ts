@@ -130,6 +130,12 @@ export class RegistryService {
     return toInstitution(row);
   }
 
+  /** Several institutions by id at once (for lists that name them), keyed by id. */
+  async institutionsByIds(institutionIds: readonly string[]): Promise<Map<string, Institution>> {
+    const rows = await store.institutionsByIds(this.db, institutionIds);
+    return new Map(rows.map((row) => [row.institution_id, toInstitution(row)]));
+  }
+
   /** Ids of the institutions a supervisor's jurisdiction covers (everything under it). */
   async institutionIdsWithin(jurisdictionCode: string): Promise<string[]> {
     return store.institutionIdsWithin(this.db, scopePrefix(jurisdictionCode));

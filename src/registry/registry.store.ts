@@ -63,6 +63,11 @@ export async function institutionById(db: Kysely<Database>, institutionId: strin
   return db.selectFrom('institution').selectAll().where('institution_id', '=', institutionId).executeTakeFirst();
 }
 
+export async function institutionsByIds(db: Kysely<Database>, institutionIds: readonly string[]): Promise<InstitutionRow[]> {
+  if (institutionIds.length === 0) return [];
+  return db.selectFrom('institution').selectAll().where('institution_id', 'in', institutionIds).execute();
+}
+
 export async function institutionByUscc(db: Kysely<Database>, uscc: string): Promise<InstitutionRow | undefined> {
   return db.selectFrom('institution').selectAll().where('uscc', '=', uscc).executeTakeFirst();
 }

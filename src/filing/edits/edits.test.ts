@@ -173,7 +173,8 @@ describe('validator', () => {
     const record = validator.row(valuesOf('loan', validRow('loan')), 1, out);
     expect(record).toMatchObject({ loan_id: 'L1', principal_fen: 1000000, nominal_annual_rate: 0.12, installments: 12, other_fees_fen: null, contract_date: '2024-06-10' });
     expect(validator.row(valuesOf('loan', { ...validRow('loan'), loan_id: 'L2', purpose: 'x' }), 2, out)).toBeNull();
-    expect(out).toEqual([{ editId: 'V001', rowNumber: 2, values: { purpose: 'x' } }]);
+    // A row's findings name the record's own id beside the field at fault.
+    expect(out).toEqual([{ editId: 'V001', rowNumber: 2, values: { purpose: 'x', loan_id: 'L2' } }]);
     const { stats } = validator.finish(null);
     expect(stats).toMatchObject({ rows: 2, errorRows: 1, duplicateIds: 0 });
   });

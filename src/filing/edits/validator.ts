@@ -387,6 +387,144 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   const daysPastDue = recordType === 'repayment' ? names.indexOf('days_past_due') : -1;
   const { periodStartDay, periodEndDay, periodStartMs, periodEndMs } = env;
 
+  /** The checks of one row of the right width; pushes findings, returns the record or null. */
+  function checkRow(values: readonly string[], rowNumber: number, out: RowFinding[]): NormalizedRecord | null {
+    let errors = 0;
+    for (let f = 0; f < count; f++) {
+      const column = fieldColumn[f]!;
+      const text = column < 0 ? '' : (values[column] ?? '');
+      raw[f] = text;
+      num[f] = NaN;
+      val[f] = null;
+      birth[f] = NaN;
+      if (text.length === 0) {
+        if (required[f] === 1) {
+          out.push({ editId: 'S005', rowNumber, values: { [names[f]!]: text } });
+          errors++;
+        }
+        continue;
+      }
+      if (text.length > maxLength[f]! && kinds[f] === K_STRING) {
+        out.push({ editId: 'S012', rowNumber, values: { [names[f]!]: text } });
+        errors++;
+        continue;
+      }
+      let editId: string | null = null;
+      switch (kinds[f]) {
+        case K_STRING:
+          val[f] = text;
+          break;
+        case K_INTEGER:
+        case K_MONEY: {
+          const n = parseWhole(text);
+          if (n !== n) editId = kinds[f] === K_MONEY ? 'S007' : 'S006';
+          else if (n < 0 && kinds[f] === K_MONEY) editId = 'V006';
+          else if (n < min[f]! || n > max[f]!) editId = 'V008';
+          else {
+            num[f] = n;
+            val[f] = n;
+          }
+          break;
+        }
+        case K_RATE:
+        case K_DECIMAL: {
+          const n = parseDecimal(text);
+          if (n !== n) editId = 'S008';
+          else if (kinds[f] === K_RATE && (n < 0 || n > 10)) editId = 'V007';
+          else {
+            num[f] = n;
+            val[f] = n;
+          }
+          break;
+        }
+        case K_DATE: {
+          const day = parseDateDay(text);
+          if (day === BAD_SHAPE) editId = 'S009';
+          else if (day === NOT_REAL) editId = 'V002';
+          else if (period[f] !== PERIOD_NONE && day > periodEndDay) editId = 'V003';
+          else if (period[f] === PERIOD_WITHIN && day < periodStartDay) editId = 'V004';
+          else {
+            num[f] = day;
+            val[f] = text;
+          }
+          break;
+        }
+        case K_DATETIME: {
+          const ms = parseDateTimeMs(text);
+          if (ms === BAD_SHAPE) editId = 'S010';
+          else if (ms === NOT_REAL) editId = 'V002';
+          else if (period[f] !== PERIOD_NONE && ms >= periodEndMs) editId = 'V003';
+          else if (period[f] === PERIOD_WITHIN && ms < periodStartMs) editId = 'V004';
+          else {
+            num[f] = ms;
+            val[f] = text;
+          }
+          break;
+        }
+        case K_CODE:
+          if (codeSets[f]!.has(text)) val[f] = text;
+          else editId = 'V001';
+          break;
+        case K_BOOLEAN: {
+          const b = parseBoolean(text);
+          if (b < 0) editId = 'S011';
+          else val[f] = b === 1;
+          break;
+        }
+        case K_PHONE:
+          if (isPhoneNumber(text)) val[f] = text;
+          else editId = 'V014';
+          break;
+        case K_RESIDENT_ID:
+          editId = residentId(f, text);
+          break;
+        case K_USCC:
+          editId = uscc(f, text);
+          break;
+        case K_PARTY: {
+          const partyKind = val[partyType[f]!];
+          if (partyKind === 'individual') editId = residentId(f, text);
+          else if (partyKind === 'organisation') editId = uscc(f, text);
+          else val[f] = text; // no usable type: V001/S005 on the type field already fails the row
+          break;
+        }
+      }
+      if (editId !== null) {
+        out.push({ editId, rowNumber, values: { [names[f]!]: text } });
+        errors++;
+      }
+    }
+
+    const id = raw[idIndex]!;
+    if (id.length > 0 && !ids.add(id)) {
+      out.push({ editId: 'V015', rowNumber, values: { [names[idIndex]!]: id } });
+      duplicateIds++;
+      errors++;
+    }
+
+    let warnings = 0;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      if (rule.warning && errors > 0) continue;
+      if (rule.fails(state)) {
+        const found: Record<string, string> = {};
+        for (const f of rule.fields) found[names[f]!] = raw[f]!;
+        if (rule.detail) Object.assign(found, rule.detail());
+        out.push({ editId: rule.editId, rowNumber, values: found });
+        if (rule.warning) warnings++;
+        else errors++;
+      }
+    }
+
+    if (errors > 0) {
+      errorRows++;
+      return null;
+    }
+    if (warnings > 0) warningRows++;
+    if (daysPastDue >= 0 && num[daysPastDue]! > 0) overdue++;
+    return makeRecord(val);
+  }
+
   return {
     recordType,
 
@@ -424,142 +562,17 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
         errorRows++;
         return null;
       }
-      let errors = 0;
-      for (let f = 0; f < count; f++) {
-        const column = fieldColumn[f]!;
-        const text = column < 0 ? '' : (values[column] ?? '');
-        raw[f] = text;
-        num[f] = NaN;
-        val[f] = null;
-        birth[f] = NaN;
-        if (text.length === 0) {
-          if (required[f] === 1) {
-            out.push({ editId: 'S005', rowNumber, values: { [names[f]!]: text } });
-            errors++;
-          }
-          continue;
-        }
-        if (text.length > maxLength[f]! && kinds[f] === K_STRING) {
-          out.push({ editId: 'S012', rowNumber, values: { [names[f]!]: text } });
-          errors++;
-          continue;
-        }
-        let editId: string | null = null;
-        switch (kinds[f]) {
-          case K_STRING:
-            val[f] = text;
-            break;
-          case K_INTEGER:
-          case K_MONEY: {
-            const n = parseWhole(text);
-            if (n !== n) editId = kinds[f] === K_MONEY ? 'S007' : 'S006';
-            else if (n < 0 && kinds[f] === K_MONEY) editId = 'V006';
-            else if (n < min[f]! || n > max[f]!) editId = 'V008';
-            else {
-              num[f] = n;
-              val[f] = n;
-            }
-            break;
-          }
-          case K_RATE:
-          case K_DECIMAL: {
-            const n = parseDecimal(text);
-            if (n !== n) editId = 'S008';
-            else if (kinds[f] === K_RATE && (n < 0 || n > 10)) editId = 'V007';
-            else {
-              num[f] = n;
-              val[f] = n;
-            }
-            break;
-          }
-          case K_DATE: {
-            const day = parseDateDay(text);
-            if (day === BAD_SHAPE) editId = 'S009';
-            else if (day === NOT_REAL) editId = 'V002';
-            else if (period[f] !== PERIOD_NONE && day > periodEndDay) editId = 'V003';
-            else if (period[f] === PERIOD_WITHIN && day < periodStartDay) editId = 'V004';
-            else {
-              num[f] = day;
-              val[f] = text;
-            }
-            break;
-          }
-          case K_DATETIME: {
-            const ms = parseDateTimeMs(text);
-            if (ms === BAD_SHAPE) editId = 'S010';
-            else if (ms === NOT_REAL) editId = 'V002';
-            else if (period[f] !== PERIOD_NONE && ms >= periodEndMs) editId = 'V003';
-            else if (period[f] === PERIOD_WITHIN && ms < periodStartMs) editId = 'V004';
-            else {
-              num[f] = ms;
-              val[f] = text;
-            }
-            break;
-          }
-          case K_CODE:
-            if (codeSets[f]!.has(text)) val[f] = text;
-            else editId = 'V001';
-            break;
-          case K_BOOLEAN: {
-            const b = parseBoolean(text);
-            if (b < 0) editId = 'S011';
-            else val[f] = b === 1;
-            break;
-          }
-          case K_PHONE:
-            if (isPhoneNumber(text)) val[f] = text;
-            else editId = 'V014';
-            break;
-          case K_RESIDENT_ID:
-            editId = residentId(f, text);
-            break;
-          case K_USCC:
-            editId = uscc(f, text);
-            break;
-          case K_PARTY: {
-            const partyKind = val[partyType[f]!];
-            if (partyKind === 'individual') editId = residentId(f, text);
-            else if (partyKind === 'organisation') editId = uscc(f, text);
-            else val[f] = text; // no usable type: V001/S005 on the type field already fails the row
-            break;
-          }
-        }
-        if (editId !== null) {
-          out.push({ editId, rowNumber, values: { [names[f]!]: text } });
-          errors++;
-        }
+      const firstFinding = out.length;
+      const record = checkRow(values, rowNumber, out);
+      // Every finding of a row names the record's own id, so that the filer finds it in their system.
+      if (out.length > firstFinding) {
+        const idColumn = fieldColumn[idIndex]!;
+        const idName = names[idIndex]!;
+        const id = idColumn < 0 ? '' : (values[idColumn] ?? '');
+        for (let i = firstFinding; i < out.length; i++) if (!(idName in out[i]!.values)) out[i]!.values[idName] = id;
       }
-
-      const id = raw[idIndex]!;
-      if (id.length > 0 && !ids.add(id)) {
-        out.push({ editId: 'V015', rowNumber, values: { [names[idIndex]!]: id } });
-        duplicateIds++;
-        errors++;
-      }
-
-      let warnings = 0;
-      for (let r = 0; r < rules.length; r++) {
-        const rule = rules[r]!;
-        if (rule.warning && errors > 0) continue;
-        if (rule.fails(state)) {
-          const found: Record<string, string> = {};
-          for (const f of rule.fields) found[names[f]!] = raw[f]!;
-          if (rule.detail) Object.assign(found, rule.detail());
-          out.push({ editId: rule.editId, rowNumber, values: found });
-          if (rule.warning) warnings++;
-          else errors++;
-        }
-      }
-
-      if (errors > 0) {
-        errorRows++;
-        return null;
-      }
-      if (warnings > 0) warningRows++;
-      if (daysPastDue >= 0 && num[daysPastDue]! > 0) overdue++;
-      return makeRecord(val);
+      return record;
     },
-
     finish(previous) {
       const stats = counts();
       return { findings: macroFindings(recordType, stats, previous, thresholds), stats };
