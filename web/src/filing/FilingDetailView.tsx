@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { ErrorState } from '../components/ErrorState.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { describeError } from '../components/forms.js';
-import { formatBytes, formatCount, useDateTime } from '../components/format.js';
+import { formatBytes, formatCount, useDateTime, useLocalName } from '../components/format.js';
 import { useRemote } from '../components/useRemote.js';
 import type { FilingDetail, FindingCount, FindingsPage, ReceiptCheck, SignedReceipt } from '../types.js';
 import { FilingStatusTag } from './FilingStatusTag.js';
@@ -262,17 +262,19 @@ interface DetailProps {
   backPath: string;
   /** A supervisor reads; only the institution verifies and signs. */
   readOnly: boolean;
-  institutionName?: (institutionId: string) => string;
+  /** For a supervisor: name the institution that filed. */
+  showInstitution?: boolean;
 }
 
 /** One filing: its file, findings per edit with example rows, verification, signing and the receipt. */
-export function FilingDetailView({ filingId, backPath, readOnly, institutionName }: DetailProps) {
+export function FilingDetailView({ filingId, backPath, readOnly, showInstitution }: DetailProps) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const dateTime = useDateTime();
   const text = useZhEn();
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
+  const localName = useLocalName();
   const detail = useRemote(() => api.get<FilingDetail>(`/v1/filings/${filingId}`), filingId);
   const [downloading, setDownloading] = useState(false);
   const [signing, setSigning] = useState(false);
@@ -358,7 +360,7 @@ export function FilingDetailView({ filingId, backPath, readOnly, institutionName
             <FilingStatusTag status={filing.status} />
           </Space>
         }
-        subtitle={institutionName ? institutionName(filing.institutionId) : t('filings.detailSubtitle')}
+        subtitle={showInstitution ? localName(filing.institution) : t('filings.detailSubtitle')}
         extra={<Link to={backPath}>{t('filings.backToList')}</Link>}
       />
       <Card className="fh-card" style={{ marginBottom: 16 }}>

@@ -2,7 +2,7 @@ import { Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { formatCount, useDateTime } from '../components/format.js';
+import { formatCount, useDateTime, useLocalName } from '../components/format.js';
 import type { FilingView, Page } from '../types.js';
 import { FilingStatusTag } from './FilingStatusTag.js';
 import { useRecordTypeName, type Standard } from './standard.js';
@@ -14,20 +14,21 @@ interface Props {
   /** Where a filing's detail lives: `${basePath}/${filingId}`. */
   basePath: string;
   onPage: (page: number) => void;
-  /** Given for a supervisor: the name of the institution that filed. */
-  institutionName?: (institutionId: string) => string;
+  /** For a supervisor: show which institution filed. */
+  showInstitution?: boolean;
 }
 
 /** Filings as a table, newest first (as the API orders them), each linking to its detail. */
-export function FilingTable({ page, loading, standard, basePath, onPage, institutionName }: Props) {
+export function FilingTable({ page, loading, standard, basePath, onPage, showInstitution }: Props) {
   const { t, i18n } = useTranslation();
   const dateTime = useDateTime();
   const recordTypeName = useRecordTypeName(standard);
+  const name = useLocalName();
   const count = (value: number | null) => (value === null ? '—' : formatCount(value, i18n.language));
 
   const columns: TableColumnsType<FilingView> = [
-    ...(institutionName
-      ? [{ title: t('filings.institution'), key: 'institution', render: (_: unknown, row: FilingView) => <span className="fh-institution-link">{institutionName(row.institutionId)}</span> }]
+    ...(showInstitution
+      ? [{ title: t('filings.institution'), key: 'institution', render: (_: unknown, row: FilingView) => <span className="fh-institution-link">{name(row.institution)}</span> }]
       : []),
     {
       title: t('filings.period'),

@@ -20,7 +20,7 @@ export function FilingsPage() {
   const name = useLocalName();
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
-  const { institutions, nameOf } = useInstitutionNames();
+  const { institutions } = useInstitutionNames();
 
   const url = useUrlFilters();
   const filters = { institutionId: url.get('institutionId'), recordType: url.get('recordType'), period: url.get('period'), status: url.get('status') };
@@ -76,7 +76,7 @@ export function FilingsPage() {
           loading={list.loading}
           standard={standard}
           basePath="/supervisor/filings"
-          institutionName={nameOf}
+          showInstitution
           onPage={url.setPage}
         />
       </Card>
