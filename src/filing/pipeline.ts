@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import { createValidator, IdSet, macroFindings, toCopyLine, type CopyContext, type EditDef, type FileStats, type FileValidator, type NormalizedRecord, type RowFinding } from './edits/index.js';
 import { recordTypeDef, type RecordType } from '../standard/standard.js';
 import type { Pseudonymizer } from '../platform/crypto.js';
@@ -279,7 +279,10 @@ function workerScriptPath(): string {
   });
   const code = built.outputFiles[0]!.contents;
   const file = path.join(tmpdir(), `fenghuo-validation-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  writeFileSync(file, code, { mode: 0o600 });
+  // Written aside and renamed: another process starting at the same moment must never load half a file.
+  const partial = `${file}.${process.pid}.${threadId}.tmp`;
+  writeFileSync(partial, code, { mode: 0o600 });
+  renameSync(partial, file);
   workerScript = file;
   return file;
 }
