@@ -50,8 +50,12 @@ function cityNameEn(nameZh: string, provinceEn: string): string {
   return capitalised(syllables(nameZh.replace(/市$/, '')));
 }
 
+// The data set names the parts of a municipality or province that are no city by what they are
+// ("urban districts", "counties"); prefixing the province makes each name stand on its own.
 function cityNameZh(nameZh: string, provinceZh: string): string {
-  if (nameZh === '市辖区' || nameZh === '县' || nameZh.endsWith('直辖县级行政区划')) return `${provinceZh}${nameZh === '市辖区' ? '市辖区' : nameZh === '县' ? '辖县' : '直辖县级行政区划'}`;
+  if (nameZh === '市辖区') return `${provinceZh}市辖区`;
+  if (nameZh === '县') return `${provinceZh}辖县`;
+  if (nameZh.endsWith('直辖县级行政区划')) return `${provinceZh}直辖县级行政区划`;
   return nameZh;
 }
 
