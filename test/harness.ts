@@ -12,7 +12,7 @@ import { describe } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { openPglite, openPostgres, type DatabaseHandle, type Engine } from '../src/platform/database.js';
-import { ephemeralKeyMaterial } from '../src/platform/crypto.js';
+import { ephemeralKeyMaterial, type KeyMaterial } from '../src/platform/crypto.js';
 import { createPlatform, closePlatform, type Platform } from '../src/platform/platform.js';
 import { buildApp } from '../src/api/app.js';
 import { createServices, type Services } from '../src/api/services.js';
@@ -72,12 +72,12 @@ export interface TestContext {
 }
 
 /** A migrated platform with its HTTP app on a fresh database, with fresh keys. */
-export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions } = {}): Promise<TestContext> {
+export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions; keys?: KeyMaterial } = {}): Promise<TestContext> {
   const database = await freshDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides, dataDir };
-  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm), ...(options.events ? { events: options.events } : {}) });
+  const platform = await createPlatform(config, { database, keys: options.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm), ...(options.events ? { events: options.events } : {}) });
   const services = createServices(platform);
   const app = await buildApp(platform, { services, serveWeb: false, logger: false });
   await app.ready();
