@@ -425,7 +425,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The version with errors was replaced when the corrected one was accepted.
     expect(await rows.nth(1).innerText()).toMatch(/v1[\s\S]*已被替代/);
     await supervisor.page.getByTestId('filter-status').click();
-    await supervisor.page.locator('.ant-select-dropdown').getByText('已被替代').click();
+    // The option of the open dropdown (antd names it by its title), once it is visible and still.
+    await supervisor.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="已被替代"]').click();
     await supervisor.page.waitForURL(/status=superseded/);
     await expect.poll(() => rows.count()).toBe(1);
     await rows.nth(0).getByText('已被替代').waitFor();
