@@ -219,3 +219,29 @@ describe('FileReader: JSON Lines', () => {
     expect(rows.map((r) => r.rowNumber)).toEqual([1, 5]);
   });
 });
+
+describe('FileReader: unquoted text split directly', () => {
+  it('reads what papaparse reads, whatever the chunking, with or without quoted rows among them', async () => {
+    const { default: Papa } = await import('papaparse');
+    const fc = (await import('fast-check')).default;
+    const cell = fc.stringMatching(/^[^,"\r\n]{0,6}$/);
+    const quotedCell = fc.stringMatching(/^[^"\r\n]{0,6}$/).map((text) => `"${text}"`);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.oneof(cell, quotedCell), cell, cell), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('\n', '\r\n'),
+        async (rows, chunkSize, newline) => {
+          // Rows with an empty first cell only would be blank lines, which are not records.
+          const lines = rows.map((cells) => cells.join(',')).filter((line) => line !== ',,');
+          const text = `id,name,amount${newline}${lines.join(newline)}${newline}`;
+          const expected = (Papa.parse<string[]>(text, { delimiter: ',', newline }).data as string[][]).slice(1).filter((r) => !(r.length === 1 && r[0] === ''));
+          const { rows: read_, findings } = await read(Buffer.from(text), { chunkSize });
+          expect(findings).toEqual([]);
+          expect(read_.map((r) => r.values)).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -358,9 +358,26 @@ export class FileReader {
     pending.push({ kind: 'header', columns });
   }
 
+  /**
+   * Text without a quote character parses as lines split at the delimiter: the engine's own
+   * String.split does that several times faster than a general CSV parser, with the same result
+   * (no quoting, hence no quote errors). The rest after the last line break waits for more input.
+   */
+  private static splitUnquoted(input: string, newline: string, atEnd: boolean): { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } } {
+    const lines = input.split(newline);
+    let cursor = input.length;
+    if (!atEnd) {
+      const tail = lines.pop()!;
+      cursor -= tail.length;
+    }
+    const data = new Array<string[]>(lines.length);
+    for (let i = 0; i < lines.length; i++) data[i] = lines[i]!.split(',');
+    return { data, errors: [], meta: { cursor } };
+  }
+
   private csvRows(input: string, atEnd: boolean, pending: ReadEvent[]): void {
     if (input.length === 0) return;
-    const result = this.parser.parse(input, 0, !atEnd);
+    const result = input.indexOf('"') === -1 ? FileReader.splitUnquoted(input, this.newline, atEnd) : this.parser.parse(input, 0, !atEnd);
     const data = result.data as string[][];
     const badRows = new Map<number, string>();
     for (const error of result.errors) if (error.row !== undefined) badRows.set(error.row, error.code);
