@@ -34,6 +34,7 @@ describe('demo data set', () => {
     const sichuan = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'overview-sc', '510000') })).json();
     expect(national.institutions).toBe(demoInstitutions.length);
     expect(national.consumers).toBe(3);
+    expect(zhejiang.consumers).toBe(1);
     // The provinces of the demo partition the country: their loans add up to the national figure.
     let byProvinces = 0;
     for (const code of ['330000', '440000', '310000', '510000', '110000']) {
