@@ -17,7 +17,7 @@ if (!haveChromium) {
   console.warn(`[e2e] skipping the browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
 }
 
-const screens = fileURLToPath(new URL('../../scratch/screens/', import.meta.url));
+const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation, e.g. "dashboard.title". */
 const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard)\.[a-zA-Z_]+/;
 const chinese = /[\u4e00-\u9fff]/;
