@@ -195,11 +195,7 @@ async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransa
     return await single.transaction().execute(async (trx) => {
       const tx: BulkTransaction = {
         db: trx,
-        async copyRows(table, columns, rows) {
-          const counter = { rows: 0 };
-          await tx.copyText(table, columns, copyTextPieces(rows, columns.length, counter));
-          return counter.rows;
-        },
+        copyRows: (table, columns, rows) => copyRowsAsText(tx, table, columns, rows),
         async copyText(table, columns, pieces) {
           const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
           const done = new Promise<void>((resolve, reject) => {
@@ -241,17 +237,20 @@ async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransa
   }
 }
 
+/** Rows of values through an engine's text COPY, counting the rows sent. */
+async function copyRowsAsText(tx: BulkTransaction, table: string, columns: readonly string[], rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>): Promise<number> {
+  const counter = { rows: 0 };
+  await tx.copyText(table, columns, copyTextPieces(rows, columns.length, counter));
+  return counter.rows;
+}
+
 async function withPgliteBulkTransaction<T>(handle: DatabaseHandle, pglite: PGlite, fn: (tx: BulkTransaction) => Promise<T>): Promise<T> {
   // The PGlite dialect hands out its single session one transaction at a time; a COPY issued on the
   // engine while this transaction holds the session runs inside it.
   return handle.db.transaction().execute(async (trx) => {
     const tx: BulkTransaction = {
       db: trx,
-      async copyRows(table, columns, rows) {
-        const counter = { rows: 0 };
-        await tx.copyText(table, columns, copyTextPieces(rows, columns.length, counter));
-        return counter.rows;
-      },
+      copyRows: (table, columns, rows) => copyRowsAsText(tx, table, columns, rows),
       async copyText(table, columns, pieces) {
         let copied = 0;
         const statement = copyStatement(table, columns, "'/dev/blob'");
