@@ -39,26 +39,30 @@ if (!postgresAvailable && process.env.CI) {
 /** The engines this run tests against. */
 export const engines: Engine[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
+/** Run one statement on the PostgreSQL server as the administrator (create or drop a test database). */
+export async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh, empty database on `engine`; PostgreSQL gets a database of its own, dropped on close. */
 export async function freshDatabase(engine: Engine): Promise<DatabaseHandle> {
   if (engine === 'pglite') return openPglite();
   const name = `fh_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await adminQuery(`create database ${name}`);
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   const handle = await openPostgres(url.toString(), 5);
   return {
     ...handle,
-    db: handle.db,
     async close() {
       await handle.close();
-      const dropper = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
 }

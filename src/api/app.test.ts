@@ -1,9 +1,8 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachEngine, engines, POSTGRES_ADMIN_URL, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { describeEachEngine, engines, adminQuery, POSTGRES_ADMIN_URL, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { errorCatalogue, renderErrorReference } from '../platform/errors.js';
 import { loadConfig } from '../platform/config.js';
 import { openPostgres } from '../platform/database.js';
@@ -131,9 +130,7 @@ async function relayTo(port: number): Promise<{ port: number; cut(): void; close
 describe.runIf(engines.includes('postgres'))('database unreachable', () => {
   it('answers 503 while PostgreSQL is away and stays up', async () => {
     const name = `fh_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
+    await adminQuery(`create database ${name}`);
     const target = new URL(POSTGRES_ADMIN_URL);
     const relay = await relayTo(Number(target.port || 5432));
     target.host = `127.0.0.1:${relay.port}`;
@@ -153,8 +150,7 @@ describe.runIf(engines.includes('postgres'))('database unreachable', () => {
       await app.close();
       await closePlatform(platform).catch(() => {});
       await relay.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await adminQuery(`drop database if exists ${name} with (force)`);
     }
   });
 });

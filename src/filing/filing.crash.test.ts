@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines, POSTGRES_ADMIN_URL } from '../../test/harness.js';
+import { engines, adminQuery, POSTGRES_ADMIN_URL } from '../../test/harness.js';
 import { loadConfig } from '../platform/config.js';
 import { closePlatform, createPlatform, type Platform } from '../platform/platform.js';
 import { createServices, type Services } from '../api/services.js';
@@ -14,16 +13,6 @@ import { loanCsv, supervisorCaller, testUscc } from './filing.test-support.js';
 import type { Caller } from '../platform/auth/access.js';
 
 const childScript = fileURLToPath(new URL('./filing.crash-child.ts', import.meta.url));
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.skipIf(!engines.includes('postgres'))('a load killed in the middle of its COPY [postgres]', () => {
   const name = `fh_test_crash_${randomBytes(5).toString('hex')}`;
@@ -36,7 +25,7 @@ describe.skipIf(!engines.includes('postgres'))('a load killed in the middle of i
   let caller: Caller;
 
   beforeAll(async () => {
-    await admin(`create database ${name}`);
+    await adminQuery(`create database ${name}`);
     platform = await createPlatform(loadConfig(env));
     services = createServices(platform);
     const registered = await services.registry.registerInstitution(supervisorCaller, { uscc: testUscc(9), nameZh: '崩溃测试机构', nameEn: 'Crash test institution', kind: 'online_lender', jurisdictionCode: '110000' });
@@ -44,7 +33,7 @@ describe.skipIf(!engines.includes('postgres'))('a load killed in the middle of i
   });
   afterAll(async () => {
     if (platform) await closePlatform(platform);
-    await admin(`drop database if exists ${name} with (force)`);
+    await adminQuery(`drop database if exists ${name} with (force)`);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
