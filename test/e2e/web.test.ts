@@ -189,6 +189,9 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
 
     await approve.click();
     const dialog = page.getByRole('dialog');
+    // Click only once the dialog has finished opening (a click during its animation can be lost under load).
+    await dialog.getByRole('textbox').waitFor();
+    await settled(page);
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.getByText('请填写理由').waitFor(); // no reason, no decision
     await dialog.getByRole('textbox').fill('资质条件核查完毕，准予许可');
