@@ -1,0 +1,63 @@
+// Type-aware lint that keeps the boundaries of the codebase: run by `npm test` with no warnings allowed.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const capabilities = ['registry', 'identity', 'filing', 'supervision', 'standard', 'demo'];
+
+/** Import patterns that reach into another folder's store or schema, from one or two levels down. */
+const foreignInternals = ['../*/*.store.js', '../*/*.schema.js', '../../*/*.store.js', '../../*/*.schema.js'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'web/dist/', 'data/', 'bench/tmp/', 'coverage/', 'test-results/', 'scratch/', '**/*.js', '**/*.mjs'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      // Suppressions must say why (`-- reason`).
+      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // The platform is what every capability stands on: it knows none of them, nor the HTTP assembly.
+    files: ['src/platform/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...capabilities.flatMap((c) => [`../${c}/*`, `../../${c}/*`]), '../api/*', '../../api/*'],
+              message: 'The platform imports no capability and nothing from src/api.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A capability reads another only through its service, never its store or schema.
+    files: capabilities.map((c) => `src/${c}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: foreignInternals, message: 'Read another capability through its service, not its store or schema.' }] },
+      ],
+    },
+  },
+);
