@@ -179,6 +179,7 @@ export function filingRoutes(services: { filing: FilingService }): FastifyPlugin
               period: Type.Optional(Period),
               status: Type.Optional(FilingStatusSchema),
               institutionId: Type.Optional(Uuid),
+              hideReplaced: Type.Optional(Type.Boolean({ description: 'true to leave out superseded versions and versions with errors that a later upload of the same record type and period followed' })),
               page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
               pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
             },
@@ -188,10 +189,11 @@ export function filingRoutes(services: { filing: FilingService }): FastifyPlugin
         },
       },
       async (request) => {
-        const { recordType, period, status, institutionId, page, pageSize } = request.query;
+        const { recordType, period, status, institutionId, hideReplaced, page, pageSize } = request.query;
         return filing.list(callerOf(request), {
           page,
           pageSize,
+          ...(hideReplaced ? { hideReplaced } : {}),
           ...(recordType ? { recordType } : {}),
           ...(period ? { period } : {}),
           ...(status ? { status } : {}),
