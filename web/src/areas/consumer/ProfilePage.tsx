@@ -1,11 +1,11 @@
-import { Card, Descriptions, Skeleton, Table, Tag } from 'antd';
+import { Card, Descriptions, Grid, Skeleton, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { PageTitle } from '../../components/PageTitle.js';
-import { useDateTime, useLocalName } from '../../components/format.js';
+import { useDateTime, useLocalName, useLocalNote } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import type { AccessLogEntry, ConsumerProfile, Page } from '../../types.js';
 
@@ -17,6 +17,8 @@ export function ProfilePage() {
   const name = useLocalName();
   const dateTime = useDateTime();
   const profile = useRemote(() => api.get<ConsumerProfile>('/v1/consumer/profile'), 'profile');
+  const screens = Grid.useBreakpoint();
+  const phone = screens.md === false;
   const data = profile.data;
   return (
     <>
@@ -25,7 +27,7 @@ export function ProfilePage() {
       {!data && profile.loading && <Skeleton active />}
       {data && (
         <Card className="fh-card" title={data.displayName}>
-          <Descriptions column={{ xs: 1, md: 2 }} styles={{ label: { width: 140 } }}>
+          <Descriptions column={{ xs: 1, md: 2 }} layout={phone ? 'vertical' : 'horizontal'} styles={phone ? undefined : { label: { width: 140 } }}>
             <Descriptions.Item label={t('consumer.residentId')}>
               <span className="fh-mono" data-testid="masked-id">
                 {data.residentIdMasked}
@@ -46,6 +48,7 @@ export function ProfilePage() {
 export function AccessLogPage() {
   const { t } = useTranslation();
   const dateTime = useDateTime();
+  const note = useLocalNote();
   const [page, setPage] = useState(1);
   const log = useRemote(() => api.get<Page<AccessLogEntry>>('/v1/consumer/access-log', { page, pageSize: PAGE_SIZE }), String(page));
 
@@ -60,7 +63,7 @@ export function AccessLogPage() {
       // `consumer:<id>` → the kind of record, named; the full reference stays in the tooltip.
       render: (value: string | null) => (value ? <span title={value}>{t(`accessLog.resources.${value.split(':')[0] ?? ''}`, { defaultValue: value })}</span> : '—'),
     },
-    { title: t('accessLog.reason'), dataIndex: 'reason', key: 'reason', render: (value: string | null) => value ?? '—' },
+    { title: t('accessLog.reason'), dataIndex: 'reason', key: 'reason', render: (value: string | null) => (value ? note(value) : '—') },
   ];
 
   return (
@@ -73,6 +76,7 @@ export function AccessLogPage() {
           columns={columns}
           dataSource={log.data?.items ?? []}
           loading={log.loading}
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('accessLog.empty') }}
           pagination={{ current: page, pageSize: PAGE_SIZE, total: log.data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
         />
