@@ -69,6 +69,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
   async function screenshot(page: Page, name: string): Promise<void> {
     await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
+    // A toast from an earlier step (in the language of that moment) has gone.
+    await page.waitForFunction(() => document.querySelector('.ant-message-notice') === null);
     await settled(page);
     await page.screenshot({ path: `${screens}${name}.png`, fullPage: true });
   }
@@ -615,7 +617,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.getByTestId('area-menu').waitFor();
     await onPhone('consumer-profile', ['李娜']);
     await page.getByTestId('area-menu').getByRole('link', { name: '数据访问记录' }).click();
-    await page.locator('tbody').getByText('注册账户').waitFor();
+    // One card per access rather than a table wider than the screen.
+    await page.getByTestId('access-card').filter({ hasText: '注册账户' }).waitFor();
     await onPhone('consumer-access-log', ['李娜']);
     await done();
   });

@@ -23,7 +23,12 @@ function useFieldName(standard: Standard | undefined, recordType: string): (fiel
   const text = useZhEn();
   const fields = standard?.recordTypes.find((r) => r.type === recordType)?.fields;
   // Findings also carry figures the edits computed (a loan's annualised cost, a file's row counts).
-  return (field) => text(fields?.find((f) => f.name === field) ?? standard?.figures.get(field), field);
+  // Amounts are shown in yuan here, so their names lose the "(fen)" the file format needs.
+  return (field) => {
+    const def = fields?.find((f) => f.name === field);
+    const name = text(def ?? standard?.figures.get(field), field);
+    return def?.type === 'money_fen' ? name.replace(/\s*(\(fen\)|（分）)$/, '') : name;
+  };
 }
 
 const WHOLE_NUMBER = /^-?\d+$/;
