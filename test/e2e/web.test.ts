@@ -248,22 +248,22 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await logInAsSupervisor(page);
     await page.getByRole('link', { name: '机构管理' }).click();
     const listed = page.locator('.ant-table-tbody tr.ant-table-row');
-    await expect.poll(() => listed.count()).toBe(3);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(3);
     // Filters: licence status, then licence type, then a name; each narrows the list the API returns.
     await page.goto(`${web.baseUrl}/supervisor/institutions?licenceStatus=suspended`);
-    await expect.poll(() => listed.count()).toBe(1);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(1);
     await listed.first().getByText(web.institutions.xihu.nameZh).waitFor();
     await screenshotsInBothLanguages(page, 'supervisor-institutions-filtered');
     await page.goto(`${web.baseUrl}/supervisor/institutions?licenceType=consumer_finance`);
-    await expect.poll(() => listed.count()).toBe(1);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(1);
     await listed.first().getByText(yongjiang.nameZh).waitFor();
     await page.goto(`${web.baseUrl}/supervisor/institutions?jurisdiction=330100`);
-    await expect.poll(() => listed.count()).toBe(2);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(2);
     await page.getByTestId('institution-search').locator('input').fill('甬江');
     await page.getByTestId('institution-search').locator('input').press('Enter');
-    await expect.poll(() => listed.count()).toBe(0);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(0);
     await page.goto(`${web.baseUrl}/supervisor/institutions`);
-    await expect.poll(() => listed.count()).toBe(3);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(3);
     await page.getByRole('link', { name: yongjiang.nameZh }).click();
     await page.waitForURL(`${web.baseUrl}/supervisor/institutions/${yongjiang.institutionId}`);
 
@@ -548,7 +548,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     const rows = supervisor.page.getByTestId('filings-table').locator('tbody tr.ant-table-row');
     // The version replaced by the corrected one is hidden until asked for.
     await rows.first().waitFor();
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
     await supervisor.page.getByTestId('show-replaced').click();
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
@@ -559,7 +559,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The option of the open dropdown (antd names it by its title), once it is visible and still.
     await supervisor.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="已被替代"]').click();
     await supervisor.page.waitForURL(/status=superseded/);
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
     await rows.nth(0).getByText('已被替代').waitFor();
     await screenshotsInBothLanguages(supervisor.page, 'supervisor-filings');
     await supervisor.page.goto(`${web.baseUrl}/supervisor/filings`);
@@ -588,7 +588,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.goto(web.baseUrl);
     await page.getByText('共 3 家机构').waitFor();
     // One card per institution rather than a table wider than the screen.
-    await expect.poll(() => page.getByTestId('institution-card').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('institution-card').count(), { timeout: 20_000 }).toBe(3);
     await onPhone('registry');
 
     await page.getByTestId('institution-card').filter({ hasText: web.institutions.xihu.nameZh }).getByRole('link').click();
