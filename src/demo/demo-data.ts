@@ -51,7 +51,7 @@ export const demoInstitutions: DemoInstitution[] = [
   { key: 'nanshan-pay', nameZh: '南山支付服务有限公司', nameEn: 'Nanshan Payment Services Co., Ltd.', kind: 'payment_institution', city: '440300', licence: 'payment', status: 'approved' },
   { key: 'zhujiang', nameZh: '珠江消费金融有限公司', nameEn: 'Zhujiang Consumer Finance Co., Ltd.', kind: 'consumer_finance_company', city: '440100', licence: 'consumer_finance', status: 'approved', lending: lender(200, [0.085, 0.16], 0.001) },
   { key: 'pengcheng', nameZh: '鹏城算法科技有限公司', nameEn: 'Pengcheng Algorithm Technology Co., Ltd.', kind: 'fintech_provider', city: '440300', licence: 'fintech_provider', status: 'approved' },
-  { key: 'yangcheng', nameZh: '羊城众筹平台有限公司', nameEn: 'Yangcheng Crowdfunding Platform Co., Ltd.', kind: 'crowdfunding_platform', city: '440100', licence: 'crowdfunding', status: 'revoked', reason: '违规设立资金池，吸收公众资金 / pooled investors’ funds' },
+  { key: 'yangcheng', nameZh: '羊城众筹平台有限公司', nameEn: 'Yangcheng Crowdfunding Platform Co., Ltd.', kind: 'crowdfunding_platform', city: '440100', licence: 'crowdfunding', status: 'revoked', reason: "违规设立资金池，吸收公众资金 / pooled investors' funds" },
   { key: 'shenwan', nameZh: '深湾财富科技有限公司', nameEn: 'Shenwan Wealth Technology Co., Ltd.', kind: 'wealth_management_platform', city: '440300', licence: 'wealth_management', status: 'approved' },
   { key: 'pujiang', nameZh: '浦江网络小额贷款有限公司', nameEn: 'Pujiang Online Microcredit Co., Ltd.', kind: 'online_lender', city: '310100', licence: 'online_lending', status: 'approved', lending: lender(240, [0.096, 0.18], 0.002) },
   { key: 'waitan-pay', nameZh: '外滩支付有限公司', nameEn: 'Waitan Payment Co., Ltd.', kind: 'payment_institution', city: '310100', licence: 'payment', status: 'approved' },

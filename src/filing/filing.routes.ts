@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
 import { ErrorReply, errorResponses, Page } from '../api/schemas.js';
 import { UPLOAD_MEDIA_TYPES, type FilingService } from './filing.service.js';
+import { findingFigures, readerPhrasesZh } from './edits/figures.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Uuid = Type.String({ format: 'uuid' });
@@ -76,6 +77,13 @@ const EditSchema = Type.Object({
   scope: literals(['header', 'row', 'file'] as const),
   recordTypes: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
   fields: Type.Array(Type.String()),
+  zh: Type.String(),
+  en: Type.String(),
+});
+
+const FigureSchema = Type.Object({
+  name: Type.String(),
+  kind: literals(['rate', 'count', 'text'] as const),
   zh: Type.String(),
   en: Type.String(),
 });
@@ -171,6 +179,7 @@ export function filingRoutes(services: { filing: FilingService }): FastifyPlugin
               period: Type.Optional(Period),
               status: Type.Optional(FilingStatusSchema),
               institutionId: Type.Optional(Uuid),
+              hideReplaced: Type.Optional(Type.Boolean({ description: 'true to leave out superseded versions and versions with errors that a later upload of the same record type and period followed' })),
               page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
               pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
             },
@@ -180,10 +189,11 @@ export function filingRoutes(services: { filing: FilingService }): FastifyPlugin
         },
       },
       async (request) => {
-        const { recordType, period, status, institutionId, page, pageSize } = request.query;
+        const { recordType, period, status, institutionId, hideReplaced, page, pageSize } = request.query;
         return filing.list(callerOf(request), {
           page,
           pageSize,
+          ...(hideReplaced ? { hideReplaced } : {}),
           ...(recordType ? { recordType } : {}),
           ...(period ? { period } : {}),
           ...(status ? { status } : {}),
@@ -300,8 +310,15 @@ export function filingRoutes(services: { filing: FilingService }): FastifyPlugin
 
     app.get(
       '/standard/edits',
-      { config: { access: 'public' }, schema: { tags: ['standard'], summary: 'The edit catalogue: every check a filing goes through', response: { 200: Type.Object({ edits: Type.Array(EditSchema) }) } } },
-      async () => ({ edits: filing.editCatalogue() }),
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['standard'],
+          summary: 'The edit catalogue: every check a filing goes through, and the figures its findings carry besides the record fields (with their kind: rate, count or text)',
+          response: { 200: Type.Object({ edits: Type.Array(EditSchema), figures: Type.Array(FigureSchema), readerPhrasesZh: Type.Record(Type.String(), Type.String()) }) },
+        },
+      },
+      async () => ({ edits: filing.editCatalogue(), figures: [...findingFigures], readerPhrasesZh: { ...readerPhrasesZh } }),
     );
 
     app.get(

@@ -482,7 +482,7 @@ export class FilingService {
   /** Filings the caller may see, newest first: an institution's own, or those of a supervisor's jurisdiction. */
   async list(
     caller: Caller,
-    query: { recordType?: string; period?: string; status?: FilingStatus; institutionId?: string; page: number; pageSize: number },
+    query: { recordType?: string; period?: string; status?: FilingStatus; institutionId?: string; hideReplaced?: boolean; page: number; pageSize: number },
   ): Promise<{ items: FilingView[]; total: number; page: number; pageSize: number }> {
     const { principal } = caller;
     const filter: store.FilingFilter = {};
@@ -498,6 +498,7 @@ export class FilingService {
     if (query.recordType) filter.recordType = query.recordType;
     if (query.period) filter.period = query.period;
     if (query.status) filter.status = query.status;
+    if (query.hideReplaced) filter.hideReplaced = true;
     const { total, rows } = await store.listFilings(this.db, filter, (query.page - 1) * query.pageSize, query.pageSize);
     const institutions = await this.registry.institutionsByIds([...new Set(rows.map((r) => r.institution_id))]);
     return { items: rows.map((row) => toView(row, institutions.get(row.institution_id) ?? unknownInstitution)), total, page: query.page, pageSize: query.pageSize };

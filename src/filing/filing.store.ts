@@ -129,6 +129,11 @@ export interface FilingFilter {
   recordType?: string;
   period?: string;
   status?: FilingStatus;
+  /**
+   * Leave out versions a later one replaced: superseded versions, and versions with errors after
+   * which the institution uploaded another version of the same record type and period.
+   */
+  hideReplaced?: boolean;
 }
 
 /** A page of filings matching `filter`, newest first, with the total. */
@@ -139,6 +144,24 @@ export async function listFilings(db: Kysely<Database>, filter: FilingFilter, of
   if (filter.recordType) base = base.where('record_type', '=', filter.recordType);
   if (filter.period) base = base.where('period', '=', filter.period);
   if (filter.status) base = base.where('status', '=', filter.status);
+  if (filter.hideReplaced) {
+    base = base.where('status', '!=', 'superseded').where((eb) =>
+      eb.or([
+        eb('status', '!=', 'errors'),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('filing as later')
+              .select(sql.lit(1).as('one'))
+              .whereRef('later.institution_id', '=', 'filing.institution_id')
+              .whereRef('later.record_type', '=', 'filing.record_type')
+              .whereRef('later.period', '=', 'filing.period')
+              .whereRef('later.version', '>', 'filing.version'),
+          ),
+        ),
+      ]),
+    );
+  }
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     base.selectAll().orderBy('created_at', 'desc').orderBy('filing_id').offset(offset).limit(limit).execute(),

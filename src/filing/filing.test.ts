@@ -175,6 +175,25 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
       [2, 'accepted'],
       [1, 'superseded'],
     ]);
+    const current = (await get('/v1/filings?period=2024-03&recordType=loan&hideReplaced=true', a.apiKey)).json() as { items: Detail[]; total: number };
+    expect(current.items.map((f) => [f.version, f.status])).toEqual([[2, 'accepted']]);
+    expect(current.total).toBe(1);
+
+    // A version with errors disappears from the current list once another upload of its period follows it, and not before.
+    const broken = (await upload(context.app, a.apiKey, 'loan_id\nL1\n', { recordType: 'loan', period: '2023-11' })).json() as Detail;
+    expect(broken.status).toBe('errors');
+    const currentIds = async () => ((await get('/v1/filings?recordType=loan&hideReplaced=true&pageSize=200', a.apiKey)).json() as { items: { filingId: string }[] }).items.map((f) => f.filingId);
+    expect(await currentIds()).toContain(broken.filingId);
+    const fixed = (await upload(context.app, a.apiKey, loanCsv({ rows: 10, seed: 23, period: '2023-11' }), { recordType: 'loan', period: '2023-11' })).json() as Detail;
+    expect(fixed.status).toBe('clean');
+    expect(await currentIds()).not.toContain(broken.filingId);
+    expect(await currentIds()).toContain(fixed.filingId);
+    // The supervisor's list leaves them out the same way; without the flag every version is listed.
+    const supervisorIds = ((await get('/v1/filings?recordType=loan&hideReplaced=true&pageSize=200', beijingSupervisor)).json() as { items: { filingId: string }[] }).items.map((f) => f.filingId);
+    expect(supervisorIds).toEqual(expect.arrayContaining([fixed.filingId, v2.filingId]));
+    expect(supervisorIds).not.toContain(broken.filingId);
+    expect(supervisorIds).not.toContain(v1.filingId);
+    expect(((await get('/v1/filings?recordType=loan&pageSize=200', a.apiKey)).json() as { items: { filingId: string }[] }).items.map((f) => f.filingId)).toContain(broken.filingId);
   });
 
   it('moves a signed filing whose stored copy was damaged to errors (S912), freeing the period', async () => {

@@ -58,6 +58,36 @@ describeEachEngine('registry and market access', (engine) => {
     expect(widen.statusCode).toBe(403);
   });
 
+  it('filters the supervisor\'s list by licence status, licence type, jurisdiction and name', async () => {
+    const guangdong = await supervisorSession(ctx, 'gd', '440000');
+    const list = async (query: string) => {
+      const reply = await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/institutions?${query}`, headers: guangdong });
+      expect(reply.statusCode).toBe(200);
+      return (reply.json().items as { nameZh: string }[]).map((item) => item.nameZh).sort();
+    };
+    const yangcheng = (await register(guangdong, { ...lender(40, '440100', '羊城网络小额贷款有限公司'), nameEn: 'Yangcheng Online Microcredit' })).json();
+    const pengcheng = (await register(guangdong, { ...lender(41, '440300', '鹏城支付有限公司'), nameEn: 'Pengcheng Payment', kind: 'payment_institution' })).json();
+    await register(guangdong, { ...lender(42, '440300', '前海众筹有限公司'), nameEn: 'Qianhai Crowdfunding', kind: 'crowdfunding_platform' });
+    for (const [institution, type] of [[yangcheng, 'online_lending'], [pengcheng, 'payment']] as const) {
+      const applied = await ctx.app.inject({ method: 'POST', url: `/v1/supervisor/institutions/${institution.institutionId}/licences`, headers: guangdong, payload: { type } });
+      expect(applied.statusCode).toBe(201);
+    }
+
+    expect(await list('')).toEqual(['前海众筹有限公司', '羊城网络小额贷款有限公司', '鹏城支付有限公司']);
+    expect(await list('licenceStatus=applied')).toEqual(['羊城网络小额贷款有限公司', '鹏城支付有限公司']);
+    expect(await list('licenceStatus=approved')).toEqual([]);
+    expect(await list('licenceType=payment')).toEqual(['鹏城支付有限公司']);
+    expect(await list('jurisdiction=440300')).toEqual(['前海众筹有限公司', '鹏城支付有限公司']);
+    expect(await list('jurisdiction=440300&licenceStatus=applied')).toEqual(['鹏城支付有限公司']);
+    expect(await list(`q=${encodeURIComponent('羊城')}`)).toEqual(['羊城网络小额贷款有限公司']);
+    expect(await list('q=qianhai')).toEqual(['前海众筹有限公司']);
+
+    const wrong = await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/institutions?licenceStatus=lapsed', headers: guangdong });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.code).toBe('FH_VALIDATION');
+    expect(wrong.json().error.field).toMatch(/licenceStatus$/);
+  });
+
   it('moves a licence through its lifecycle: qualifications before approval, a reason at every step, an audit entry each', async () => {
     const institution = (await register(hangzhou, lender(20, '330100', '西湖支付有限公司'))).json();
     const applied = await ctx.app.inject({ method: 'POST', url: `/v1/supervisor/institutions/${institution.institutionId}/licences`, headers: hangzhou, payload: { type: 'payment' } });

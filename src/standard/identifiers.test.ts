@@ -61,6 +61,12 @@ describe('jurisdictions (GB/T 2260)', () => {
     for (const j of all) expect(j.nameEn).toMatch(/^[A-Z]/);
   });
 
+  it('names the urban districts of a municipality as the city people name, never 市辖区', () => {
+    expect(jurisdictionByCode('110100')).toMatchObject({ nameZh: '北京市', nameEn: 'Beijing', parentCode: '110000' });
+    expect(jurisdictionByCode('310100')).toMatchObject({ nameZh: '上海市', nameEn: 'Shanghai' });
+    for (const j of allJurisdictions()) expect(j.nameZh).not.toContain('市辖区');
+  });
+
   it('places a city within its province and the country, and not within another province', () => {
     expect(isWithin('330100', '330000')).toBe(true);
     expect(isWithin('330106', '330100')).toBe(true);

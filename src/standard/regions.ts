@@ -40,7 +40,7 @@ function capitalised(syllables: string[]): string {
 }
 
 function cityNameEn(nameZh: string, provinceEn: string): string {
-  if (nameZh === '市辖区') return `${provinceEn} (urban districts)`;
+  if (nameZh === '市辖区') return provinceEn;
   if (nameZh === '县') return `${provinceEn} (counties)`;
   if (nameZh.endsWith('直辖县级行政区划')) return `${provinceEn} (county-level divisions)`;
   const syllables = (base: string) => pinyin(base, { toneType: 'none', type: 'array', nonZh: 'removed', v: true });
@@ -51,9 +51,10 @@ function cityNameEn(nameZh: string, provinceEn: string): string {
 }
 
 // The data set names the parts of a municipality or province that are no city by what they are
-// ("urban districts", "counties"); prefixing the province makes each name stand on its own.
+// ("urban districts", "counties"); prefixing the province makes each name stand on its own. A
+// municipality's urban districts are the city people name (北京市, not 北京市市辖区).
 function cityNameZh(nameZh: string, provinceZh: string): string {
-  if (nameZh === '市辖区') return `${provinceZh}市辖区`;
+  if (nameZh === '市辖区') return provinceZh;
   if (nameZh === '县') return `${provinceZh}辖县`;
   if (nameZh.endsWith('直辖县级行政区划')) return `${provinceZh}直辖县级行政区划`;
   return nameZh;

@@ -410,7 +410,7 @@ const payment: RecordTypeDef = {
     field('payment_id', 'string', true, '交易流水号', 'Transaction id', '', ''),
     field('transaction_time', 'datetime', true, '交易时间', 'Time', '', '', { period: 'within' }),
     code('payer_type', true, 'party_type', '付款人类型', 'Payer type', '', ''),
-    field('payer_id', 'party_id', true, '付款人证件号码', 'Payer identifier', '实名制下的付款人身份', 'The payer’s real-name identity', { partyTypeField: 'payer_type' }),
+    field('payer_id', 'party_id', true, '付款人证件号码', 'Payer identifier', '实名制下的付款人身份', "The payer's real-name identity", { partyTypeField: 'payer_type' }),
     field('payer_account', 'account', true, '付款账户', 'Payer account', '入库前假名化', 'Pseudonymised on arrival'),
     code('payer_verification_class', true, 'verification_class', '付款账户类别', 'Payer account class', 'Ⅰ、Ⅱ、Ⅲ 类支付账户', 'Payment account class I, II or III'),
     code('payee_type', false, 'party_type', '收款人类型', 'Payee type', '', ''),
@@ -477,7 +477,7 @@ const disclosure: RecordTypeDef = {
   zh: '信息披露',
   en: 'Disclosure',
   descriptionZh: '机构在报告期的经营数据披露：募集资金、余额、逾期、资金用途、担保与关联交易。',
-  descriptionEn: 'The institution’s figures for the period: funds raised, balances, overdue loans, use of funds, guarantors, related-party transactions.',
+  descriptionEn: "The institution's figures for the period: funds raised, balances, overdue loans, use of funds, guarantors, related-party transactions.",
   idField: 'disclosure_id',
   table: 'filed_disclosure',
   fields: [

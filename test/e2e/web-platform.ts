@@ -126,7 +126,8 @@ async function seed(platform: Platform, baseUrl: string) {
   const payment = await apply(xihu.institutionId, 'payment');
   await meetAll(payment);
   await move(payment, 'approved', '资质条件全部满足，准予许可');
-  await move(payment, 'suspended', '客户备付金存管不足，暂停业务待整改');
+  // A note written in both languages, as supervisors often do: each UI language shows its own half.
+  await move(payment, 'suspended', '客户备付金存管不足，暂停业务待整改 / client reserve funds not fully held in custody; business suspended pending correction');
 
   const issued = await asSupervisor<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${qiantang.institutionId}/api-keys`, { label: '报送系统' }, 201);
 

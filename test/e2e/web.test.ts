@@ -2,6 +2,8 @@
  * The web UI in a real browser: Debian's Chromium driven by playwright-core against the platform
  * serving the built UI on PGlite. What a person sees: the public licence lookup, an institution's
  * record, a supervisor's dashboard with the real counts, a licence decision, and the switch to English.
+ * Every page is photographed in Chinese and in English (test-results/screens), the public and
+ * consumer pages also at phone width, where nothing may be wider than the screen.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +43,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
   });
 
   /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */
-  async function freshPage(): Promise<{ page: Page; done: () => Promise<void> }> {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  async function freshPage(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; done: () => Promise<void> }> {
+    const context: BrowserContext = await browser.newContext({ viewport, locale: 'zh-CN' });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     const errors: string[] = [];
@@ -67,8 +69,52 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
   async function screenshot(page: Page, name: string): Promise<void> {
     await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
+    // A toast from an earlier step (in the language of that moment) has gone.
+    await page.waitForFunction(() => document.querySelector('.ant-message-notice') === null);
     await settled(page);
     await page.screenshot({ path: `${screens}${name}.png`, fullPage: true });
+  }
+
+  /** Switch the UI language with the header control and wait until the page has re-rendered in it. */
+  async function switchLanguage(page: Page, language: 'zh' | 'en'): Promise<void> {
+    await page.locator('.fh-language').getByText(language === 'en' ? 'EN' : '中文').click();
+    await page.locator(`html[lang="${language === 'en' ? 'en' : 'zh-CN'}"]`).waitFor({ state: 'attached' });
+    // The header re-renders with the rest of the page once the language has changed.
+    await page.locator('.fh-language .ant-segmented-item-selected').getByText(language === 'en' ? 'EN' : '中文').waitFor();
+    await settled(page);
+  }
+
+  /**
+   * The page in Chinese and in English, a screenshot of each (`<name>-zh`, `<name>-en`), checking
+   * that no interface key shows and that the English page's own words (header, menu, headings,
+   * table heads, buttons, alerts) hold no Chinese. Leaves the page in Chinese.
+   */
+  async function screenshotsInBothLanguages(page: Page, name: string, data: string[] = []): Promise<void> {
+    await screenshot(page, `${name}-zh`);
+    await switchLanguage(page, 'en');
+    expect(await page.locator('body').innerText()).not.toMatch(rawKey);
+    const interfaceText = await page
+      .locator('.fh-brand, .fh-nav, .fh-user-role, .fh-sider, .fh-menu-top, .fh-page-title h3, .ant-card-head-title, thead, .ant-btn:not(.fh-user), .ant-alert-title, .ant-form-item-label')
+      .evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
+    // A person's own name is data, in whatever script it was written.
+    const ownWords = data.reduce((text, datum) => text.replaceAll(datum, ''), interfaceText);
+    // Institution names are data and were seeded with English names; anything Chinese here is untranslated interface text.
+    expect(ownWords, `${name}: Chinese in the English interface`).not.toMatch(chinese);
+    await screenshot(page, `${name}-en`);
+    await switchLanguage(page, 'zh');
+  }
+
+  /** At phone width: nothing wider than the screen, and the header above the page rather than over it. */
+  async function fitsThePhone(page: Page, name: string): Promise<void> {
+    await settled(page);
+    const layout = await page.evaluate(() => {
+      const header = document.querySelector('.fh-header')!.getBoundingClientRect();
+      const main = document.querySelector('.fh-header + *')!.getBoundingClientRect();
+      return { scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth, headerBottom: header.bottom, headerHeight: header.height, contentTop: main.top };
+    });
+    expect(layout.scrollWidth, `${name}: sideways scroll`).toBeLessThanOrEqual(layout.width);
+    expect(layout.headerHeight, `${name}: header height`).toBeLessThanOrEqual(72);
+    expect(layout.contentTop, `${name}: content under the header`).toBeGreaterThanOrEqual(layout.headerBottom - 1);
   }
 
   /** Wait until every chart on the page has finished drawing. */
@@ -102,7 +148,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('approved');
     expect(await row.locator('[data-status]').textContent()).toBe('已批准');
     expect(page.url()).toContain('q=%E9%92%B1%E5%A1%98');
-    await screenshot(page, 'registry-search');
+    await screenshotsInBothLanguages(page, 'registry-search');
 
     await row.getByRole('link').click();
     await page.waitForURL(`${web.baseUrl}/institutions/${qiantang.institutionId}`);
@@ -113,7 +159,34 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330100-OL-\d{4}-\d{6}$/);
     expect(await licence.getByTestId('qualifications-met').textContent()).toBe('已满足 5/5');
     await licence.getByText('资质条件全部满足，准予许可').waitFor();
-    await screenshot(page, 'institution-detail');
+    expect(await page.getByTestId('licence-warning').count()).toBe(0);
+    await screenshotsInBothLanguages(page, 'institution-detail');
+
+    // A suspended platform: a warning anyone can read, in the reader's language only, with the supervisor's reason.
+    await page.goto(`${web.baseUrl}/institutions/${web.institutions.xihu.institutionId}`);
+    const warning = page.getByTestId('licence-warning');
+    await warning.waitFor();
+    expect(await warning.getAttribute('data-status')).toBe('suspended');
+    expect(await warning.innerText()).toMatch(/许可已暂停（[^）]+）：暂停期间该机构不得从事此项业务/);
+    expect(await warning.innerText()).toContain('客户备付金存管不足');
+    expect(await warning.innerText()).not.toContain('client reserve funds');
+    await screenshotsInBothLanguages(page, 'institution-suspended');
+    await switchLanguage(page, 'en');
+    expect(await warning.innerText()).toMatch(/Licence suspended[\s\S]*may not do this business/);
+    expect(await warning.innerText()).toContain('client reserve funds not fully held in custody');
+    expect(await warning.innerText()).not.toMatch(chinese);
+    expect(await page.locator('.fh-history').innerText()).not.toContain('客户备付金');
+    await switchLanguage(page, 'zh');
+
+    // An institution that does not exist: no Retry that would fail again, a way back instead.
+    await page.goto(`${web.baseUrl}/institutions/00000000-0000-4000-8000-000000000000`);
+    await page.getByTestId('error-state').waitFor();
+    expect(await page.getByTestId('error-retry').count()).toBe(0);
+    await page.getByTestId('error-home').waitFor();
+    await screenshotsInBothLanguages(page, 'institution-not-found');
+    await page.goto(`${web.baseUrl}/no-such-page`);
+    await page.getByText('页面不存在').waitFor();
+    await screenshotsInBothLanguages(page, 'page-not-found');
 
     // A name nobody holds finds nothing, and says so.
     await page.goto(`${web.baseUrl}/?q=${encodeURIComponent('不存在的平台')}`);
@@ -131,6 +204,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The refusal is in Chinese (message.zh of the error body) and sits on the field to correct.
     await page.locator('.ant-form-item').filter({ has: page.getByLabel('密码') }).getByText('用户名或密码错误').waitFor();
     expect(page.url()).toBe(`${web.baseUrl}/login`);
+    await screenshotsInBothLanguages(page, 'login-wrong-password');
 
     await logInAsSupervisor(page);
     await page.getByRole('heading', { name: '浙江省 监管概览' }).waitFor();
@@ -154,6 +228,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await institutions.locator('.ant-statistic-content-value').textContent()).toBe(String(overview.institutions));
     expect(await page.locator('.fh-sider').innerText()).toMatch(/Supervision[\s\S]*Overview[\s\S]*Institutions/);
     expect(await page.locator('.fh-sider').innerText()).not.toMatch(chinese);
+    // The supervisor is named by jurisdiction in English, not by a Chinese display name.
+    expect(await page.getByTestId('user-menu').innerText()).toMatch(/Zhejiang supervisor/);
     for (const card of await page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
     expect(await page.locator('body').innerText()).not.toMatch(rawKey);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
@@ -171,6 +247,23 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     const { yongjiang } = web.institutions;
     await logInAsSupervisor(page);
     await page.getByRole('link', { name: '机构管理' }).click();
+    const listed = page.locator('.ant-table-tbody tr.ant-table-row');
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(3);
+    // Filters: licence status, then licence type, then a name; each narrows the list the API returns.
+    await page.goto(`${web.baseUrl}/supervisor/institutions?licenceStatus=suspended`);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(1);
+    await listed.first().getByText(web.institutions.xihu.nameZh).waitFor();
+    await screenshotsInBothLanguages(page, 'supervisor-institutions-filtered');
+    await page.goto(`${web.baseUrl}/supervisor/institutions?licenceType=consumer_finance`);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(1);
+    await listed.first().getByText(yongjiang.nameZh).waitFor();
+    await page.goto(`${web.baseUrl}/supervisor/institutions?jurisdiction=330100`);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(2);
+    await page.getByTestId('institution-search').locator('input').fill('甬江');
+    await page.getByTestId('institution-search').locator('input').press('Enter');
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(0);
+    await page.goto(`${web.baseUrl}/supervisor/institutions`);
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(3);
     await page.getByRole('link', { name: yongjiang.nameZh }).click();
     await page.waitForURL(`${web.baseUrl}/supervisor/institutions/${yongjiang.institutionId}`);
 
@@ -201,7 +294,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await licence.locator('.ant-card-head [data-status="approved"]').waitFor();
     expect(await licence.locator('.fh-mono').first().textContent()).toMatch(/^330200-CN-\d{4}-\d{6}$/);
     await licence.getByText('资质条件核查完毕，准予许可').waitFor();
-    await screenshot(page, 'supervisor-institution-approved');
+    await screenshotsInBothLanguages(page, 'supervisor-institution-approved');
 
     // The public registry shows the decision at once.
     const record = (await (await fetch(`${web.baseUrl}/v1/public/institutions/${yongjiang.institutionId}`)).json()) as { licences: { status: string }[] };
@@ -223,7 +316,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The server's check-digit verdict lands under the field it names (body.residentId).
     const residentField = page.locator('.ant-form-item').filter({ has: page.getByLabel('居民身份证号码') });
     await residentField.getByText('居民身份证号码不合法').waitFor();
-    await screenshot(page, 'register-field-error');
+    await screenshotsInBothLanguages(page, 'register-field-error');
 
     await page.getByLabel('居民身份证号码').fill(residentId);
     await page.locator('form').getByRole('button', { name: /注\s*册/ }).click();
@@ -238,12 +331,21 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(masked).toMatch(/\*/);
     expect(masked).not.toContain(residentId.slice(6, 14)); // the birth date digits are hidden
     expect(masked.slice(0, 6)).toBe('330102');
+    await screenshotsInBothLanguages(page, 'consumer-profile', ['王芳']);
 
     await page.getByRole('link', { name: '数据访问记录' }).click();
     await page.locator('tbody').getByText('注册账户').waitFor();
     // One look at the profile is one read in the log: the page must not fetch personal data twice.
     expect(await page.locator('tbody').getByText('读取个人信息').count()).toBe(1);
-    await screenshot(page, 'consumer-access-log');
+    await screenshotsInBothLanguages(page, 'consumer-access-log', ['王芳']);
+
+    // The session ends on the server (expired, or ended elsewhere): the next request lands on the login page, which says why.
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('fenghuo.session') ?? '{}') as { token?: string }).token);
+    expect((await fetch(`${web.baseUrl}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).status).toBeLessThan(300);
+    await page.getByRole('link', { name: '我的信息' }).click();
+    await page.waitForURL(`${web.baseUrl}/login`);
+    await page.getByTestId('session-expired').getByText('登录已过期，请重新登录。').waitFor();
+    await screenshotsInBothLanguages(page, 'login-session-expired');
     await done();
   });
 
@@ -269,13 +371,14 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.waitForURL(`${web.baseUrl}/institution`);
     await page.getByRole('heading', { name: web.institutions.qiantang.nameZh }).waitFor();
     expect(await page.locator('.fh-licence [data-status]').first().getAttribute('data-status')).toBe('approved');
+    await screenshotsInBothLanguages(page, 'institution-profile');
 
     await page.getByRole('link', { name: '数据报送' }).click();
     await page.getByTestId('filings-table').getByText('尚无报送').waitFor();
 
     await page.getByRole('link', { name: 'API 密钥' }).click();
     await page.locator('tbody').getByText('当前会话').waitFor();
-    await screenshot(page, 'institution-api-keys');
+    await screenshotsInBothLanguages(page, 'institution-api-keys');
     await done();
   });
 
@@ -308,6 +411,16 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
 
+    // A template of the chosen record type: the CSV header of the standard and an example row.
+    await page.getByTestId('download-template').hover();
+    const [template] = await Promise.all([page.waitForEvent('download'), page.getByTestId('template-csv').click()]);
+    expect(template.suggestedFilename()).toBe('template-loan.csv');
+    const templateLines = readFileSync(await template.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(templateLines).toHaveLength(2);
+    expect(templateLines[0]).toBe(header);
+    await page.mouse.move(0, 0);
+    await screenshotsInBothLanguages(page, 'institution-filings');
+
     /** Fill the period, attach `csv` and upload it; resolves with the validation result card. */
     const uploadFile = async (csv: string, name: string) => {
       const periodInput = page.locator('input#period');
@@ -326,7 +439,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await first.locator('[data-status="errors"]').waitFor();
     await first.getByText('V011').waitFor();
     await first.getByText('居民身份证号码校验码错误。').waitFor();
-    await screenshot(page, 'filing-upload-errors');
+    await screenshotsInBothLanguages(page, 'filing-upload-errors');
 
     await first.getByTestId('open-result').click();
     await page.waitForURL(/\/institution\/filings\/[0-9a-f-]{36}$/);
@@ -349,14 +462,14 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(download.suggestedFilename()).toBe(`findings-loan-${period}-v1.csv`);
     expect(findingsCsv).toMatch(/^\uFEFF?edit_id,/);
     expect(findingsCsv).toContain(`V011,validity,error,1,2,borrower_id`);
-    await screenshot(page, 'filing-detail-errors');
+    await screenshotsInBothLanguages(page, 'filing-detail-errors');
 
     // Correct the file: the link brings the record type and period back to the upload form.
     await page.getByRole('button', { name: '上传更正后的文件' }).click();
     await page.waitForURL(/\/institution\/filings\?recordType=loan&period=2025-06$/);
     const second = await uploadFile(loans(borrowers), 'loans-2025-06-corrected.csv');
     await second.locator('[data-status="warnings"]').waitFor();
-    expect(await second.innerText()).toMatch(/3 条记录，0 处错误，3 处警告/);
+    expect(await second.innerText()).toMatch(/记录 3 条 · 错误 0 处 · 警告 3 处/);
     await second.getByTestId('open-result').click();
     await page.waitForURL(/\/institution\/filings\/[0-9a-f-]{36}$/);
 
@@ -365,10 +478,21 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     const explanations = verify.locator('textarea');
     await explanations.nth(2).waitFor();
     expect(await explanations.count()).toBe(3);
+    // Amounts in yuan and the computed cost in percent, the values as filed on hover.
+    const q007 = page.getByTestId('examples-Q007').locator('tbody tr.ant-table-row').first();
+    await q007.waitFor();
+    expect(await q007.innerText()).toContain('¥5,000.00');
+    expect(await q007.innerText()).toContain('¥4,500.00');
+    expect(await q007.innerText()).not.toContain('500000');
+    expect(await q007.locator('[data-raw="450000"]').getAttribute('title')).toBe('报送原值：450000');
+    const q001 = page.getByTestId('examples-Q001').locator('tbody tr.ant-table-row').first();
+    await q001.waitFor();
+    expect(await q001.innerText()).toMatch(/\d+\.\d{2}%/);
+    expect(await page.getByTestId('findings-table').innerText()).not.toMatch(/annualised_cost|principal_fen/);
     await verify.getByTestId('verify-submit').click();
     expect(await verify.getByText('请说明此项警告的原因').count()).toBe(3);
     for (const editId of ['Q001', 'Q002', 'Q007']) await verify.getByTestId(`explanation-${editId}`).fill(`${editId}：旅游分期产品的服务费已向客户书面披露，产品已下线整改`);
-    await screenshot(page, 'filing-verify');
+    await screenshotsInBothLanguages(page, 'filing-verify');
     await verify.getByTestId('verify-submit').click();
     await page.locator('[data-testid="filing-detail"][data-status="verified"]').waitFor();
 
@@ -422,6 +546,10 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // Both versions in the supervisor's filings list; the accepted one read-only, with its explanations.
     await supervisor.page.getByRole('link', { name: '数据报送' }).click();
     const rows = supervisor.page.getByTestId('filings-table').locator('tbody tr.ant-table-row');
+    // The version replaced by the corrected one is hidden until asked for.
+    await rows.first().waitFor();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
+    await supervisor.page.getByTestId('show-replaced').click();
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).innerText()).toMatch(/钱塘网络小额贷款有限公司[\s\S]*2025-06[\s\S]*贷款[\s\S]*v2[\s\S]*已接受/);
@@ -431,9 +559,9 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     // The option of the open dropdown (antd names it by its title), once it is visible and still.
     await supervisor.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="已被替代"]').click();
     await supervisor.page.waitForURL(/status=superseded/);
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
     await rows.nth(0).getByText('已被替代').waitFor();
-    await screenshot(supervisor.page, 'supervisor-filings');
+    await screenshotsInBothLanguages(supervisor.page, 'supervisor-filings');
     await supervisor.page.goto(`${web.baseUrl}/supervisor/filings`);
     await rows.nth(0).getByTestId('filing-link').click();
     await supervisor.page.locator('[data-testid="filing-detail"][data-status="accepted"]').waitFor();
@@ -442,7 +570,56 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await supervisor.page.getByTestId('verify-form').count()).toBe(0);
     await supervisor.page.getByTestId('verify-receipt').click();
     await supervisor.page.getByTestId('receipt-check').getByText('回执签名有效').waitFor();
-    await screenshot(supervisor.page, 'supervisor-filing-detail');
+    await screenshotsInBothLanguages(supervisor.page, 'supervisor-filing-detail');
     await supervisor.done();
+  });
+
+  it('fits every public and consumer page on a 375 px phone, in Chinese and in English', async () => {
+    const { page, done } = await freshPage({ width: 375, height: 812 });
+    /** The page fits the phone in both languages; a screenshot of each. */
+    const onPhone = async (name: string, data: string[] = []) => {
+      await fitsThePhone(page, `${name} (zh)`);
+      await screenshotsInBothLanguages(page, `phone-${name}`, data);
+      await switchLanguage(page, 'en');
+      await fitsThePhone(page, `${name} (en)`);
+      await switchLanguage(page, 'zh');
+    };
+
+    await page.goto(web.baseUrl);
+    await page.getByText('共 3 家机构').waitFor();
+    // One card per institution rather than a table wider than the screen.
+    await expect.poll(() => page.getByTestId('institution-card').count(), { timeout: 20_000 }).toBe(3);
+    await onPhone('registry');
+
+    await page.getByTestId('institution-card').filter({ hasText: web.institutions.xihu.nameZh }).getByRole('link').click();
+    await page.getByTestId('licence-warning').waitFor();
+    await onPhone('institution-suspended');
+    await page.goto(`${web.baseUrl}/institutions/${web.institutions.qiantang.institutionId}`);
+    await page.getByRole('heading', { name: web.institutions.qiantang.nameZh }).waitFor();
+    await onPhone('institution-detail');
+
+    await page.goto(`${web.baseUrl}/no-such-page`);
+    await page.getByText('页面不存在').waitFor();
+    await onPhone('page-not-found');
+
+    await page.goto(`${web.baseUrl}/register`);
+    await page.getByLabel('居民身份证号码').waitFor();
+    await onPhone('register');
+
+    await page.goto(`${web.baseUrl}/login`);
+    await page.getByLabel('用户名').fill(web.consumer.username);
+    await page.getByLabel('密码').fill(web.consumer.password);
+    await onPhone('login');
+    await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(`${web.baseUrl}/consumer`);
+    await page.getByTestId('masked-id').waitFor();
+    // The area's menu runs across the top on a phone.
+    await page.getByTestId('area-menu').waitFor();
+    await onPhone('consumer-profile', ['李娜']);
+    await page.getByTestId('area-menu').getByRole('link', { name: '数据访问记录' }).click();
+    // One card per access rather than a table wider than the screen.
+    await page.getByTestId('access-card').filter({ hasText: '注册账户' }).waitFor();
+    await onPhone('consumer-access-log', ['李娜']);
+    await done();
   });
 });

@@ -39,22 +39,37 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The message in the current UI language. */
+  /**
+   * The message in the current UI language. A few API messages name request parameters for API
+   * callers ("resubmission=true"); the UI says the same thing in the words of its own screens.
+   */
   localMessage(): string {
+    const key = `error.apiCodes.${this.code}`;
+    if (i18n.exists(key)) return i18n.t(key);
     return i18n.language.startsWith('en') ? this.messages.en : this.messages.zh;
   }
 
-  /** The message with the field at fault, e.g. "统一社会信用代码不合法（字段：uscc）". */
+  /**
+   * The message with the field at fault named in words, e.g. "统一社会信用代码不合法（统一社会信用代码）";
+   * a field the UI has no name for is left out rather than shown as an API name.
+   */
   describe(): string {
     const message = this.localMessage();
-    if (!this.field) return message;
-    return i18n.t('error.withField', { message, field: fieldName(this.field) });
+    const words = this.field ? fieldWords(this.field) : undefined;
+    return words ? i18n.t('error.withField', { message, field: words }) : message;
   }
 }
 
 /** `body.uscc` → `uscc`: the form field a server-side field path points at. */
 export function fieldName(field: string): string {
   return field.replace(/^(body|query|params|headers)\./, '');
+}
+
+/** The name people read for a field of a request (`body.institutionId` → 机构), undefined when the UI has none. */
+export function fieldWords(field: string): string | undefined {
+  const name = fieldName(field).split('.')[0] ?? '';
+  const key = `fields.${name}`;
+  return name && i18n.exists(key) ? i18n.t(key) : undefined;
 }
 
 /** Any thrown value as a line of text for the user. */
@@ -64,6 +79,15 @@ export function describeError(error: unknown): string {
 }
 
 let onSessionLost: (() => void) | undefined;
+
+/**
+ * True when the tab holds a session that has run out (its expiry passed while the tab was away):
+ * the login page then says why it is shown.
+ */
+export function storedSessionExpired(): boolean {
+  const raw = sessionStorage.getItem(SESSION_KEY);
+  return raw !== null && loadSession() === null;
+}
 
 /** Called when the server says the session is gone (expired, logged out elsewhere). */
 export function setSessionLostHandler(handler: () => void): void {

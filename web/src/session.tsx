@@ -1,10 +1,12 @@
 /** Who is logged in: the session token (sessionStorage) and the principal it belongs to. */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, loadSession, saveSession, setSessionLostHandler } from './api.js';
+import { api, loadSession, saveSession, setSessionLostHandler, storedSessionExpired } from './api.js';
 import type { Principal, Role, SessionReply } from './types.js';
 
 interface SessionState {
   principal: Principal | null;
+  /** True once a session ended without the user logging out (it expired, or was ended elsewhere). */
+  expired: boolean;
   /** Store a fresh session from /v1/auth/login or /v1/auth/api-key. */
   begin: (session: SessionReply) => void;
   /** End the session on the server and here. */
@@ -14,10 +16,15 @@ interface SessionState {
 const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
+  const [expired, setExpired] = useState(() => storedSessionExpired());
   const [principal, setPrincipal] = useState<Principal | null>(() => loadSession()?.principal ?? null);
 
   useEffect(() => {
-    setSessionLostHandler(() => setPrincipal(null));
+    if (storedSessionExpired()) saveSession(null);
+    setSessionLostHandler(() => {
+      setExpired(true);
+      setPrincipal(null);
+    });
     // Refresh who we are: names may have changed, or the session may have ended server-side.
     const stored = loadSession();
     if (stored) {
@@ -33,6 +40,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const begin = useCallback((session: SessionReply) => {
     saveSession(session);
+    setExpired(false);
     setPrincipal(session.principal);
   }, []);
 
@@ -43,10 +51,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // The session is dropped here whatever the server says.
     }
     saveSession(null);
+    setExpired(false);
     setPrincipal(null);
   }, []);
 
-  const value = useMemo(() => ({ principal, begin, end }), [principal, begin, end]);
+  const value = useMemo(() => ({ principal, expired, begin, end }), [principal, expired, begin, end]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -76,6 +76,7 @@ export interface ReceiptCheck {
 }
 
 export type Edit = EditDef;
+export type { FindingFigure } from '../../src/filing/edits/figures.js';
 
 /** GET /v1/standard/record-types: the record types of the data standard with their fields. */
 export type RecordType = ReturnType<FilingService['recordTypes']>[number];

@@ -103,8 +103,8 @@ export const editCatalogue: readonly EditDef[] = [
   rowError({ id: 'S012', recordTypes: 'all', fields: [], zh: '内容超过最大长度。', en: 'The value is longer than the field allows.' }),
 
   // Validity: could the values be true?
-  rowError({ id: 'V001', recordTypes: 'all', fields: [], zh: '代码不在该字段的代码表中。', en: 'The code is not in the field’s code list.' }),
-  rowError({ id: 'V002', recordTypes: 'all', fields: [], zh: '日期或时间不存在（如 2月30日、25时）。', en: 'The date or time does not exist (such as 30 February or 25 o’clock).' }),
+  rowError({ id: 'V001', recordTypes: 'all', fields: [], zh: '代码不在该字段的代码表中。', en: "The code is not in the field's code list." }),
+  rowError({ id: 'V002', recordTypes: 'all', fields: [], zh: '日期或时间不存在（如 2月30日、25时）。', en: "The date or time does not exist (such as 30 February or 25 o'clock)." }),
   rowError({ id: 'V003', recordTypes: 'all', fields: [], zh: '日期晚于报告期末。', en: 'The date is after the end of the reporting period.' }),
   rowError({ id: 'V004', recordTypes: 'all', fields: [], zh: '日期早于报告期初，而该字段须在报告期内。', en: 'The date is before the start of the reporting period, and the field must lie within it.' }),
   rowError({ id: 'V006', recordTypes: 'all', fields: [], zh: '金额不能为负数。', en: 'An amount cannot be negative.' }),
@@ -126,8 +126,8 @@ export const editCatalogue: readonly EditDef[] = [
   rowError({ id: 'V023', recordTypes: ['product'], fields: ['launched_on', 'withdrawn_on'], zh: '下线日期早于上线日期。', en: 'The product was withdrawn before it was launched.' }),
   rowError({ id: 'V024', recordTypes: ['complaint'], fields: ['received_at', 'closed_at'], zh: '办结时间早于受理时间。', en: 'The complaint was closed before it was received.' }),
   rowError({ id: 'V025', recordTypes: ['complaint'], fields: ['status', 'closed_at'], zh: '已办结或撤回的投诉须填办结时间。', en: 'A resolved, rejected or withdrawn complaint needs the time it was closed.' }),
-  rowError({ id: 'V026', recordTypes: ['fund_flow'], fields: ['via_custodian', 'custodian_bank_uscc'], zh: '经存管账户的资金须填存管银行统一社会信用代码。', en: 'Funds that passed through a custodian account need the custodian bank’s USCC.' }),
-  rowError({ id: 'V027', recordTypes: ['collection'], fields: ['collector_type', 'agency_uscc'], zh: '委托第三方催收须填催收机构统一社会信用代码。', en: 'Collection by an outside agency needs the agency’s USCC.' }),
+  rowError({ id: 'V026', recordTypes: ['fund_flow'], fields: ['via_custodian', 'custodian_bank_uscc'], zh: '经存管账户的资金须填存管银行统一社会信用代码。', en: "Funds that passed through a custodian account need the custodian bank's USCC." }),
+  rowError({ id: 'V027', recordTypes: ['collection'], fields: ['collector_type', 'agency_uscc'], zh: '委托第三方催收须填催收机构统一社会信用代码。', en: "Collection by an outside agency needs the agency's USCC." }),
   rowError({ id: 'V028', recordTypes: ['disclosure'], fields: ['outstanding_balance_fen', 'overdue_balance_fen'], zh: '逾期余额大于借贷余额。', en: 'The overdue balance is larger than the outstanding balance.' }),
 
   // Quality: plausible, but the filer must confirm and explain.
@@ -136,12 +136,12 @@ export const editCatalogue: readonly EditDef[] = [
   rowWarning({ id: 'Q003', recordTypes: ['loan'], fields: ['borrower_id', 'contract_date'], zh: '借款人出生日期（据身份证号码）晚于合同签订日期。', en: 'The borrower was born (by the resident ID number) after the contract date.' }),
   rowWarning({ id: 'Q004', recordTypes: ['loan'], fields: ['borrower_id', 'contract_date'], zh: '签约时借款人未满 18 周岁。', en: 'The borrower was under 18 on the contract date.' }),
   rowWarning({ id: 'Q005', recordTypes: ['loan'], fields: ['borrower_type', 'principal_fen'], zh: '本金异常大（个人超过 100 万元，单位超过 5000 万元）。', en: 'The principal is implausibly large (over CNY 1 million for an individual, CNY 50 million for an organisation).' }),
-  rowWarning({ id: 'Q006', recordTypes: ['collection'], fields: ['action_time', 'night_contact_agreed'], zh: '催收发生在北京时间 22:00 至次日 08:00 之间，且未记录债务人同意。', en: 'The collection took place between 22:00 and 08:00 China time without the debtor’s recorded agreement.' }),
+  rowWarning({ id: 'Q006', recordTypes: ['collection'], fields: ['action_time', 'night_contact_agreed'], zh: '催收发生在北京时间 22:00 至次日 08:00 之间，且未记录债务人同意。', en: "The collection took place between 22:00 and 08:00 China time without the debtor's recorded agreement." }),
   rowWarning({ id: 'Q007', recordTypes: ['loan'], fields: ['principal_fen', 'disbursed_fen'], zh: '实际放款金额小于本金：疑似预先扣除利息或费用（砍头息）。', en: 'Less than the principal was disbursed: interest or fees may have been deducted in advance.' }),
   rowWarning({ id: 'Q008', recordTypes: ['complaint'], fields: ['received_at', 'status'], zh: '投诉受理超过 15 日，至报告期末仍未办结。', en: 'The complaint was still open at the end of the period, more than 15 days after it was received.' }),
 
   // Macro: the file as a whole.
-  edit('file', 'error', { id: 'M001', recordTypes: 'all', fields: [], zh: '重复记录编号的行数占比超过 1%。', en: 'More than 1 % of the rows repeat an earlier row’s record id.' }),
+  edit('file', 'error', { id: 'M001', recordTypes: 'all', fields: [], zh: '重复记录编号的行数占比超过 1%。', en: "More than 1 % of the rows repeat an earlier row's record id." }),
   edit('file', 'warning', { id: 'M002', recordTypes: ['repayment'], fields: ['days_past_due'], zh: '逾期期次占比较上一报告期上升超过 10 个百分点。', en: 'The share of overdue instalments rose more than 10 points against the previous period.' }),
   edit('file', 'warning', { id: 'M003', recordTypes: 'all', fields: [], zh: '记录数不足上一报告期的一半。', en: 'The file has fewer than half the records of the previous period.' }),
   edit('file', 'error', { id: 'M004', recordTypes: 'all', fields: [], zh: '文件中没有数据行。', en: 'The file holds no records.' }),

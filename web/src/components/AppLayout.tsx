@@ -8,10 +8,21 @@ import { areaHome, useSession } from '../session.js';
 import type { Principal } from '../types.js';
 import { useLocalName } from './format.js';
 
-/** The name shown for whoever is logged in. */
+const chinese = /[\u4e00-\u9fff]/;
+
+/**
+ * The name shown for whoever is logged in. A supervisor's display name is usually Chinese; the
+ * English UI names the jurisdiction's English name instead ("Zhejiang supervisor").
+ */
 function usePrincipalName(): (principal: Principal) => string {
   const name = useLocalName();
-  return (principal) => (principal.role === 'institution' ? name(principal.institution) : principal.displayName);
+  const { t, i18n } = useTranslation();
+  const english = i18n.language.startsWith('en');
+  return (principal) => {
+    if (principal.role === 'institution') return name(principal.institution);
+    if (principal.role === 'supervisor' && english && chinese.test(principal.displayName)) return t('nav.supervisorOf', { jurisdiction: principal.jurisdiction.nameEn });
+    return principal.displayName;
+  };
 }
 
 /** Top bar (name, navigation, language, login) above every page. */
@@ -38,11 +49,11 @@ export function AppLayout() {
         </Link>
         <nav className="fh-nav">
           <NavLink to="/" end className="fh-nav-link">
-            <SearchOutlined /> {t('nav.registry')}
+            <SearchOutlined /> <span className="fh-nav-label">{t('nav.registry')}</span>
           </NavLink>
           {principal && (
             <NavLink to={areaHome[principal.role]} className="fh-nav-link">
-              <DashboardOutlined /> {t(`nav.area.${principal.role}`)}
+              <DashboardOutlined /> <span className="fh-nav-label">{t(`nav.area.${principal.role}`)}</span>
             </NavLink>
           )}
         </nav>

@@ -1,4 +1,4 @@
-import { Space, Table, Typography } from 'antd';
+import { Card, Grid, List, Pagination, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -21,10 +21,24 @@ interface Props {
 
 /** Institutions with their licences, one page at a time: the public registry and the supervisor's list. */
 export function InstitutionTable({ result, licenceTypes, basePath, onPage, showKind = false }: Props) {
-  const { t, i18n } = useTranslation();
-  const english = i18n.language.startsWith('en');
+  const { t } = useTranslation();
   const name = useLocalName();
+  const screens = Grid.useBreakpoint();
   const typeName = useLicenceTypeName(licenceTypes);
+
+  const licenceLines = (row: InstitutionSummary) =>
+    row.licences.length === 0 ? (
+      <Typography.Text type="secondary">{t('licence.none')}</Typography.Text>
+    ) : (
+      <Space orientation="vertical" size={4}>
+        {row.licences.map((licence) => (
+          <Space key={licence.licenceId} size={6} wrap className="fh-licence-line">
+            <span>{typeName(licence.type)}</span>
+            <StatusTag status={licence.status} />
+          </Space>
+        ))}
+      </Space>
+    );
 
   const columns: TableColumnsType<InstitutionSummary> = [
     {
@@ -35,7 +49,6 @@ export function InstitutionTable({ result, licenceTypes, basePath, onPage, showK
           <Link to={`${basePath}/${row.institutionId}`} className="fh-institution-link">
             {name(row)}
           </Link>
-          <div className="fh-secondary-name">{english ? row.nameZh : row.nameEn}</div>
         </div>
       ),
     },
@@ -45,23 +58,42 @@ export function InstitutionTable({ result, licenceTypes, basePath, onPage, showK
     {
       title: t('licence.title'),
       key: 'licences',
-      render: (_, row) =>
-        row.licences.length === 0 ? (
-          <Typography.Text type="secondary">{t('licence.none')}</Typography.Text>
-        ) : (
-          <Space orientation="vertical" size={4}>
-            {row.licences.map((licence) => (
-              <Space key={licence.licenceId} size={6} wrap className="fh-licence-line">
-                <span>{typeName(licence.type)}</span>
-                <StatusTag status={licence.status} />
-              </Space>
-            ))}
-          </Space>
-        ),
+      render: (_, row) => licenceLines(row),
     },
   ];
 
   const page = result.data;
+  // A phone has no room for columns: one card per institution, its licences under its name.
+  if (screens.md === false) {
+    return (
+      <>
+        {result.error !== undefined && <ErrorState error={result.error} onRetry={result.reload} />}
+        <List<InstitutionSummary>
+          className="fh-card-list"
+          loading={result.loading}
+          dataSource={page?.items ?? []}
+          locale={{ emptyText: t('registry.empty') }}
+          rowKey="institutionId"
+          renderItem={(row) => (
+            <Card size="small" className="fh-card fh-row-card" data-testid="institution-card">
+              <Link to={`${basePath}/${row.institutionId}`} className="fh-institution-link">
+                {name(row)}
+              </Link>
+              <div className="fh-secondary-name">
+                <span className="fh-mono">{row.uscc}</span> · {name(row.jurisdiction)}
+                {showKind && <> · {t(`kind.${row.kind}`, { defaultValue: row.kind })}</>}
+              </div>
+              <div className="fh-row-card-body">{licenceLines(row)}</div>
+            </Card>
+          )}
+        />
+        {page && page.total > page.pageSize && (
+          <Pagination simple current={page.page} pageSize={page.pageSize} total={page.total} showSizeChanger={false} onChange={onPage} className="fh-card-pagination" />
+        )}
+      </>
+    );
+  }
+
   return (
     <>
       {result.error !== undefined && <ErrorState error={result.error} onRetry={result.reload} />}
@@ -70,6 +102,7 @@ export function InstitutionTable({ result, licenceTypes, basePath, onPage, showK
         columns={columns}
         dataSource={page?.items ?? []}
         loading={result.loading}
+        scroll={{ x: 720 }}
         locale={{ emptyText: t('registry.empty') }}
         pagination={page && page.total > page.pageSize ? { current: page.page, pageSize: page.pageSize, total: page.total, showSizeChanger: false, onChange: onPage } : false}
       />

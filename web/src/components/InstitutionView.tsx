@@ -1,10 +1,10 @@
-import { Card, Descriptions, Empty, Flex, List, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Empty, Flex, Grid, List, Space, Tag, Timeline, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstitutionDetail, Licence, LicenceType, QualificationCheck } from '../types.js';
 import { StatusTag } from './StatusTag.js';
-import { useDateTime, useLocalName } from './format.js';
+import { useDateTime, useLocalName, useLocalNote } from './format.js';
 
 export interface InstitutionViewProps {
   institution: InstitutionDetail;
@@ -27,6 +27,40 @@ export function useLicenceTypeName(licenceTypes: LicenceType[]): (type: string) 
   };
 }
 
+/**
+ * A clear warning for each licence that is suspended or revoked: the institution may not do that
+ * business (a small tag is easily missed by a consumer checking a platform).
+ */
+export function LicenceWarnings({ licences, typeName }: { licences: Licence[]; typeName: (type: string) => string }) {
+  const { t } = useTranslation();
+  const note = useLocalNote();
+  const barred = licences.filter((licence) => licence.status === 'suspended' || licence.status === 'revoked');
+  if (barred.length === 0) return null;
+  return (
+    <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="licence-warnings">
+      {barred.map((licence) => {
+        const reason = [...licence.history].reverse().find((change) => change.toStatus === licence.status)?.reason;
+        return (
+          <Alert
+            key={licence.licenceId}
+            type="error"
+            showIcon
+            data-testid="licence-warning"
+            data-status={licence.status}
+            title={<strong>{t(licence.status === 'revoked' ? 'licence.warningRevoked' : 'licence.warningSuspended', { type: typeName(licence.type) })}</strong>}
+            description={
+              <>
+                <div>{t('licence.warningAdvice')}</div>
+                {reason && <div className="fh-reason">{t('licence.warningReason', { reason: note(reason) })}</div>}
+              </>
+            }
+          />
+        );
+      })}
+    </Space>
+  );
+}
+
 /** An institution with its licences, qualifications and status history (public, supervisor, own portal). */
 export function InstitutionView({ institution, licenceTypes, licenceActions, renderQualification, extra }: InstitutionViewProps) {
   const { t, i18n } = useTranslation();
@@ -34,11 +68,16 @@ export function InstitutionView({ institution, licenceTypes, licenceActions, ren
   const name = useLocalName();
   const dateTime = useDateTime();
   const typeName = useLicenceTypeName(licenceTypes);
+  const note = useLocalNote();
+  const screens = Grid.useBreakpoint();
+  // On a phone the label goes above its value: side by side leaves the value a sliver.
+  const layout = screens.md === false ? 'vertical' : 'horizontal';
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <LicenceWarnings licences={institution.licences} typeName={typeName} />
       <Card className="fh-card" title={t('institution.basics')} extra={extra}>
-        <Descriptions column={{ xs: 1, md: 2 }} size="middle" styles={{ label: { width: english ? 200 : 150 } }}>
+        <Descriptions column={{ xs: 1, md: 2 }} size="middle" layout={layout} styles={layout === 'horizontal' ? { label: { width: english ? 200 : 150 } } : undefined}>
           <Descriptions.Item label={t('institution.nameZh')}>{institution.nameZh}</Descriptions.Item>
           <Descriptions.Item label={t('institution.nameEn')}>{institution.nameEn || '—'}</Descriptions.Item>
           <Descriptions.Item label={t('institution.uscc')}>
@@ -73,7 +112,7 @@ export function InstitutionView({ institution, licenceTypes, licenceActions, ren
           }
           extra={licenceActions?.(licence)}
         >
-          <Descriptions column={{ xs: 1, md: 3 }} size="small">
+          <Descriptions column={{ xs: 1, md: 3 }} size="small" layout={layout}>
             <Descriptions.Item label={t('licence.number')}>
               <span className="fh-mono">{licence.licenceNo ?? t('licence.noNumberYet')}</span>
             </Descriptions.Item>
@@ -103,7 +142,7 @@ export function InstitutionView({ institution, licenceTypes, licenceActions, ren
                           {name(qualification)}
                           {qualification.note && (
                             <Typography.Text type="secondary" className="fh-note">
-                              {qualification.note}
+                              {note(qualification.note)}
                             </Typography.Text>
                           )}
                         </span>
@@ -131,7 +170,7 @@ export function InstitutionView({ institution, licenceTypes, licenceActions, ren
                         <StatusTag status={change.toStatus} />
                         <Typography.Text type="secondary">{dateTime(change.at)}</Typography.Text>
                       </Space>
-                      {change.reason && <div className="fh-reason">{change.reason}</div>}
+                      {change.reason && <div className="fh-reason">{note(change.reason)}</div>}
                     </div>
                   ),
                 }))}

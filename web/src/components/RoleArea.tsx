@@ -1,4 +1,4 @@
-import { Layout, Menu, Result, Button } from 'antd';
+import { Button, Grid, Layout, Menu, Result } from 'antd';
 import type { MenuProps } from 'antd';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +19,7 @@ export function RoleArea({ role, menu }: { role: Role; menu: AreaMenuItem[] }) {
   const { t } = useTranslation();
   const { principal } = useSession();
   const location = useLocation();
+  const screens = Grid.useBreakpoint();
 
   if (!principal) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   if (principal.role !== role) {
@@ -42,9 +43,21 @@ export function RoleArea({ role, menu }: { role: Role; menu: AreaMenuItem[] }) {
   const selected = [...menu].sort((a, b) => b.path.length - a.path.length).find((item) => location.pathname === item.path || location.pathname.startsWith(`${item.path}/`));
   const items: MenuProps['items'] = menu.map((item) => ({ key: item.path, icon: item.icon, label: <Link to={item.path}>{t(item.labelKey)}</Link> }));
 
+  // Below the large breakpoint the menu runs across the top: a side menu would take the phone's width.
+  if (screens.lg === false) {
+    return (
+      <Layout className="fh-area">
+        <Menu mode="horizontal" selectedKeys={selected ? [selected.path] : []} items={items} className="fh-menu-top" data-testid="area-menu" />
+        <Layout.Content className="fh-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    );
+  }
+
   return (
     <Layout className="fh-area">
-      <Layout.Sider width={208} theme="light" className="fh-sider" breakpoint="lg" collapsedWidth={0}>
+      <Layout.Sider width={208} theme="light" className="fh-sider">
         <div className="fh-sider-title">{t(`nav.area.${role}`)}</div>
         <Menu mode="inline" selectedKeys={selected ? [selected.path] : []} items={items} className="fh-menu" />
       </Layout.Sider>

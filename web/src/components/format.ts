@@ -15,31 +15,60 @@ export function useLocalName(): (item: Bilingual | null | undefined) => string {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(language: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${language}|${withTime}`;
+function formatter(withTime: boolean): Intl.DateTimeFormat {
+  const key = String(withTime);
   let format = formatters.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(language.startsWith('en') ? 'en-GB' : 'zh-CN', {
+    format = new Intl.DateTimeFormat('en-GB', {
       timeZone: 'Asia/Shanghai',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
-      ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
+      ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' as const } : {}),
     });
     formatters.set(key, format);
   }
   return format;
 }
 
-/** A UTC timestamp as date and time in Beijing, e.g. 2025/03/01 14:05. */
+/**
+ * A UTC timestamp as date (and time) in Beijing, written the same in both languages and never
+ * ambiguous: 2026-12-02 14:05 (never 02/12/2026, which an American reads as February).
+ */
+export function formatDateTime(value: string | null | undefined, withTime = true): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const parts = Object.fromEntries(formatter(withTime).formatToParts(date).map((part) => [part.type, part.value]));
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  return withTime ? `${day} ${parts.hour}:${parts.minute}` : day;
+}
+
+/** formatDateTime as a hook, for components that format many dates. */
 export function useDateTime(): (value: string | null | undefined, withTime?: boolean) => string {
+  return formatDateTime;
+}
+
+/**
+ * A note stored in both languages as "中文 / English" (as the demo data and many supervisors write
+ * them), in the reader's language only; any other text as it is.
+ */
+export function localNote(text: string, english: boolean): string {
+  const split = /^(.*[\u4e00-\u9fff].*?)\s+\/\s+([^\u4e00-\u9fff]+)$/su.exec(text);
+  if (!split) return text;
+  return english ? split[2]!.trim() : split[1]!.trim();
+}
+
+/** localNote in the current UI language. */
+export function useLocalNote(): (text: string | null | undefined) => string {
   const { i18n } = useTranslation();
-  return (value, withTime = true) => {
-    if (!value) return '—';
-    const date = new Date(value);
-    if (Number.isNaN(date.getTime())) return value;
-    return formatter(i18n.language, withTime).format(date);
-  };
+  const english = i18n.language.startsWith('en');
+  return (text) => (text ? localNote(text, english) : '');
+}
+
+/** An amount in fen, exact, in yuan with the yuan sign: 5760000 → ¥57,600.00 (both languages). */
+export function formatYuan(fen: number): string {
+  return `${fen < 0 ? '-' : ''}¥${new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(fen) / 100)}`;
 }
 
 /** A count with thousands separators. */

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { ErrorState } from '../components/ErrorState.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { describeError } from '../components/forms.js';
-import { formatBytes, formatCount, useDateTime, useLocalName } from '../components/format.js';
+import { formatBytes, formatCount, formatRate, formatYuan, useDateTime, useLocalName, useLocalNote } from '../components/format.js';
 import { useRemote } from '../components/useRemote.js';
 import type { FilingDetail, FindingCount, FindingsPage, ReceiptCheck, SignedReceipt } from '../types.js';
 import { FilingStatusTag } from './FilingStatusTag.js';
@@ -20,11 +20,44 @@ const classColours: Record<string, string> = { syntactical: 'magenta', validity:
 
 /** The name of a field of a record type in the reader's language, the raw name when unknown. */
 function useFieldName(standard: Standard | undefined, recordType: string): (field: string) => string {
-  const { t } = useTranslation();
   const text = useZhEn();
   const fields = standard?.recordTypes.find((r) => r.type === recordType)?.fields;
   // Findings also carry figures the edits computed (a loan's annualised cost, a file's row counts).
-  return (field) => text(fields?.find((f) => f.name === field), t(`filings.computedField.${field}`, { defaultValue: field }));
+  // Amounts are shown in yuan here, so their names lose the "(fen)" the file format needs.
+  return (field) => {
+    const def = fields?.find((f) => f.name === field);
+    const name = text(def ?? standard?.figures.get(field), field);
+    return def?.type === 'money_fen' ? name.replace(/\s*(\(fen\)|（分）)$/, '') : name;
+  };
+}
+
+const WHOLE_NUMBER = /^-?\d+$/;
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+
+/**
+ * A value of an example row as a reader expects it: an amount in fen as yuan (5760000 →
+ * ¥57,600.00), a rate as a percentage (1.2867 → 128.67%), a count with separators, the reader's
+ * English phrases in Chinese; undefined when the value is shown as filed (text, or a malformed
+ * number, which is the very thing the finding is about).
+ */
+function useFindingValue(standard: Standard | undefined, recordType: string): (field: string, value: string) => string | undefined {
+  const { i18n } = useTranslation();
+  const english = i18n.language.startsWith('en');
+  const fields = standard?.recordTypes.find((r) => r.type === recordType)?.fields;
+  return (field, value) => {
+    const type = fields?.find((f) => f.name === field)?.type;
+    const kind = type === undefined ? standard?.figures.get(field)?.kind : undefined;
+    if (type === 'money_fen' && WHOLE_NUMBER.test(value)) return formatYuan(Number(value));
+    if ((type === 'rate' || kind === 'rate') && DECIMAL.test(value)) return formatRate(Number(value), i18n.language);
+    if (kind === 'count' && WHOLE_NUMBER.test(value)) return formatCount(Number(value), i18n.language);
+    if (kind === 'text' && !english) return standard?.readerPhrasesZh[value];
+    return undefined;
+  };
+}
+
+/** The media type of a filed file as people name it: CSV or JSON Lines. */
+function formatName(contentType: string): 'csv' | 'jsonl' {
+  return /json/i.test(contentType) ? 'jsonl' : 'csv';
 }
 
 /** The name of a value of a code field (`status` `in_progress` → 处理中); undefined for other fields and unknown codes. */
@@ -39,7 +72,19 @@ function useCodeOfField(standard: Standard | undefined, recordType: string): (fi
 }
 
 /** The example rows of one edit, a page at a time. */
-function FindingExamples({ filingId, editId, fieldName, codeName }: { filingId: string; editId: string; fieldName: (field: string) => string; codeName: (field: string, value: string) => string | undefined }) {
+function FindingExamples({
+  filingId,
+  editId,
+  fieldName,
+  codeName,
+  shownValue,
+}: {
+  filingId: string;
+  editId: string;
+  fieldName: (field: string) => string;
+  codeName: (field: string, value: string) => string | undefined;
+  shownValue: (field: string, value: string) => string | undefined;
+}) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const examples = useRemote(() => api.get<FindingsPage>(`/v1/filings/${filingId}/findings`, { editId, page, pageSize: EXAMPLES_PER_PAGE }), `${filingId}|${editId}|${page}`);
@@ -49,22 +94,25 @@ function FindingExamples({ filingId, editId, fieldName, codeName }: { filingId: 
   const columns: TableColumnsType<(typeof items)[number]> = [
     { title: t('filings.row'), dataIndex: 'rowNumber', key: 'row', width: 110, render: (row: number) => (row === 0 ? <Tag>{t('filings.wholeFile')}</Tag> : <span className="fh-mono">{row}</span>) },
     ...fields.map((field) => ({
-      title:
-        fieldName(field) === field ? (
-          <span className="fh-mono">{field}</span>
-        ) : (
-          <span>
-            {fieldName(field)} <span className="fh-secondary-name fh-mono">{field}</span>
-          </span>
-        ),
+      // The column's name in words; the file's column name is on hover (it is what the file must hold).
+      title: <span title={field}>{fieldName(field)}</span>,
       key: field,
       render: (_: unknown, item: (typeof items)[number]) => {
         const value = item.values[field] ?? '';
         const name = codeName(field, value);
         // A code is shown by its name, with the code as filed beside it.
-        return name ? (
-          <span>
-            {name} <span className="fh-secondary-name fh-mono">{value}</span>
+        if (name) {
+          return (
+            <span>
+              {name} <span className="fh-secondary-name fh-mono">{value}</span>
+            </span>
+          );
+        }
+        // Amounts in yuan and rates in percent; the value as filed stays on hover (and in the CSV).
+        const shown = shownValue(field, value);
+        return shown !== undefined && shown !== value ? (
+          <span title={t('filings.asFiled', { value })} data-raw={value} className="fh-figure">
+            {shown}
           </span>
         ) : (
           <span className="fh-mono">{value}</span>
@@ -80,6 +128,7 @@ function FindingExamples({ filingId, editId, fieldName, codeName }: { filingId: 
       columns={columns}
       dataSource={items}
       loading={examples.loading}
+      scroll={{ x: 'max-content' }}
       locale={{ emptyText: t('filings.noExamples') }}
       pagination={
         examples.data && examples.data.total > EXAMPLES_PER_PAGE
@@ -281,6 +330,8 @@ export function FilingDetailView({ filingId, backPath, readOnly, showInstitution
   const filing = detail.data;
   const fieldName = useFieldName(standard, filing?.recordType ?? '');
   const codeName = useCodeOfField(standard, filing?.recordType ?? '');
+  const shownValue = useFindingValue(standard, filing?.recordType ?? '');
+  const note = useLocalNote();
 
   if (detail.error !== undefined) return <ErrorState error={detail.error} onRetry={detail.reload} />;
   if (!filing) return <Skeleton active paragraph={{ rows: 10 }} />;
@@ -340,7 +391,7 @@ export function FilingDetailView({ filingId, backPath, readOnly, showInstitution
           <div>
             <div>{message_(row)}</div>
             {fields.length > 0 && <div className="fh-secondary-name">{t('filings.fields', { fields: fields.map(fieldName).join(i18n.language.startsWith('en') ? ', ' : '、') })}</div>}
-            {filing.explanations?.[row.editId] && <div className="fh-reason">{t('filings.explanation', { text: filing.explanations[row.editId] })}</div>}
+            {filing.explanations?.[row.editId] && <div className="fh-reason">{t('filings.explanation', { text: note(filing.explanations[row.editId]) })}</div>}
           </div>
         );
       },
@@ -399,7 +450,8 @@ export function FilingDetailView({ filingId, backPath, readOnly, showInstitution
             </Typography.Text>
           </Descriptions.Item>
           <Descriptions.Item label={t('filings.format')}>
-            {filing.contentType} · {filing.encoding ?? '—'}
+            {t(`filings.formatName.${formatName(filing.contentType)}`)}
+            {filing.encoding ? ` · ${t(`filings.encodingName.${filing.encoding}`, { defaultValue: filing.encoding })}` : ''}
           </Descriptions.Item>
           <Descriptions.Item label={t('filings.size')}>{formatBytes(filing.fileBytes)}</Descriptions.Item>
           <Descriptions.Item label={t('filings.uploadedAt')}>{dateTime(filing.createdAt)}</Descriptions.Item>
@@ -431,9 +483,10 @@ export function FilingDetailView({ filingId, backPath, readOnly, showInstitution
             columns={findingColumns}
             dataSource={[...errorFindings, ...filing.findings.filter((finding) => finding.severity !== 'error')]}
             pagination={false}
+            scroll={{ x: 'max-content' }}
             expandable={{
               defaultExpandedRowKeys: filing.findings.length <= 4 ? filing.findings.map((finding) => finding.editId) : errorFindings.slice(0, 1).map((finding) => finding.editId),
-              expandedRowRender: (row) => <FindingExamples filingId={filing.filingId} editId={row.editId} fieldName={fieldName} codeName={codeName} />,
+              expandedRowRender: (row) => <FindingExamples filingId={filing.filingId} editId={row.editId} fieldName={fieldName} codeName={codeName} shownValue={shownValue} />,
             }}
           />
         )}

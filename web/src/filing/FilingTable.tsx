@@ -69,6 +69,7 @@ export function FilingTable({ page, loading, standard, basePath, onPage, showIns
       dataSource={page?.items ?? []}
       loading={loading}
       size="middle"
+      scroll={{ x: 'max-content' }}
       locale={{ emptyText: t('filings.none') }}
       pagination={
         page && page.total > page.pageSize

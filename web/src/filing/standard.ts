@@ -5,24 +5,30 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 import { shared, useShared } from '../components/shared.js';
-import type { CodeList, CodeListsReply, Edit, RecordType } from '../types.js';
+import type { CodeList, CodeListsReply, Edit, FindingFigure, RecordType } from '../types.js';
 
 export interface Standard {
   recordTypes: RecordType[];
   edits: Map<string, Edit>;
   codeLists: Map<string, CodeList>;
+  /** What findings carry besides the record's fields (computed figures, what the reader found), by name. */
+  figures: Map<string, FindingFigure>;
+  /** Chinese readings of the file reader's fixed English phrases. */
+  readerPhrasesZh: Record<string, string>;
 }
 
 const loadStandard = shared(async (): Promise<Standard> => {
   const [types, catalogue, lists] = await Promise.all([
     api.get<{ recordTypes: RecordType[] }>('/v1/standard/record-types'),
-    api.get<{ edits: Edit[] }>('/v1/standard/edits'),
+    api.get<{ edits: Edit[]; figures?: FindingFigure[]; readerPhrasesZh?: Record<string, string> }>('/v1/standard/edits'),
     api.get<CodeListsReply>('/v1/standard/code-lists'),
   ]);
   return {
     recordTypes: types.recordTypes,
     edits: new Map(catalogue.edits.map((edit) => [edit.id, edit])),
     codeLists: new Map(lists.codeLists.map((list) => [list.name, list])),
+    figures: new Map((catalogue.figures ?? []).map((figure) => [figure.name, figure])),
+    readerPhrasesZh: catalogue.readerPhrasesZh ?? {},
   };
 });
 

@@ -1,11 +1,11 @@
-import { Card, Descriptions, Skeleton, Table, Tag } from 'antd';
+import { Card, Descriptions, Grid, List, Pagination, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { PageTitle } from '../../components/PageTitle.js';
-import { useDateTime, useLocalName } from '../../components/format.js';
+import { useDateTime, useLocalName, useLocalNote } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import type { AccessLogEntry, ConsumerProfile, Page } from '../../types.js';
 
@@ -17,6 +17,8 @@ export function ProfilePage() {
   const name = useLocalName();
   const dateTime = useDateTime();
   const profile = useRemote(() => api.get<ConsumerProfile>('/v1/consumer/profile'), 'profile');
+  const screens = Grid.useBreakpoint();
+  const phone = screens.md === false;
   const data = profile.data;
   return (
     <>
@@ -25,7 +27,7 @@ export function ProfilePage() {
       {!data && profile.loading && <Skeleton active />}
       {data && (
         <Card className="fh-card" title={data.displayName}>
-          <Descriptions column={{ xs: 1, md: 2 }} styles={{ label: { width: 140 } }}>
+          <Descriptions column={{ xs: 1, md: 2 }} layout={phone ? 'vertical' : 'horizontal'} styles={phone ? undefined : { label: { width: 140 } }}>
             <Descriptions.Item label={t('consumer.residentId')}>
               <span className="fh-mono" data-testid="masked-id">
                 {data.residentIdMasked}
@@ -46,22 +48,50 @@ export function ProfilePage() {
 export function AccessLogPage() {
   const { t } = useTranslation();
   const dateTime = useDateTime();
+  const note = useLocalNote();
   const [page, setPage] = useState(1);
+  const screens = Grid.useBreakpoint();
   const log = useRemote(() => api.get<Page<AccessLogEntry>>('/v1/consumer/access-log', { page, pageSize: PAGE_SIZE }), String(page));
 
+  const actorName = (role: string) => <Tag>{t(`role.${role}`, { defaultValue: role })}</Tag>;
+  const actionName = (action: string) => t(`accessLog.actions.${action.replaceAll('.', '_')}`, { defaultValue: action });
+  // `consumer:<id>` → the kind of record, named; the full reference stays in the tooltip.
+  const resourceName = (value: string | null) => (value ? <span title={value}>{t(`accessLog.resources.${value.split(':')[0] ?? ''}`, { defaultValue: value })}</span> : '—');
   const columns: TableColumnsType<AccessLogEntry> = [
     { title: t('accessLog.occurredAt'), dataIndex: 'occurredAt', key: 'occurredAt', width: 170, render: (value: string) => dateTime(value) },
-    { title: t('accessLog.actor'), dataIndex: 'actorRole', key: 'actorRole', width: 120, render: (role: string) => <Tag>{t(`role.${role}`, { defaultValue: role })}</Tag> },
-    { title: t('accessLog.action'), dataIndex: 'action', key: 'action', render: (action: string) => t(`accessLog.actions.${action.replaceAll('.', '_')}`, { defaultValue: action }) },
-    {
-      title: t('accessLog.resource'),
-      dataIndex: 'resource',
-      key: 'resource',
-      // `consumer:<id>` → the kind of record, named; the full reference stays in the tooltip.
-      render: (value: string | null) => (value ? <span title={value}>{t(`accessLog.resources.${value.split(':')[0] ?? ''}`, { defaultValue: value })}</span> : '—'),
-    },
-    { title: t('accessLog.reason'), dataIndex: 'reason', key: 'reason', render: (value: string | null) => value ?? '—' },
+    { title: t('accessLog.actor'), dataIndex: 'actorRole', key: 'actorRole', width: 120, render: actorName },
+    { title: t('accessLog.action'), dataIndex: 'action', key: 'action', render: actionName },
+    { title: t('accessLog.resource'), dataIndex: 'resource', key: 'resource', render: resourceName },
+    { title: t('accessLog.reason'), dataIndex: 'reason', key: 'reason', render: (value: string | null) => (value ? note(value) : '—') },
   ];
+  const total = log.data?.total ?? 0;
+
+  // On a phone each access is a card: what was done, by whom, when, and why.
+  if (screens.md === false) {
+    return (
+      <>
+        <PageTitle title={t('menu.accessLog')} subtitle={t('accessLog.subtitle')} />
+        {log.error !== undefined && <ErrorState error={log.error} onRetry={log.reload} />}
+        <List<AccessLogEntry>
+          loading={log.loading}
+          dataSource={log.data?.items ?? []}
+          rowKey={(row) => String(row.seq)}
+          locale={{ emptyText: t('accessLog.empty') }}
+          renderItem={(row) => (
+            <Card size="small" className="fh-card fh-row-card" data-testid="access-card">
+              <Typography.Text strong>{actionName(row.action)}</Typography.Text>
+              <div className="fh-secondary-name">{dateTime(row.occurredAt)}</div>
+              <div className="fh-row-card-body">
+                {actorName(row.actorRole)} {resourceName(row.resource)}
+              </div>
+              {row.reason && <div className="fh-reason">{note(row.reason)}</div>}
+            </Card>
+          )}
+        />
+        {total > PAGE_SIZE && <Pagination simple current={page} pageSize={PAGE_SIZE} total={total} onChange={setPage} className="fh-card-pagination" />}
+      </>
+    );
+  }
 
   return (
     <>
@@ -73,8 +103,9 @@ export function AccessLogPage() {
           columns={columns}
           dataSource={log.data?.items ?? []}
           loading={log.loading}
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('accessLog.empty') }}
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: log.data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
+          pagination={total > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, total, showSizeChanger: false, onChange: setPage } : false}
         />
       </Card>
     </>

@@ -87,7 +87,7 @@ export function ApiKeysPage() {
       />
       {keys.error !== undefined && <ErrorState error={keys.error} onRetry={keys.reload} />}
       <Card className="fh-card">
-        <Table<ApiKeyView> rowKey="keyId" columns={columns} dataSource={keys.data?.items ?? []} loading={keys.loading} pagination={false} locale={{ emptyText: t('apiKeys.none') }} />
+        <Table<ApiKeyView> rowKey="keyId" columns={columns} dataSource={keys.data?.items ?? []} loading={keys.loading} pagination={false} scroll={{ x: "max-content" }} locale={{ emptyText: t('apiKeys.none') }} />
       </Card>
       <IssueApiKey open={creating} path="/v1/institution/api-keys" onClose={() => setCreating(false)} onIssued={keys.reload} />
     </>

@@ -1,5 +1,5 @@
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Flex, Form, Progress, Row, Select, Space, Typography, Upload } from 'antd';
-import { BookOutlined, CloudUploadOutlined, InboxOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Dropdown, Flex, Form, Progress, Row, Select, Space, Switch, Typography, Upload } from 'antd';
+import { BookOutlined, CloudUploadOutlined, DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -53,7 +53,9 @@ export function FilingsPage() {
   const abort = useRef<AbortController | null>(null);
 
   const page = Number(params.get('page') ?? '1') || 1;
-  const query = { page, pageSize: PAGE_SIZE };
+  // Failed and replaced versions are hidden unless asked for: the list shows what is current.
+  const showReplaced = params.get('all') === 'true';
+  const query = { page, pageSize: PAGE_SIZE, hideReplaced: showReplaced ? undefined : 'true' };
   const list = useRemote(() => api.get<Page<FilingView>>('/v1/filings', query), JSON.stringify(query));
 
   // A link from a filing with errors comes back here with its record type and period filled in.
@@ -104,6 +106,15 @@ export function FilingsPage() {
     }
   };
 
+  const downloadTemplate = async (format: 'csv' | 'jsonl') => {
+    const recordType = (form.getFieldValue('recordType') as string | undefined) ?? 'loan';
+    try {
+      await api.download(`/v1/standard/record-types/${encodeURIComponent(recordType)}/template.${format}`, `template-${recordType}.${format}`);
+    } catch (error) {
+      message.error(describeError(error));
+    }
+  };
+
   const percent = progress && progress.total > 0 ? Math.min(100, Math.floor((progress.loaded / progress.total) * 100)) : 0;
   const sent = progress && progress.total > 0 && progress.loaded >= progress.total;
 
@@ -113,9 +124,23 @@ export function FilingsPage() {
         title={t('menu.filings')}
         subtitle={t('filings.subtitle')}
         extra={
-          <Button icon={<BookOutlined />} onClick={() => { setHelpType(form.getFieldValue('recordType') ?? 'loan'); setHelpOpen(true); }} data-testid="open-standard">
-            {t('standard.open')}
-          </Button>
+          <Space wrap>
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'csv', label: <span data-testid="template-csv">{t('filings.templateCsv')}</span>, onClick: () => void downloadTemplate('csv') },
+                  { key: 'jsonl', label: <span data-testid="template-jsonl">{t('filings.templateJsonl')}</span>, onClick: () => void downloadTemplate('jsonl') },
+                ],
+              }}
+            >
+              <Button icon={<DownloadOutlined />} data-testid="download-template">
+                {t('filings.downloadTemplate')}
+              </Button>
+            </Dropdown>
+            <Button icon={<BookOutlined />} onClick={() => { setHelpType(form.getFieldValue('recordType') ?? 'loan'); setHelpOpen(true); }} data-testid="open-standard">
+              {t('standard.open')}
+            </Button>
+          </Space>
         }
       />
       {standardError !== undefined && <ErrorState error={standardError} />}
@@ -129,7 +154,7 @@ export function FilingsPage() {
                     <Select
                       data-testid="record-type"
                       loading={!standard}
-                      options={(standard?.recordTypes ?? []).map((r) => ({ value: r.type, label: `${recordTypeName(r.type)} · ${r.type}` }))}
+                      options={(standard?.recordTypes ?? []).map((r) => ({ value: r.type, label: recordTypeName(r.type) }))}
                     />
                   </Form.Item>
                 </Col>
@@ -237,9 +262,19 @@ export function FilingsPage() {
           </Card>
         </Col>
       </Row>
-      <Card className="fh-card" title={t('filings.listTitle')} style={{ marginTop: 16 }}>
+      <Card
+        className="fh-card"
+        title={t('filings.listTitle')}
+        style={{ marginTop: 16 }}
+        extra={
+          <Space size={6}>
+            <Switch size="small" checked={showReplaced} onChange={(checked) => setParams(checked ? { all: 'true' } : {})} data-testid="show-replaced" />
+            <Typography.Text type="secondary">{t('filings.showReplaced')}</Typography.Text>
+          </Space>
+        }
+      >
         {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
-        <FilingTable page={list.data} loading={list.loading} standard={standard} basePath="/institution/filings" onPage={(next) => setParams({ page: String(next) })} />
+        <FilingTable page={list.data} loading={list.loading} standard={standard} basePath="/institution/filings" onPage={(next) => setParams({ ...(showReplaced ? { all: 'true' } : {}), page: String(next) })} />
       </Card>
       <StandardDrawer open={helpOpen} onClose={() => setHelpOpen(false)} standard={standard} recordType={helpType} onRecordType={setHelpType} />
     </>

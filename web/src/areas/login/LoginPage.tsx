@@ -1,4 +1,4 @@
-import { App, Button, Card, Form, Input, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Tabs, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import { KeyOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useState } from 'react';
@@ -15,7 +15,7 @@ import type { SessionReply } from '../../types.js';
 export function LoginPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const { principal, begin } = useSession();
+  const { principal, expired, begin } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const [passwordForm] = Form.useForm<{ username: string; password: string }>();
@@ -52,6 +52,7 @@ export function LoginPage() {
               <Typography.Text type="secondary">{t('app.tagline')}</Typography.Text>
             </div>
           </div>
+          {expired && <Alert type="warning" showIcon title={t('error.sessionExpired')} style={{ marginBottom: 12 }} data-testid="session-expired" />}
           <Tabs
             items={[
               {

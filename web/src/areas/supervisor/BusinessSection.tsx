@@ -156,7 +156,7 @@ export function BusinessSection({ business }: { business: BusinessOverview }) {
         <Col xs={24} lg={10}>
           <Card className="fh-card" title={t('dashboard.complaintsByCategory')}>
             {categories.length === 0 ? (
-              <Empty description={t('dashboard.noBusiness')} />
+              <Empty description={t('dashboard.noComplaints')} />
             ) : (
               <Chart
                 testId="chart-complaints"

@@ -1,4 +1,4 @@
-import { Card, DatePicker, Flex, Select } from 'antd';
+import { Card, DatePicker, Flex, Select, Space, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
@@ -24,7 +24,9 @@ export function FilingsPage() {
 
   const url = useUrlFilters();
   const filters = { institutionId: url.get('institutionId'), recordType: url.get('recordType'), period: url.get('period'), status: url.get('status') };
-  const query = { ...filters, page: url.page, pageSize: PAGE_SIZE };
+  // Failed and replaced versions are hidden unless asked for, or unless a status is chosen (then that status is what is asked for).
+  const showReplaced = url.get('all') === 'true';
+  const query = { ...filters, hideReplaced: showReplaced || filters.status ? undefined : 'true', page: url.page, pageSize: PAGE_SIZE };
   const list = useRemote(() => api.get<Page<FilingView>>('/v1/filings', query), JSON.stringify(query));
 
   const filter = (key: keyof typeof filters, value: string | undefined) => url.set(key, value);
@@ -69,6 +71,10 @@ export function FilingsPage() {
             options={filingStatuses.map((status) => ({ value: status, label: t(`filingStatus.${status}`) }))}
             data-testid="filter-status"
           />
+          <Space size={6}>
+            <Switch size="small" checked={showReplaced} onChange={(checked) => url.set('all', checked ? 'true' : undefined)} data-testid="show-replaced" />
+            <Typography.Text type="secondary">{t('filings.showReplaced')}</Typography.Text>
+          </Space>
         </Flex>
         {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
         <FilingTable

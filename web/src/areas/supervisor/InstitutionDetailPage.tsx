@@ -9,7 +9,7 @@ import { InstitutionView, useLicenceTypeName } from '../../components/Institutio
 import { IssueApiKey } from '../../components/IssueApiKey.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { describeError, showFieldError } from '../../components/forms.js';
-import { useLocalName } from '../../components/format.js';
+import { useLocalName, useLocalNote } from '../../components/format.js';
 import { useReference } from '../../components/reference.js';
 import { useRemote } from '../../components/useRemote.js';
 import type { InstitutionDetail, Licence, LicenceStatus, QualificationCheck } from '../../types.js';
@@ -32,6 +32,7 @@ export function InstitutionDetailPage() {
   const { message } = App.useApp();
   const { institutionId = '' } = useParams();
   const name = useLocalName();
+  const localNote = useLocalNote();
   const reference = useReference();
   const typeName = useLicenceTypeName(reference.licenceTypes);
   const detail = useRemote(() => api.get<InstitutionDetail>(`/v1/supervisor/institutions/${encodeURIComponent(institutionId)}`), institutionId);
@@ -132,7 +133,7 @@ export function InstitutionDetailPage() {
             className="fh-note"
             editable={editable ? { tooltip: t('licence.editNote'), text: qualification.note ?? '', onChange: (note) => note !== (qualification.note ?? '') && void toggleQualification(licence, qualification, qualification.met, note) } : false}
           >
-            {qualification.note || (editable ? t('licence.noNote') : '')}
+            {qualification.note ? localNote(qualification.note) : editable ? t('licence.noNote') : ''}
           </Typography.Text>
         </div>
       </div>

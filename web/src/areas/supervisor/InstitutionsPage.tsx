@@ -12,7 +12,7 @@ import { jurisdictionTree, useReference } from '../../components/reference.js';
 import { useRemote } from '../../components/useRemote.js';
 import { useUrlFilters } from '../../components/useUrlFilters.js';
 import { useSession } from '../../session.js';
-import { institutionKinds, type InstitutionSummary, type Page } from '../../types.js';
+import { institutionKinds, licenceStatuses, type InstitutionSummary, type Page } from '../../types.js';
 
 const PAGE_SIZE = 20;
 
@@ -38,7 +38,10 @@ export function InstitutionsPage() {
   const [form] = Form.useForm<NewInstitution>();
 
   const q = filters.get('q') ?? '';
-  const query = { q, page: filters.page, pageSize: PAGE_SIZE };
+  const licenceType = filters.get('licenceType');
+  const licenceStatus = filters.get('licenceStatus');
+  const jurisdiction = filters.get('jurisdiction');
+  const query = { q, licenceType, licenceStatus, jurisdiction, page: filters.page, pageSize: PAGE_SIZE };
   const list = useRemote(() => api.get<Page<InstitutionSummary>>('/v1/supervisor/institutions', query), JSON.stringify(query));
   const ownJurisdiction = principal?.role === 'supervisor' ? principal.jurisdiction.code : undefined;
 
@@ -75,8 +78,39 @@ export function InstitutionsPage() {
             placeholder={t('registry.placeholder')}
             defaultValue={q}
             onSearch={(value) => filters.set('q', value.trim() || undefined)}
-            style={{ maxWidth: 420 }}
+            style={{ maxWidth: 320 }}
             enterButton
+            data-testid="institution-search"
+          />
+          <Select
+            allowClear
+            placeholder={t('registry.filterStatus')}
+            value={licenceStatus}
+            onChange={(value?: string) => filters.set('licenceStatus', value)}
+            options={licenceStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+            style={{ minWidth: 150 }}
+            data-testid="filter-licence-status"
+          />
+          <Select
+            allowClear
+            placeholder={t('registry.filterType')}
+            value={licenceType}
+            onChange={(value?: string) => filters.set('licenceType', value)}
+            options={reference.licenceTypes.map((type) => ({ value: type.type, label: name(type) }))}
+            style={{ minWidth: 180 }}
+            data-testid="filter-licence-type"
+          />
+          <TreeSelect
+            allowClear
+            showSearch
+            treeNodeFilterProp="title"
+            placeholder={t('registry.filterJurisdiction')}
+            value={jurisdiction}
+            onChange={(value?: string) => filters.set('jurisdiction', value)}
+            treeData={jurisdictionTree(reference.jurisdictions, name, ownJurisdiction)}
+            treeDefaultExpandedKeys={ownJurisdiction ? [ownJurisdiction] : []}
+            style={{ minWidth: 180 }}
+            data-testid="filter-jurisdiction"
           />
           <div className="fh-grow" />
           {list.data && <Typography.Text type="secondary">{t('registry.total', { count: list.data.total })}</Typography.Text>}
