@@ -24,7 +24,8 @@ const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta
 const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard)\.[a-zA-Z_]+/;
 const chinese = /[\u4e00-\u9fff]/;
 
-describe.skipIf(!haveChromium)('web UI in Chromium', () => {
+// Each test walks a whole journey through a real browser; on a busy two-core machine one can take minutes.
+describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () => {
   let web: WebPlatform;
   let browser: Browser;
 
