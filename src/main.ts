@@ -19,7 +19,7 @@ program
   .description('verify the hash chain and signed checkpoints of the audit log')
   .action(async () => {
     const platform = await createPlatform(loadConfig());
-    let intact = false;
+    let intact: boolean;
     try {
       const bar = new ProgressBar('verifying audit log');
       const report = await platform.audit.verify({ onProgress: (done, total) => bar.update(done, total) });
@@ -42,7 +42,7 @@ program
   .description('re-seal every personal-data vault entry under the newest key of FH_VAULT_KEYS')
   .action(async () => {
     const platform = await createPlatform(loadConfig());
-    let resealed = 0;
+    let resealed: number;
     try {
       const { IdentityService } = await import('./identity/identity.service.js');
       resealed = await new IdentityService(platform).rotateVault((done) => process.stderr.write(`\rre-sealed ${done} entries`));
@@ -71,7 +71,7 @@ program
       return;
     }
     const platform = await createPlatform(loadConfig());
-    let code = 1;
+    let code: number;
     try {
       const { createServices } = await import('./api/services.js');
       code = await fileDirect(createServices(platform), file, options);

@@ -14,7 +14,7 @@ import type { Config } from './config.js';
  * module augmentation (`declare module '../platform/database.js' { interface Database { … } }`),
  * so that the schema of a capability lives beside its store.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by module augmentation
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
 export interface Database {}
 
 export type Db = Kysely<Database>;
