@@ -38,6 +38,8 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
+import { errorGuide } from './error-guide.js';
+
 /** The JSON body of every error reply. */
 export interface ErrorBody {
   error: {
@@ -90,11 +92,12 @@ export function renderErrorReference(): string {
     'Generated from `src/platform/errors.ts` (`npx tsx src/main.ts docs`); a test keeps it current.',
     'Every error reply has the body `{ "error": { "code", "message": { "zh", "en" }, "field"?, "details"? } }`.',
     '',
-    '| code | HTTP | 中文 | English |',
-    '| --- | --- | --- | --- |',
+    '| code | HTTP | 中文 | English | cause | what to do |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const [code, entry] of Object.entries(errorCatalogue)) {
-    lines.push(`| \`${code}\` | ${entry.status} | ${entry.zh} | ${entry.en} |`);
+    const guide = errorGuide[code as ErrorCode];
+    lines.push(`| \`${code}\` | ${entry.status} | ${entry.zh} | ${entry.en} | ${guide.cause} | ${guide.action} |`);
   }
   return `${lines.join('\n')}\n`;
 }
