@@ -21,6 +21,6 @@ export function createServices(platform: Platform): Services {
   const registry = new RegistryService(platform);
   const identity = new IdentityService(platform);
   const filing = new FilingService(platform, registry);
-  const supervision = new SupervisionService(platform, registry);
+  const supervision = new SupervisionService(platform, registry, filing);
   return { platform, registry, identity, filing, supervision };
 }

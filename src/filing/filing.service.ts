@@ -788,6 +788,15 @@ export class FilingService {
     return verifyReceipt(document, this.publicKey());
   }
 
+  /**
+   * What supervisory figures over these institutions are as of: the newest period with an accepted
+   * filing, and when the last filing of that period was accepted. Null when nothing was accepted.
+   */
+  async dataAsOf(institutionIds: readonly string[]): Promise<{ period: string; acceptedAt: string } | null> {
+    const latest = await store.latestAcceptedPeriod(this.db, institutionIds);
+    return latest ? { period: latest.period, acceptedAt: latest.acceptedAt.toISOString() } : null;
+  }
+
   /** Rows a filing has in its domain table (for checks and tests). */
   async domainRowCount(filingId: string): Promise<number> {
     const row = await store.filingById(this.db, filingId);

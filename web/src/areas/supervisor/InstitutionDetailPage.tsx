@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { InstitutionView, useLicenceTypeName } from '../../components/InstitutionView.js';
 import { IssueApiKey } from '../../components/IssueApiKey.js';
+import { InstitutionBusiness } from './InstitutionBusiness.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { describeError, showFieldError } from '../../components/forms.js';
 import { useLocalName, useLocalNote } from '../../components/format.js';
@@ -165,6 +166,7 @@ export function InstitutionDetailPage() {
             }
           />
           <InstitutionView institution={data} licenceTypes={reference.licenceTypes} licenceActions={licenceActions} renderQualification={renderQualification} />
+          <InstitutionBusiness institutionId={institutionId} />
         </>
       )}
 
