@@ -64,9 +64,16 @@ export function imageMismatch(file: string): string | undefined {
 export async function readImage(file: string): Promise<Blob> {
   const mismatch = imageMismatch(file);
   if (mismatch) throw new Error(mismatch);
-  const tar = await brotliDecompressAsync(await readFile(file));
-  return new Blob([tar]);
+  // In-memory databases are made many times in one process (tests): unpack the image once.
+  let tar = unpackedImages.get(file);
+  if (!tar) {
+    tar = new Blob([await brotliDecompressAsync(await readFile(file))]);
+    unpackedImages.set(file, tar);
+  }
+  return tar;
 }
+
+const unpackedImages = new Map<string, Blob>();
 
 /** An octal number field of a tar header. */
 function octal(header: Buffer, start: number, length: number): number {
