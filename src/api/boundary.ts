@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompil
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { FhError } from '../platform/errors.js';
+import { isUnstorableText, storableText } from '../platform/text.js';
 
 /** A uuid as PostgreSQL's `uuid` type and every id of this platform write it. */
 export const STRICT_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,13 +58,6 @@ export function partName(validationContext: string | undefined): string {
   return validationContext ?? 'body';
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when `text` holds a NUL or an unpaired surrogate: text no database column can hold. */
-export function isUnstorableText(text: string): boolean {
-  return text.includes('\u0000') || LONE_SURROGATE.test(text);
-}
-
 function isPlain(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   // The query parser makes its objects from a prototype that itself has no prototype.
@@ -85,7 +79,7 @@ function findUnstorableText(value: unknown, path: string, depth = 0): string | u
   if (isPlain(value)) {
     for (const [key, inner] of Object.entries(value)) {
       // A key that cannot be stored is named by its well-formed part only.
-      if (isUnstorableText(key)) return `${path}.${printable(key)}`;
+      if (isUnstorableText(key)) return `${path}.${storableText(key)}`;
       const found = findUnstorableText(inner, `${path}.${key}`, depth + 1);
       if (found) return found;
     }
@@ -111,24 +105,6 @@ function findUnsafeNumber(value: unknown, path: string, depth = 0): string | und
     }
   }
   return undefined;
-}
-
-/** `text` with NULs and unpaired surrogates replaced by U+FFFD, for naming it in a reply. */
-export function printable(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0) out += '\uFFFD';
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        out += text[i]! + text[i + 1]!;
-        i++;
-      } else out += '\uFFFD';
-    } else if (c >= 0xdc00 && c <= 0xdfff) out += '\uFFFD';
-    else out += text[i]!;
-  }
-  return out;
 }
 
 const PARTS = [
