@@ -15,6 +15,15 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
     cause: 'A parameter, query or body field is missing, of the wrong type, or out of range; `field` names it (`body.x`, `query.x`, `params.x`).',
     action: 'Correct the named field and send the request again; do not retry unchanged.',
   },
+  FH_INVALID_TEXT: {
+    cause: 'A text value holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored or signed exactly; `field` names it.',
+    action: 'Remove the character (it is usually a copy-and-paste or encoding fault) and send again.',
+  },
+  FH_BAD_URL: { cause: 'The path holds a malformed percent-escape (such as `%zz`).', action: 'Percent-encode the path correctly.' },
+  FH_MALFORMED_REQUEST: { cause: 'The request is not well-formed HTTP.', action: 'Fix the client; do not retry unchanged.' },
+  FH_REQUEST_TIMEOUT: { cause: 'The request was not received completely within the server’s time limit.', action: 'Retry on a steadier connection; send large files compressed.' },
+  FH_URI_TOO_LONG: { cause: 'The path and query are longer than the server accepts.', action: 'Send fewer or shorter query parameters.' },
+  FH_HEADERS_TOO_LARGE: { cause: 'The request headers are larger than the server accepts.', action: 'Send fewer or smaller headers (cookies included).' },
   FH_MALFORMED_JSON: { cause: 'The request body could not be parsed as JSON.', action: 'Send a well-formed JSON document with `Content-Type: application/json`.' },
   FH_INVALID_USCC: {
     cause: 'A unified social credit code fails its GB 32100-2015 format or check character.',

@@ -160,7 +160,7 @@ describeEachEngine('registry and market access', (engine) => {
     expect(inGuangdong.items.every((i: { jurisdiction: { code: string } }) => i.jurisdiction.code.startsWith('44'))).toBe(true);
     const badType = await ctx.app.inject({ method: 'GET', url: '/v1/public/institutions?licenceType=casino' });
     expect(badType.statusCode).toBe(400);
-    expect(badType.json().error.field).toMatch(/^querystring\.licenceType/);
+    expect(badType.json().error.field).toMatch(/^query\.licenceType/);
     const paged = (await ctx.app.inject({ method: 'GET', url: '/v1/public/institutions?pageSize=1&page=2' })).json();
     expect(paged).toMatchObject({ page: 2, pageSize: 1 });
     expect(paged.items).toHaveLength(1);
