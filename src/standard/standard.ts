@@ -165,6 +165,7 @@ export const codeLists: Readonly<Record<CodeListName, CodeList>> = {
     ['equal_principal', '等额本金', 'Equal principal'],
     ['interest_first', '先息后本', 'Interest first, principal at maturity'],
     ['bullet', '到期一次还本付息', 'Principal and interest at maturity'],
+    ['flat_rate', '等本等息', 'Flat rate: equal principal, interest on the original principal every period'],
   ]),
   loan_purpose: list('loan_purpose', '借款用途', 'Loan purpose', [
     ['consumption', '日常消费', 'Everyday consumption'],

@@ -9,7 +9,7 @@ import { dateKey, residentIdProblem, usccProblem } from '../../standard/identifi
 import { codeLists, recordTypeDef, type FieldDef, type RecordType, type RecordTypeDef } from '../../standard/standard.js';
 import { defaultThresholds, type EditThresholds } from './catalogue.js';
 import { IdSet } from './id-set.js';
-import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST } from './loan-cost.js';
+import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_FLAT_RATE, METHOD_INTEREST_FIRST } from './loan-cost.js';
 import type { RepaymentMethod } from '../../standard/cost-of-credit.js';
 import {
   BAD_SHAPE,
@@ -165,6 +165,7 @@ const METHOD_CODE: Record<RepaymentMethod, number> = {
   equal_principal: METHOD_EQUAL_PRINCIPAL,
   interest_first: METHOD_INTEREST_FIRST,
   bullet: METHOD_BULLET,
+  flat_rate: METHOD_FLAT_RATE,
 };
 
 const CLOSED_COMPLAINT = new Set(['resolved', 'rejected', 'withdrawn']);
