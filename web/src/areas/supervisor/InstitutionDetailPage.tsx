@@ -1,5 +1,5 @@
 import { Alert, App, Breadcrumb, Button, Form, Input, Modal, Select, Skeleton, Space, Switch, Tooltip, Typography } from 'antd';
-import { CheckOutlined, KeyOutlined, PauseOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
+import { CalculatorOutlined, CheckOutlined, KeyOutlined, PauseOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -162,6 +162,11 @@ export function InstitutionDetailPage() {
                 <Button icon={<KeyOutlined />} onClick={() => setIssuingKey(true)}>
                   {t('apiKeys.issue')}
                 </Button>
+                <Link to={`/supervisor/loan-cost?institutionId=${data.institutionId}`}>
+                  <Button icon={<CalculatorOutlined />} data-testid="open-loan-cost">
+                    {t('loanCost.open')}
+                  </Button>
+                </Link>
               </Space>
             }
           />
