@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database.js';
-// eslint-disable-next-line no-restricted-imports -- the domain tables hold the filed records that supervision reads (DESIGN.md: filing → domain tables → supervision), as supervision.store.ts does
 import '../standard/domain.schema.js';
 
 /** The terms of one filed loan that its cost depends on. */
