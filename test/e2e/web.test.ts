@@ -36,7 +36,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -47,7 +47,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
   async function freshPage(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; done: () => Promise<void> }> {
     const context: BrowserContext = await browser.newContext({ viewport, locale: 'zh-CN' });
     const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(60_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return {
