@@ -203,7 +203,8 @@ function isUniqueViolation(error: unknown): boolean {
  * Versions: every upload for the same institution, record type and period is a new version. A
  * newer upload supersedes older versions that were validated but not signed. The accepted version
  * stays in force (its rows in the domain tables) until a newer version is accepted; the load then
- * replaces its rows in one transaction and marks it superseded.
+ * closes its rows (kept as history, with the span they were in force) in one transaction and
+ * marks it superseded.
  *
  * A period already accepted is refused unless the upload says it is a resubmission. This follows
  * the HMDA platform, where a signed filing can be corrected only by a new submission that is
@@ -638,8 +639,9 @@ export class FilingService {
   }
 
   /**
-   * Load a signed filing into its domain table in ONE bulk transaction: remove the rows of the
-   * version in force (if any), re-read and re-validate the stored upload, COPY its records,
+   * Load a signed filing into its domain table in ONE bulk transaction: close the rows of the
+   * version in force (if any: they stay as history), re-read and re-validate the stored upload,
+   * COPY its records, close earlier periods' states of the ids it holds (state record types),
    * enrol the people it names in the vault, mark it accepted and the previous version superseded,
    * audit, and put `filing.accepted` in the outbox. A crash anywhere leaves the previous version
    * in force and this one `signed`, to be loaded again. Loading an accepted filing changes nothing.
@@ -699,13 +701,15 @@ export class FilingService {
       if (locked.status !== 'signed') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: 'signed' } });
       const previous = (await store.versionsOf(tx.db, locked.institution_id, locked.record_type, locked.period)).find((v) => v.status === 'accepted');
       if (previous) await store.filingById(tx.db, previous.filing_id, true);
-      const removed = previous ? await store.deleteDomainRows(tx.db, def.table, previous.filing_id) : 0;
+      // One instant for the whole load: the new rows are in force from it, the replaced ones until it.
+      const now = new Date();
+      const closed = previous ? await store.closeDomainRows(tx.db, def.table, previous.filing_id, now) : 0;
       await store.deleteDomainRows(tx.db, def.table, filingId);
 
       // Parsing (this process) and COPY (the database's) run at once: rows go through a bounded
       // channel into one COPY, so the two cores share the work and memory stays flat.
       const channel = new RowChannel(2);
-      const context = { filingId, institutionId: locked.institution_id, pseudonymizer };
+      const context = { filingId, institutionId: locked.institution_id, validFrom: now.toISOString(), pseudonymizer };
       const copying = tx.copyText(def.table, columns, channel.pieces(options.onProgress));
       const hash = createHash('sha256');
       const source = tap(readEncryptedFile(path.join(this.uploadDir, locked.stored_name), this.platform.keys.vault, this.uploadContext(filingId)), (chunk) => {
@@ -735,17 +739,18 @@ export class FilingService {
       if (rowErrors.length > 0 || copied !== Number(locked.record_count)) {
         throw new LoadRefused(`filing ${filingId}: re-validation at load found ${rowErrors.map((t) => `${t.editId}×${t.count}`).join(', ') || 'no errors'} and ${copied} of ${locked.record_count} records`);
       }
-      const now = new Date();
+      // A state record's newest period is its state in force; earlier periods' rows become history.
+      const states = def.identity === 'state' ? await store.supersedeStates(tx.db, def.table, def.idField, locked.institution_id, filingId, locked.period, now) : null;
       if (previous) {
         await store.updateFiling(tx.db, previous.filing_id, { status: 'superseded', superseded_at: now });
-        await this.platform.audit.record(tx.db, actor, { action: 'filing.supersede', subject: `institution:${locked.institution_id}`, resource: `filing:${previous.filing_id}`, detail: { from: 'accepted', to: 'superseded', by: filingId, rowsRemoved: removed } });
+        await this.platform.audit.record(tx.db, actor, { action: 'filing.supersede', subject: `institution:${locked.institution_id}`, resource: `filing:${previous.filing_id}`, detail: { from: 'accepted', to: 'superseded', by: filingId, rowsClosed: closed } });
       }
       const updated = await store.updateFiling(tx.db, filingId, { status: 'accepted', accepted_at: now });
       await this.platform.audit.record(tx.db, actor, {
         action: 'filing.accept',
         subject: `institution:${locked.institution_id}`,
         resource: `filing:${filingId}`,
-        detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null },
+        detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null, ...(states ? { earlierStatesClosed: states.earlierClosed, laterStatesKept: states.laterKept } : {}) },
       });
       await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
       return updated;
@@ -788,7 +793,31 @@ export class FilingService {
     return verifyReceipt(document, this.publicKey());
   }
 
-  /** Rows a filing has in its domain table (for checks and tests). */
+  /**
+   * "As of" read by date: the filed records of `recordType` that were the versions in force at
+   * the instant `at` (what the platform held then, before any later resubmission or period),
+   * optionally of one institution or one party (a consumer's pseudonym or an organisation's key).
+   * Rows as stored (snake_case columns, people as pseudonyms). For capabilities reading filed
+   * data; they decide who may see what.
+   */
+  async recordsInForceAt(recordType: RecordType, at: Date, scope: store.DomainScope = {}): Promise<Record<string, unknown>[]> {
+    const def = recordTypeDef(recordType);
+    return store.domainRowsInForceAt(this.db, def.table, def.idField, at, scope);
+  }
+
+  /**
+   * "As of" read by period: the filed records of `recordType` at the end of `period` ('YYYY-MM')
+   * as the accepted filings now say — for a state record type, each record's newest state filed
+   * for that period or before; for an event type, every event filed for that period or before.
+   * Same scope and row shape as recordsInForceAt.
+   */
+  async recordsAtPeriodEnd(recordType: RecordType, period: string, scope: store.DomainScope = {}): Promise<Record<string, unknown>[]> {
+    if (!PERIOD.test(period)) fail('FH_VALIDATION', { field: 'period', details: { expected: 'YYYY-MM' } });
+    const def = recordTypeDef(recordType);
+    return store.domainRowsAtPeriodEnd(this.db, def.table, def.idField, period, scope);
+  }
+
+  /** Rows of a filing in force in its domain table (for checks and tests). */
   async domainRowCount(filingId: string): Promise<number> {
     const row = await store.filingById(this.db, filingId);
     if (!row) fail('FH_NOT_FOUND', { field: 'filingId' });

@@ -43,6 +43,7 @@ async function run(bytes: Buffer, workers: number, extra: Partial<ValidationInpu
     copy: {
       filingId: '00000000-0000-4000-8000-000000000001',
       institutionId: '00000000-0000-4000-8000-000000000002',
+      validFrom: '2026-01-01T00:00:00.000Z',
       pseudonymizer,
       onText: (text, rows) => {
         copyText += text;

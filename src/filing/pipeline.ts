@@ -52,6 +52,8 @@ const DEFAULT_PARALLEL: ParallelOptions = { workers: availableParallelism(), hea
 export interface CopyOutput {
   filingId: string;
   institutionId: string;
+  /** When the load puts the rows in force (ISO 8601): their valid_from. */
+  validFrom: string;
   pseudonymizer: Pseudonymizer;
   /** Called in file order with the COPY lines of consecutive records and how many there are. */
   onText(text: string, rows: number): Promise<void> | void;
@@ -99,7 +101,9 @@ class Tally {
   async consume(events: ReadEvent[], validator: FileValidator, offset: number): Promise<void> {
     const { input } = this;
     const copy = input.copy;
-    const context: CopyContext | undefined = copy ? { filingId: copy.filingId, institutionId: copy.institutionId, pseudonymizer: copy.pseudonymizer } : undefined;
+    const context: CopyContext | undefined = copy
+      ? { filingId: copy.filingId, institutionId: copy.institutionId, institutionUscc: input.institutionUscc, period: input.period, validFrom: copy.validFrom, pseudonymizer: copy.pseudonymizer }
+      : undefined;
     for (const event of events) {
       if (event.kind === 'finding') {
         // Row 0 is the file as a whole, wherever it was found.
@@ -348,7 +352,7 @@ class SharedReading {
       limits,
       continuation,
       sensitiveFields: [...tally.sensitive],
-      ...(input.copy ? { copy: { filingId: input.copy.filingId, institutionId: input.copy.institutionId, pseudonymKey: input.copy.pseudonymizer.keyForWorkers() } } : {}),
+      ...(input.copy ? { copy: { filingId: input.copy.filingId, institutionId: input.copy.institutionId, validFrom: input.copy.validFrom, pseudonymKey: input.copy.pseudonymizer.keyForWorkers() } } : {}),
     };
     this.job = nextJob++;
     this.workers = acquireWorkers(options.workers);

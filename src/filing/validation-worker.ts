@@ -28,7 +28,7 @@ export interface WorkerSetup {
   limits: ReaderLimits;
   continuation: ReaderContinuation;
   sensitiveFields: string[];
-  copy?: { filingId: string; institutionId: string; pseudonymKey: Uint8Array };
+  copy?: { filingId: string; institutionId: string; validFrom: string; pseudonymKey: Uint8Array };
 }
 
 /** Messages to a worker; `job` names the file (a worker serves one file at a time, then the next). */
@@ -71,7 +71,14 @@ function start(next: number, given: WorkerSetup): void {
   fields = recordTypeDef(setup.recordType).fields.map((f) => f.name);
   sensitive = new Set(setup.sensitiveFields);
   copyContext = setup.copy
-    ? { filingId: setup.copy.filingId, institutionId: setup.copy.institutionId, pseudonymizer: new Pseudonymizer(Buffer.from(setup.copy.pseudonymKey)) }
+    ? {
+        filingId: setup.copy.filingId,
+        institutionId: setup.copy.institutionId,
+        institutionUscc: setup.institutionUscc,
+        period: setup.period,
+        validFrom: setup.copy.validFrom,
+        pseudonymizer: new Pseudonymizer(Buffer.from(setup.copy.pseudonymKey)),
+      }
     : undefined;
   blocks.clear();
 }
