@@ -123,4 +123,26 @@ describeEachEngine('filed data with history', (engine) => {
     const inForce = await service().recordsInForceAt('complaint', new Date(), { institutionId: a.institutionId });
     expect(inForce.map((r) => [r.complaint_id, r.amount_refunded_fen])).toEqual([['Q1', 500]]);
   });
+
+  it('refuses an event id already accepted for another period (V029) before signing; its own period may be resubmitted', async () => {
+    const payments = (ids: string[], day: string) => recordsCsv('payment', ids.map((payment_id) => ({ payment_id, transaction_time: `${day}T10:00:00+08:00` })));
+    expect((await fileAndSign(context, a, 'payment', '2024-06', payments(['T1', 'T2'], '2024-06-05'))).status).toBe('accepted');
+    const july = await service().fileRecords(a.caller, { recordType: 'payment', period: '2024-07', source: [Buffer.from(payments(['T3', 'T2', 'T4'], '2024-07-05'))], contentType: 'text/csv' });
+    expect(july.status).toBe('errors');
+    const detail = await service().get(a.caller, july.filingId);
+    expect(detail.findings.map((f) => [f.editId, f.severity, f.count])).toEqual([['V029', 'error', 1]]);
+    expect(detail.findings[0]!.en).toMatch(/already accepted for another period/);
+    expect(detail.findings[0]!.zh).toMatch(/已在其他报告期报送并被接受/);
+    const examples = await service().findings(a.caller, july.filingId, { page: 1, pageSize: 10 });
+    expect(examples.items).toEqual([{ editId: 'V029', rowNumber: 2, values: { payment_id: 'T2' } }]);
+    // Not signable, and nothing reached the domain table.
+    await expect(service().sign(a.caller, july.filingId)).rejects.toMatchObject({ code: 'FH_FILING_STATUS' });
+    // Another institution may use the same id; June itself may be resubmitted with it.
+    const b = await institution(context, 72, '110000');
+    expect((await fileAndSign(context, b, 'payment', '2024-07', payments(['T2'], '2024-07-05'))).status).toBe('accepted');
+    expect((await fileAndSign(context, a, 'payment', '2024-06', payments(['T1', 'T2', 'T5'], '2024-06-05'), { resubmission: true })).status).toBe('accepted');
+    expect((await fileAndSign(context, a, 'payment', '2024-07', payments(['T3', 'T4'], '2024-07-05'))).status).toBe('accepted');
+    const inForce = await service().recordsInForceAt('payment', new Date(), { institutionId: a.institutionId });
+    expect(inForce.map((r) => `${String(r.payment_id)}@${String(r.period)}`)).toEqual(['T1@2024-06', 'T2@2024-06', 'T3@2024-07', 'T4@2024-07', 'T5@2024-06']);
+  });
 });

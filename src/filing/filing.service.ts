@@ -10,7 +10,7 @@ import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
-import { copyColumns, type FileStats } from './edits/index.js';
+import { copyColumns, IdSet, type FileStats } from './edits/index.js';
 import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
@@ -304,12 +304,14 @@ export class FilingService {
         hash.update(chunk);
         await store_.write(chunk);
       });
+      const acceptedIds = await this.acceptedEventIds(this.db, recordType, institution.institutionId, period);
       const outcome = await validateFile(content, {
         recordType,
         period,
         institutionUscc: institution.uscc,
         format,
         previousStats: (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null,
+        ...(acceptedIds ? { acceptedIds } : {}),
       });
       const { plaintextBytes } = await writer.finish();
       return this.view(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
@@ -320,6 +322,20 @@ export class FilingService {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /**
+   * For an event record type (RecordTypeDef.identity), the ids the institution has in force from
+   * other periods: a file that holds one fails V029 before it can be signed. Undefined for states.
+   */
+  private async acceptedEventIds(db: Kysely<Database>, recordType: RecordType, institutionId: string, period: string): Promise<IdSet | undefined> {
+    const def = recordTypeDef(recordType);
+    if (def.identity !== 'event') return undefined;
+    const ids = new IdSet();
+    await store.idsInForceOutsidePeriod(db, def.table, def.idField, institutionId, period, (batch) => {
+      for (const id of batch) ids.add(id);
+    });
+    return ids;
   }
 
   private checkPeriod(period: string): string {
@@ -706,6 +722,8 @@ export class FilingService {
       const closed = previous ? await store.closeDomainRows(tx.db, def.table, previous.filing_id, now) : 0;
       await store.deleteDomainRows(tx.db, def.table, filingId);
 
+      // Checked again at load (before the COPY holds the connection): another period accepted since validation may hold an id.
+      const acceptedIds = await this.acceptedEventIds(tx.db, recordType, locked.institution_id, locked.period);
       // Parsing (this process) and COPY (the database's) run at once: rows go through a bounded
       // channel into one COPY, so the two cores share the work and memory stays flat.
       const channel = new RowChannel(2);
@@ -723,6 +741,7 @@ export class FilingService {
           institutionUscc: plan.institutionUscc,
           format: FORMATS[locked.content_type] ?? 'csv',
           previousStats: null,
+          ...(acceptedIds ? { acceptedIds } : {}),
           copy: { ...context, onText: (text, rows) => channel.push(text, rows) },
         });
         channel.close();

@@ -233,6 +233,33 @@ export async function supersedeStates(
   return { earlierClosed: Number(earlier.numAffectedRows ?? 0), laterKept: Number(later.numAffectedRows ?? 0) };
 }
 
+/**
+ * The record ids of an institution's rows in force that were filed for a period other than
+ * `period`, handed to `onBatch` a page at a time (keyset pages on the index of current rows), so
+ * that the ids of millions of events never sit in one result.
+ */
+export async function idsInForceOutsidePeriod(
+  db: Kysely<Database>,
+  table: string,
+  idColumn: string,
+  institutionId: string,
+  period: string,
+  onBatch: (ids: string[]) => void,
+  pageSize = 50_000,
+): Promise<void> {
+  const id = sql.ref(idColumn);
+  let after: string | null = null;
+  for (;;) {
+    const page: { rows: { id: string }[] } = await sql<{ id: string }>`
+      select ${id} as id from ${sql.table(table)}
+      where institution_id = ${institutionId} and valid_to is null and period <> ${period} ${after === null ? sql`` : sql`and ${id} > ${after}`}
+      order by ${id} limit ${pageSize}`.execute(db);
+    if (page.rows.length > 0) onBatch(page.rows.map((r) => r.id));
+    if (page.rows.length < pageSize) return;
+    after = page.rows[page.rows.length - 1]!.id;
+  }
+}
+
 /** Who a read of filed records is about: one institution's records, one party's, or both. */
 export interface DomainScope {
   institutionId?: string;

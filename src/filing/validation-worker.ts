@@ -42,12 +42,18 @@ export type FromWorker =
   | { kind: 'done'; job: number; id: number; tallies: ReturnType<FindingCollector['results']>; stats: Record<string, number>; recordCount: number; text: string }
   | { kind: 'failed'; job: number; id: number; message: string };
 
-/** Answers the validator's id checks from the main thread's verdict, in row order. */
+/**
+ * Answers the validator's id checks from the main thread's verdict, in row order: per id, 0 new,
+ * 1 seen before in the file (V015), 2 new to the file but accepted for another period (V029).
+ */
 class VerdictIds {
   duplicates: Uint8Array = new Uint8Array(0);
   cursor = 0;
   add(): boolean {
     return this.duplicates[this.cursor++] !== 1;
+  }
+  acceptedElsewhere(): boolean {
+    return this.duplicates[this.cursor - 1] === 2;
   }
 }
 
