@@ -220,11 +220,15 @@ export async function supersedeStates(
   // Cheap test first: an institution's first filing of a type has nothing in force to compare with.
   const others = await sql<{ one: number }>`select 1 as one from ${t} where institution_id = ${institutionId} and valid_to is null and filing_id <> ${filingId} limit 1`.execute(db);
   if (others.rows.length === 0) return { earlierClosed: 0, laterKept: 0 };
+  // The rows just copied are not in the planner's statistics yet: without them it may compare
+  // every new row with every row in force one by one instead of joining the two sets.
+  await sql`analyze ${t}`.execute(db);
   const later = await sql`
     update ${t} as mine set valid_to = greatest(mine.valid_from, ${at})
+    from ${t} as other
     where mine.filing_id = ${filingId} and mine.valid_to is null
-      and exists (select 1 from ${t} as other where other.institution_id = ${institutionId} and other.${id} = mine.${id}
-                  and other.valid_to is null and other.filing_id <> ${filingId} and other.period > ${period})`.execute(db);
+      and other.institution_id = ${institutionId} and other.${id} = mine.${id}
+      and other.valid_to is null and other.filing_id <> ${filingId} and other.period > ${period}`.execute(db);
   const earlier = await sql`
     update ${t} as old set valid_to = greatest(old.valid_from, ${at})
     from ${t} as mine
