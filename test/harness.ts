@@ -96,6 +96,7 @@ export async function startPlatform(engine: Engine, overrides: Partial<Config> =
     app,
     async close() {
       await app.close();
+      services.filing.close();
       await closePlatform(platform);
       if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { FhError, type ErrorBody } from '../platform/errors.js';
-import { isDatabaseUnavailable } from '../platform/database.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../platform/database.js';
 import { installAccessControl } from '../platform/auth/access.js';
 import type { Platform } from '../platform/platform.js';
 import { Type } from '@sinclair/typebox';
@@ -92,6 +92,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       const body = new FhError('FH_PAYLOAD_TOO_LARGE', 'body', { limitBytes: limit }).toBody();
       return reply.status(413).send(body);
     }
+    if (fhError.code === 'FH_DATABASE_UNAVAILABLE') void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     if (fhError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: fhError.code, field: fhError.field }, 'request refused');
     return reply.status(fhError.status).send(fhError.toBody());
@@ -157,7 +158,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       try {
         await platform.database.ping();
       } catch (error) {
-        return reply.status(503).send(new FhError('FH_DATABASE_UNAVAILABLE', undefined, undefined, { cause: error }).toBody());
+        return reply.status(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).send(new FhError('FH_DATABASE_UNAVAILABLE', undefined, undefined, { cause: error }).toBody());
       }
       // The outbox holds events while NATS is away, and only screening needs Redis: a degraded
       // instance still serves, so these do not answer 503.

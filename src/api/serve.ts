@@ -76,11 +76,11 @@ export async function serve(config: Config): Promise<void> {
   const platform = await openWithRetry(config, log, () => (state.reason = 'FH_DATABASE_UNAVAILABLE'));
   state.reason = 'FH_NOT_READY';
   await ensureWebBuilt(log);
-  const services = createServices(platform);
+  const services = createServices(platform, { log });
   // The validation workers start now rather than on the first large upload.
   await warmValidationWorkers();
   // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
-  const interrupted = await services.filing.recoverStaleUploads();
+  const interrupted = await services.filing.recoverStaleUploads({ atStart: true });
   if (interrupted > 0) log(`${interrupted} interrupted filing upload(s) marked as errors`);
   const resumed = await services.filing.resumePendingLoads((filingId, error) => log(`filing ${filingId}: load failed again: ${(error as Error).message}`));
   if (resumed.length > 0) log(`loaded ${resumed.length} signed filing(s) left by an earlier stop`);
@@ -102,6 +102,7 @@ export async function serve(config: Config): Promise<void> {
   const stop = async () => {
     log('stopping');
     await app.close();
+    services.filing.close();
     await closePlatform(platform);
     process.exit(0);
   };

@@ -18,11 +18,11 @@ export interface Services {
   loanCost: LoanCostService;
 }
 
-/** Build every capability's service over the platform. */
-export function createServices(platform: Platform): Services {
+/** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
+export function createServices(platform: Platform, options: { log?: (line: string) => void } = {}): Services {
   const registry = new RegistryService(platform);
   const identity = new IdentityService(platform);
-  const filing = new FilingService(platform, registry);
+  const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
   const supervision = new SupervisionService(platform, registry, filing);
   const loanCost = new LoanCostService(platform, registry);
   return { platform, registry, identity, filing, supervision, loanCost };

@@ -107,7 +107,17 @@ const FieldSchema = Type.Object(
   { additionalProperties: true },
 );
 const RecordTypeSchema = Type.Object(
-  { type: Type.String(), zh: Type.String(), en: Type.String(), descriptionZh: Type.String(), descriptionEn: Type.String(), idField: Type.String(), table: Type.String(), fields: Type.Array(FieldSchema) },
+  {
+    type: Type.String(),
+    zh: Type.String(),
+    en: Type.String(),
+    descriptionZh: Type.String(),
+    descriptionEn: Type.String(),
+    idField: Type.String(),
+    identity: Type.Union([Type.Literal('state'), Type.Literal('event')], { description: 'state: a later period updates the record; event: it happens once, its id is never filed for another period' }),
+    table: Type.String(),
+    fields: Type.Array(FieldSchema),
+  },
   { additionalProperties: true },
 );
 

@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
-import { withBulkTransaction, type Database } from '../platform/database.js';
+import { databaseErrorState, isTransientDatabaseError, withBulkTransaction, type Database } from '../platform/database.js';
 import { fail, FhError } from '../platform/errors.js';
 import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
-import { copyColumns, type FileStats } from './edits/index.js';
+import { copyColumns, IdSet, type FileStats } from './edits/index.js';
 import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
@@ -45,11 +45,20 @@ export interface FilingOptions {
   uploadLimitBytes: number;
   /** An upload that gave no sign of life for this long died with its process. */
   staleUploadMs: number;
+  /** Waits before each new attempt at a load the database could not serve; the last repeats. */
+  loadRetryDelaysMs: readonly number[];
+  /** Where retries and their outcome are reported (a line of text). */
+  log: (line: string) => void;
 }
+
+/** How often an upload being read records that it is alive. */
+const HEARTBEAT_MS = 5000;
 
 export const DEFAULT_FILING_OPTIONS: FilingOptions = {
   uploadLimitBytes: 2 * 1024 * 1024 * 1024,
   staleUploadMs: 2 * 60 * 1000,
+  loadRetryDelaysMs: [1000, 2000, 5000, 10_000, 30_000, 60_000],
+  log: () => {},
 };
 
 /** A filing as the API shows it. */
@@ -203,7 +212,8 @@ function isUniqueViolation(error: unknown): boolean {
  * Versions: every upload for the same institution, record type and period is a new version. A
  * newer upload supersedes older versions that were validated but not signed. The accepted version
  * stays in force (its rows in the domain tables) until a newer version is accepted; the load then
- * replaces its rows in one transaction and marks it superseded.
+ * closes its rows (kept as history, with the span they were in force) in one transaction and
+ * marks it superseded.
  *
  * A period already accepted is refused unless the upload says it is a resubmission. This follows
  * the HMDA platform, where a signed filing can be corrected only by a new submission that is
@@ -216,6 +226,9 @@ export class FilingService {
   private readonly db: Kysely<Database>;
   private readonly options: FilingOptions;
   private readonly uploadDir: string;
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly loadAttempts = new Map<string, number>();
+  private closed = false;
 
   constructor(
     private readonly platform: Platform,
@@ -290,7 +303,7 @@ export class FilingService {
     const filePath = path.join(this.uploadDir, storedName);
     await mkdir(path.dirname(filePath), { recursive: true });
     let writer: EncryptedFileWriter | undefined;
-    const beat = setInterval(() => void store.heartbeat(this.db, filingId).catch(() => {}), 5000);
+    const beat = setInterval(() => void store.heartbeat(this.db, filingId).catch(() => {}), HEARTBEAT_MS);
     try {
       writer = await createEncryptedFile(filePath, this.platform.keys.vault, this.uploadContext(filingId));
       const hash = createHash('sha256');
@@ -303,12 +316,14 @@ export class FilingService {
         hash.update(chunk);
         await store_.write(chunk);
       });
+      const acceptedIds = await this.acceptedEventIds(this.db, recordType, institution.institutionId, period);
       const outcome = await validateFile(content, {
         recordType,
         period,
         institutionUscc: institution.uscc,
         format,
         previousStats: (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null,
+        ...(acceptedIds ? { acceptedIds } : {}),
       });
       const { plaintextBytes } = await writer.finish();
       return this.view(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
@@ -319,6 +334,20 @@ export class FilingService {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /**
+   * For an event record type (RecordTypeDef.identity), the ids the institution has in force from
+   * other periods: a file that holds one fails V029 before it can be signed. Undefined for states.
+   */
+  private async acceptedEventIds(db: Kysely<Database>, recordType: RecordType, institutionId: string, period: string): Promise<IdSet | undefined> {
+    const def = recordTypeDef(recordType);
+    if (def.identity !== 'event') return undefined;
+    const ids = new IdSet();
+    await store.idsInForceOutsidePeriod(db, def.table, def.idField, institutionId, period, (batch) => {
+      for (const id of batch) ids.add(id);
+    });
+    return ids;
   }
 
   private checkPeriod(period: string): string {
@@ -436,9 +465,16 @@ export class FilingService {
     await rm(path.join(this.uploadDir, row.stored_name), { force: true }).catch(() => {});
   }
 
-  /** Mark uploads whose process died (no heartbeat for staleUploadMs) as interrupted; run at start-up. */
-  async recoverStaleUploads(): Promise<number> {
-    const stale = await store.staleUploads(this.db, new Date(Date.now() - this.options.staleUploadMs));
+  /**
+   * Mark uploads whose process died as interrupted (S908), freeing their periods. Any time: no
+   * heartbeat for staleUploadMs. At start-up (`atStart`), without waiting: the embedded database
+   * is opened by one process only, so every upload still being read belongs to the process that
+   * stopped; on PostgreSQL, which several processes may share, an upload whose heartbeat missed
+   * three beats.
+   */
+  async recoverStaleUploads(options: { atStart?: boolean } = {}): Promise<number> {
+    const olderThanMs = options.atStart ? (this.platform.database.engine === 'pglite' ? -1 : 3 * HEARTBEAT_MS) : this.options.staleUploadMs;
+    const stale = await store.staleUploads(this.db, new Date(Date.now() - olderThanMs));
     for (const row of stale) {
       await this.db.transaction().execute(async (trx) => {
         const locked = await store.filingById(trx, row.filing_id, true);
@@ -622,10 +658,14 @@ export class FilingService {
       try {
         filing = await this.load(caller.actor, filingId, options);
       } catch (error) {
-        // The signature stands; the load is retried at start-up or by POST /v1/filings/:id/load.
+        // The signature stands. A load the database could not serve is retried by this process
+        // (and at start-up, or by POST /v1/filings/:id/load): the filer gets the receipt and the
+        // filing `signed`, or 503 when even that cannot be read.
         if (error instanceof FhError && error.status < 500) throw error;
-        filing = await this.view((await store.filingById(this.db, filingId))!);
-        if (filing.status !== 'accepted') throw error;
+        const now = await store.filingById(this.db, filingId).catch(() => undefined);
+        if (!now) throw error;
+        filing = await this.view(now);
+        if (filing.status !== 'accepted' && !(filing.status === 'signed' && isTransientDatabaseError(error))) throw error;
       }
     }
     return { filing, receipt };
@@ -638,8 +678,9 @@ export class FilingService {
   }
 
   /**
-   * Load a signed filing into its domain table in ONE bulk transaction: remove the rows of the
-   * version in force (if any), re-read and re-validate the stored upload, COPY its records,
+   * Load a signed filing into its domain table in ONE bulk transaction: close the rows of the
+   * version in force (if any: they stay as history), re-read and re-validate the stored upload,
+   * COPY its records, close earlier periods' states of the ids it holds (state record types),
    * enrol the people it names in the vault, mark it accepted and the previous version superseded,
    * audit, and put `filing.accepted` in the outbox. A crash anywhere leaves the previous version
    * in force and this one `signed`, to be loaded again. Loading an accepted filing changes nothing.
@@ -647,6 +688,19 @@ export class FilingService {
    * row edits) moves the filing to `errors` with an S912 finding instead of holding the period.
    */
   async load(actor: Actor, filingId: string, options: LoadOptions = {}): Promise<FilingView> {
+    try {
+      const view = await this.loadOnce(actor, filingId, options);
+      this.loadAttempts.delete(filingId);
+      return view;
+    } catch (error) {
+      // The database went away (or was briefly unable): the filing stays signed and this process
+      // tries again, with back-off, until the load is accepted or refused.
+      if (isTransientDatabaseError(error)) this.scheduleLoadRetry(filingId, error);
+      throw error;
+    }
+  }
+
+  private async loadOnce(actor: Actor, filingId: string, options: LoadOptions): Promise<FilingView> {
     const row = await store.filingById(this.db, filingId);
     if (!row) fail('FH_NOT_FOUND', { field: 'params.id' });
     if (row.status === 'accepted') return this.view(row);
@@ -662,8 +716,16 @@ export class FilingService {
       accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer }, options);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      if (!(error instanceof LoadRefused || error instanceof DamagedUploadError || missing)) throw error;
-      return this.view(await this.refuseLoad(actor, filingId, missing ? 'the stored upload is missing' : (error as Error).message));
+      if (error instanceof LoadRefused || error instanceof DamagedUploadError || missing) {
+        return this.view(await this.refuseLoad(actor, filingId, 'S912', missing ? 'the stored upload is missing' : (error as Error).message));
+      }
+      // The database refused the records themselves (a constraint, a value it cannot store):
+      // loading again would fail the same way, so the period is freed and the filer told why.
+      const state = databaseErrorState(error);
+      if (state !== undefined && !isTransientDatabaseError(error)) {
+        return this.view(await this.refuseLoad(actor, filingId, 'S913', `the database refused the records (SQLSTATE ${state}): ${(error as Error).message}`));
+      }
+      throw error;
     }
     // Prompt delivery; the relay would publish it later anyway.
     await this.platform.events.flush().catch(() => {});
@@ -675,15 +737,51 @@ export class FilingService {
    * passes the row edits) goes to `errors` with an S912 finding, so that it does not hold the
    * period and the institution can upload again. The receipt stays as the record of what was signed.
    */
-  private async refuseLoad(actor: Actor, filingId: string, reason: string): Promise<FilingRow> {
+  private async refuseLoad(actor: Actor, filingId: string, editId: 'S912' | 'S913', reason: string): Promise<FilingRow> {
+    this.loadAttempts.delete(filingId);
     return this.db.transaction().execute(async (trx) => {
       const row = (await store.filingById(trx, filingId, true))!;
       if (row.status !== 'signed') return row;
-      await store.replaceFindings(trx, filingId, [{ editId: 'S912', editClass: 'syntactical', severity: 'error', count: 1, examples: [{ editId: 'S912', rowNumber: 0, values: { reason: reason.slice(0, 500) } }] }]);
+      await store.replaceFindings(trx, filingId, [{ editId, editClass: 'syntactical', severity: 'error', count: 1, examples: [{ editId, rowNumber: 0, values: { reason: reason.slice(0, 500) } }] }]);
       const updated = await store.updateFiling(trx, filingId, { status: 'errors', error_count: 1 });
-      await this.platform.audit.record(trx, actor, { action: 'filing.load_refused', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason, detail: { from: 'signed', to: 'errors' } });
+      await this.platform.audit.record(trx, actor, { action: 'filing.load_refused', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason, detail: { from: 'signed', to: 'errors', editId } });
       return updated;
     });
+  }
+
+  /** Try the load of a signed filing again after a delay that grows with each failed attempt. */
+  private scheduleLoadRetry(filingId: string, error: unknown): void {
+    if (this.closed || this.retryTimers.has(filingId)) return;
+    const attempt = (this.loadAttempts.get(filingId) ?? 0) + 1;
+    this.loadAttempts.set(filingId, attempt);
+    const delays = this.options.loadRetryDelaysMs;
+    const delay = delays[Math.min(attempt, delays.length) - 1] ?? 1000;
+    this.options.log(`filing ${filingId}: load failed (${(error as Error).message}); attempt ${attempt + 1} in ${delay} ms`);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(filingId);
+      // A failure schedules the next attempt itself (load); anything else is in the filing's status.
+      this.load({ role: 'system', id: null }, filingId).then(
+        (view) => this.options.log(`filing ${filingId}: load retried: ${view.status}`),
+        (failure: unknown) => {
+          if (!isTransientDatabaseError(failure)) this.options.log(`filing ${filingId}: load retry failed: ${(failure as Error).message}`);
+        },
+      );
+    }, delay);
+    // Retries never keep a stopping process alive.
+    timer.unref();
+    this.retryTimers.set(filingId, timer);
+  }
+
+  /** Filings whose load waits for a retry in this process (for readiness checks and tests). */
+  pendingLoadRetries(): string[] {
+    return [...this.retryTimers.keys()];
+  }
+
+  /** Stop retrying loads (the process is stopping); signed filings are loaded again at the next start. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
   }
 
   private async loadInTransaction(
@@ -699,14 +797,20 @@ export class FilingService {
       if (locked.status !== 'signed') fail('FH_FILING_STATUS', { field: 'params.id', details: { status: locked.status, required: 'signed' } });
       const previous = (await store.versionsOf(tx.db, locked.institution_id, locked.record_type, locked.period)).find((v) => v.status === 'accepted');
       if (previous) await store.filingById(tx.db, previous.filing_id, true);
-      const removed = previous ? await store.deleteDomainRows(tx.db, def.table, previous.filing_id) : 0;
+      // One instant for the whole load: the new rows are in force from it, the replaced ones until it.
+      const now = new Date();
+      const closed = previous ? await store.closeDomainRows(tx.db, def.table, previous.filing_id, now) : 0;
       await store.deleteDomainRows(tx.db, def.table, filingId);
 
+      // Checked again at load (before the COPY holds the connection): another period accepted since validation may hold an id.
+      const acceptedIds = await this.acceptedEventIds(tx.db, recordType, locked.institution_id, locked.period);
       // Parsing (this process) and COPY (the database's) run at once: rows go through a bounded
       // channel into one COPY, so the two cores share the work and memory stays flat.
       const channel = new RowChannel(2);
-      const context = { filingId, institutionId: locked.institution_id, pseudonymizer };
+      const context = { filingId, institutionId: locked.institution_id, validFrom: now.toISOString(), pseudonymizer };
       const copying = tx.copyText(def.table, columns, channel.pieces(options.onProgress));
+      // A COPY that fails (the connection lost mid-load) stops the reading too; awaited below.
+      copying.catch((error: unknown) => channel.fail(error));
       const hash = createHash('sha256');
       const source = tap(readEncryptedFile(path.join(this.uploadDir, locked.stored_name), this.platform.keys.vault, this.uploadContext(filingId)), (chunk) => {
         hash.update(chunk);
@@ -719,6 +823,7 @@ export class FilingService {
           institutionUscc: plan.institutionUscc,
           format: FORMATS[locked.content_type] ?? 'csv',
           previousStats: null,
+          ...(acceptedIds ? { acceptedIds } : {}),
           copy: { ...context, onText: (text, rows) => channel.push(text, rows) },
         });
         channel.close();
@@ -735,17 +840,18 @@ export class FilingService {
       if (rowErrors.length > 0 || copied !== Number(locked.record_count)) {
         throw new LoadRefused(`filing ${filingId}: re-validation at load found ${rowErrors.map((t) => `${t.editId}×${t.count}`).join(', ') || 'no errors'} and ${copied} of ${locked.record_count} records`);
       }
-      const now = new Date();
+      // A state record's newest period is its state in force; earlier periods' rows become history.
+      const states = def.identity === 'state' ? await store.supersedeStates(tx.db, def.table, def.idField, locked.institution_id, filingId, locked.period, now) : null;
       if (previous) {
         await store.updateFiling(tx.db, previous.filing_id, { status: 'superseded', superseded_at: now });
-        await this.platform.audit.record(tx.db, actor, { action: 'filing.supersede', subject: `institution:${locked.institution_id}`, resource: `filing:${previous.filing_id}`, detail: { from: 'accepted', to: 'superseded', by: filingId, rowsRemoved: removed } });
+        await this.platform.audit.record(tx.db, actor, { action: 'filing.supersede', subject: `institution:${locked.institution_id}`, resource: `filing:${previous.filing_id}`, detail: { from: 'accepted', to: 'superseded', by: filingId, rowsClosed: closed } });
       }
       const updated = await store.updateFiling(tx.db, filingId, { status: 'accepted', accepted_at: now });
       await this.platform.audit.record(tx.db, actor, {
         action: 'filing.accept',
         subject: `institution:${locked.institution_id}`,
         resource: `filing:${filingId}`,
-        detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null },
+        detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null, ...(states ? { earlierStatesClosed: states.earlierClosed, laterStatesKept: states.laterKept } : {}) },
       });
       await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
       return updated;
@@ -797,7 +903,31 @@ export class FilingService {
     return latest ? { period: latest.period, acceptedAt: latest.acceptedAt.toISOString() } : null;
   }
 
-  /** Rows a filing has in its domain table (for checks and tests). */
+  /**
+   * "As of" read by date: the filed records of `recordType` that were the versions in force at
+   * the instant `at` (what the platform held then, before any later resubmission or period),
+   * optionally of one institution or one party (a consumer's pseudonym or an organisation's key).
+   * Rows as stored (snake_case columns, people as pseudonyms). For capabilities reading filed
+   * data; they decide who may see what.
+   */
+  async recordsInForceAt(recordType: RecordType, at: Date, scope: store.DomainScope = {}): Promise<Record<string, unknown>[]> {
+    const def = recordTypeDef(recordType);
+    return store.domainRowsInForceAt(this.db, def.table, def.idField, at, scope);
+  }
+
+  /**
+   * "As of" read by period: the filed records of `recordType` at the end of `period` ('YYYY-MM')
+   * as the accepted filings now say — for a state record type, each record's newest state filed
+   * for that period or before; for an event type, every event filed for that period or before.
+   * Same scope and row shape as recordsInForceAt.
+   */
+  async recordsAtPeriodEnd(recordType: RecordType, period: string, scope: store.DomainScope = {}): Promise<Record<string, unknown>[]> {
+    if (!PERIOD.test(period)) fail('FH_VALIDATION', { field: 'period', details: { expected: 'YYYY-MM' } });
+    const def = recordTypeDef(recordType);
+    return store.domainRowsAtPeriodEnd(this.db, def.table, def.idField, period, scope);
+  }
+
+  /** Rows of a filing in force in its domain table (for checks and tests). */
   async domainRowCount(filingId: string): Promise<number> {
     const row = await store.filingById(this.db, filingId);
     if (!row) fail('FH_NOT_FOUND', { field: 'filingId' });

@@ -184,15 +184,130 @@ export async function receiptOfFiling(db: Kysely<Database>, filingId: string): P
   return db.selectFrom('filing_receipt').selectAll().where('filing_id', '=', filingId).executeTakeFirst();
 }
 
-/** Remove the rows a filing loaded into a domain table (when a newer version replaces it). */
+/** Remove rows a filing left in a domain table without being accepted (never history: it was never in force). */
 export async function deleteDomainRows(db: Kysely<Database>, table: string, filingId: string): Promise<number> {
   const result = await sql`delete from ${sql.table(table)} where filing_id = ${filingId}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** How many rows of a domain table came from a filing. */
+/**
+ * Close the rows of a filing that are still in force (a newer version of its period replaces
+ * it): they stay as history, with `valid_to` = `at` (never before their own `valid_from`).
+ */
+export async function closeDomainRows(db: Kysely<Database>, table: string, filingId: string, at: Date): Promise<number> {
+  const result = await sql`update ${sql.table(table)} set valid_to = greatest(valid_from, ${at}) where filing_id = ${filingId} and valid_to is null`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * After a filing of a state record type (RecordTypeDef.identity) was copied in: of each id, the
+ * state of the newest period is the one in force. Rows of earlier periods with an id the filing
+ * holds are closed at `at`; the filing's own rows whose id has a row in force from a later period
+ * (a period resubmitted after the next one was accepted) are closed at once — history of what
+ * was filed, never in force. Returns how many rows of each kind were closed.
+ */
+export async function supersedeStates(
+  db: Kysely<Database>,
+  table: string,
+  idColumn: string,
+  institutionId: string,
+  filingId: string,
+  period: string,
+  at: Date,
+): Promise<{ earlierClosed: number; laterKept: number }> {
+  const t = sql.table(table);
+  const id = sql.ref(idColumn);
+  // Cheap test first: an institution's first filing of a type has nothing in force to compare with.
+  const others = await sql<{ one: number }>`select 1 as one from ${t} where institution_id = ${institutionId} and valid_to is null and filing_id <> ${filingId} limit 1`.execute(db);
+  if (others.rows.length === 0) return { earlierClosed: 0, laterKept: 0 };
+  // The rows just copied are not in the planner's statistics yet: without them it may compare
+  // every new row with every row in force one by one instead of joining the two sets.
+  await sql`analyze ${t}`.execute(db);
+  const later = await sql`
+    update ${t} as mine set valid_to = greatest(mine.valid_from, ${at})
+    from ${t} as other
+    where mine.filing_id = ${filingId} and mine.valid_to is null
+      and other.institution_id = ${institutionId} and other.${id} = mine.${id}
+      and other.valid_to is null and other.filing_id <> ${filingId} and other.period > ${period}`.execute(db);
+  const earlier = await sql`
+    update ${t} as old set valid_to = greatest(old.valid_from, ${at})
+    from ${t} as mine
+    where mine.filing_id = ${filingId} and old.institution_id = ${institutionId} and old.${id} = mine.${id}
+      and old.valid_to is null and old.filing_id <> ${filingId} and old.period < ${period}`.execute(db);
+  return { earlierClosed: Number(earlier.numAffectedRows ?? 0), laterKept: Number(later.numAffectedRows ?? 0) };
+}
+
+/**
+ * The record ids of an institution's rows in force that were filed for a period other than
+ * `period`, handed to `onBatch` a page at a time (keyset pages on the index of current rows), so
+ * that the ids of millions of events never sit in one result.
+ */
+export async function idsInForceOutsidePeriod(
+  db: Kysely<Database>,
+  table: string,
+  idColumn: string,
+  institutionId: string,
+  period: string,
+  onBatch: (ids: string[]) => void,
+  pageSize = 50_000,
+): Promise<void> {
+  const id = sql.ref(idColumn);
+  let after: string | null = null;
+  for (;;) {
+    const page: { rows: { id: string }[] } = await sql<{ id: string }>`
+      select ${id} as id from ${sql.table(table)}
+      where institution_id = ${institutionId} and valid_to is null and period <> ${period} ${after === null ? sql`` : sql`and ${id} > ${after}`}
+      order by ${id} limit ${pageSize}`.execute(db);
+    if (page.rows.length > 0) onBatch(page.rows.map((r) => r.id));
+    if (page.rows.length < pageSize) return;
+    after = page.rows[page.rows.length - 1]!.id;
+  }
+}
+
+/** Who a read of filed records is about: one institution's records, one party's, or both. */
+export interface DomainScope {
+  institutionId?: string;
+  partyKey?: string;
+}
+
+function scopeOf(scope: DomainScope) {
+  const parts = [sql`true`];
+  if (scope.institutionId !== undefined) parts.push(sql`d.institution_id = ${scope.institutionId}`);
+  if (scope.partyKey !== undefined) parts.push(sql`d.party_key = ${scope.partyKey}`);
+  return sql.join(parts, sql` and `);
+}
+
+/**
+ * The rows of a domain table that were in force at the instant `at` (as the platform held them
+ * then: valid_from ≤ at < valid_to), ordered by institution and id.
+ */
+export async function domainRowsInForceAt(db: Kysely<Database>, table: string, idColumn: string, at: Date, scope: DomainScope): Promise<Record<string, unknown>[]> {
+  const result = await sql<Record<string, unknown>>`
+    select d.* from ${sql.table(table)} as d
+    where ${scopeOf(scope)} and d.valid_from <= ${at} and (d.valid_to is null or d.valid_to > ${at})
+    order by d.institution_id, d.${sql.ref(idColumn)}`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The records at the end of `period`, as the accepted filings now say: of each id, the row of
+ * the newest period up to `period` from the version of that period in force (its filing is
+ * `accepted`). For a state record type that is each record's state at the end of the period; for
+ * an event type, every event filed for that period or before.
+ */
+export async function domainRowsAtPeriodEnd(db: Kysely<Database>, table: string, idColumn: string, period: string, scope: DomainScope): Promise<Record<string, unknown>[]> {
+  const id = sql.ref(idColumn);
+  const result = await sql<Record<string, unknown>>`
+    select distinct on (d.institution_id, d.${id}) d.* from ${sql.table(table)} as d
+    join filing f on f.filing_id = d.filing_id and f.status = 'accepted'
+    where ${scopeOf(scope)} and d.period <= ${period}
+    order by d.institution_id, d.${id}, d.period desc`.execute(db);
+  return result.rows;
+}
+
+/** How many rows of a domain table came from a filing and are in force (not closed by a newer version or period). */
 export async function countDomainRows(db: Kysely<Database>, table: string, filingId: string): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where filing_id = ${filingId}`.execute(db);
+  const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where filing_id = ${filingId} and valid_to is null`.execute(db);
   return result.rows[0]?.n ?? 0;
 }
 

@@ -9,6 +9,9 @@ import { usccCheckCharacter } from '../standard/identifiers.js';
 import type { Caller } from '../platform/auth/access.js';
 import type { TestContext } from '../../test/harness.js';
 import { generateLoanLines, type GenerateOptions } from '../../bench/filing/generate.js';
+import { recordTypeDef, type RecordType } from '../standard/standard.js';
+import { sampleRow } from './edits/sample-rows.js';
+import type { FilingView } from './filing.service.js';
 
 export const supervisorCaller: Caller = {
   principal: { role: 'supervisor', userId: randomUUID(), displayName: 'Test supervisor', jurisdictionCode: '000000' },
@@ -74,4 +77,37 @@ export async function upload(
     headers: { 'x-api-key': apiKey, 'content-type': 'text/csv', ...headers },
     payload: body,
   });
+}
+
+/** A CSV file of `type` with the standard's columns: each row is the passing sample row with `changes` applied. */
+export function recordsCsv(type: RecordType, changes: readonly Record<string, string>[]): string {
+  const header = recordTypeDef(type).fields.map((f) => f.name);
+  const cell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const lines = changes.map((change) => {
+    const row = { ...sampleRow(type), ...change };
+    return header.map((name) => cell(row[name] ?? '')).join(',');
+  });
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
+
+/**
+ * Upload a file through the service, explain any warnings, and sign it; returns the filing as
+ * signing left it (accepted, unless the load was refused).
+ */
+export async function fileAndSign(
+  context: TestContext,
+  who: TestInstitution,
+  type: RecordType,
+  period: string,
+  csv: string,
+  options: { resubmission?: boolean } = {},
+): Promise<FilingView> {
+  const filing = context.services.filing;
+  let view = await filing.fileRecords(who.caller, { recordType: type, period, source: [Buffer.from(csv)], contentType: 'text/csv', ...(options.resubmission ? { resubmission: true } : {}) });
+  if (view.status === 'errors') return view;
+  if (view.status === 'warnings') {
+    const detail = await filing.get(who.caller, view.filingId);
+    view = await filing.verify(who.caller, view.filingId, Object.fromEntries(detail.findings.filter((f) => f.severity === 'warning').map((f) => [f.editId, 'explained in a test'])));
+  }
+  return (await filing.sign(who.caller, view.filingId)).filing;
 }

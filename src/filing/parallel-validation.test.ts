@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generateLoanLines, seededCounts } from '../../bench/filing/generate.js';
 import { Pseudonymizer } from '../platform/crypto.js';
 import { gunzipIfCompressed } from './file-reader.js';
+import { IdSet } from './edits/index.js';
 import { validateFile, type ValidationInput, type ValidationOutcome } from './pipeline.js';
 
 const PERIOD = '2024-06';
@@ -43,6 +44,7 @@ async function run(bytes: Buffer, workers: number, extra: Partial<ValidationInpu
     copy: {
       filingId: '00000000-0000-4000-8000-000000000001',
       institutionId: '00000000-0000-4000-8000-000000000002',
+      validFrom: '2026-01-01T00:00:00.000Z',
       pseudonymizer,
       onText: (text, rows) => {
         copyText += text;
@@ -133,6 +135,21 @@ describe('validation shared between worker threads', () => {
     lines[3_500] = lines[3_500]!.replace('P', 'P\u4e2d');
     const { outcome } = await expectSameBothWays(iconv.encode(lines.join('\n'), 'gb18030'));
     expect(outcome.encoding).toBe('gb18030');
+  });
+
+  it('finds ids accepted for another period (V029) the same way, and a repeated one as a duplicate only', async () => {
+    const text = loanFile(6_000, 0, 13);
+    const accepted = new IdSet();
+    // Three ids of the file, far apart (in the head and in shared blocks), and one it does not hold.
+    for (const n of [2, 2_500, 5_999, 9_999_999]) accepted.add(`L13-${String(n).padStart(8, '0')}`);
+    const lines = text.split('\n');
+    // The id of row 2500 again at row 4000: a duplicate (V015), not counted twice as V029.
+    lines[4_000] = lines[4_000]!.replace(/^L13-\d{8}/, 'L13-00002500');
+    const { outcome } = await expectSameBothWays(Buffer.from(lines.join('\n')), { acceptedIds: accepted });
+    expect(outcome.sharedBlocks).toBeGreaterThan(5);
+    const v029 = outcome.tallies.find((t) => t.editId === 'V029')!;
+    expect({ count: v029.count, rows: v029.examples.map((e) => e.rowNumber) }).toEqual({ count: 3, rows: [3, 2_501, 6_000] });
+    expect(outcome.tallies.find((t) => t.editId === 'V015')?.count).toBe(1);
   });
 
   it('finds the same on a gzip stream cut off half-way', async () => {

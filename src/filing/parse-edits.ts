@@ -128,6 +128,16 @@ export const parseEdits = [
     zh: '已签署的文件无法入库（存储副本已损坏，或已不能通过校验）；请重新上传',
     en: 'The signed file could not be loaded (the stored copy is damaged or no longer passes the edits); upload it again',
   },
+  {
+    id: 'S913',
+    editClass: 'syntactical',
+    severity: 'error',
+    scope: 'file',
+    recordTypes: 'all',
+    fields: [],
+    zh: '数据库拒绝写入该文件的记录（原因见示例）；该报告期已释放，请更正后重新上传',
+    en: 'The database refused the records of this file (the example says why); the period is free again: correct the file and upload it again',
+  },
 ] as const satisfies readonly EditDef[];
 
 export type ParseEditId = (typeof parseEdits)[number]['id'];

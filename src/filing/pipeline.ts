@@ -5,7 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId, Worker } from 'node:worker_threads';
-import { createValidator, IdSet, macroFindings, toCopyLine, type CopyContext, type EditDef, type FileStats, type FileValidator, type NormalizedRecord, type RowFinding } from './edits/index.js';
+import { createValidator, IdSet, macroFindings, toCopyLine, type CopyContext, type EditDef, type FileStats, type FileValidator, type IdRegister, type NormalizedRecord, type RowFinding } from './edits/index.js';
 import { recordTypeDef, type RecordType } from '../standard/standard.js';
 import type { Pseudonymizer } from '../platform/crypto.js';
 import { FileReader, FileProblem, DEFAULT_READER_LIMITS, type FileFormat, type ReadEvent, type ReaderContinuation, type ReaderLimits, type TextEncoding } from './file-reader.js';
@@ -53,6 +53,8 @@ const DEFAULT_PARALLEL: ParallelOptions = { workers: availableParallelism(), hea
 export interface CopyOutput {
   filingId: string;
   institutionId: string;
+  /** When the load puts the rows in force (ISO 8601): their valid_from. */
+  validFrom: string;
   pseudonymizer: Pseudonymizer;
   /** Called in file order with the COPY lines of consecutive records and how many there are. */
   onText(text: string, rows: number): Promise<void> | void;
@@ -65,6 +67,8 @@ export interface ValidationInput {
   format: FileFormat;
   /** Stats of the institution's previous accepted filing of this type (macro edits compare). */
   previousStats: FileStats | null;
+  /** Ids the institution filed for other periods and that are accepted (event record types: edit V029). */
+  acceptedIds?: IdSet;
   limits?: ReaderLimits;
   /** The date birth dates may not be after (default today); for tests. */
   today?: string;
@@ -74,6 +78,12 @@ export interface ValidationInput {
   copy?: CopyOutput;
   /** Override how the work is shared between threads. */
   parallel?: Partial<ParallelOptions>;
+}
+
+/** The file's set of ids, answering V029 from `accepted` when there is one. */
+function idRegister(ids: IdSet, accepted: IdSet | undefined): IdRegister {
+  if (!accepted || accepted.size === 0) return ids;
+  return { add: (id) => ids.add(id), acceptedElsewhere: (id) => accepted.has(id) };
 }
 
 /** Findings, figures and output of the rows read so far, in file order. */
@@ -100,7 +110,9 @@ class Tally {
   async consume(events: ReadEvent[], validator: FileValidator, offset: number): Promise<void> {
     const { input } = this;
     const copy = input.copy;
-    const context: CopyContext | undefined = copy ? { filingId: copy.filingId, institutionId: copy.institutionId, pseudonymizer: copy.pseudonymizer } : undefined;
+    const context: CopyContext | undefined = copy
+      ? { filingId: copy.filingId, institutionId: copy.institutionId, institutionUscc: input.institutionUscc, period: input.period, validFrom: copy.validFrom, pseudonymizer: copy.pseudonymizer }
+      : undefined;
     for (const event of events) {
       if (event.kind === 'finding') {
         // Row 0 is the file as a whole, wherever it was found.
@@ -148,7 +160,7 @@ export async function validateFile(source: AsyncIterable<Buffer>, input: Validat
   const options: ParallelOptions = { ...DEFAULT_PARALLEL, ...input.parallel };
   const fieldNames = def.fields.map((f) => f.name);
   const ids = new IdSet();
-  const context = { period: input.period, institutionUscc: input.institutionUscc, ids, ...(input.today ? { today: input.today } : {}) };
+  const context = { period: input.period, institutionUscc: input.institutionUscc, ids: idRegister(ids, input.acceptedIds), ...(input.today ? { today: input.today } : {}) };
   const tally = new Tally(input, sensitiveFieldsOf(input.recordType));
   const head = new FileReader(input.format, fieldNames, limits);
   const headValidator = createValidator(input.recordType, context);
@@ -348,7 +360,7 @@ class SharedReading {
       limits,
       continuation,
       sensitiveFields: [...tally.sensitive],
-      ...(input.copy ? { copy: { filingId: input.copy.filingId, institutionId: input.copy.institutionId, pseudonymKey: input.copy.pseudonymizer.keyForWorkers() } } : {}),
+      ...(input.copy ? { copy: { filingId: input.copy.filingId, institutionId: input.copy.institutionId, validFrom: input.copy.validFrom, pseudonymKey: input.copy.pseudonymizer.keyForWorkers() } } : {}),
     };
     this.job = nextJob++;
     this.workers = acquireWorkers(options.workers);
@@ -436,7 +448,12 @@ class SharedReading {
         break;
       }
       const duplicates = new Uint8Array(parsed.hashes.length / 2);
-      for (let i = 0; i < duplicates.length; i++) duplicates[i] = this.ids.addHashes(parsed.hashes[2 * i]!, parsed.hashes[2 * i + 1]!) ? 0 : 1;
+      const accepted = this.input.acceptedIds;
+      for (let i = 0; i < duplicates.length; i++) {
+        const h1 = parsed.hashes[2 * i]!;
+        const h2 = parsed.hashes[2 * i + 1]!;
+        duplicates[i] = !this.ids.addHashes(h1, h2) ? 1 : accepted?.hasHashes(h1, h2) ? 2 : 0;
+      }
       block.worker.postMessage({ kind: 'verdict', job: this.job, id: block.id, offset: this.rowsBefore, duplicates } satisfies ToWorker, [duplicates.buffer]);
       this.rowsBefore += parsed.rowCount;
       this.nextToParse++;
@@ -503,7 +520,7 @@ class SharedReading {
     }
     const offset = this.rowsBefore;
     const reader = new FileReader('csv', this.fieldNames, this.limits, { ...this.continuation, asciiSoFar: this.asciiSoFar, bytes: this.bytesBefore });
-    const validator = createValidator(this.input.recordType, { period: this.input.period, institutionUscc: this.input.institutionUscc, ids: this.ids, ...(this.input.today ? { today: this.input.today } : {}) });
+    const validator = createValidator(this.input.recordType, { period: this.input.period, institutionUscc: this.input.institutionUscc, ids: idRegister(this.ids, this.input.acceptedIds), ...(this.input.today ? { today: this.input.today } : {}) });
     validator.header(this.continuation.columns);
     const pending: ReadEvent[] = [];
     const rest = [...this.blocks.splice(0).map((block) => block.bytes), ...this.carry.splice(0)];

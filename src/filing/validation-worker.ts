@@ -28,7 +28,7 @@ export interface WorkerSetup {
   limits: ReaderLimits;
   continuation: ReaderContinuation;
   sensitiveFields: string[];
-  copy?: { filingId: string; institutionId: string; pseudonymKey: Uint8Array };
+  copy?: { filingId: string; institutionId: string; validFrom: string; pseudonymKey: Uint8Array };
 }
 
 /** Messages to a worker; `job` names the file (a worker serves one file at a time, then the next). */
@@ -42,12 +42,18 @@ export type FromWorker =
   | { kind: 'done'; job: number; id: number; tallies: ReturnType<FindingCollector['results']>; stats: Record<string, number>; recordCount: number; text: string }
   | { kind: 'failed'; job: number; id: number; message: string };
 
-/** Answers the validator's id checks from the main thread's verdict, in row order. */
+/**
+ * Answers the validator's id checks from the main thread's verdict, in row order: per id, 0 new,
+ * 1 seen before in the file (V015), 2 new to the file but accepted for another period (V029).
+ */
 class VerdictIds {
   duplicates: Uint8Array = new Uint8Array(0);
   cursor = 0;
   add(): boolean {
     return this.duplicates[this.cursor++] !== 1;
+  }
+  acceptedElsewhere(): boolean {
+    return this.duplicates[this.cursor - 1] === 2;
   }
 }
 
@@ -71,7 +77,14 @@ function start(next: number, given: WorkerSetup): void {
   fields = recordTypeDef(setup.recordType).fields.map((f) => f.name);
   sensitive = new Set(setup.sensitiveFields);
   copyContext = setup.copy
-    ? { filingId: setup.copy.filingId, institutionId: setup.copy.institutionId, pseudonymizer: new Pseudonymizer(Buffer.from(setup.copy.pseudonymKey)) }
+    ? {
+        filingId: setup.copy.filingId,
+        institutionId: setup.copy.institutionId,
+        institutionUscc: setup.institutionUscc,
+        period: setup.period,
+        validFrom: setup.copy.validFrom,
+        pseudonymizer: new Pseudonymizer(Buffer.from(setup.copy.pseudonymKey)),
+      }
     : undefined;
   blocks.clear();
 }

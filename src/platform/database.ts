@@ -246,23 +246,24 @@ async function withPostgresBulkTransaction<T>(pool: pg.Pool, fn: (tx: BulkTransa
         copyRows: (table, columns, rows) => copyRowsAsText(tx, table, columns, rows),
         async copyText(table, columns, pieces) {
           const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+          let failure: Error | undefined;
           const done = new Promise<void>((resolve, reject) => {
             stream.on('finish', resolve);
-            stream.on('error', reject);
+            stream.on('error', (error: Error) => {
+              failure ??= error;
+              reject(error);
+            });
           });
+          // A connection lost mid-COPY (pg_terminate_backend) fails the stream while pieces are
+          // still being produced: the failure is taken below, never left as an unhandled rejection.
+          done.catch(() => {});
           try {
             for await (const piece of pieces) {
-              if (!stream.write(piece)) {
-                await new Promise<void>((resolve, reject) => {
-                  const onError = (error: Error) => reject(error);
-                  stream.once('error', onError);
-                  stream.once('drain', () => {
-                    stream.off('error', onError);
-                    resolve();
-                  });
-                });
-              }
+              if (failure) throw failure;
+              // Wait for room, or for the failure that means there will never be any.
+              if (!stream.write(piece)) await Promise.race([new Promise<void>((resolve) => stream.once('drain', resolve)), done]);
             }
+            if (failure) throw failure;
           } catch (error) {
             // Abort the COPY so the server reports it and the transaction rolls back.
             stream.destroy(error as Error);
@@ -325,6 +326,10 @@ async function withPgliteBulkTransaction<T>(handle: DatabaseHandle, pglite: PGli
 }
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '55000']);
+
+/** Seconds a client should wait before retrying a request the database could not serve (Retry-After). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** True when an error means the database cannot be reached (as opposed to a bad query). */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -332,16 +337,41 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (NETWORK_ERRORS.has(code)) return true;
-      // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now).
-      if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+      // SQLSTATE class 08 (connection exception), 57P01-57P03 (terminated by the administrator,
+      // crash shutdown, cannot connect now), 53300 (too many connections), 55000 (the database is
+      // not accepting connections).
+      if (code.startsWith('08') || UNAVAILABLE_STATES.has(code)) return true;
     }
+    // The drivers' own words for a connection they lost or closed: pg after a connection error or
+    // for a closed client, pg-pool's connect timeout, PGlite closed or closing.
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|PGlite is closed/i.test(message)) {
+    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|is not queryable|PGlite is clos(ed|ing)/i.test(message)) {
       return true;
     }
     if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
   }
   return false;
+}
+
+/** The SQLSTATE of an error the database raised (or that one wraps), if it is one. */
+export function databaseErrorState(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    // SQLSTATE classes start with a digit, or are HV, P0, XX or F0 (never a Node error code like EPERM).
+    if (typeof code === 'string' && /^([0-9][0-9A-Z]|HV|P0|XX|F0)[0-9A-Z]{3}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * True when trying the same work again later may succeed: the database is unreachable, or it
+ * refused for the moment (serialization failure or deadlock, class 40; out of resources, class
+ * 53; a cancelled statement, 57014; a lock not available, 55P03).
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (isDatabaseUnavailable(error)) return true;
+  const state = databaseErrorState(error);
+  return state !== undefined && (state.startsWith('40') || state.startsWith('53') || state === '57014' || state === '55P03');
 }
 
 export const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));

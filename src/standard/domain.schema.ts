@@ -1,5 +1,5 @@
 /**
- * The domain tables (migrations/0020_domain.sql): the records of accepted filings, one table per
+ * The domain tables (migrations/0020_domain.sql, with history from 0030_history.sql): the records of accepted filings, one table per
  * record type of the unified data standard. Rows are written only by the filing load (COPY, in the
  * order of `copyColumns`); every other capability reads them. src/standard/domain.test.ts checks
  * the migration against the standard.
@@ -8,6 +8,8 @@ import type { ColumnType } from 'kysely';
 
 /** A timestamptz: read as a Date, written as an ISO 8601 string. */
 export type Timestamp = ColumnType<Date, string, string>;
+/** A timestamptz that may be null (valid_to of the version still in force). */
+export type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;
 
 /** Product records of accepted filings (产品). */
 export interface FiledProductTable {
@@ -29,6 +31,11 @@ export interface FiledProductTable {
   risk_warning: string;
   launched_on: string;
   withdrawn_on: string | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Loan records of accepted filings (贷款). */
@@ -61,6 +68,11 @@ export interface FiledLoanTable {
   guarantor_uscc: string | null;
   borrower_region_code: string | null;
   annualised_cost: number | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Repayment records of accepted filings (还款). */
@@ -79,6 +91,11 @@ export interface FiledRepaymentTable {
   paid_date: string | null;
   days_past_due: number;
   status: string;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Payment transaction records of accepted filings (支付交易). */
@@ -100,6 +117,11 @@ export interface FiledPaymentTable {
   channel: string;
   device_pseudonym: string | null;
   status: string;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Fund flow records of accepted filings (资金流向). */
@@ -121,6 +143,11 @@ export interface FiledFundFlowTable {
   via_custodian: boolean;
   custodian_bank_uscc: string | null;
   related_loan_id: string | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Collection action records of accepted filings (催收行为). */
@@ -139,6 +166,11 @@ export interface FiledCollectionTable {
   call_connected: boolean | null;
   night_contact_agreed: boolean | null;
   note: string | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Disclosure records of accepted filings (信息披露). */
@@ -163,6 +195,11 @@ export interface FiledDisclosureTable {
   related_party_amount_fen: number;
   published_url: string | null;
   published_on: string | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Complaint records of accepted filings (投诉). */
@@ -181,6 +218,11 @@ export interface FiledComplaintTable {
   closed_at: Timestamp | null;
   amount_refunded_fen: number | null;
   outcome: string | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 /** Algorithm decision records of accepted filings (算法决策). */
@@ -204,6 +246,11 @@ export interface FiledAlgorithmDecisionTable {
   human_reviewed: boolean | null;
   applicant_sex: string | null;
   applicant_age: number | null;
+  /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
+  period: string;
+  party_key: string;
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
 }
 
 declare module '../platform/database.js' {

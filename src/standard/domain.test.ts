@@ -39,7 +39,14 @@ describeEachEngine('domain tables', (engine) => {
   afterAll(async () => context?.close());
 
   const db = () => context.platform.database.db;
-  const copyContext = (filingId: string, institutionId: string) => ({ filingId, institutionId, pseudonymizer: context.platform.keys.pseudonymizer });
+  const copyContext = (filingId: string, institutionId: string) => ({
+    filingId,
+    institutionId,
+    institutionUscc: SAMPLE_COMPANY,
+    period: SAMPLE_PERIOD,
+    validFrom: '2024-07-01T00:00:00.000Z',
+    pseudonymizer: context.platform.keys.pseudonymizer,
+  });
 
   // COPY names its columns, so their order in the table does not matter: a column that a later
   // migration adds (filed_loan.period_days, 0031) lands at the end of the table.
@@ -91,22 +98,36 @@ describeEachEngine('domain tables', (engine) => {
     expect({ sex: decision.applicant_sex, age: decision.applicant_age }).toEqual({ sex: 'male', age: 34 });
   });
 
-  it('keep a record id unique per institution, and let a new version replace the old in one transaction', async () => {
+  it('key every row by its party and keep one row per record version', async () => {
     const institutionId = randomUUID();
+    const load = (filingId: string, records: NormalizedRecord[]) =>
+      withBulkTransaction(context.platform.database, async (tx) => tx.copyRows('filed_loan', copyColumns('loan'), records.map((r) => toCopyValues('loan', r, copyContext(filingId, institutionId)))));
     const first = randomUUID();
-    const load = (filingId: string, records: NormalizedRecord[], replaces?: string, institution = institutionId) =>
-      withBulkTransaction(context.platform.database, async (tx) => {
-        if (replaces) await tx.db.deleteFrom('filed_loan').where('filing_id', '=', replaces).execute();
-        return tx.copyRows('filed_loan', copyColumns('loan'), records.map((r) => toCopyValues('loan', r, copyContext(filingId, institution))));
-      });
     await load(first, [recordOf('loan', { loan_id: 'A' }), recordOf('loan', { loan_id: 'B' })]);
-    // The same loan id again from the same institution, without replacing the version that holds it: refused.
-    await expect(load(randomUUID(), [recordOf('loan', { loan_id: 'A' })])).rejects.toThrow();
-    // Another institution may use the same id.
-    expect(await load(randomUUID(), [recordOf('loan', { loan_id: 'A' })], undefined, randomUUID())).toBe(1);
-    const second = randomUUID();
-    await load(second, [recordOf('loan', { loan_id: 'A', principal_fen: '2000000', disbursed_fen: '2000000' })], first);
-    const rows = await db().selectFrom('filed_loan').select(['loan_id', 'filing_id', 'principal_fen']).where('institution_id', '=', institutionId).orderBy('loan_id').execute();
-    expect(rows).toEqual([{ loan_id: 'A', filing_id: second, principal_fen: 2_000_000 }]);
+    // The same id twice in one version: refused by the primary key.
+    await expect(load(randomUUID(), [recordOf('loan', { loan_id: 'C' }), recordOf('loan', { loan_id: 'C' })])).rejects.toThrow();
+    // The same id in another version is another row (the load closes the one it replaces).
+    expect(await load(randomUUID(), [recordOf('loan', { loan_id: 'A' })])).toBe(1);
+    const rows = await db().selectFrom('filed_loan').select(['loan_id', 'party_key', 'period', 'valid_from', 'valid_to']).where('filing_id', '=', first).orderBy('loan_id').execute();
+    const person = context.platform.keys.pseudonymizer.pseudonym('resident_id', SAMPLE_PERSON);
+    expect(rows).toEqual(['A', 'B'].map((loan_id) => ({ loan_id, party_key: person, period: SAMPLE_PERIOD, valid_from: new Date('2024-07-01T00:00:00.000Z'), valid_to: null })));
+    // An organisation's records are keyed by its USCC; a repayment takes its loan's key.
+    const company = randomUUID();
+    await withBulkTransaction(context.platform.database, async (tx) => {
+      const orgLoan = recordOf('loan', { loan_id: 'ORG', borrower_type: 'organisation', borrower_id: SAMPLE_COMPANY });
+      await tx.copyRows('filed_loan', copyColumns('loan'), [toCopyValues('loan', orgLoan, copyContext(company, institutionId))]);
+      await tx.copyRows('filed_repayment', copyColumns('repayment'), [
+        toCopyValues('repayment', recordOf('repayment', { repayment_id: 'R-ORG', loan_id: 'ORG' }), copyContext(company, institutionId)),
+        toCopyValues('repayment', recordOf('repayment', { repayment_id: 'R-NONE', loan_id: 'NO-SUCH-LOAN' }), copyContext(company, institutionId)),
+      ]);
+      await tx.copyRows('filed_collection', copyColumns('collection'), [toCopyValues('collection', recordOf('collection', { collection_id: 'C-ORG', loan_id: 'ORG' }), copyContext(company, institutionId))]);
+    });
+    const keys = await db().selectFrom('filed_repayment').select(['repayment_id', 'party_key']).where('filing_id', '=', company).orderBy('repayment_id').execute();
+    expect(keys).toEqual([
+      { repayment_id: 'R-NONE', party_key: `loan:${institutionId}:NO-SUCH-LOAN` },
+      { repayment_id: 'R-ORG', party_key: `uscc:${SAMPLE_COMPANY}` },
+    ]);
+    const collection = await db().selectFrom('filed_collection').select('party_key').where('filing_id', '=', company).executeTakeFirstOrThrow();
+    expect(collection.party_key).toBe(`uscc:${SAMPLE_COMPANY}`);
   });
 });

@@ -74,6 +74,9 @@ export interface FieldDef {
   readonly partyTypeField?: string;
 }
 
+/** Whether a record id names a state that later periods update, or an event that happens once (see RecordTypeDef.identity). */
+export type RecordIdentity = 'state' | 'event';
+
 export interface RecordTypeDef {
   readonly type: RecordType;
   readonly zh: string;
@@ -82,6 +85,14 @@ export interface RecordTypeDef {
   readonly descriptionEn: string;
   /** The field that identifies a record, unique per institution. */
   readonly idField: string;
+  /**
+   * What a record id names. `state`: a thing whose state each period reports again (a product
+   * while on sale, a loan, a repayment instalment); a later period's record of the same id
+   * updates it, and the newest accepted state is the one in force. `event`: something that happens
+   * once (a payment, a fund flow, a collection action, a complaint, an algorithm decision, a
+   * disclosure); the same id in another period is an error (edit V029).
+   */
+  readonly identity: RecordIdentity;
   /** The domain table the accepted records load into. */
   readonly table: string;
   readonly fields: readonly FieldDef[];
@@ -318,9 +329,10 @@ const product: RecordTypeDef = {
   type: 'product',
   zh: '产品',
   en: 'Product',
-  descriptionZh: '机构面向消费者的产品。产品在上线的报告期报送一次；条款变更时以新的产品编号报送新版本。',
-  descriptionEn: 'A product offered to consumers. It is filed once, for the period it is launched in; a change of terms is filed as a new version under a new product id.',
+  descriptionZh: '机构面向消费者的产品。产品在上线的报告期报送，在售期间可在后续报告期以相同产品编号再次报送其现状（如下线日期）；条款变更时以新的产品编号报送。',
+  descriptionEn: 'A product offered to consumers. It is filed for the period it is launched in, and may be filed again under the same product id in later periods while on sale to report its state (a withdrawal date); a change of terms is filed under a new product id.',
   idField: 'product_id',
+  identity: 'state',
   table: 'filed_product',
   fields: [
     field('product_id', 'string', true, '产品编号', 'Product id', '机构内唯一', 'Unique within the institution'),
@@ -349,6 +361,7 @@ const loan: RecordTypeDef = {
   descriptionZh: '一笔借款合同。报告期内签订的合同在该期报送；其后的还款情况以还款记录报送。',
   descriptionEn: 'One loan contract, filed for the period in which it was signed; what happens to it afterwards is filed as repayment records.',
   idField: 'loan_id',
+  identity: 'state',
   table: 'filed_loan',
   fields: [
     field('loan_id', 'string', true, '借据编号', 'Loan id', '机构内唯一', 'Unique within the institution'),
@@ -383,6 +396,7 @@ const repayment: RecordTypeDef = {
   descriptionZh: '一期还款在报告期末的状态：报告期内到期的各期，以及期初仍逾期的各期。',
   descriptionEn: 'The state of one instalment at the end of the period: every instalment due in the period, and every one still overdue at its start.',
   idField: 'repayment_id',
+  identity: 'state',
   table: 'filed_repayment',
   fields: [
     field('repayment_id', 'string', true, '还款记录编号', 'Repayment record id', '机构内唯一，建议为 借据编号-期次-报告期', 'Unique within the institution; suggested: loan id-instalment-period', { maxLength: 100 }),
@@ -407,6 +421,7 @@ const payment: RecordTypeDef = {
   descriptionZh: '报告期内的一笔支付交易。',
   descriptionEn: 'One payment transaction in the period.',
   idField: 'payment_id',
+  identity: 'event',
   table: 'filed_payment',
   fields: [
     field('payment_id', 'string', true, '交易流水号', 'Transaction id', '', ''),
@@ -432,6 +447,7 @@ const fundFlow: RecordTypeDef = {
   descriptionZh: '报告期内资金在账户之间的一次划转，含是否经过存管账户。',
   descriptionEn: 'One movement of funds between accounts in the period, and whether it passed through a custodian account.',
   idField: 'flow_id',
+  identity: 'event',
   table: 'filed_fund_flow',
   fields: [
     field('flow_id', 'string', true, '资金流水号', 'Flow id', '', ''),
@@ -457,6 +473,7 @@ const collection: RecordTypeDef = {
   descriptionZh: '报告期内的一次催收行为：时间、方式、联系了谁。',
   descriptionEn: 'One collection action in the period: when, how, and who was contacted.',
   idField: 'collection_id',
+  identity: 'event',
   table: 'filed_collection',
   fields: [
     field('collection_id', 'string', true, '催收记录编号', 'Collection record id', '', ''),
@@ -481,6 +498,7 @@ const disclosure: RecordTypeDef = {
   descriptionZh: '机构在报告期的经营数据披露：募集资金、余额、逾期、资金用途、担保与关联交易。',
   descriptionEn: "The institution's figures for the period: funds raised, balances, overdue loans, use of funds, guarantors, related-party transactions.",
   idField: 'disclosure_id',
+  identity: 'event',
   table: 'filed_disclosure',
   fields: [
     field('disclosure_id', 'string', true, '披露编号', 'Disclosure id', '', ''),
@@ -511,6 +529,7 @@ const complaint: RecordTypeDef = {
   descriptionZh: '报告期内机构受理的一件投诉，及其在报告期末的处理状态。',
   descriptionEn: 'One complaint the institution received in the period, with its state at the end of the period.',
   idField: 'complaint_id',
+  identity: 'event',
   table: 'filed_complaint',
   fields: [
     field('complaint_id', 'string', true, '投诉编号', 'Complaint id', '', ''),
@@ -535,6 +554,7 @@ const algorithmDecision: RecordTypeDef = {
   descriptionZh: '报告期内已备案算法对一位申请人作出的一次自动化决策。',
   descriptionEn: 'One automated decision about an applicant made in the period by a filed algorithm.',
   idField: 'decision_id',
+  identity: 'event',
   table: 'filed_algorithm_decision',
   fields: [
     field('decision_id', 'string', true, '决策编号', 'Decision id', '', ''),

@@ -32,10 +32,11 @@ export interface InstalmentRow {
 
 /** The loan `loanId` of an institution, or undefined. */
 export async function loanTerms(db: Kysely<Database>, institutionId: string, loanId: string): Promise<LoanTermsRow | undefined> {
-  // CURRENT ROWS: the loan as the institution's filing in force states it.
+  // The loan as the institution's filing in force states it (its newest accepted state).
   return db
     .selectFrom('filed_loan')
     .where('institution_id', '=', institutionId)
+    .where('valid_to', 'is', null)
     .where('loan_id', '=', loanId)
     .select([
       'loan_id',
@@ -63,10 +64,11 @@ export async function loanTerms(db: Kysely<Database>, institutionId: string, loa
  * record id is taken (the suggested ids, loan id-instalment-period, sort by period).
  */
 export async function filedInstalments(db: Kysely<Database>, institutionId: string, loanId: string): Promise<InstalmentRow[]> {
-  // CURRENT ROWS: the instalments of the repayment filings in force.
+  // The instalments as the repayment filings in force state them.
   const rows = await db
     .selectFrom('filed_repayment')
     .where('institution_id', '=', institutionId)
+    .where('valid_to', 'is', null)
     .where('loan_id', '=', loanId)
     .select(['installment_number', 'due_date', 'principal_due_fen', 'interest_due_fen', 'fee_due_fen', 'repayment_id'])
     .orderBy('installment_number')

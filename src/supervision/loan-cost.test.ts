@@ -42,6 +42,9 @@ describeEachEngine('the cost of one loan over HTTP', (engine) => {
       contract_date: '2024-06-10',
       purpose: 'consumption',
       guarantee_type: 'none',
+      period: '2024-06',
+      party_key: 'p'.repeat(64),
+      valid_from: new Date().toISOString(),
     };
     await db
       .insertInto('filed_loan')
@@ -62,6 +65,9 @@ describeEachEngine('the cost of one loan over HTTP', (engine) => {
       .values({
         filing_id: randomUUID(),
         institution_id: lender.institutionId,
+        period: '2024-06',
+        party_key: 'p'.repeat(64),
+        valid_from: new Date().toISOString(),
         repayment_id: 'DAYS14-1-2024-06',
         loan_id: 'DAYS14',
         installment_number: 1,

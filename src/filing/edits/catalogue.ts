@@ -4,7 +4,7 @@
  * (plausible but suspicious: a warning the filer verifies with an explanation), M = macro (the file
  * as a whole). Ids are stable: an edit is never renumbered, only retired.
  */
-import { recordTypeDef, type FieldDef, type RecordType } from '../../standard/standard.js';
+import { recordTypeDef, recordTypes, type FieldDef, type RecordType } from '../../standard/standard.js';
 
 export type EditClass = 'syntactical' | 'validity' | 'quality' | 'macro';
 export type EditSeverity = 'error' | 'warning';
@@ -129,6 +129,13 @@ export const editCatalogue: readonly EditDef[] = [
   rowError({ id: 'V026', recordTypes: ['fund_flow'], fields: ['via_custodian', 'custodian_bank_uscc'], zh: '经存管账户的资金须填存管银行统一社会信用代码。', en: "Funds that passed through a custodian account need the custodian bank's USCC." }),
   rowError({ id: 'V027', recordTypes: ['collection'], fields: ['collector_type', 'agency_uscc'], zh: '委托第三方催收须填催收机构统一社会信用代码。', en: "Collection by an outside agency needs the agency's USCC." }),
   rowError({ id: 'V028', recordTypes: ['disclosure'], fields: ['outstanding_balance_fen', 'overdue_balance_fen'], zh: '逾期余额大于借贷余额。', en: 'The overdue balance is larger than the outstanding balance.' }),
+  rowError({
+    id: 'V029',
+    recordTypes: recordTypes.filter((type) => recordTypeDef(type).identity === 'event'),
+    fields: [],
+    zh: '该记录编号已在其他报告期报送并被接受。交易、资金划转、催收、投诉、算法决策和披露等事件只报送一次；如需更正，请重新报送该记录所属的报告期。',
+    en: 'This record id was already accepted for another period. An event (a payment, fund flow, collection action, complaint, algorithm decision or disclosure) is filed once; to correct it, resubmit the period it was filed for.',
+  }),
   rowError({ id: 'V030', recordTypes: ['loan'], fields: ['period_months', 'period_days'], zh: '每期月数与每期天数须填且只填一项。', en: 'Give either the months or the days per instalment, not both and not neither.' }),
 
   // Quality: plausible, but the filer must confirm and explain.

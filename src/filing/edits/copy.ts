@@ -16,6 +16,12 @@ type CopyValue = string | number | boolean | null;
 export interface CopyContext {
   filingId: string;
   institutionId: string;
+  /** The filing institution's unified social credit code (the party key of records about the institution itself). */
+  institutionUscc: string;
+  /** The reporting period of the filing, 'YYYY-MM'. */
+  period: string;
+  /** When the load puts the rows in force (ISO 8601): their valid_from. */
+  validFrom: string;
   pseudonymizer: Pseudonymizer;
 }
 
@@ -169,6 +175,64 @@ function derivedColumns(type: RecordType): DomainColumn[] {
   return [];
 }
 
+/** The party key of an organisation: its USCC under a prefix no pseudonym (64 hex digits) can have. */
+export function organisationPartyKey(uscc: string): string {
+  return `uscc:${uscc}`;
+}
+
+/** The key of the party named by a `party_id` field (its pseudonym or its organisation key), or null when absent. */
+function partyOf(record: NormalizedRecord, context: CopyContext, field: string, typeField: string): string | null {
+  const id = record[field];
+  if (typeof id !== 'string') return null;
+  const kind = record[typeField];
+  if (kind === 'individual') return context.pseudonymizer.pseudonym('resident_id', id);
+  if (kind === 'organisation') return organisationPartyKey(id);
+  return null;
+}
+
+/**
+ * Whom a record is about, for reading a consumer's records together (and, under Citus, keeping
+ * them on one shard). Null for repayments and collection actions: the database takes their loan's
+ * key as the row arrives (a trigger, migrations/0030_history.sql).
+ */
+function partyKeyOf(type: RecordType): (record: NormalizedRecord, context: CopyContext) => string | null {
+  const institution = (_r: NormalizedRecord, c: CopyContext) => organisationPartyKey(c.institutionUscc);
+  switch (type) {
+    case 'product':
+    case 'disclosure':
+      return institution;
+    case 'loan':
+      return (r, c) => partyOf(r, c, 'borrower_id', 'borrower_type');
+    case 'repayment':
+    case 'collection':
+      return () => null;
+    case 'payment':
+      return (r, c) => partyOf(r, c, 'payer_id', 'payer_type') ?? `account:${c.pseudonymizer.pseudonym('account', r.payer_account as string)}`;
+    case 'fund_flow':
+      return (r, c) =>
+        partyOf(r, c, 'from_party_id', 'from_party_type') ?? partyOf(r, c, 'to_party_id', 'to_party_type') ?? `account:${c.pseudonymizer.pseudonym('account', r.from_account as string)}`;
+    case 'complaint':
+      return (r, c) => {
+        if (typeof r.complainant_id === 'string') return c.pseudonymizer.pseudonym('resident_id', r.complainant_id);
+        if (typeof r.complainant_phone === 'string') return `phone:${c.pseudonymizer.pseudonym('phone', canonicalPhone(r.complainant_phone))}`;
+        return organisationPartyKey(c.institutionUscc);
+      };
+    case 'algorithm_decision':
+      return (r, c) => partyOf(r, c, 'applicant_id', 'applicant_type');
+  }
+}
+
+/** Columns of the history every domain table has (migrations/0030_history.sql), after the others. */
+function historyColumns(type: RecordType): DomainColumn[] {
+  return [
+    { name: 'period', sqlType: 'text', notNull: true, value: (_r, c) => c.period },
+    { name: 'party_key', sqlType: 'text', notNull: true, value: partyKeyOf(type) },
+    { name: 'valid_from', sqlType: 'timestamptz', notNull: true, value: (_r, c) => c.validFrom },
+    // A row is loaded as the version in force; the load closes it (and others) as history requires.
+    { name: 'valid_to', sqlType: 'timestamptz', notNull: false, value: () => null },
+  ];
+}
+
 const IDENTITY_COLUMNS: DomainColumn[] = [
   { name: 'filing_id', sqlType: 'uuid', notNull: true, value: (_r, c) => c.filingId },
   { name: 'institution_id', sqlType: 'uuid', notNull: true, value: (_r, c) => c.institutionId },
@@ -180,7 +244,7 @@ const columnCache = new Map<RecordType, DomainColumn[]>();
 export function domainColumns(recordType: RecordType): readonly DomainColumn[] {
   let columns = columnCache.get(recordType);
   if (!columns) {
-    columns = [...IDENTITY_COLUMNS, ...recordTypeDef(recordType).fields.flatMap(columnsOf), ...derivedColumns(recordType)];
+    columns = [...IDENTITY_COLUMNS, ...recordTypeDef(recordType).fields.flatMap(columnsOf), ...derivedColumns(recordType), ...historyColumns(recordType)];
     columnCache.set(recordType, columns);
   }
   return columns;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { makeResidentId, makeUscc } from '../../../test/harness.js';
 import { SAMPLE_COMPANY, SAMPLE_PERSON, sampleRow, type SampleRow } from './sample-rows.js';
 import { recordTypeDef, recordTypes, type RecordType } from '../../standard/standard.js';
-import { annualisedCostOfLoan, createValidator, editCatalogue, editById, editsFor, type FileStats, type RowFinding, type ValidatorContext } from './index.js';
+import { annualisedCostOfLoan, createValidator, editCatalogue, editById, editsFor, IdSet, type FileStats, type RowFinding, type ValidatorContext } from './index.js';
 
 const PERIOD = '2024-06';
 const context: ValidatorContext = { period: PERIOD, institutionUscc: makeUscc('350100', 1), today: '2025-01-01' };
@@ -86,6 +86,16 @@ const cases: Record<string, Case> = {
   V026: row('fund_flow', { custodian_bank_uscc: '' }, { via_custodian: 'false', custodian_bank_uscc: '' }),
   V027: row('collection', { collector_type: 'agency' }, { collector_type: 'agency', agency_uscc: COMPANY }),
   V028: row('disclosure', { overdue_balance_fen: '500000001' }, { overdue_balance_fen: '500000000' }),
+  V029: (() => {
+    // Ids accepted for other periods, as the filing service passes them for an event type.
+    const acceptedIds = (): Partial<ValidatorContext> => {
+      const file = new IdSet();
+      const accepted = new IdSet();
+      accepted.add('T-MAY');
+      return { ids: { add: (id: string) => file.add(id), acceptedElsewhere: (id: string) => accepted.has(id) } };
+    };
+    return { failing: () => check('payment', [{ payment_id: 'T-MAY' }], { context: acceptedIds() }), passing: () => check('payment', [{ payment_id: 'T-JUNE' }], { context: acceptedIds() }) };
+  })(),
   V030: {
     failing: () => [...check('loan', [{ period_days: '14' }]), ...check('loan', [{ period_months: '' }])],
     passing: () => check('loan', [{ period_months: '', period_days: '14', installments: '1', first_due_date: '2024-06-24' }]),

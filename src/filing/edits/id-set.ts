@@ -41,6 +41,24 @@ export class IdSet {
     IdSet.h2 = (h2 ^ (h2 >>> 13) ^ id.length) >>> 0 || 1;
   }
 
+  /** True when `id` is in the set. */
+  has(id: string): boolean {
+    IdSet.hash(id);
+    return this.hasHashes(IdSet.h1, IdSet.h2);
+  }
+
+  /** True when the id with these hashes (see `hash`) is in the set. */
+  hasHashes(h1: number, h2: number): boolean {
+    const a = h1 >>> 0;
+    const b = h2 >>> 0 || 1;
+    const slots = this.slots;
+    for (let slot = a & this.mask; ; slot = (slot + 1) & this.mask) {
+      const stored = slots[2 * slot + 1]!;
+      if (stored === 0) return false;
+      if (stored === b && slots[2 * slot] === a) return true;
+    }
+  }
+
   /** Add an id by the hashes `hash` gave for it (from another thread); false when it was already there. */
   addHashes(h1: number, h2: number): boolean {
     return this.insert(h1 >>> 0, h2 >>> 0 || 1);

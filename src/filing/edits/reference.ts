@@ -92,6 +92,12 @@ export function renderStandardReference(): string {
     line();
     line(`Record id: \`${def.idField}\` (unique per institution). Domain table: \`${def.table}\` (columns: ${copyColumns(type).map((c) => `\`${c}\``).join(', ')}).`);
     line();
+    line(
+      def.identity === 'state'
+        ? 'The id names a **state**: the same id filed for a later period updates the record, and the newest accepted period is the state in force; earlier states are kept as history. / 记录编号标识一种**状态**：后续报告期以相同编号报送即为更新，以最新已接受报告期的记录为现行状态，此前状态留作历史。'
+        : 'The id names an **event** that happens once: the same id already accepted for another period is an error (V029); a resubmission of the same period replaces it. / 记录编号标识只发生一次的**事件**：已在其他报告期接受的编号再次报送为错误（V029）；同一报告期的重新报送可替换之。',
+    );
+    line();
     line('| field | 字段 | English | type / 类型 | required / 必填 | limits / 取值 | description / 说明 |');
     line('| --- | --- | --- | --- | --- | --- | --- |');
     for (const field of def.fields) {

@@ -38,6 +38,11 @@ export interface FileValidator {
 export interface IdRegister {
   /** Record `id`; false when it was seen before. */
   add(id: string): boolean;
+  /**
+   * Asked right after `add` answered true for `id`: whether the id was already accepted for
+   * another period (edit V029, for event record types). Absent: never.
+   */
+  acceptedElsewhere?(id: string): boolean;
 }
 
 export interface ValidatorContext {

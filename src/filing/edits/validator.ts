@@ -24,7 +24,7 @@ import {
   parseDecimal,
   parseWhole,
 } from './parse.js';
-import type { FileStats, FileValidator, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
+import type { FileStats, FileValidator, IdRegister, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
 
 type Value = string | number | boolean | null;
 
@@ -383,7 +383,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   let columnCount = -1;
   const state: RowState = { raw: new Array<string>(count).fill(''), num: new Float64Array(count), val: new Array<Value>(count).fill(null), birth: new Float64Array(count) };
   const { raw, num, val, birth } = state;
-  const ids = context.ids ?? new IdSet();
+  const ids: IdRegister = context.ids ?? new IdSet();
   let rows = 0;
   let errorRows = 0;
   let duplicateIds = 0;
@@ -501,10 +501,15 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
     }
 
     const id = raw[idIndex]!;
-    if (id.length > 0 && !ids.add(id)) {
-      out.push({ editId: 'V015', rowNumber, values: { [names[idIndex]!]: id } });
-      duplicateIds++;
-      errors++;
+    if (id.length > 0) {
+      if (!ids.add(id)) {
+        out.push({ editId: 'V015', rowNumber, values: { [names[idIndex]!]: id } });
+        duplicateIds++;
+        errors++;
+      } else if (ids.acceptedElsewhere?.(id)) {
+        out.push({ editId: 'V029', rowNumber, values: { [names[idIndex]!]: id } });
+        errors++;
+      }
     }
 
     let warnings = 0;
