@@ -31,6 +31,8 @@ export interface Platform {
  */
 export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string; log?: (line: string) => void } = {}): Promise<Platform> {
   const database = options.database ?? (await openDatabase(config, options.log ? { log: options.log } : {}));
+  // First, so that the platform's own parts (the outbox, the counters) can register figures on it.
+  const metrics = createMetricsRegistry();
   let events: EventBus | undefined;
   try {
     await migrate(database);
@@ -39,7 +41,7 @@ export async function createPlatform(config: Config, options: { database?: Datab
     await audit.init();
     events = await createEventBus(database.db, config, options.events);
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
-    return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters, metrics: createMetricsRegistry() };
+    return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters, metrics };
   } catch (error) {
     await events?.close().catch(() => {});
     if (!options.database) await database.close().catch(() => {});
