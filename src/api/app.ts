@@ -5,9 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { FhError, type ErrorBody } from '../platform/errors.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../platform/database.js';
+import { histogram } from '../platform/metrics.js';
 import { installAccessControl } from '../platform/auth/access.js';
 import type { Platform } from '../platform/platform.js';
 import { Type } from '@sinclair/typebox';
@@ -69,14 +69,12 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(boundaryValidatorCompiler());
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const requestDuration = new Histogram({
+  const metrics = platform.metrics;
+  const requestDuration = histogram(metrics, {
     name: 'fenghuo_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
+    help: 'HTTP request duration by route pattern (never the raw URL) and status',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-    registers: [metrics],
   });
   app.addHook('onResponse', async (request, reply) => {
     requestDuration.observe(

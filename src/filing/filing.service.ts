@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
+import { counter, gauge, histogram, type MetricsRegistry } from '../platform/metrics.js';
 import { databaseErrorState, isTransientDatabaseError, withBulkTransaction, type Database } from '../platform/database.js';
 import { fail, FhError } from '../platform/errors.js';
 import type { Actor } from '../platform/audit/audit.service.js';
@@ -15,7 +16,7 @@ import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type Encryp
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
 import { signReceipt, verifyReceipt, type PublicKeyInfo, type ReceiptBody, type ReceiptCheck, type SignedReceipt } from './receipt.js';
-import type { FilingStatus } from './filing.schema.js';
+import { filingStatuses, type FilingStatus } from './filing.schema.js';
 import * as store from './filing.store.js';
 import type { FilingRow } from './filing.store.js';
 
@@ -202,6 +203,35 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * The filing figures on /metrics: validation time and records loaded as they happen, and the
+ * filings in each status counted when scraped.
+ */
+function filingMetrics(registry: MetricsRegistry, db: Kysely<Database>) {
+  const filings = gauge(registry, {
+    name: 'fenghuo_filings',
+    help: 'Filings by status (every version counts once)',
+    labelNames: ['status'],
+    async collect() {
+      const counts = new Map((await store.countByStatus(db)).map((row) => [row.status, row.count]));
+      for (const status of filingStatuses) filings.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  return {
+    validationSeconds: histogram(registry, {
+      name: 'fenghuo_filing_validation_seconds',
+      help: 'Time to read and validate an uploaded file, by record type',
+      labelNames: ['record_type'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    }),
+    recordsLoaded: counter(registry, {
+      name: 'fenghuo_filing_records_loaded_total',
+      help: 'Records loaded into the database by accepted filings, by record type',
+      labelNames: ['record_type'],
+    }),
+  };
+}
+
+/**
  * The filing pipeline. An institution uploads a file of one record type for one reporting period;
  * it is stored encrypted, validated in one streaming pass and gets a status:
  *
@@ -229,6 +259,7 @@ export class FilingService {
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly loadAttempts = new Map<string, number>();
   private closed = false;
+  private readonly metrics: ReturnType<typeof filingMetrics>;
 
   constructor(
     private readonly platform: Platform,
@@ -238,6 +269,7 @@ export class FilingService {
     this.db = platform.database.db;
     this.options = { ...DEFAULT_FILING_OPTIONS, ...options };
     this.uploadDir = path.join(platform.config.dataDir, 'filings');
+    this.metrics = filingMetrics(platform.metrics, this.db);
   }
 
   /** The largest upload accepted, in bytes. */
@@ -317,14 +349,10 @@ export class FilingService {
         await store_.write(chunk);
       });
       const acceptedIds = await this.acceptedEventIds(this.db, recordType, institution.institutionId, period);
-      const outcome = await validateFile(content, {
-        recordType,
-        period,
-        institutionUscc: institution.uscc,
-        format,
-        previousStats: (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null,
-        ...(acceptedIds ? { acceptedIds } : {}),
-      });
+      const previousStats = (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null;
+      const timer = this.metrics.validationSeconds.startTimer({ record_type: recordType });
+      const outcome = await validateFile(content, { recordType, period, institutionUscc: institution.uscc, format, previousStats, ...(acceptedIds ? { acceptedIds } : {}) });
+      timer();
       const { plaintextBytes } = await writer.finish();
       return this.view(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
     } catch (error) {
@@ -712,8 +740,11 @@ export class FilingService {
     const pseudonymizer = this.platform.keys.pseudonymizer;
 
     let accepted: FilingRow | undefined;
+    const loaded = { records: 0 };
     try {
-      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer }, options);
+      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer, loaded }, options);
+      // Counted once committed; a load that found the filing already accepted loaded nothing.
+      if (loaded.records > 0) this.metrics.recordsLoaded.inc({ record_type: recordType }, loaded.records);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (error instanceof LoadRefused || error instanceof DamagedUploadError || missing) {
@@ -787,7 +818,7 @@ export class FilingService {
   private async loadInTransaction(
     actor: Actor,
     filingId: string,
-    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer'] },
+    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer']; loaded: { records: number } },
     options: LoadOptions,
   ): Promise<FilingRow | undefined> {
     const { recordType, def, columns, pseudonymizer } = plan;
@@ -854,6 +885,7 @@ export class FilingService {
         detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null, ...(states ? { earlierStatesClosed: states.earlierClosed, laterStatesKept: states.laterKept } : {}) },
       });
       await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
+      plan.loaded.records = copied;
       return updated;
     });
   }

@@ -86,6 +86,12 @@ export async function signedFilings(db: Kysely<Database>): Promise<FilingRow[]> 
   return db.selectFrom('filing').selectAll().where('status', '=', 'signed').orderBy('signed_at').execute();
 }
 
+/** How many filings are in each status (one small grouped count, for /metrics). */
+export async function countByStatus(db: Kysely<Database>): Promise<{ status: FilingStatus; count: number }[]> {
+  const rows = await db.selectFrom('filing').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
+  return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+}
+
 /** Replace a filing's findings: the count per edit and its example rows. */
 export async function replaceFindings(db: Kysely<Database>, filingId: string, tallies: readonly EditTally[]): Promise<void> {
   await db.deleteFrom('filing_finding').where('filing_id', '=', filingId).execute();

@@ -580,7 +580,8 @@ async function releaseWorkers(workers: Worker[], terminate: boolean): Promise<vo
 
 /**
  * Start the worker threads that validation shares files with, so that the first large file does
- * not wait for them (a server calls this at start-up; validation starts them anyway when needed).
+ * not wait for them (benchmarks call this; validation starts them anyway when needed, and a
+ * server leaves them to that, to keep its start small).
  */
 export async function warmValidationWorkers(count = availableParallelism()): Promise<void> {
   if (count < 2) return;

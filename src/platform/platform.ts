@@ -5,6 +5,7 @@ import { AuditLog } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { createEventBus, type EventBus, type EventBusOptions } from './events.js';
 import { createCounterStore, type CounterStore } from './counters.js';
+import { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
 
 /** The shared platform every capability is built on: database, keys, audit log, authentication. */
 export interface Platform {
@@ -17,6 +18,11 @@ export interface Platform {
   readonly events: EventBus;
   /** Sliding-window counters: in process, or Redis when REDIS_URL is set. */
   readonly counters: CounterStore;
+  /**
+   * The figures `/metrics` serves. A capability registers its own on it with the helpers of
+   * metrics.ts (a gauge read from the database takes a `collect` function, run at scrape time).
+   */
+  readonly metrics: MetricsRegistry;
 }
 
 /**
@@ -25,6 +31,8 @@ export interface Platform {
  */
 export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string; log?: (line: string) => void } = {}): Promise<Platform> {
   const database = options.database ?? (await openDatabase(config, options.log ? { log: options.log } : {}));
+  // First, so that the platform's own parts (the outbox, the counters) can register figures on it.
+  const metrics = createMetricsRegistry();
   let events: EventBus | undefined;
   try {
     await migrate(database);
@@ -33,7 +41,7 @@ export async function createPlatform(config: Config, options: { database?: Datab
     await audit.init();
     events = await createEventBus(database.db, config, options.events);
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
-    return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters };
+    return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters, metrics };
   } catch (error) {
     await events?.close().catch(() => {});
     if (!options.database) await database.close().catch(() => {});
