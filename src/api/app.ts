@@ -90,8 +90,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       const body = new FhError('FH_PAYLOAD_TOO_LARGE', 'body', { limitBytes: limit }).toBody();
       return reply.status(413).send(body);
     }
-    if (fhError.code === 'FH_DATABASE_UNAVAILABLE') void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-    if (fhError.status >= 500) request.log.error({ err: error }, 'request failed');
+    const retryAfter = fhError.code === 'FH_DATABASE_UNAVAILABLE' ? DATABASE_RETRY_AFTER_SECONDS : fhError.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(Math.ceil(retryAfter)));
+    if (fhError.status >= 500 && fhError.code !== 'FH_AUTH_BUSY') request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: fhError.code, field: fhError.field }, 'request refused');
     return reply.status(fhError.status).send(fhError.toBody());
   });

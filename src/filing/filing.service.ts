@@ -1,3 +1,4 @@
+import { chinaMonth } from '../standard/china-time.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -381,9 +382,8 @@ export class FilingService {
   private checkPeriod(period: string): string {
     const match = PERIOD.exec(period);
     if (!match) fail('FH_VALIDATION', { field: 'query.period', details: { expected: 'YYYY-MM' } });
-    const now = new Date();
-    const current = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-    if (period > current) fail('FH_VALIDATION', { field: 'query.period', details: { reason: 'the period has not started yet' } });
+    // Periods are calendar months in China: the new one starts at 00:00 Beijing time.
+    if (period > chinaMonth()) fail('FH_VALIDATION', { field: 'query.period', details: { reason: 'the period has not started yet' } });
     return period;
   }
 

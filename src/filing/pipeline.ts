@@ -242,15 +242,17 @@ export async function validateFile(source: AsyncIterable<Buffer>, input: Validat
 
   tally.addStats(headValidator.counts());
   if (tail) tally.addStats(tail.validator.counts());
+  const rowCount = head.rowCount + tally.rowCount + (tail ? tail.reader.rowCount : 0);
   let stats: FileStats | null = null;
   if (headerAccepted && !head.stopped && !last.stopped) {
-    tally.collector.drain(macroFindings(input.recordType, tally.stats, input.previousStats));
+    // M004 says the file holds no records; records the reader refused one by one are still records.
+    const macro = macroFindings(input.recordType, tally.stats, input.previousStats);
+    tally.collector.drain(rowCount > 0 ? macro.filter((f) => f.editId !== 'M004') : macro);
     stats = tally.stats;
   }
   const { collector } = tally;
   const errorCount = collector.errorCount;
   const warningCount = collector.warningCount;
-  const rowCount = head.rowCount + tally.rowCount + (tail ? tail.reader.rowCount : 0);
   return {
     status: errorCount > 0 ? 'errors' : warningCount > 0 ? 'warnings' : 'clean',
     tallies: collector.results(),

@@ -60,6 +60,14 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
   FH_PAYLOAD_TOO_LARGE: { cause: 'The request body or uploaded file is larger than the limit in `details.limit`.', action: 'Split the file by period or record type, or compress it with gzip.' },
   FH_UNSUPPORTED_MEDIA_TYPE: { cause: 'The `Content-Type` is not one the route accepts.', action: 'Send JSON, CSV or JSON Lines as the route documents.' },
   FH_RATE_LIMITED: { cause: 'Too many requests (or failed logins) from this account or address in a short time.', action: 'Wait the seconds in the `Retry-After` header, then try again.' },
+  FH_AUTH_BUSY: {
+    cause: 'Too many logins are waiting for their password check at once; nothing was checked.',
+    action: 'Retry after the seconds in `Retry-After`.',
+  },
+  FH_AUTH_BUSY: {
+    cause: 'Too many logins are waiting for their password check at once; nothing was checked.',
+    action: 'Retry after the seconds in `Retry-After`.',
+  },
   FH_INTERNAL: { cause: 'An unexpected fault in the server; it is logged with the request id.', action: 'Retry later; if it persists, report the request id to the operator.' },
   FH_DATABASE_UNAVAILABLE: { cause: 'The database cannot be reached or refused the connection; nothing was changed.', action: 'Retry after the seconds in `Retry-After`.' },
   FH_NOT_READY: { cause: 'The server is starting (migrating, loading) and does not yet take requests.', action: 'Retry shortly; `GET /ready` says when it is ready.' },

@@ -39,6 +39,7 @@ export const errorCatalogue = {
   FH_HEADERS_TOO_LARGE: { status: 431, zh: '请求头过大', en: 'The request headers are too large' },
   FH_INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
   FH_DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后重试', en: 'The database is unavailable; try again later' },
+  FH_AUTH_BUSY: { status: 503, zh: '登录请求过多，请稍后重试', en: 'Too many logins are being checked; try again shortly' },
   FH_NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -3,6 +3,8 @@ import { migrate, openDatabase, type DatabaseHandle } from './database.js';
 import { loadKeyMaterial, type KeyMaterial } from './crypto.js';
 import { AuditLog } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
+import { LoginGuard } from './auth/login-guard.js';
+import { HashPool } from './auth/password.js';
 import { createEventBus, type EventBus, type EventBusOptions } from './events.js';
 import { createCounterStore, type CounterStore } from './counters.js';
 import { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
@@ -41,7 +43,9 @@ export async function createPlatform(config: Config, options: { database?: Datab
     await audit.init();
     events = await createEventBus(database.db, config, options.events);
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
-    return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters, metrics };
+    const guard = new LoginGuard(counters, { perAccount: config.loginAttemptsPerAccount, perAddress: config.loginAttemptsPerAddress });
+    const auth = new AuthService(database.db, audit, { guard, hashPool: new HashPool(config.passwordHashConcurrency, config.passwordHashQueue) });
+    return { config, database, keys, audit, auth, events, counters, metrics };
   } catch (error) {
     await events?.close().catch(() => {});
     if (!options.database) await database.close().catch(() => {});

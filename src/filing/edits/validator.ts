@@ -5,7 +5,8 @@
  * nothing but the normalized record it returns and the findings of the edits that fail.
  */
 import { fail } from '../../platform/errors.js';
-import { dateKey, residentIdProblem, usccProblem } from '../../standard/identifiers.js';
+import { dateKey, normalizeResidentId, normalizeUscc, residentIdProblem, usccProblem } from '../../standard/identifiers.js';
+import { chinaDateKey } from '../../standard/china-time.js';
 import { codeLists, recordTypeDef, type FieldDef, type RecordType, type RecordTypeDef } from '../../standard/standard.js';
 import { defaultThresholds, type EditThresholds } from './catalogue.js';
 import { IdSet } from './id-set.js';
@@ -375,7 +376,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   const c = compile(recordType);
   const thresholds: EditThresholds = { ...defaultThresholds, ...context.thresholds };
   const env: Environment = { thresholds, ...periodBounds(context.period) };
-  const todayKey = dateKey(context.today ? new Date(`${context.today}T00:00:00Z`) : new Date());
+  const todayKey = context.today ? dateKey(new Date(`${context.today}T00:00:00Z`)) : chinaDateKey();
   const rules = rulesFor(recordType, c, env);
   const count = c.names.length;
   const { names, kinds, required, maxLength, min, max, period, codeSets, partyType, idIndex, makeRecord } = c;
@@ -409,7 +410,8 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
         }
         continue;
       }
-      if (text.length > maxLength[f]! && kinds[f] === K_STRING) {
+      // A limit counts characters (code points), as people and PostgreSQL do, not UTF-16 units.
+      if (text.length > maxLength[f]! && kinds[f] === K_STRING && codePointLength(text, maxLength[f]!) > maxLength[f]!) {
         out.push({ editId: 'S012', rowNumber, values: { [names[f]!]: text } });
         errors++;
         continue;
@@ -604,17 +606,22 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
     return stats;
   }
 
-  function residentId(f: number, text: string): string | null {
+  function residentId(f: number, written: string): string | null {
+    const text = normalizeResidentId(written);
     const problem = residentIdProblem(text, todayKey);
     if (problem) return problem === 'check_digit' ? 'V011' : 'V010';
+    // The rules read `raw` too: they see the one spelling that is stored.
+    raw[f] = text;
     val[f] = text;
     birth[f] = birthDayOfResidentId(text);
     return null;
   }
 
-  function uscc(f: number, text: string): string | null {
+  function uscc(f: number, written: string): string | null {
+    const text = normalizeUscc(written);
     const problem = usccProblem(text);
     if (problem) return problem === 'check_character' ? 'V013' : 'V012';
+    raw[f] = text;
     val[f] = text;
     return null;
   }
@@ -651,4 +658,18 @@ export function macroFindings(recordType: RecordType, stats: FileStats, previous
     }
   }
   return findings;
+}
+
+/** The number of code points in `text`, counted no further than `limit` + 1. */
+function codePointLength(text: string, limit: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
 }
