@@ -358,7 +358,6 @@ export const en: Messages<typeof zh> = {
     subtitle: 'The internal rate of return of the actual cash flows, compound and simple side by side',
     institution: 'Institution',
     open: 'Cost of a loan',
-    pickInstitution: "Open this page from an institution's page to look up the cost of one of its loans.",
     loanIdPlaceholder: 'Loan number',
     look: 'Look up',
     hint: 'Enter the number of a loan to see its comprehensive annualised cost.',

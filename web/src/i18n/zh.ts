@@ -361,7 +361,6 @@ export const zh = {
     subtitle: '按实际现金流的内部收益率计算，复利与单利两种口径并列',
     institution: '机构',
     open: '查询贷款成本',
-    pickInstitution: '请从机构详情页进入，以查询该机构某笔贷款的成本。',
     loanIdPlaceholder: '输入借据编号',
     look: '查询',
     hint: '输入一笔贷款的借据编号，查看其综合年化成本。',
