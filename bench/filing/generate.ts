@@ -289,6 +289,10 @@ function seedFailure(editId: string, v: string[], random: () => number, seed: nu
     case 'V018':
       v[F.firstDue] = v[F.disbursementDate]!;
       break;
+    case 'V030':
+      // Neither the months nor the days of an instalment period.
+      v[F.periodMonths] = '';
+      break;
     case 'V019':
       v[F.guaranteeType] = 'guarantee_company';
       v[F.guarantorType] = '';
