@@ -291,8 +291,8 @@ function seedFailure(editId: string, v: string[], random: () => number, seed: nu
       v[F.firstDue] = v[F.disbursementDate]!;
       break;
     case 'V030':
-      // Both the months and the days of an instalment: the schedule is ambiguous.
-      v[F.periodDays] = '30';
+      // Neither the months nor the days of an instalment period.
+      v[F.periodMonths] = '';
       break;
     case 'V019':
       v[F.guaranteeType] = 'guarantee_company';

@@ -64,10 +64,6 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
     cause: 'Too many logins are waiting for their password check at once; nothing was checked.',
     action: 'Retry after the seconds in `Retry-After`.',
   },
-  FH_AUTH_BUSY: {
-    cause: 'Too many logins are waiting for their password check at once; nothing was checked.',
-    action: 'Retry after the seconds in `Retry-After`.',
-  },
   FH_INTERNAL: { cause: 'An unexpected fault in the server; it is logged with the request id.', action: 'Retry later; if it persists, report the request id to the operator.' },
   FH_DATABASE_UNAVAILABLE: { cause: 'The database cannot be reached or refused the connection; nothing was changed.', action: 'Retry after the seconds in `Retry-After`.' },
   FH_NOT_READY: { cause: 'The server is starting (migrating, loading) and does not yet take requests.', action: 'Retry shortly; `GET /ready` says when it is ready.' },

@@ -111,7 +111,7 @@ export function App() {
                   <Route path="institutions/:institutionId" element={lazyElement(SupervisorInstitution)} />
                   <Route path="filings" element={lazyElement(SupervisorFilings)} />
                   <Route path="filings/:filingId" element={lazyElement(SupervisorFiling)} />
-                  <Route path="loan-cost" element={lazyElement(SupervisorLoanCost)} />
+                  <Route path="institutions/:institutionId/loan-cost" element={lazyElement(SupervisorLoanCost)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />

@@ -1,8 +1,8 @@
-import { Alert, Card, Col, Descriptions, Input, Row, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Col, Descriptions, Flex, Grid, Input, Row, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { ErrorState } from '../components/ErrorState.js';
 import { formatRate, formatYuan } from '../components/format.js';
 import { useRemote } from '../components/useRemote.js';
@@ -20,8 +20,8 @@ type Threshold = LoanCostReply['thresholds'][number];
 export function LoanCostView({ institutionId }: { institutionId: string }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
-  const english = language.startsWith('en');
   const codeName = useCodeName();
+  const screens = Grid.useBreakpoint();
   const [params, setParams] = useSearchParams();
   const loanId = params.get('loanId') ?? '';
   const reply = useRemote(
@@ -42,27 +42,6 @@ export function LoanCostView({ institutionId }: { institutionId: string }) {
     { title: t('loanCost.interest'), dataIndex: 'interestFen', key: 'interest', align: 'right', render: (fen: number) => formatYuan(fen) },
     { title: t('loanCost.fees'), dataIndex: 'feeFen', key: 'fees', align: 'right', render: (fen: number) => formatYuan(fen) },
     { title: t('loanCost.total'), dataIndex: 'totalFen', key: 'total', align: 'right', render: (fen: number) => <strong>{formatYuan(fen)}</strong> },
-  ];
-  const thresholdColumns: TableColumnsType<Threshold> = [
-    { title: t('loanCost.limit'), dataIndex: 'limit', key: 'limit', render: (limit: number) => formatRate(limit, language, 0) },
-    {
-      title: t('loanCost.basis'),
-      key: 'basis',
-      render: (_, row) => (
-        <Space orientation="vertical" size={2}>
-          <span>{english ? row.basisEn : row.basisZh}</span>
-          {!row.verified && <Tag color="gold">{t('loanCost.unverified')}</Tag>}
-        </Space>
-      ),
-    },
-    { title: t('loanCost.figureCompared'), dataIndex: 'figure', key: 'figure', render: (figure: Threshold['figure']) => t(`loanCost.figure.${figure}`) },
-    { title: t('loanCost.rate'), dataIndex: 'rate', key: 'rate', align: 'right', render: (rate: number | null) => formatRate(rate, language) },
-    {
-      title: t('loanCost.result'),
-      dataIndex: 'above',
-      key: 'above',
-      render: (above: boolean | null) => (above === null ? '—' : above ? <Tag color="red">{t('loanCost.above')}</Tag> : <Tag color="green">{t('loanCost.within')}</Tag>),
-    },
   ];
 
   const data = reply.data;
@@ -86,7 +65,11 @@ export function LoanCostView({ institutionId }: { institutionId: string }) {
         data-testid="loan-cost-search"
       />
       {!loanId && <Typography.Text type="secondary">{t('loanCost.hint')}</Typography.Text>}
-      {reply.error !== undefined && <ErrorState error={reply.error} onRetry={reply.reload} />}
+      {reply.error instanceof ApiError && reply.error.status === 404 ? (
+        <Alert type="warning" showIcon title={t('loanCost.notFound', { loanId })} data-testid="loan-cost-not-found" />
+      ) : (
+        reply.error !== undefined && <ErrorState error={reply.error} onRetry={reply.reload} />
+      )}
       {loanId && reply.loading && !data && <Skeleton active paragraph={{ rows: 6 }} />}
       {data && (
         <>
@@ -112,7 +95,7 @@ export function LoanCostView({ institutionId }: { institutionId: string }) {
             ) : (
               <Alert type="warning" showIcon title={t('loanCost.noRate')} />
             )}
-            <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 24 }}>
+            <Descriptions size="small" layout={screens.sm ? 'horizontal' : 'vertical'} column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 24 }}>
               <Descriptions.Item label={t('loanCost.principal')}>{formatYuan(data.principalFen)}</Descriptions.Item>
               <Descriptions.Item label={t('loanCost.disbursed')}>{formatYuan(data.disbursedFen)}</Descriptions.Item>
               <Descriptions.Item label={t('loanCost.disbursedOn')}>{data.disbursedOn}</Descriptions.Item>
@@ -125,7 +108,11 @@ export function LoanCostView({ institutionId }: { institutionId: string }) {
             </Descriptions>
           </Card>
           <Card title={t('loanCost.thresholds')}>
-            <Table rowKey="id" columns={thresholdColumns} dataSource={data.thresholds} pagination={false} size="small" scroll={{ x: 'max-content' }} />
+            <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+              {data.thresholds.map((threshold) => (
+                <ThresholdLine key={threshold.id} threshold={threshold} />
+              ))}
+            </Space>
           </Card>
           <Card title={t('loanCost.payments')}>
             <Table rowKey={(row) => `${row.dueOn}-${row.totalFen}`} columns={paymentColumns} dataSource={data.payments} pagination={data.payments.length > 24 ? { pageSize: 24 } : false} size="small" scroll={{ x: 'max-content' }} />
@@ -133,5 +120,25 @@ export function LoanCostView({ institutionId }: { institutionId: string }) {
         </>
       )}
     </Space>
+  );
+}
+
+/** One limit: the figure it is compared with, this loan's value of that figure, the result, and its legal basis. */
+function ThresholdLine({ threshold }: { threshold: Threshold }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.language;
+  const english = language.startsWith('en');
+  return (
+    <div data-testid={`threshold-${threshold.id}`}>
+      <Flex wrap gap={8} align="center">
+        {threshold.above === null ? <Tag>—</Tag> : threshold.above ? <Tag color="red">{t('loanCost.above')}</Tag> : <Tag color="green">{t('loanCost.within')}</Tag>}
+        <Typography.Text strong>{t('loanCost.limitLine', { limit: formatRate(threshold.limit, language, 0), figure: t(`loanCost.figure.${threshold.figure}`) })}</Typography.Text>
+        <Typography.Text>{t('loanCost.thisLoan', { rate: formatRate(threshold.rate, language) })}</Typography.Text>
+        {!threshold.verified && <Tag color="gold">{t('loanCost.unverified')}</Tag>}
+      </Flex>
+      <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
+        {english ? threshold.basisEn : threshold.basisZh}
+      </Typography.Paragraph>
+    </div>
   );
 }

@@ -162,7 +162,7 @@ export function InstitutionDetailPage() {
                 <Button icon={<KeyOutlined />} onClick={() => setIssuingKey(true)}>
                   {t('apiKeys.issue')}
                 </Button>
-                <Link to={`/supervisor/loan-cost?institutionId=${data.institutionId}`}>
+                <Link to={`/supervisor/institutions/${institutionId}/loan-cost`}>
                   <Button icon={<CalculatorOutlined />} data-testid="open-loan-cost">
                     {t('loanCost.open')}
                   </Button>
