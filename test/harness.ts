@@ -80,12 +80,17 @@ export interface TestContext {
 }
 
 /** A migrated platform with its HTTP app on a fresh database, with fresh keys. */
-export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions; keys?: KeyMaterial } = {}): Promise<TestContext> {
+export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions; keys?: KeyMaterial; counterKeyPrefix?: string } = {}): Promise<TestContext> {
   const database = await freshDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides, dataDir };
-  const platform = await createPlatform(config, { database, keys: options.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm), ...(options.events ? { events: options.events } : {}) });
+  const platform = await createPlatform(config, {
+    database,
+    keys: options.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.counterKeyPrefix !== undefined ? { counterKeyPrefix: options.counterKeyPrefix } : {}),
+  });
   const services = createServices(platform);
   const app = await buildApp(platform, { services, serveWeb: false, logger: false });
   await app.ready();

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { institution, type TestInstitution } from '../filing/filing.test-support.js';
+import { clientErrorReply } from './boundary.js';
 
 /** Send raw bytes to a listening server and read the whole reply. */
 function rawRequest(port: number, request: string): Promise<string> {
@@ -120,5 +121,21 @@ describeEachEngine('HTTP boundary: text, ids, numbers and types', (engine) => {
     expect(garbage.body.error.code).toBe('FH_MALFORMED_REQUEST');
     const fine = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(fine).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
+
+describe('errors before a request is parsed', () => {
+  /** What clientErrorReply writes for a parser error `code`, on a socket that records it. */
+  function written(code: string): { status: number; body: { error: { code: string } } } {
+    let text = '';
+    const socket = { destroyed: false, writable: true, write: (chunk: string) => (text += chunk), destroy: () => {} } as unknown as net.Socket;
+    clientErrorReply(Object.assign(new Error(code), { code }), socket);
+    return replyOf(text);
+  }
+
+  it('answers a request that does not arrive in time, oversized headers and garbage from the catalogue', () => {
+    expect(written('ERR_HTTP_REQUEST_TIMEOUT')).toMatchObject({ status: 408, body: { error: { code: 'FH_REQUEST_TIMEOUT' } } });
+    expect(written('HPE_HEADER_OVERFLOW')).toMatchObject({ status: 431, body: { error: { code: 'FH_HEADERS_TOO_LARGE' } } });
+    expect(written('HPE_INVALID_METHOD')).toMatchObject({ status: 400, body: { error: { code: 'FH_MALFORMED_REQUEST' } } });
   });
 });

@@ -7,12 +7,14 @@ import { LoginGuard } from './login-guard.js';
 import { HashPool } from './password.js';
 
 const PASSWORD = 'correct horse battery';
+const redisUp = await serviceAvailable('Redis', REDIS_TEST_URL, 'the Redis login-limit tests');
 
 describeEachEngine('logins resist guessing (HTTP)', (engine) => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await startPlatform(engine, { loginAttemptsPerAccount: 3, loginAttemptsPerAddress: 8 });
-    for (const username of ['alice', 'bob', 'carol', 'dave']) {
+    // A pool of one hash at a time with two waiting, so that a flood of twelve overflows it.
+    ctx = await startPlatform(engine, { loginAttemptsPerAccount: 3, loginAttemptsPerAddress: 8, passwordHashConcurrency: 1, passwordHashQueue: 2 });
+    for (const username of ['alice', 'bob', 'carol', 'dave', 'grace']) {
       await ctx.platform.auth.createUser(ctx.platform.database.db, { username, password: PASSWORD, role: 'supervisor', displayName: username, jurisdictionCode: '000000' });
     }
   });
@@ -53,6 +55,24 @@ describeEachEngine('logins resist guessing (HTTP)', (engine) => {
   it('does not count successful logins against the account', async () => {
     for (let i = 0; i < 6; i++) expect((await login('dave', PASSWORD, `10.0.2.${i}`)).statusCode).toBe(200);
   });
+
+  it('answers the logins beyond the pool 503 FH_AUTH_BUSY at once and keeps serving other requests', async () => {
+    const flood = Array.from({ length: 12 }, (_, i) => ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: `flood-${i}`, password: 'wrong' }, remoteAddress: `10.3.0.${i}` }));
+    const search = await ctx.app.inject({ method: 'GET', url: '/v1/public/institutions' });
+    expect(search.statusCode).toBe(200);
+    const replies = await Promise.all(flood);
+    const busy = replies.filter((r) => r.statusCode === 503);
+    const refused = replies.filter((r) => r.statusCode === 401);
+    expect(busy.length + refused.length).toBe(12);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    for (const reply of busy) {
+      expect(reply.json().error.code).toBe('FH_AUTH_BUSY');
+      expect(reply.headers['retry-after']).toBe('1');
+    }
+    // Once the flood has passed, the right password works.
+    expect((await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'grace', password: PASSWORD } })).statusCode).toBe(200);
+  });
 });
 
 describe('login back-off (in process, on a controlled clock)', () => {
@@ -83,8 +103,7 @@ describe('login back-off (in process, on a controlled clock)', () => {
   });
 });
 
-describe('login limits shared through Redis', async () => {
-  const redisUp = await serviceAvailable('Redis', REDIS_TEST_URL, 'the Redis login-limit tests');
+describe('login limits shared through Redis', () => {
   const stores: CounterStore[] = [];
   afterAll(async () => {
     for (const store of stores) await store.close();
@@ -109,6 +128,36 @@ describe('login limits shared through Redis', async () => {
     expect(checked).toBe(false);
     // Another account through the same stores is untouched.
     expect(await two.attempt('frank', '10.1.1.1', async () => true)).toBe(true);
+  });
+});
+
+describeEachEngine('login limits through Redis (HTTP, two servers)', (engine) => {
+  const servers: TestContext[] = [];
+  beforeAll(async () => {
+    if (!redisUp) return;
+    // Two servers, one Redis: as two processes of one deployment. A key prefix of this run's own.
+    const counterKeyPrefix = `fenghuo:test:login-http:${randomBytes(6).toString('hex')}:`;
+    for (let i = 0; i < 2; i++) {
+      const server = await startPlatform(engine, { redisUrl: REDIS_TEST_URL, loginAttemptsPerAccount: 2, loginAttemptsPerAddress: 100 }, { counterKeyPrefix });
+      await server.platform.auth.createUser(server.platform.database.db, { username: 'heidi', password: PASSWORD, role: 'supervisor', displayName: 'heidi', jurisdictionCode: '000000' });
+      servers.push(server);
+    }
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+  });
+
+  it.runIf(redisUp)('refuses the third wrong password whichever server the guesses went to', async () => {
+    const [a, b] = servers as [TestContext, TestContext];
+    expect(a.platform.counters.kind).toBe('redis');
+    const login = (server: TestContext, password: string) => server.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'heidi', password }, remoteAddress: '10.4.0.1' });
+    expect((await login(a, 'wrong 1')).statusCode).toBe(401);
+    expect((await login(b, 'wrong 2')).statusCode).toBe(401);
+    const third = await login(a, PASSWORD);
+    expect(third.statusCode).toBe(429);
+    expect(third.json().error.code).toBe('FH_RATE_LIMITED');
+    expect(third.headers['retry-after']).toBe('60');
+    expect((await login(b, PASSWORD)).statusCode).toBe(429);
   });
 });
 
@@ -139,32 +188,5 @@ describe('the password hashing pool', () => {
     expect(await Promise.all(results.slice(0, 5))).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(most).toBe(2);
     expect(pool.load).toEqual({ running: 0, waiting: 0 });
-  });
-});
-
-describeEachEngine('a login flood (HTTP)', (engine) => {
-  let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await startPlatform(engine, { passwordHashConcurrency: 1, passwordHashQueue: 2, loginAttemptsPerAddress: 1000, loginAttemptsPerAccount: 1000 });
-    await ctx.platform.auth.createUser(ctx.platform.database.db, { username: 'grace', password: PASSWORD, role: 'supervisor', displayName: 'grace', jurisdictionCode: '000000' });
-  });
-  afterAll(() => ctx.close());
-
-  it('answers the logins beyond the pool 503 FH_AUTH_BUSY at once and keeps serving other requests', async () => {
-    const flood = Array.from({ length: 12 }, (_, i) => ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'grace', password: `wrong ${i}` }, remoteAddress: `10.3.0.${i}` }));
-    const search = await ctx.app.inject({ method: 'GET', url: '/v1/public/institutions' });
-    expect(search.statusCode).toBe(200);
-    const replies = await Promise.all(flood);
-    const busy = replies.filter((r) => r.statusCode === 503);
-    const refused = replies.filter((r) => r.statusCode === 401);
-    expect(busy.length + refused.length).toBe(12);
-    expect(busy.length).toBeGreaterThan(0);
-    expect(refused.length).toBeGreaterThanOrEqual(3);
-    for (const reply of busy) {
-      expect(reply.json().error.code).toBe('FH_AUTH_BUSY');
-      expect(reply.headers['retry-after']).toBe('1');
-    }
-    // Once the flood has passed, the right password works.
-    expect((await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'grace', password: PASSWORD } })).statusCode).toBe(200);
   });
 });
