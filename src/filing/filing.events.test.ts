@@ -12,7 +12,7 @@ for (const transport of ['in-process', 'nats'] as const) {
     let ctx: TestContext;
     const stream = `FH_TEST_FILING_${randomBytes(4).toString('hex').toUpperCase()}`;
     beforeAll(async () => {
-      ctx = await startPlatform(engine, transport === 'nats' ? { natsUrl: NATS_TEST_URL } : {}, { events: { stream, subjectPrefix: `fhtest${randomBytes(4).toString('hex')}`, pollIntervalMs: 50 } });
+      ctx = await startPlatform(engine, transport === 'nats' ? { natsUrl: NATS_TEST_URL } : {}, { events: { stream, subjectPrefix: `fhtest${randomBytes(4).toString('hex')}` } });
     });
     afterAll(async () => {
       await ctx.close();

@@ -665,8 +665,8 @@ export class FilingService {
       if (!(error instanceof LoadRefused || error instanceof DamagedUploadError || missing)) throw error;
       return this.view(await this.refuseLoad(actor, filingId, missing ? 'the stored upload is missing' : (error as Error).message));
     }
-    // Prompt delivery; the relay would publish it later anyway.
-    await this.platform.events.flush().catch(() => {});
+    // Prompt delivery without waiting for it: the relay publishes after this returns.
+    this.platform.events.notify();
     return this.view(accepted ?? (await store.filingById(this.db, filingId))!);
   }
 

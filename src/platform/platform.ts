@@ -32,6 +32,7 @@ export async function createPlatform(config: Config, options: { database?: Datab
     const audit = new AuditLog(database.db, keys.signer, config.auditCheckpointEvery);
     await audit.init();
     events = await createEventBus(database.db, config, options.events);
+    events.start();
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
     return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters };
   } catch (error) {
