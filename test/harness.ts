@@ -15,7 +15,8 @@ import { openPglite, openPostgres, type DatabaseHandle, type Engine } from '../s
 import { ephemeralKeyMaterial, type KeyMaterial } from '../src/platform/crypto.js';
 import { createPlatform, closePlatform, type Platform } from '../src/platform/platform.js';
 import { buildApp } from '../src/api/app.js';
-import { createServices, type Services } from '../src/api/services.js';
+import { capabilities, createServices, type Services } from '../src/api/services.js';
+import { startCapabilities, type Capability } from '../src/platform/capability.js';
 import type { EventBusOptions } from '../src/platform/events.js';
 
 export const POSTGRES_ADMIN_URL = process.env.FH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -75,14 +76,22 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** A migrated platform with its HTTP app on a fresh database, with fresh keys. */
-export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions; keys?: KeyMaterial } = {}): Promise<TestContext> {
+/**
+ * A migrated platform with its HTTP app on a fresh database, with fresh keys; its capabilities
+ * (and `options.capabilities`, a test's own) are started, then the event relay, as `serve` does.
+ */
+export async function startPlatform(
+  engine: Engine,
+  overrides: Partial<Config> = {},
+  options: { events?: EventBusOptions; keys?: KeyMaterial; capabilities?: (services: Services) => Capability[] } = {},
+): Promise<TestContext> {
   const database = await freshDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides, dataDir };
   const platform = await createPlatform(config, { database, keys: options.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm), ...(options.events ? { events: options.events } : {}) });
   const services = createServices(platform);
+  const running = await startCapabilities(platform, [...capabilities(services), ...(options.capabilities?.(services) ?? [])]);
   const app = await buildApp(platform, { services, serveWeb: false, logger: false });
   await app.ready();
   return {
@@ -92,6 +101,7 @@ export async function startPlatform(engine: Engine, overrides: Partial<Config> =
     app,
     async close() {
       await app.close();
+      await running.stop();
       await closePlatform(platform);
       if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -7,7 +7,8 @@ import { closePlatform, createPlatform, type Platform } from '../platform/platfo
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FhError } from '../platform/errors.js';
 import { buildApp, webDistDir } from './app.js';
-import { createServices } from './services.js';
+import { capabilities, createServices } from './services.js';
+import { startCapabilities } from '../platform/capability.js';
 import { loadDemoIfEmpty, demoLogins } from '../demo/demo.js';
 import { warmValidationWorkers } from '../filing/pipeline.js';
 
@@ -77,6 +78,8 @@ export async function serve(config: Config): Promise<void> {
   state.reason = 'FH_NOT_READY';
   await ensureWebBuilt(log);
   const services = createServices(platform);
+  // Consumers subscribe first, then the relay starts: the loads and the demo below publish to them.
+  const running = await startCapabilities(platform, capabilities(services));
   // The validation workers start now rather than on the first large upload.
   await warmValidationWorkers();
   // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
@@ -102,6 +105,7 @@ export async function serve(config: Config): Promise<void> {
   const stop = async () => {
     log('stopping');
     await app.close();
+    await running.stop();
     await closePlatform(platform);
     process.exit(0);
   };

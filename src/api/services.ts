@@ -1,4 +1,5 @@
 import type { Platform } from '../platform/platform.js';
+import type { Capability } from '../platform/capability.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { FilingService } from '../filing/filing.service.js';
@@ -23,4 +24,12 @@ export function createServices(platform: Platform): Services {
   const filing = new FilingService(platform, registry);
   const supervision = new SupervisionService(platform, registry);
   return { platform, registry, identity, filing, supervision };
+}
+
+/**
+ * The capabilities with a start and stop step, in the order they start. A capability that
+ * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
+ */
+export function capabilities(_services: Services): Capability[] {
+  return [];
 }

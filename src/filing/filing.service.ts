@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
+import type { EventPayloads } from '../platform/events.js';
 import { withBulkTransaction, type BulkTransaction, type Database } from '../platform/database.js';
 import { fail, FhError } from '../platform/errors.js';
 import type { Actor } from '../platform/audit/audit.service.js';
@@ -765,6 +766,23 @@ export class FilingService {
       }
     }
     return loaded;
+  }
+
+  /**
+   * A `filing.accepted` event for every filing in force, oldest first: the backfill of a consumer
+   * that subscribes after the outbox no longer holds the events of those filings.
+   *
+   * @example await platform.events.subscribe('filing.accepted', 'credit', handler, { backfill: () => filing.acceptedFilingEvents() })
+   */
+  async acceptedFilingEvents(): Promise<EventPayloads['filing.accepted'][]> {
+    return (await store.acceptedFilings(this.db)).map((row) => ({
+      filingId: row.filing_id,
+      institutionId: row.institution_id,
+      recordType: row.record_type as RecordType,
+      period: row.period,
+      version: row.version,
+      records: Number(row.record_count ?? 0),
+    }));
   }
 
   /** A receipt, for its institution or a supervisor above it. */

@@ -86,6 +86,11 @@ export async function signedFilings(db: Kysely<Database>): Promise<FilingRow[]> 
   return db.selectFrom('filing').selectAll().where('status', '=', 'signed').orderBy('signed_at').execute();
 }
 
+/** Filings accepted and in force (not superseded), oldest acceptance first. */
+export async function acceptedFilings(db: Kysely<Database>): Promise<FilingRow[]> {
+  return db.selectFrom('filing').selectAll().where('status', '=', 'accepted').orderBy('accepted_at').orderBy('filing_id').execute();
+}
+
 /** Replace a filing's findings: the count per edit and its example rows. */
 export async function replaceFindings(db: Kysely<Database>, filingId: string, tallies: readonly EditTally[]): Promise<void> {
   await db.deleteFrom('filing_finding').where('filing_id', '=', filingId).execute();

@@ -21,7 +21,9 @@ export interface Platform {
 
 /**
  * Open the database, apply migrations and load the keys. Throws when the database cannot be
- * reached; `serve` retries in that case while answering 503.
+ * reached; `serve` retries in that case while answering 503. A NATS broker that cannot be reached
+ * does not stop it (the event bus runs degraded). The event relay is not running yet: start it
+ * with `startCapabilities` once the capabilities have subscribed.
  */
 export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string } = {}): Promise<Platform> {
   const database = options.database ?? (await openDatabase(config));
@@ -31,8 +33,8 @@ export async function createPlatform(config: Config, options: { database?: Datab
     const keys = options.keys ?? (await loadKeyMaterial(config));
     const audit = new AuditLog(database.db, keys.signer, config.auditCheckpointEvery);
     await audit.init();
+    // The relay starts later, in startCapabilities, once every consumer has subscribed.
     events = await createEventBus(database.db, config, options.events);
-    events.start();
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
     return { config, database, keys, audit, auth: new AuthService(database.db, audit), events, counters };
   } catch (error) {
