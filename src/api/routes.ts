@@ -7,6 +7,7 @@ import { identityRoutes } from '../identity/identity.routes.js';
 import { supervisionRoutes } from '../supervision/supervision.routes.js';
 import { standardRoutes } from '../standard/standard.routes.js';
 import { filingRoutes } from '../filing/filing.routes.js';
+import { eventRoutes } from './events.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -31,5 +32,6 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(supervisionRoutes(services));
     await app.register(standardRoutes());
     await app.register(filingRoutes(services));
+    await app.register(eventRoutes(platform));
   };
 }
