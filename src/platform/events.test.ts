@@ -427,6 +427,21 @@ describe('event bus in the platform', () => {
     }
   });
 
+  it('starts the platform while NATS is down, and /ready names the broker, not the database', async () => {
+    const database = await freshDatabase('pglite');
+    const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), natsUrl: 'nats://127.0.0.1:1' };
+    const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial('ed25519'), events: { onNotice: () => {}, onError: () => {} } });
+    try {
+      const app = await buildApp(platform, { serveWeb: false, logger: false });
+      const reply = await app.inject({ method: 'GET', url: '/ready' });
+      expect(reply.statusCode).toBe(200);
+      expect(reply.json()).toEqual({ status: 'degraded', database: 'pglite', nats: 'unavailable' });
+      await app.close();
+    } finally {
+      await closePlatform(platform);
+    }
+  });
+
   it('starts degraded when the configured NATS cannot be reached: events wait in the outbox, the outage is told once', async () => {
     const database = await freshDatabase('pglite');
     await migrate(database);

@@ -615,6 +615,8 @@ class NatsTransport {
   available = false;
   /** The connection is up (a publish while it is down would only wait for its timeout). */
   private connected = false;
+  /** Counts the times the broker came back, so that a publish begun before an outage cannot end the next availability. */
+  private generation = 0;
   private streamReady = false;
   private readonly attached = new Set<NatsSubscription>();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -637,6 +639,7 @@ class NatsTransport {
   private setAvailable(available: boolean): void {
     if (this.available === available) return;
     this.available = available;
+    if (available) this.generation++;
     this.onAvailability(available);
   }
 
@@ -717,12 +720,15 @@ class NatsTransport {
   async publish(event: Envelope): Promise<boolean> {
     const connection = this.connection;
     if (!connection || !this.js || !this.connected || connection.isClosed()) return false;
+    const generation = this.generation;
     try {
       const body = JSON.stringify({ eventId: event.eventId, subject: event.subject, payload: event.payload });
       await this.js.publish(`${this.prefix}.${event.subject}`, body, { msgID: event.eventId, timeout: this.settings.publishTimeoutMs });
       this.setAvailable(true);
       return true;
     } catch (error) {
+      // A publish that outlived a reconnect failed for the old outage; the next pass tries again.
+      if (generation !== this.generation) return false;
       if (this.available) this.settings.onError(error, `publishing event ${event.eventId}`);
       this.setAvailable(false);
       return false;
