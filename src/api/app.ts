@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
+import { Registry, collectDefaultMetrics, Gauge, Histogram } from 'prom-client';
 import { FhError, type ErrorBody } from '../platform/errors.js';
 import { isDatabaseUnavailable } from '../platform/database.js';
 import { installAccessControl } from '../platform/auth/access.js';
@@ -75,6 +75,25 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [metrics],
   });
+  // The outbox lag, read from the database at each scrape (one query for the three figures).
+  const eventGauges = {
+    pending: new Gauge({ name: 'fenghuo_events_outbox_pending', help: 'Events not yet published plus deliveries a consumer has not yet taken', registers: [metrics] }),
+    lag: new Gauge({ name: 'fenghuo_events_outbox_lag_seconds', help: 'Age of the oldest event or delivery still waiting, in seconds (0 when none)', registers: [metrics] }),
+    parked: new Gauge({ name: 'fenghuo_events_parked', help: 'Events parked after their last failed attempt, waiting for a replay', registers: [metrics] }),
+    broker: platform.events.kind === 'nats' ? new Gauge({ name: 'fenghuo_events_broker_available', help: 'Whether the NATS broker takes events now (1) or not (0)', registers: [metrics] }) : undefined,
+  };
+  const readEventStats = async () => {
+    try {
+      const stats = await platform.events.stats();
+      eventGauges.pending.set(stats.pending);
+      eventGauges.lag.set(stats.oldestPendingSeconds);
+      eventGauges.parked.set(stats.parked);
+      eventGauges.broker?.set(stats.broker === 'available' ? 1 : 0);
+    } catch (error) {
+      // The database is away: /metrics still answers, with the last figures read.
+      app.log.warn({ err: error }, 'event bus figures unavailable for /metrics');
+    }
+  };
   app.addHook('onResponse', async (request, reply) => {
     requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -167,6 +186,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     },
   );
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    await readEventStats();
     return reply.type(metrics.contentType).send(await metrics.metrics());
   });
 

@@ -56,6 +56,10 @@ describeEachEngine('HTTP: parked events for national supervisors', (engine) => {
     expect(consumers.statusCode).toBe(200);
     expect(consumers.json().consumers).toEqual([expect.objectContaining({ consumer: 'flaky-ops', subject: 'test.ops', backfill: 'outbox', pending: 0, parked: 1 })]);
     expect(consumers.json().stats).toMatchObject({ pending: 0, parked: 1, broker: 'in-process' });
+    const metrics = (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^fenghuo_events_parked 1$/m);
+    expect(metrics).toMatch(/^fenghuo_events_outbox_pending 0$/m);
+    expect(metrics).toMatch(/^fenghuo_events_outbox_lag_seconds 0$/m);
 
     const lender = await institution(ctx, 77);
     for (const [headers, status, code] of [

@@ -398,6 +398,13 @@ describe('event bus in the platform', () => {
       const reply = await app.inject({ method: 'GET', url: '/ready' });
       expect(reply.statusCode).toBe(200);
       expect(reply.json()).toEqual({ status: 'ready', database: 'pglite' });
+      // The relay has not started (no capability started it): one event waits, and /metrics says so.
+      await database.db.transaction().execute((trx) => platform.events.enqueue(trx, 'test.ping', { marker: 'metrics', n: 1 }));
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/^fenghuo_events_outbox_pending 1$/m);
+      expect(metrics).toMatch(/^fenghuo_events_outbox_lag_seconds \d+(\.\d+)?(e[-+]?\d+)?$/m);
+      expect(metrics).toMatch(/^fenghuo_events_parked 0$/m);
+      expect(metrics).not.toContain('fenghuo_events_broker_available');
       await app.close();
     } finally {
       await closePlatform(platform);
@@ -420,6 +427,7 @@ describe('event bus in the platform', () => {
       const app = await buildApp(platform, { serveWeb: false, logger: false });
       const reply = await app.inject({ method: 'GET', url: '/ready' });
       expect(reply.json()).toEqual({ status: 'ready', database: 'pglite', nats: 'connected', redis: 'connected' });
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^fenghuo_events_broker_available 1$/m);
       await app.close();
     } finally {
       await closePlatform(platform);
@@ -436,6 +444,7 @@ describe('event bus in the platform', () => {
       const reply = await app.inject({ method: 'GET', url: '/ready' });
       expect(reply.statusCode).toBe(200);
       expect(reply.json()).toEqual({ status: 'degraded', database: 'pglite', nats: 'unavailable' });
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^fenghuo_events_broker_available 0$/m);
       await app.close();
     } finally {
       await closePlatform(platform);
