@@ -136,6 +136,16 @@ events
     await withPlatform((platform) => eventsReplayCommand(platform, ids, options));
   });
 
+events
+  .command('forget')
+  .description('unregister a consumer that is gone for good, so that events are no longer kept for it')
+  .argument('<consumer>', 'the consumer name that `events list` shows')
+  .option('--subject <subject>', 'only its registration for this subject')
+  .action(async (consumer: string, options: { subject?: string }) => {
+    const { eventsForgetCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsForgetCommand(platform, consumer, options));
+  });
+
 program
   .command('docs')
   .description('regenerate docs/openapi.json, docs/errors.md and docs/standard.md from the code')

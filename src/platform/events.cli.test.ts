@@ -44,7 +44,7 @@ describe('fenghuo events list | parked | replay', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lists the consumers and the parked events, replays one by id, and refuses an unknown id', () => {
+  it('lists the consumers and the parked events, replays one by id, refuses an unknown id, and forgets a consumer', () => {
     const list = fenghuo('list');
     expect(list.status, list.stderr).toBe(0);
     expect(list.stdout).toContain('outbox: 0 pending');
@@ -68,5 +68,13 @@ describe('fenghuo events list | parked | replay', () => {
     const unknown = fenghuo('replay', '00000000-0000-4000-8000-000000000000');
     expect(unknown.status).toBe(1);
     expect(unknown.stdout).toContain('no parked event 00000000-0000-4000-8000-000000000000');
+
+    // Gone for good: nothing is kept for it any longer; its parked event stays listed.
+    const forget = fenghuo('forget', 'ledger');
+    expect(forget.status, forget.stderr).toBe(0);
+    const last = fenghuo('list');
+    expect(last.stdout).toContain('outbox: 0 pending');
+    expect(last.stdout).toContain('1 parked');
+    expect(last.stdout).toContain('no consumer has registered yet');
   }, 120_000);
 });

@@ -61,3 +61,14 @@ export async function eventsReplayCommand(
   print(`${targets.length - missing} event(s) replayed; delivered when their consumer next runs`);
   return missing > 0 ? 1 : 0;
 }
+
+/** `fenghuo events forget <consumer> [--subject s]`: unregister a consumer that is gone for good. */
+export async function eventsForgetCommand(platform: Pick<Platform, 'events'>, consumer: string, options: { subject?: string }, print: Print = console.log): Promise<number> {
+  const removed = await platform.events.forgetConsumer(consumer, options.subject);
+  if (removed === 0) {
+    print(`no consumer ${consumer}${options.subject ? ` on ${options.subject}` : ''} is registered`);
+    return 1;
+  }
+  print(`${consumer}: ${removed} registration(s) removed; events are no longer kept for it`);
+  return 0;
+}

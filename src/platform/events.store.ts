@@ -267,6 +267,23 @@ export async function replayFailure(db: Kysely<Database>, failureId: string): Pr
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
+/**
+ * Unregister a consumer (of one subject, or all): its kept deliveries go with it, its parked events
+ * stay listed. Returns the registrations removed.
+ */
+export async function forgetConsumer(db: Kysely<Database>, consumer: string, subject?: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let deliveries = trx.deleteFrom('event_delivery').where('consumer', '=', consumer);
+    let registrations = trx.deleteFrom('event_consumer').where('consumer', '=', consumer);
+    if (subject !== undefined) {
+      deliveries = deliveries.where('subject', '=', subject);
+      registrations = registrations.where('subject', '=', subject);
+    }
+    await deliveries.execute();
+    return Number((await registrations.executeTakeFirst()).numDeletedRows);
+  });
+}
+
 /** Whether a NATS consumer already handled this event (a redelivery after a lost acknowledgement). */
 export async function wasHandled(db: Kysely<Database>, consumer: string, eventId: string): Promise<boolean> {
   const row = await db.selectFrom('event_handled').select('event_id').where('consumer', '=', consumer).where('event_id', '=', eventId).executeTakeFirst();

@@ -137,6 +137,12 @@ export interface EventBus {
   replayParked(failureId: string, trx?: Kysely<Database>): Promise<FailedEvent | undefined>;
   /** Every registered consumer. */
   consumers(): Promise<ConsumerInfo[]>;
+  /**
+   * Unregister a consumer that is gone for good (of one subject, or all), so that events are no
+   * longer kept for it; returns the registrations removed. With NATS its durable consumer stays
+   * on the stream until removed there. A consumer that subscribes again registers anew.
+   */
+  forgetConsumer(consumer: string, subject?: string): Promise<number>;
   /** Outbox lag and parked events. */
   stats(): Promise<EventBusStats>;
   /** Resolves when the transport answers (in-process: always); throws otherwise. For readiness. */
@@ -381,6 +387,10 @@ class OutboxEventBus implements EventBus {
 
   async consumers(): Promise<ConsumerInfo[]> {
     return (await store.consumers(this.db)).map(({ backfilledAt: _, ...row }) => row);
+  }
+
+  forgetConsumer(consumer: string, subject?: string): Promise<number> {
+    return store.forgetConsumer(this.db, consumer, subject);
   }
 
   async stats(): Promise<EventBusStats> {
