@@ -307,6 +307,22 @@ function eventBusSuite(engine: Engine, transport: Transport): void {
     expect(received).toEqual([1, 2, 3]);
   });
 
+  it('delivers to a subscriber that joins while the last one of its consumer name is stopping', async () => {
+    const { bus } = await openBus();
+    const run = marker();
+    const consumer = `relay-race-${run}`;
+    const first = await bus.subscribe('test.ping', consumer, async () => {});
+    const stopping = first.stop();
+    const received = signal<number>();
+    await bus.subscribe('test.ping', consumer, async (payload) => {
+      if (payload.marker === run) received.resolve(payload.n);
+    });
+    await stopping;
+    await database.db.transaction().execute((trx) => bus.enqueue(trx, 'test.ping', { marker: run, n: 5 }));
+    bus.notify();
+    expect(await received.promise).toBe(5);
+  });
+
   it('lists a parked event and delivers it again when it is replayed', async () => {
     const { bus } = await openBus({ maxAttempts: 2 });
     const run = marker();

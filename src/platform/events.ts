@@ -334,7 +334,8 @@ class OutboxEventBus implements EventBus {
     // rows hold only replays and callback backfills.
     const key = `${consumer} ${subject}`;
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = new DeliveryGroup(this.db, consumer, subject, this.settings)));
+    // A group whose last subscriber is stopping is replaced, never joined.
+    if (!group || group.stopping) this.groups.set(key, (group = new DeliveryGroup(this.db, consumer, subject, this.settings)));
     const local = group.add(deliver);
     const owner = group;
     let remote: Subscription | undefined;
@@ -502,6 +503,10 @@ class DeliveryGroup {
 
   get empty(): boolean {
     return this.workers.length === 0;
+  }
+
+  get stopping(): boolean {
+    return this.closed;
   }
 
   add(deliver: Deliver): Subscription {
