@@ -93,6 +93,59 @@ program
     process.exitCode = await verifyReceiptCommand(receipt, options);
   });
 
+const events = program.command('events').description('the event bus: registered consumers, outbox lag, parked events and their replay');
+
+/** Run an events subcommand on the configured database, without starting the relay. */
+async function withPlatform(run: (platform: Awaited<ReturnType<typeof createPlatform>>) => Promise<number>): Promise<void> {
+  const platform = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+  let code: number;
+  try {
+    code = await run(platform);
+  } finally {
+    await closePlatform(platform);
+  }
+  // Set after closing: the embedded engine's runtime resets process.exitCode when it shuts down.
+  process.exit(code);
+}
+
+events
+  .command('list')
+  .description('registered consumers with what waits for them, and the outbox lag')
+  .action(async () => {
+    const { eventsListCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsListCommand(platform));
+  });
+
+events
+  .command('parked')
+  .description('events a consumer gave up on after its last attempt, oldest first')
+  .option('--consumer <name>', 'only this consumer')
+  .action(async (options: { consumer?: string }) => {
+    const { eventsParkedCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsParkedCommand(platform, options));
+  });
+
+events
+  .command('replay')
+  .description('give parked events back to their consumers with fresh attempts (audited)')
+  .argument('[ids...]', 'the ids that `events parked` shows')
+  .option('--all', 'every parked event (of --consumer, if given)')
+  .option('--consumer <name>', 'with --all: only this consumer')
+  .action(async (ids: string[], options: { all?: boolean; consumer?: string }) => {
+    const { eventsReplayCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsReplayCommand(platform, ids, options));
+  });
+
+events
+  .command('forget')
+  .description('unregister a consumer that is gone for good, so that events are no longer kept for it')
+  .argument('<consumer>', 'the consumer name that `events list` shows')
+  .option('--subject <subject>', 'only its registration for this subject')
+  .action(async (consumer: string, options: { subject?: string }) => {
+    const { eventsForgetCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsForgetCommand(platform, consumer, options));
+  });
+
 program
   .command('docs')
   .description('regenerate docs/openapi.json, docs/errors.md and docs/standard.md from the code')

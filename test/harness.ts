@@ -16,7 +16,8 @@ import { imageFileFor } from '../src/platform/pglite-image.js';
 import { ephemeralKeyMaterial, type KeyMaterial } from '../src/platform/crypto.js';
 import { createPlatform, closePlatform, type Platform } from '../src/platform/platform.js';
 import { buildApp } from '../src/api/app.js';
-import { createServices, type Services } from '../src/api/services.js';
+import { capabilities, createServices, type Services } from '../src/api/services.js';
+import { startCapabilities, type Capability } from '../src/platform/capability.js';
 import type { EventBusOptions } from '../src/platform/events.js';
 
 export const POSTGRES_ADMIN_URL = process.env.FH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -79,8 +80,15 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** A migrated platform with its HTTP app on a fresh database, with fresh keys. */
-export async function startPlatform(engine: Engine, overrides: Partial<Config> = {}, options: { events?: EventBusOptions; keys?: KeyMaterial; counterKeyPrefix?: string } = {}): Promise<TestContext> {
+/**
+ * A migrated platform with its HTTP app on a fresh database, with fresh keys; its capabilities
+ * (and `options.capabilities`, a test's own) are started, then the event relay, as `serve` does.
+ */
+export async function startPlatform(
+  engine: Engine,
+  overrides: Partial<Config> = {},
+  options: { events?: EventBusOptions; keys?: KeyMaterial; capabilities?: (services: Services) => Capability[]; counterKeyPrefix?: string } = {},
+): Promise<TestContext> {
   const database = await freshDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
@@ -92,6 +100,7 @@ export async function startPlatform(engine: Engine, overrides: Partial<Config> =
     ...(options.counterKeyPrefix !== undefined ? { counterKeyPrefix: options.counterKeyPrefix } : {}),
   });
   const services = createServices(platform);
+  const running = await startCapabilities(platform, [...capabilities(services), ...(options.capabilities?.(services) ?? [])]);
   const app = await buildApp(platform, { services, serveWeb: false, logger: false });
   await app.ready();
   return {
@@ -101,6 +110,7 @@ export async function startPlatform(engine: Engine, overrides: Partial<Config> =
     app,
     async close() {
       await app.close();
+      await running.stop();
       services.filing.close();
       await closePlatform(platform);
       if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });

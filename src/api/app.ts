@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { FhError, type ErrorBody } from '../platform/errors.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../platform/database.js';
-import { histogram } from '../platform/metrics.js';
+import { gauge, histogram } from '../platform/metrics.js';
 import { installAccessControl } from '../platform/auth/access.js';
 import type { Platform } from '../platform/platform.js';
 import { Type } from '@sinclair/typebox';
@@ -76,6 +76,25 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
   });
+  // The outbox lag, read from the database at each scrape (one query for the three figures).
+  const eventGauges = {
+    pending: gauge(metrics, { name: 'fenghuo_events_outbox_pending', help: 'Events not yet published plus deliveries a consumer has not yet taken' }),
+    lag: gauge(metrics, { name: 'fenghuo_events_outbox_lag_seconds', help: 'Age of the oldest event or delivery still waiting, in seconds (0 when none)' }),
+    parked: gauge(metrics, { name: 'fenghuo_events_parked', help: 'Events parked after their last failed attempt, waiting for a replay' }),
+    broker: platform.events.kind === 'nats' ? gauge(metrics, { name: 'fenghuo_events_broker_available', help: 'Whether the NATS broker takes events now (1) or not (0)' }) : undefined,
+  };
+  const readEventStats = async () => {
+    try {
+      const stats = await platform.events.stats();
+      eventGauges.pending.set(stats.pending);
+      eventGauges.lag.set(stats.oldestPendingSeconds);
+      eventGauges.parked.set(stats.parked);
+      eventGauges.broker?.set(stats.broker === 'available' ? 1 : 0);
+    } catch (error) {
+      // The database is away: /metrics still answers, with the last figures read.
+      app.log.warn({ err: error }, 'event bus figures unavailable for /metrics');
+    }
+  };
   app.addHook('onResponse', async (request, reply) => {
     requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -171,6 +190,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     },
   );
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    await readEventStats();
     return reply.type(metrics.contentType).send(await metrics.metrics());
   });
 

@@ -8,6 +8,7 @@ import { supervisionRoutes } from '../supervision/supervision.routes.js';
 import { loanCostRoutes } from '../supervision/loan-cost.routes.js';
 import { standardRoutes } from '../standard/standard.routes.js';
 import { filingRoutes } from '../filing/filing.routes.js';
+import { eventRoutes } from './events.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -33,5 +34,6 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(loanCostRoutes(services));
     await app.register(standardRoutes());
     await app.register(filingRoutes(services));
+    await app.register(eventRoutes(platform));
   };
 }

@@ -9,7 +9,8 @@ import { closePlatform, createPlatform, type Platform } from '../platform/platfo
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FhError } from '../platform/errors.js';
 import { buildApp, webDistDir } from './app.js';
-import { createServices } from './services.js';
+import { capabilities, createServices } from './services.js';
+import { startCapabilities } from '../platform/capability.js';
 import { loadDemoIfEmpty, demoLogins } from '../demo/demo.js';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -86,6 +87,8 @@ export async function serve(config: Config): Promise<void> {
   const platform = await openWithRetry(config, log, () => (state.reason = 'FH_DATABASE_UNAVAILABLE'));
   state.reason = 'FH_NOT_READY';
   const services = createServices(platform, { log });
+  // Consumers subscribe first, then the relay starts: the loads and the demo below publish to them.
+  const running = await startCapabilities(platform, capabilities(services));
   // The validation worker threads are not started here: they serve only large CSV files, and
   // start with the first one, so that a server that never receives one never pays for them.
   // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
@@ -111,6 +114,7 @@ export async function serve(config: Config): Promise<void> {
   const stop = async () => {
     log('stopping');
     await app.close();
+    await running.stop();
     services.filing.close();
     await closePlatform(platform);
     process.exit(0);

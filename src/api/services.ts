@@ -1,4 +1,5 @@
 import type { Platform } from '../platform/platform.js';
+import type { Capability } from '../platform/capability.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { FilingService } from '../filing/filing.service.js';
@@ -26,4 +27,12 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const supervision = new SupervisionService(platform, registry, filing);
   const loanCost = new LoanCostService(platform, registry);
   return { platform, registry, identity, filing, supervision, loanCost };
+}
+
+/**
+ * The capabilities with a start and stop step, in the order they start. A capability that
+ * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
+ */
+export function capabilities(_services: Services): Capability[] {
+  return [];
 }

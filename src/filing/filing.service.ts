@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
 import { counter, gauge, histogram, type MetricsRegistry } from '../platform/metrics.js';
 import { databaseErrorState, isTransientDatabaseError, withBulkTransaction, type Database } from '../platform/database.js';
+import type { EventPayloads } from '../platform/events.js';
 import { fail, FhError } from '../platform/errors.js';
 import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
@@ -758,8 +759,8 @@ export class FilingService {
       }
       throw error;
     }
-    // Prompt delivery; the relay would publish it later anyway.
-    await this.platform.events.flush().catch(() => {});
+    // Prompt delivery without waiting for it: the relay publishes after this returns.
+    this.platform.events.notify();
     return this.view(accepted ?? (await store.filingById(this.db, filingId))!);
   }
 
@@ -903,6 +904,23 @@ export class FilingService {
       }
     }
     return loaded;
+  }
+
+  /**
+   * A `filing.accepted` event for every filing in force, oldest first: the backfill of a consumer
+   * that subscribes after the outbox no longer holds the events of those filings.
+   *
+   * @example await platform.events.subscribe('filing.accepted', 'credit', handler, { backfill: () => filing.acceptedFilingEvents() })
+   */
+  async acceptedFilingEvents(): Promise<EventPayloads['filing.accepted'][]> {
+    return (await store.acceptedFilings(this.db)).map((row) => ({
+      filingId: row.filing_id,
+      institutionId: row.institution_id,
+      recordType: row.record_type as RecordType,
+      period: row.period,
+      version: row.version,
+      records: Number(row.record_count ?? 0),
+    }));
   }
 
   /** A receipt, for its institution or a supervisor above it. */

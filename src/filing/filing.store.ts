@@ -92,6 +92,11 @@ export async function countByStatus(db: Kysely<Database>): Promise<{ status: Fil
   return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
 }
 
+/** Filings accepted and in force (not superseded), oldest acceptance first. */
+export async function acceptedFilings(db: Kysely<Database>): Promise<FilingRow[]> {
+  return db.selectFrom('filing').selectAll().where('status', '=', 'accepted').orderBy('accepted_at').orderBy('filing_id').execute();
+}
+
 /** Replace a filing's findings: the count per edit and its example rows. */
 export async function replaceFindings(db: Kysely<Database>, filingId: string, tallies: readonly EditTally[]): Promise<void> {
   await db.deleteFrom('filing_finding').where('filing_id', '=', filingId).execute();

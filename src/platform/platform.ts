@@ -29,7 +29,9 @@ export interface Platform {
 
 /**
  * Open the database, apply migrations and load the keys. Throws when the database cannot be
- * reached; `serve` retries in that case while answering 503.
+ * reached; `serve` retries in that case while answering 503. A NATS broker that cannot be reached
+ * does not stop it (the event bus runs degraded). The event relay is not running yet: start it
+ * with `startCapabilities` once the capabilities have subscribed.
  */
 export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string; log?: (line: string) => void } = {}): Promise<Platform> {
   const database = options.database ?? (await openDatabase(config, options.log ? { log: options.log } : {}));
@@ -41,6 +43,7 @@ export async function createPlatform(config: Config, options: { database?: Datab
     const keys = options.keys ?? (await loadKeyMaterial(config));
     const audit = new AuditLog(database.db, keys.signer, config.auditCheckpointEvery);
     await audit.init();
+    // The relay starts later, in startCapabilities, once every consumer has subscribed.
     events = await createEventBus(database.db, config, options.events);
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
     const guard = new LoginGuard(counters, { perAccount: config.loginAttemptsPerAccount, perAddress: config.loginAttemptsPerAddress });
