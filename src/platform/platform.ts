@@ -29,7 +29,7 @@ export async function createPlatform(config: Config, options: { database?: Datab
   try {
     await migrate(database);
     const keys = options.keys ?? (await loadKeyMaterial(config));
-    const audit = new AuditLog(database.db, keys.signer, config.auditCheckpointEvery);
+    const audit = new AuditLog(database.db, keys.signer, { sealBatch: config.auditSealBatch, sealIntervalMs: config.auditSealIntervalMs, headFile: config.auditHeadFile, headFileIntervalMs: config.auditHeadFileIntervalMs });
     await audit.init();
     events = await createEventBus(database.db, config, options.events);
     const counters = await createCounterStore(config, options.counterKeyPrefix !== undefined ? { keyPrefix: options.counterKeyPrefix } : {});
@@ -41,10 +41,10 @@ export async function createPlatform(config: Config, options: { database?: Datab
   }
 }
 
-/** Stop the event bus and counters, sign the audit head and close the database. */
+/** Stop the event bus and counters, seal the audit log and sign its head, and close the database. */
 export async function closePlatform(platform: Platform): Promise<void> {
   await platform.events.close().catch(() => {});
   await platform.counters.close().catch(() => {});
-  await platform.audit.checkpoint().catch(() => {});
+  await platform.audit.stop().catch(() => {});
   await platform.database.close();
 }
