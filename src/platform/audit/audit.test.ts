@@ -78,6 +78,14 @@ describeEachEngine('audit log: a Merkle tree with signed heads', (engine) => {
     expect(report.extends.map((e) => e.treeSize)).toEqual([10, 15]);
   });
 
+  it('publishes the newest signed head to anyone, without logging in', async () => {
+    const reply = await ctx.app.inject({ method: 'GET', url: '/v1/platform/audit-head' });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toEqual(head15);
+    const key = (await ctx.app.inject({ method: 'GET', url: '/v1/platform/public-key' })).json<{ publicKey: string }>();
+    expect(verifySignature(head15.algorithm, key.publicKey, headMessage(reply.json<SignedHead>()), head15.signature)).toBe(true);
+  });
+
   it('hashes each entry from what the database holds: the exact time and JSON text', async () => {
     const [row] = await sealedEntries(db, 0, 1);
     expect(row!.occurred_at_text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
@@ -300,6 +308,9 @@ describe('audit heads signed with SM2', () => {
   it('signs heads that verify with the SM2 key', async () => {
     const ctx = await startPlatform(engines[0]!, { signatureAlgorithm: 'sm2' });
     try {
+      const none = await ctx.app.inject({ method: 'GET', url: '/v1/platform/audit-head' });
+      expect(none.statusCode).toBe(404);
+      expect(none.json()).toMatchObject({ error: { code: 'FH_NOT_FOUND', field: 'audit-head' } });
       await ctx.platform.audit.record(ctx.platform.database.db, { role: 'system', id: null }, { action: 'test.sm2' });
       const head = (await ctx.platform.audit.seal())!;
       expect(head.algorithm).toBe('sm2');
