@@ -17,28 +17,9 @@ drop table audit_checkpoint;
 drop table audit_chain;
 drop function audit_log_is_append_only();
 
--- Refuses UPDATE, DELETE and TRUNCATE. Arguments name columns that may be set once, from null,
--- with every other column unchanged (the sealer setting an entry's position).
+-- Refuses UPDATE, DELETE and TRUNCATE, naming the table.
 create function fh_append_only() returns trigger language plpgsql as $$
-declare
-  old_row jsonb;
-  new_row jsonb;
-  settable text;
 begin
-  if TG_OP = 'UPDATE' and TG_NARGS > 0 then
-    old_row := to_jsonb(OLD);
-    new_row := to_jsonb(NEW);
-    foreach settable in array TG_ARGV loop
-      if old_row -> settable <> 'null'::jsonb then
-        raise exception '% is append-only: % is already set', TG_TABLE_NAME, settable using errcode = 'P0001';
-      end if;
-      old_row := old_row - settable;
-      new_row := new_row - settable;
-    end loop;
-    if old_row = new_row then
-      return NEW;
-    end if;
-  end if;
   raise exception '% is append-only', TG_TABLE_NAME using errcode = 'P0001';
 end $$;
 
@@ -80,8 +61,15 @@ create table audit_head (
   frontier jsonb not null
 );
 
-create trigger audit_log_append_only before update or delete on audit_log
-  for each row execute function fh_append_only('leaf_index', 'leaf_hash');
+-- The one update allowed: the sealer setting an entry's position and leaf hash, once, with every
+-- other column unchanged. Checked in the trigger's WHEN clause, so sealing calls no function.
+create trigger audit_log_append_only before update on audit_log
+  for each row when (old.leaf_index is not null or old.leaf_hash is not null
+    or (new.seq, new.occurred_at, new.actor_role, new.actor_id, new.subject_ref, new.action, new.resource, new.reason, new.detail, new.request_id)
+      is distinct from (old.seq, old.occurred_at, old.actor_role, old.actor_id, old.subject_ref, old.action, old.resource, old.reason, old.detail, old.request_id))
+  execute function fh_append_only();
+create trigger audit_log_no_delete before delete on audit_log
+  for each row execute function fh_append_only();
 create trigger audit_log_no_truncate before truncate on audit_log
   for each statement execute function fh_append_only();
 create trigger audit_head_append_only before update or delete on audit_head

@@ -393,9 +393,17 @@ export async function verifyAuditLog(db: Kysely<Database>, options: { publicKey:
       // with the entries, so a fault found by a head from outside is placed after the last of those.
       const matched = { inside: 0, outside: 0 };
       const total = report.treeSize;
+      // The next batch is read while this one is hashed; one left unread at a fault must not reject unseen.
+      const read = (fromIndex: number) => {
+        const batch = store.sealedEntries(trx, fromIndex, 10_000);
+        batch.catch(() => {});
+        return batch;
+      };
+      let pending = read(0);
       for (;;) {
-        const batch = await store.sealedEntries(trx, frontier.treeSize, 10_000);
+        const batch = await pending;
         if (batch.length === 0) break;
+        pending = read((batch.at(-1)!.leaf_index ?? 0) + 1);
         for (const row of batch) {
           const index = frontier.treeSize;
           if (row.leaf_index !== index) return broken({ position: index, reason: `the entry at position ${index} is missing (deleted)` });
