@@ -320,3 +320,11 @@ describe('audit heads signed with SM2', () => {
     }
   });
 });
+
+describe('leaf data', () => {
+  it('is the canonical JSON of the position and every stored column', () => {
+    const row = { seq: 7, occurred_at_text: '2026-01-02T03:04:05.123456Z', actor_role: 'supervisor', actor_id: null, subject_ref: null, action: 'a"b\\c', resource: '资源\n😀', reason: '\u2028', detail_text: '{"k": "v\\"", "n": 1.50}', request_id: 'r-1', leaf_index: 3, leaf_hash: null };
+    const expected = canonicalJson({ index: 3, seq: 7, occurredAt: row.occurred_at_text, actorRole: row.actor_role, actorId: null, subject: null, action: row.action, resource: row.resource, reason: row.reason, detail: row.detail_text, requestId: row.request_id });
+    expect(leafData(row, 3)).toBe(expected);
+  });
+});
