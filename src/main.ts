@@ -41,7 +41,7 @@ program
   .description('re-seal every personal-data vault entry under the newest key of FH_VAULT_KEYS')
   .action(async () => {
     const platform = await createPlatform(loadConfig());
-    let resealed = 0;
+    let resealed: number;
     try {
       const { IdentityService } = await import('./identity/identity.service.js');
       resealed = await new IdentityService(platform).rotateVault((done) => process.stderr.write(`\rre-sealed ${done} entries`));
@@ -70,7 +70,7 @@ program
       return;
     }
     const platform = await createPlatform(loadConfig());
-    let code = 1;
+    let code: number;
     try {
       const { createServices } = await import('./api/services.js');
       code = await fileDirect(createServices(platform), file, options);

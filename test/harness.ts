@@ -12,6 +12,7 @@ import { describe } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { openPglite, openPostgres, type DatabaseHandle, type Engine } from '../src/platform/database.js';
+import { imageFileFor } from '../src/platform/pglite-image.js';
 import { ephemeralKeyMaterial, type KeyMaterial } from '../src/platform/crypto.js';
 import { createPlatform, closePlatform, type Platform } from '../src/platform/platform.js';
 import { buildApp } from '../src/api/app.js';
@@ -50,9 +51,12 @@ export async function adminQuery(statement: string): Promise<void> {
   }
 }
 
-/** A fresh, empty database on `engine`; PostgreSQL gets a database of its own, dropped on close. */
+/**
+ * A fresh, empty database on `engine`; PostgreSQL gets a database of its own, dropped on close.
+ * PGlite starts in memory from the ready-made image (seconds) rather than from initdb (a minute).
+ */
 export async function freshDatabase(engine: Engine): Promise<DatabaseHandle> {
-  if (engine === 'pglite') return openPglite();
+  if (engine === 'pglite') return openPglite(undefined, { imageFile: imageFileFor() });
   const name = `fh_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(POSTGRES_ADMIN_URL);

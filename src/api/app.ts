@@ -14,6 +14,7 @@ import { Type } from '@sinclair/typebox';
 import { ErrorReply } from './schemas.js';
 import { capabilityRoutes } from './routes.js';
 import { createServices, type Services } from './services.js';
+import { boundaryValidatorCompiler, clientErrorReply, frameworkErrorReply, installBoundary, partName } from './boundary.js';
 
 export const webDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -35,8 +36,8 @@ function toFhError(error: unknown): FhError {
     const first = e.validation[0]!;
     const path = (first.instancePath ?? '').split('/').filter(Boolean).join('.');
     const missing = first.params?.missingProperty;
-    const field = [e.validationContext ?? 'body', path, missing].filter(Boolean).join('.');
-    return new FhError('FH_VALIDATION', field, { reason: e.message });
+    const field = [partName(e.validationContext), path, missing].filter(Boolean).join('.');
+    return new FhError('FH_VALIDATION', field, { reason: e.message.replace(/^querystring\b/, 'query') });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -63,8 +64,10 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     bodyLimit: platform.config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    frameworkErrors: frameworkErrorReply,
+    clientErrorHandler: clientErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(boundaryValidatorCompiler());
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -102,6 +105,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   installAccessControl(app, platform.auth);
+  installBoundary(app);
   if (options.isReady) {
     const isReady = options.isReady;
     app.addHook('onRequest', async (request) => {

@@ -6,6 +6,7 @@ import type { Principal } from '../platform/auth/auth.service.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { identityRoutes } from '../identity/identity.routes.js';
 import { supervisionRoutes } from '../supervision/supervision.routes.js';
+import { loanCostRoutes } from '../supervision/loan-cost.routes.js';
 import { standardRoutes } from '../standard/standard.routes.js';
 import { filingRoutes } from '../filing/filing.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
@@ -31,6 +32,7 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(registryRoutes(services));
     await app.register(identityRoutes(services));
     await app.register(supervisionRoutes(services));
+    await app.register(loanCostRoutes(services));
     await app.register(standardRoutes());
     await app.register(filingRoutes(services));
   };

@@ -55,7 +55,7 @@ async function startingServer(config: Config, state: { reason: 'FH_NOT_READY' | 
 async function openWithRetry(config: Config, log: (line: string) => void, onUnavailable: () => void): Promise<Platform> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await createPlatform(config);
+      return await createPlatform(config, { log });
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       onUnavailable();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
-import { withBulkTransaction, type BulkTransaction, type Database } from '../platform/database.js';
+import { withBulkTransaction, type Database } from '../platform/database.js';
 import { fail, FhError } from '../platform/errors.js';
 import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
@@ -786,6 +786,15 @@ export class FilingService {
   /** Check any receipt document against the platform's public key (what `fenghuo verify-receipt` does offline). */
   checkReceipt(document: unknown): ReceiptCheck {
     return verifyReceipt(document, this.publicKey());
+  }
+
+  /**
+   * What supervisory figures over these institutions are as of: the newest period with an accepted
+   * filing, and when the last filing of that period was accepted. Null when nothing was accepted.
+   */
+  async dataAsOf(institutionIds: readonly string[]): Promise<{ period: string; acceptedAt: string } | null> {
+    const latest = await store.latestAcceptedPeriod(this.db, institutionIds);
+    return latest ? { period: latest.period, acceptedAt: latest.acceptedAt.toISOString() } : null;
   }
 
   /** Rows a filing has in its domain table (for checks and tests). */

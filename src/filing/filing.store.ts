@@ -195,3 +195,18 @@ export async function countDomainRows(db: Kysely<Database>, table: string, filin
   const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where filing_id = ${filingId}`.execute(db);
   return result.rows[0]?.n ?? 0;
 }
+
+/** The newest period with an accepted filing among these institutions, and when its latest one was accepted. */
+export async function latestAcceptedPeriod(db: Kysely<Database>, institutionIds: readonly string[]): Promise<{ period: string; acceptedAt: Date } | null> {
+  if (institutionIds.length === 0) return null;
+  const row = await db
+    .selectFrom('filing')
+    .select(['period', (eb) => eb.fn.max('accepted_at').as('accepted_at')])
+    .where('institution_id', 'in', institutionIds)
+    .where('status', '=', 'accepted')
+    .groupBy('period')
+    .orderBy('period', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.accepted_at ? { period: row.period, acceptedAt: new Date(row.accepted_at) } : null;
+}

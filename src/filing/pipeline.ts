@@ -12,6 +12,7 @@ import { FileReader, FileProblem, DEFAULT_READER_LIMITS, type FileFormat, type R
 import { FindingCollector, type EditTally } from './findings.js';
 import { allEdits, allEditsById, sensitiveFieldsOf } from './edit-index.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './validation-worker.js';
+import type * as Esbuild from 'esbuild';
 
 export { allEdits };
 
@@ -220,7 +221,6 @@ export async function validateFile(source: AsyncIterable<Buffer>, input: Validat
     // The source failed (a gzip stream cut off): what came before counts, as when reading alone.
     if (shared) {
       tail = await shared.toTail();
-      shared = undefined;
     }
     (tail?.reader ?? head).fail(error, pending);
   }
@@ -262,7 +262,7 @@ let workerScript: string | undefined;
 function workerScriptPath(): string {
   if (workerScript) return workerScript;
   const require = createRequire(import.meta.url);
-  const esbuild = require('esbuild') as typeof import('esbuild');
+  const esbuild = require('esbuild') as typeof Esbuild;
   const source = new URL('./validation-worker.ts', import.meta.url);
   const built = esbuild.buildSync({
     entryPoints: [fileURLToPath(source)],

@@ -35,7 +35,7 @@ import * as store from './events.store.js';
  * `declare module '../platform/events.js' { interface EventPayloads { 'filing.accepted': { filingId: string } } }`.
  * Payloads travel as JSON: plain data only (no Date, bigint or Map).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by module augmentation
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
 export interface EventPayloads {}
 
 export type EventSubject = keyof EventPayloads & string;

@@ -23,8 +23,8 @@ export interface Platform {
  * Open the database, apply migrations and load the keys. Throws when the database cannot be
  * reached; `serve` retries in that case while answering 503.
  */
-export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string } = {}): Promise<Platform> {
-  const database = options.database ?? (await openDatabase(config));
+export async function createPlatform(config: Config, options: { database?: DatabaseHandle; keys?: KeyMaterial; events?: EventBusOptions; counterKeyPrefix?: string; log?: (line: string) => void } = {}): Promise<Platform> {
+  const database = options.database ?? (await openDatabase(config, options.log ? { log: options.log } : {}));
   let events: EventBus | undefined;
   try {
     await migrate(database);

@@ -24,7 +24,8 @@ const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta
 const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard)\.[a-zA-Z_]+/;
 const chinese = /[\u4e00-\u9fff]/;
 
-describe.skipIf(!haveChromium)('web UI in Chromium', () => {
+// Each test walks a whole journey through a real browser; on a busy two-core machine one can take minutes.
+describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () => {
   let web: WebPlatform;
   let browser: Browser;
 
@@ -534,14 +535,25 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await aboveCap.getAttribute('data-risk')).toBe('true');
     expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toBe('3.50 万元');
     await chartsDrawn(supervisor.page, 4);
+    // What the figures are as of: the period of the newest accepted filing, as people write it.
+    expect(await supervisor.page.getByTestId('data-as-of').innerText()).toMatch(/^数据截至 2025 年 6 月 报告期（最近一次接受报送：2\d{3}-\d{2}-\d{2} \d{2}:\d{2}）$/);
     await screenshot(supervisor.page, 'supervisor-dashboard-business-zh');
     await supervisor.page.locator('.fh-language').getByText('EN').click();
     await supervisor.page.getByText('Filed business (accepted filings of the jurisdiction)').waitFor();
     expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toMatch(/^CNY\s35\.00K$/);
     await chartsDrawn(supervisor.page, 4);
     for (const card of await supervisor.page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
+    expect(await supervisor.page.getByTestId('data-as-of').innerText()).toMatch(/^Data as of the June 2025 reporting period \(last filing accepted 2\d{3}-\d{2}-\d{2} \d{2}:\d{2}\)$/);
     await screenshot(supervisor.page, 'supervisor-dashboard-business-en');
     await supervisor.page.locator('.fh-language').getByText('中文').click();
+
+    // The institution's own page shows its business and its latest filings.
+    await supervisor.page.goto(`${web.baseUrl}/supervisor/institutions/${web.institutions.qiantang.institutionId}`);
+    const business = supervisor.page.getByTestId('institution-business');
+    await business.getByTestId('stat-loans').locator('.ant-statistic-content-value').getByText('3', { exact: true }).waitFor();
+    await business.getByTestId('filings-table').locator('tbody tr.ant-table-row').first().waitFor();
+    expect(await business.getByTestId('filings-table').locator('tbody tr.ant-table-row').count()).toBe(1);
+    await screenshotsInBothLanguages(supervisor.page, 'supervisor-institution-business');
 
     // Both versions in the supervisor's filings list; the accepted one read-only, with its explanations.
     await supervisor.page.getByRole('link', { name: '数据报送' }).click();

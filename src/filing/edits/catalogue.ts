@@ -129,6 +129,7 @@ export const editCatalogue: readonly EditDef[] = [
   rowError({ id: 'V026', recordTypes: ['fund_flow'], fields: ['via_custodian', 'custodian_bank_uscc'], zh: '经存管账户的资金须填存管银行统一社会信用代码。', en: "Funds that passed through a custodian account need the custodian bank's USCC." }),
   rowError({ id: 'V027', recordTypes: ['collection'], fields: ['collector_type', 'agency_uscc'], zh: '委托第三方催收须填催收机构统一社会信用代码。', en: "Collection by an outside agency needs the agency's USCC." }),
   rowError({ id: 'V028', recordTypes: ['disclosure'], fields: ['outstanding_balance_fen', 'overdue_balance_fen'], zh: '逾期余额大于借贷余额。', en: 'The overdue balance is larger than the outstanding balance.' }),
+  rowError({ id: 'V030', recordTypes: ['loan'], fields: ['period_months', 'period_days'], zh: '每期月数与每期天数须填且只填一项。', en: 'Give either the months or the days per instalment, not both and not neither.' }),
 
   // Quality: plausible, but the filer must confirm and explain.
   rowWarning({ id: 'Q001', recordTypes: ['loan'], fields: ['principal_fen', 'disbursed_fen', 'nominal_annual_rate', 'fee_per_installment_fen', 'other_fees_fen'], zh: '综合年化成本（按实际现金流的内部收益率计）超过 36%。', en: 'The comprehensive annualised cost (IRR of the actual cash flows) is above 36 %.' }),

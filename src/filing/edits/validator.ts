@@ -9,7 +9,7 @@ import { dateKey, residentIdProblem, usccProblem } from '../../standard/identifi
 import { codeLists, recordTypeDef, type FieldDef, type RecordType, type RecordTypeDef } from '../../standard/standard.js';
 import { defaultThresholds, type EditThresholds } from './catalogue.js';
 import { IdSet } from './id-set.js';
-import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST } from './loan-cost.js';
+import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_FLAT_RATE, METHOD_INTEREST_FIRST } from './loan-cost.js';
 import type { RepaymentMethod } from '../../standard/cost-of-credit.js';
 import {
   BAD_SHAPE,
@@ -111,7 +111,6 @@ function compile(type: RecordType): CompiledType {
   });
   for (const name of names) if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${type}: field name ${name} is not snake_case`);
   // A factory with a literal shape gives every record one hidden class and plain property stores.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the names are the standard's own identifiers, checked above
   const makeRecord = new Function('v', `return { ${names.map((n, i) => `${n}: v[${i}]`).join(', ')} };`) as (values: Value[]) => NormalizedRecord;
   const result: CompiledType = {
     def,
@@ -165,6 +164,7 @@ const METHOD_CODE: Record<RepaymentMethod, number> = {
   equal_principal: METHOD_EQUAL_PRINCIPAL,
   interest_first: METHOD_INTEREST_FIRST,
   bullet: METHOD_BULLET,
+  flat_rate: METHOD_FLAT_RATE,
 };
 
 const CLOSED_COMPLAINT = new Set(['resolved', 'rejected', 'withdrawn']);
@@ -193,6 +193,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
       const firstDue = ix('first_due_date');
       const installments = ix('installments');
       const periodMonths = ix('period_months');
+      const periodDays = ix('period_days');
       const rate = ix('nominal_annual_rate');
       const method = ix('repayment_method');
       const fee = ix('fee_per_installment_fen');
@@ -207,6 +208,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
         rule('V016', ['principal_fen', 'disbursed_fen'], (s) => s.num[disbursed]! > s.num[principal]!),
         rule('V017', ['contract_date', 'disbursement_date'], (s) => s.num[disbursementDate]! < s.num[contractDate]!),
         rule('V018', ['disbursement_date', 'first_due_date'], (s) => s.num[firstDue]! <= s.num[disbursementDate]!),
+        rule('V030', ['period_months', 'period_days'], (s) => (s.raw[periodMonths] === '') === (s.raw[periodDays] === '')),
         rule('V019', ['guarantee_type', 'guarantor_type', 'guarantor_id'], (s) => {
           const named = s.val[guaranteeType] === 'guarantee_company' || s.val[guaranteeType] === 'personal_guarantee';
           const hasType = s.raw[guarantorType] !== '';
@@ -219,7 +221,10 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
           (s) => {
             const other = s.num[otherFees]!;
             const otherFen = other === other ? other : 0;
+            // A term in days is rare enough to be computed exactly every time; the screen counts months.
+            const inDays = s.raw[periodDays] !== '';
             if (
+              !inDays &&
               !mayExceedCost(
                 s.num[principal]!,
                 s.num[disbursed]!,
@@ -242,7 +247,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
               disbursedOn: s.raw[disbursementDate]!,
               firstDueOn: s.raw[firstDue]!,
               installments: s.num[installments]!,
-              periodMonths: s.num[periodMonths]!,
+              ...(inDays ? { periodDays: s.num[periodDays]! } : { periodMonths: s.num[periodMonths]! }),
               nominalAnnualRate: s.num[rate]!,
               method: s.val[method] as RepaymentMethod,
               feePerInstallmentFen: s.num[fee]!,
@@ -410,7 +415,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
         continue;
       }
       let editId: string | null = null;
-      switch (kinds[f]) {
+      switch (kinds[f]!) {
         case K_STRING:
           val[f] = text;
           break;

@@ -7,6 +7,7 @@ import type { SignatureAlgorithm } from '../config.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256Hex, verifySignature, type Signer } from '../crypto.js';
 import { fail } from '../errors.js';
+import { isUnstorableText } from '../text.js';
 import * as store from './audit.store.js';
 import type { AuditRow, HashableRow, HeadRow } from './audit.store.js';
 import { consistencyProof, Frontier, LeafHashes, leafHash, verifyConsistency } from './merkle.js';
@@ -150,13 +151,10 @@ export function subjectCommitment(salt: string, subject: string): string {
   return sha256Hex(`${salt}\n${subject}`);
 }
 
-// A NUL cannot be stored in PostgreSQL text; a lone surrogate would be stored as U+FFFD.
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function checkText(value: unknown, field: string): void {
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) fail('FH_AUDIT_TEXT_INVALID', { field });
+    // Stored, it would differ from what was asked to be recorded (or not be stored at all).
+    if (isUnstorableText(value)) fail('FH_AUDIT_TEXT_INVALID', { field });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => checkText(item, `${field}[${i}]`));
   } else if (typeof value === 'object' && value !== null) {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Platform } from '../platform.js';
-import { errorResponses } from '../../api/schemas.js';
+import { errorResponses } from '../schemas.js';
 import { principalAs } from './access.js';
 import type { Principal } from './auth.service.js';
 
