@@ -167,7 +167,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
   let outstanding = 0;
   let overdueBalance = 0;
   let raised = 0;
-  for (const [periodIndex, period] of periods.entries()) {
+  for (const period of periods) {
     const [year, month] = period.split('-').map(Number) as [number, number];
     const loans: Row[] = [];
     const repayments: Row[] = repaymentsByPeriod.get(period) ?? [];
