@@ -131,10 +131,12 @@ export interface LenderFiles {
 }
 
 /**
- * One lender's filings: its products, loans made in each period, the instalments due in each
- * period with what was paid, collection actions on overdue loans, complaints and a disclosure.
+ * One lender's filings: its products, loans made in each of `periods`, the state of its
+ * instalments at the end of each of `repaymentPeriods` (due in it, or still overdue: the same
+ * overdue instalment is filed again each month), collection actions on overdue loans,
+ * complaints and a disclosure.
  */
-export function lenderFiles(institution: DemoInstitution, index: number, people: DemoPerson[], periods: string[]): LenderFiles {
+export function lenderFiles(institution: DemoInstitution, index: number, people: DemoPerson[], periods: string[], repaymentPeriods: string[] = periods): LenderFiles {
   const terms = institution.lending!;
   const next = random(7919 * (index + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -165,7 +167,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
   let outstanding = 0;
   let overdueBalance = 0;
   let raised = 0;
-  for (const [periodIndex, period] of periods.entries()) {
+  for (const period of periods) {
     const [year, month] = period.split('-').map(Number) as [number, number];
     const loans: Row[] = [];
     const repayments: Row[] = repaymentsByPeriod.get(period) ?? [];
@@ -213,27 +215,34 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       const defaults = next() < terms.overdueShare;
       for (const [k, due] of schedule.entries()) {
         const duePeriod = due.dueOn.slice(0, 7);
-        const laterIndex = periods.indexOf(duePeriod);
-        if (laterIndex <= periodIndex) continue;
-        const [dueYear, dueMonth] = duePeriod.split('-').map(Number) as [number, number];
-        const periodEnd = new Date(Date.UTC(dueYear, dueMonth, 0));
-        const daysPastDue = defaults ? Math.max(1, Math.round((periodEnd.getTime() - Date.parse(due.dueOn)) / 86_400_000)) : 0;
-        const list = repaymentsByPeriod.get(duePeriod) ?? [];
-        repaymentsByPeriod.set(duePeriod, list);
-        list.push({
-          repayment_id: `${loanId}-${k + 1}-${duePeriod}`,
-          loan_id: loanId,
-          installment_number: k + 1,
-          installments,
-          due_date: due.dueOn,
-          principal_due_fen: due.principalFen,
-          interest_due_fen: due.interestFen,
-          fee_due_fen: due.feeFen,
-          amount_paid_fen: defaults ? 0 : due.totalFen,
-          paid_date: defaults ? null : due.dueOn,
-          days_past_due: daysPastDue,
-          status: defaults ? 'overdue' : 'paid_on_time',
-        });
+        if (duePeriod <= period || !repaymentPeriods.includes(duePeriod)) continue;
+        // The state of the instalment at the end of each period it is reported for: the period it
+        // falls due in, and every later one while it stays overdue — under the same id each time.
+        for (const reportPeriod of repaymentPeriods) {
+          if (reportPeriod < duePeriod) continue;
+          if (reportPeriod > duePeriod && !defaults) break;
+          const [reportYear, reportMonth] = reportPeriod.split('-').map(Number) as [number, number];
+          const periodEnd = new Date(Date.UTC(reportYear, reportMonth, 0));
+          const daysPastDue = defaults ? Math.max(1, Math.round((periodEnd.getTime() - Date.parse(due.dueOn)) / 86_400_000)) : 0;
+          const list = repaymentsByPeriod.get(reportPeriod) ?? [];
+          repaymentsByPeriod.set(reportPeriod, list);
+          list.push({
+            repayment_id: `${loanId}-${k + 1}`,
+            loan_id: loanId,
+            installment_number: k + 1,
+            installments,
+            due_date: due.dueOn,
+            principal_due_fen: due.principalFen,
+            interest_due_fen: due.interestFen,
+            fee_due_fen: due.feeFen,
+            amount_paid_fen: defaults ? 0 : due.totalFen,
+            paid_date: defaults ? null : due.dueOn,
+            days_past_due: daysPastDue,
+            status: defaults ? 'overdue' : 'paid_on_time',
+          });
+        }
+        // The disclosure and the collection actions are of the last loan period.
+        if (duePeriod > periods.at(-1)!) continue;
         if (defaults) {
           overdueBalance += due.totalFen;
           overdueLoans.push({ loanId, debtor: person });

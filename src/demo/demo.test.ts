@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
-import { loadDemoIfEmpty } from './demo.js';
-import { demoInstitutions } from './demo-data.js';
+import { DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, loadDemoIfEmpty } from './demo.js';
+import { demoInstitutions, demoPeople, lenderFiles } from './demo-data.js';
 
 // The demo runs on the embedded engine, as `npm start` does.
 describe('demo data set', () => {
@@ -24,7 +24,8 @@ describe('demo data set', () => {
     const lenders = demoInstitutions.filter((d) => d.lending).length;
     const national = await supervisorSession(ctx, 'demo-check', '000000');
     const filings = (await ctx.app.inject({ method: 'GET', url: '/v1/filings?pageSize=200', headers: national })).json();
-    expect(filings.total).toBe(lenders * 7);
+    // Products, two months of loans, two months of instalments, collection actions, complaints, a disclosure.
+    expect(filings.total).toBe(lenders * 8);
     for (const filing of filings.items) expect(filing.status).toBe('accepted');
   });
 
@@ -51,6 +52,35 @@ describe('demo data set', () => {
     expect(national.business.multiLendingBorrowers).toBeGreaterThan(0);
     expect(national.business.complaints.complaints).toBeGreaterThan(zhejiang.business.complaints.complaints);
     expect(national.business.repayments.overdue).toBeGreaterThan(0);
+  });
+
+  it('files the same overdue instalments for two months, and the dashboard counts each once', async () => {
+    // What the demo filed, from its own generator: the state of each instalment in each period.
+    const people = demoPeople(900);
+    const newest = new Map<string, { period: string; daysPastDue: number }>();
+    let filedRows = 0;
+    let filedOverdueRows = 0;
+    for (const [index, demo] of demoInstitutions.entries()) {
+      if (!demo.lending) continue;
+      const files = lenderFiles(demo, index, people, DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS);
+      for (const period of DEMO_REPAYMENT_PERIODS) {
+        for (const row of files.repaymentsByPeriod.get(period) ?? []) {
+          filedRows++;
+          const days = Number(row.days_past_due);
+          if (days > 0) filedOverdueRows++;
+          const key = `${demo.key}/${String(row.repayment_id)}`;
+          const seen = newest.get(key);
+          if (!seen || seen.period < period) newest.set(key, { period, daysPastDue: days });
+        }
+      }
+    }
+    const instalments = newest.size;
+    const overdue = [...newest.values()].filter((s) => s.daysPastDue > 0).length;
+    // The same instalments were filed again: more rows filed than instalments.
+    expect(filedOverdueRows).toBeGreaterThan(overdue);
+    expect(filedRows).toBeGreaterThan(instalments);
+    const national = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'overview-once', '000000') })).json();
+    expect(national.business.repayments).toEqual({ instalments, overdue, overdueRate: overdue / instalments });
   });
 
   it('does nothing the second time', async () => {

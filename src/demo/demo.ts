@@ -8,7 +8,11 @@ import type { RecordType } from '../standard/standard.js';
 import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
-const PERIODS = ['2026-09', '2026-10'];
+/** The months the demo lenders make loans in. */
+export const DEMO_LOAN_PERIODS = ['2026-09', '2026-10'];
+/** The months they report their instalments for: an instalment overdue in October is filed again, still overdue, for November. */
+export const DEMO_REPAYMENT_PERIODS = ['2026-10', '2026-11'];
+const PERIODS = DEMO_LOAN_PERIODS;
 
 function supervisorCaller(userId: string, displayName: string, jurisdictionCode: string): Caller {
   return { principal: { role: 'supervisor', userId, displayName, jurisdictionCode }, actor: { role: 'supervisor', id: userId } };
@@ -81,18 +85,16 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   for (const [index, demo] of demoInstitutions.entries()) {
     if (!demo.lending) continue;
     const caller = institutionCallers.get(demo.key)!;
-    const files = lenderFiles(demo, index, people, PERIODS);
+    const files = lenderFiles(demo, index, people, PERIODS, DEMO_REPAYMENT_PERIODS);
     const last = PERIODS.at(-1)!;
     await file(services, caller, 'product', PERIODS[0]!, files.products);
-    for (const period of PERIODS) {
-      await file(services, caller, 'loan', period, files.loansByPeriod.get(period) ?? []);
-      await file(services, caller, 'repayment', period, files.repaymentsByPeriod.get(period) ?? []);
-    }
+    for (const period of PERIODS) await file(services, caller, 'loan', period, files.loansByPeriod.get(period) ?? []);
+    for (const period of DEMO_REPAYMENT_PERIODS) await file(services, caller, 'repayment', period, files.repaymentsByPeriod.get(period) ?? []);
     await file(services, caller, 'collection', last, files.collections);
     await file(services, caller, 'complaint', last, files.complaints);
     await file(services, caller, 'disclosure', last, [files.disclosure]);
-    filings += 3 + PERIODS.length * 2;
-    log(`demo: ${demo.nameZh} filed its ${PERIODS.join(', ')} data`);
+    filings += 4 + PERIODS.length + DEMO_REPAYMENT_PERIODS.length;
+    log(`demo: ${demo.nameZh} filed its ${[...new Set([...PERIODS, ...DEMO_REPAYMENT_PERIODS])].join(', ')} data`);
   }
 
   if (dataDir) {

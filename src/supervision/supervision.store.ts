@@ -2,6 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database.js';
 import '../standard/domain.schema.js';
 
+// Every figure counts the records in force: a row whose `valid_to` is set was replaced by a
+// resubmission or by a later period's state of the same record (migrations/0030_history.sql), so
+// an instalment filed overdue in June and again in July counts once, as July says.
+
 export interface LoanTotals {
   loans: number;
   principalFen: number;
@@ -17,6 +21,7 @@ export async function loanTotals(db: Kysely<Database>, institutionIds: readonly 
   const row = await db
     .selectFrom('filed_loan')
     .where('institution_id', 'in', institutionIds)
+    .where('valid_to', 'is', null)
     .select((eb) => [
       eb.fn.countAll<number>().as('loans'),
       eb.fn.coalesce(eb.fn.sum<number>('principal_fen'), sql<number>`0`).as('principalFen'),
@@ -42,6 +47,7 @@ export async function loansByMonth(db: Kysely<Database>, institutionIds: readonl
   const rows = await db
     .selectFrom('filed_loan')
     .where('institution_id', 'in', institutionIds)
+    .where('valid_to', 'is', null)
     .select((eb) => [sql<string>`to_char(contract_date, 'YYYY-MM')`.as('month'), eb.fn.countAll<number>().as('loans'), eb.fn.sum<number>('principal_fen').as('principalFen')])
     .groupBy(sql`to_char(contract_date, 'YYYY-MM')`)
     .orderBy('month')
@@ -55,6 +61,7 @@ export async function repaymentTotals(db: Kysely<Database>, institutionIds: read
   const row = await db
     .selectFrom('filed_repayment')
     .where('institution_id', 'in', institutionIds)
+    .where('valid_to', 'is', null)
     .select((eb) => [eb.fn.countAll<number>().as('instalments'), sql<number>`count(*) filter (where days_past_due > 0)`.as('overdue')])
     .executeTakeFirstOrThrow();
   return { instalments: Number(row.instalments), overdue: Number(row.overdue) };
@@ -66,6 +73,7 @@ export async function complaintTotals(db: Kysely<Database>, institutionIds: read
   const rows = await db
     .selectFrom('filed_complaint')
     .where('institution_id', 'in', institutionIds)
+    .where('valid_to', 'is', null)
     .select((eb) => ['category', eb.fn.countAll<number>().as('count'), sql<number>`count(*) filter (where status in ('received', 'in_progress', 'escalated'))`.as('open')])
     .groupBy('category')
     .execute();
@@ -86,8 +94,9 @@ export async function borrowersAtManyInstitutions(db: Kysely<Database>, institut
         // Counting loans elsewhere: the borrowers of these institutions, with their loans at every institution.
         .$if(!options.countLoansElsewhere, (q) => q.where('institution_id', 'in', institutionIds))
         .$if(options.countLoansElsewhere === true, (q) =>
-          q.where('borrower_pseudonym', 'in', (sub) => sub.selectFrom('filed_loan').select('borrower_pseudonym').where('institution_id', 'in', institutionIds)),
+          q.where('borrower_pseudonym', 'in', (sub) => sub.selectFrom('filed_loan').select('borrower_pseudonym').where('institution_id', 'in', institutionIds).where('valid_to', 'is', null)),
         )
+        .where('valid_to', 'is', null)
         .where('borrower_pseudonym', 'is not', null)
         .select('borrower_pseudonym')
         .groupBy('borrower_pseudonym')
