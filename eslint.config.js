@@ -67,4 +67,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A capability's routes are a plugin given only the services it uses: never the whole set from src/api.
+    files: capabilities.map((c) => `src/${c}/**/*.routes.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: [...foreignInternals, ...sharedSchemas.map((p) => `!${p}`)], message: 'Read another capability through its service, not its store or schema.' },
+            { group: ['../api/*', '../../api/*'], message: 'Routes receive the services they use as arguments; they import nothing from src/api.' },
+          ],
+        },
+      ],
+    },
+  },
 );

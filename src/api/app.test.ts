@@ -61,7 +61,7 @@ describeEachEngine('HTTP platform: errors, limits and roles', (engine) => {
     const noUser = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'nobody', password: 'whatever' } });
     const badPassword = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'roles', password: 'whatever' } });
     expect(noUser.json()).toEqual(badPassword.json());
-    expect(noUser.json().error.code).toBe('FH_INVALID_CREDENTIALS');
+    expect(noUser.json().error.code).toBe('FH_AUTH_INVALID_CREDENTIALS');
     await ctx.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: supervisor });
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/auth/me', headers: supervisor })).statusCode).toBe(401);
   });

@@ -30,12 +30,13 @@ export function capabilityRoutes(platform: Platform, services: Services = create
   return async (app) => {
     await app.register(authRoutes(platform, describePrincipal(services)));
     await app.register(auditRoutes(platform));
-    await app.register(registryRoutes(services));
-    await app.register(identityRoutes(services));
-    await app.register(supervisionRoutes(services));
-    await app.register(loanCostRoutes(services));
+    // Each capability's plugin receives only the services it uses.
+    await app.register(registryRoutes({ registry: services.registry }));
+    await app.register(identityRoutes({ identity: services.identity }));
+    await app.register(supervisionRoutes({ supervision: services.supervision, registry: services.registry, identity: services.identity }));
+    await app.register(loanCostRoutes({ loanCost: services.loanCost }));
     await app.register(standardRoutes());
-    await app.register(filingRoutes(services));
+    await app.register(filingRoutes({ filing: services.filing }));
     await app.register(eventRoutes(platform));
   };
 }

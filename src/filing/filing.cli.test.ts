@@ -95,6 +95,6 @@ describe('fenghuo file and verify-receipt, with SM2 signatures', () => {
 
     const refused: string[] = [];
     expect(await fileCommand(file, { type: 'loan', period: '2024-05', apiKey: 'fhk_nope.nope', url }, (l) => refused.push(l))).toBe(1);
-    expect(refused.join('\n')).toMatch(/HTTP 401 FH_INVALID_API_KEY/);
+    expect(refused.join('\n')).toMatch(/HTTP 401 FH_AUTH_INVALID_API_KEY/);
   });
 });

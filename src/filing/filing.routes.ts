@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
-import { ErrorReply, errorResponses, Page } from '../api/schemas.js';
+import { ErrorReply, errorResponses, Page } from '../platform/schemas.js';
 import { UPLOAD_MEDIA_TYPES, type FilingService } from './filing.service.js';
 import { findingFigures, readerPhrasesZh } from './edits/figures.js';
 

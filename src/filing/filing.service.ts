@@ -407,7 +407,7 @@ export class FilingService {
         }
         const accepted = versions.find((v) => v.status === 'accepted');
         if (accepted && !input.resubmission) {
-          fail('FH_PERIOD_ALREADY_ACCEPTED', { field: 'query.resubmission', details: { acceptedFilingId: accepted.filing_id, acceptedVersion: accepted.version } });
+          fail('FH_FILING_PERIOD_ACCEPTED', { field: 'query.resubmission', details: { acceptedFilingId: accepted.filing_id, acceptedVersion: accepted.version } });
         }
         const row = await store.insertFiling(trx, {
           filing_id: input.filingId,

@@ -188,7 +188,7 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
 
     const refused = await upload(context.app, a.apiKey, loanCsv({ rows: 80, seed: 22, period: '2024-03' }), period);
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().error).toMatchObject({ code: 'FH_PERIOD_ALREADY_ACCEPTED', field: 'query.resubmission', details: { acceptedFilingId: v1.filingId, acceptedVersion: 1 } });
+    expect(refused.json().error).toMatchObject({ code: 'FH_FILING_PERIOD_ACCEPTED', field: 'query.resubmission', details: { acceptedFilingId: v1.filingId, acceptedVersion: 1 } });
 
     const v2 = (await upload(context.app, a.apiKey, loanCsv({ rows: 80, seed: 22, period: '2024-03' }), { ...period, resubmission: 'true' })).json() as Detail;
     expect(v2).toMatchObject({ status: 'clean', version: 2 });

@@ -2,11 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
-import { errorResponses, JurisdictionRef } from '../api/schemas.js';
-import type { Services } from '../api/services.js';
+import { errorResponses, JurisdictionRef } from '../platform/schemas.js';
+import type { IdentityService } from './identity.service.js';
 
 /** Consumer registration, the consumer's own profile and the log of who touched their data. */
-export function identityRoutes(services: Services): FastifyPluginAsync {
+export function identityRoutes(services: { identity: IdentityService }): FastifyPluginAsync {
   return async (scope) => {
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     const { identity } = services;

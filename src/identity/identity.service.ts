@@ -61,19 +61,19 @@ export class IdentityService {
 
   /**
    * Register a consumer account: the resident ID is checked (GB 11643), pseudonymised and sealed
-   * in the vault; the password is hashed. Throws FH_INVALID_RESIDENT_ID, FH_CONSUMER_EXISTS,
-   * FH_USERNAME_TAKEN.
+   * in the vault; the password is hashed. Throws FH_INVALID_RESIDENT_ID, FH_IDENTITY_CONSUMER_EXISTS,
+   * FH_AUTH_USERNAME_TAKEN.
    */
   async registerConsumer(input: { username: string; password: string; displayName: string; residentId: string; phone?: string }, requestId?: string): Promise<{ consumerId: string }> {
     const residentId = normalizeResidentId(input.residentId.trim());
     const check = checkResidentId(residentId);
     if (!check.ok) fail('FH_INVALID_RESIDENT_ID', { field: 'body.residentId', details: { reason: check.reason } });
     if (input.phone !== undefined && !PHONE.test(input.phone)) fail('FH_VALIDATION', { field: 'body.phone', details: { reason: 'a mainland mobile number of 11 digits' } });
-    if (input.password.length < 8) fail('FH_WEAK_PASSWORD', { field: 'body.password' });
+    if (input.password.length < 8) fail('FH_AUTH_WEAK_PASSWORD', { field: 'body.password' });
     const person = this.seal('resident_id', residentId);
     const phone = input.phone ? this.seal('phone', input.phone) : undefined;
     return this.db.transaction().execute(async (trx) => {
-      if (await store.consumerByPseudonym(trx, person.pseudonym)) fail('FH_CONSUMER_EXISTS', { field: 'body.residentId' });
+      if (await store.consumerByPseudonym(trx, person.pseudonym)) fail('FH_IDENTITY_CONSUMER_EXISTS', { field: 'body.residentId' });
       await store.insertVaultEntry(trx, person);
       if (phone) await store.insertVaultEntry(trx, phone);
       const consumer = await store.insertConsumer(trx, {

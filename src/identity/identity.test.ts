@@ -24,7 +24,7 @@ describeEachEngine('identity and the personal-data vault', (engine) => {
     const badDate = await ctx.app.inject({ method: 'POST', url: '/v1/public/consumers', payload: { ...registration, residentId: makeResidentId('330106', '1990-02-30', 1) } });
     expect(badDate.json().error.details.reason).toBe('birth_date');
     const weak = await ctx.app.inject({ method: 'POST', url: '/v1/public/consumers', payload: { ...registration, password: 'short' } });
-    expect(weak.json().error).toMatchObject({ code: 'FH_WEAK_PASSWORD', field: 'body.password' });
+    expect(weak.json().error).toMatchObject({ code: 'FH_AUTH_WEAK_PASSWORD', field: 'body.password' });
     const badPhone = await ctx.app.inject({ method: 'POST', url: '/v1/public/consumers', payload: { ...registration, phone: '12345' } });
     expect(badPhone.json().error.field).toBe('body.phone');
 
@@ -32,7 +32,7 @@ describeEachEngine('identity and the personal-data vault', (engine) => {
     expect(created.statusCode).toBe(201);
     const twice = await ctx.app.inject({ method: 'POST', url: '/v1/public/consumers', payload: { ...registration, username: 'someone.else' } });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json().error.code).toBe('FH_CONSUMER_EXISTS');
+    expect(twice.json().error.code).toBe('FH_IDENTITY_CONSUMER_EXISTS');
     // The refused attempts left no account behind.
     const users = await sql<{ n: number }>`select count(*)::int as n from app_user`.execute(ctx.platform.database.db);
     expect(users.rows[0]!.n).toBe(1);

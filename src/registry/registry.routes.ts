@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
-import { errorResponses, JurisdictionRef, Page } from '../api/schemas.js';
-import type { Services } from '../api/services.js';
+import { errorResponses, JurisdictionRef, Page } from '../platform/schemas.js';
+import type { RegistryService } from './registry.service.js';
 import { institutionKinds, licenceStatuses, licenceTypes } from './licence-types.js';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -60,7 +60,7 @@ const InstitutionParams = Type.Object({ institutionId: Uuid });
 const LicenceParams = Type.Object({ licenceId: Uuid });
 
 /** The public registry, the supervisor's licensing work and the institution's own profile. */
-export function registryRoutes(services: Services): FastifyPluginAsync {
+export function registryRoutes(services: { registry: RegistryService }): FastifyPluginAsync {
   return async (scope) => {
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     const { registry } = services;

@@ -234,7 +234,7 @@ export class RegistryService {
     if (!jurisdiction || jurisdiction.level === 'country') fail('FH_INVALID_JURISDICTION', { field: 'body.jurisdictionCode' });
     if (!isWithin(input.jurisdictionCode, scope)) fail('FH_OUT_OF_JURISDICTION', { field: 'body.jurisdictionCode' });
     return this.db.transaction().execute(async (trx) => {
-      if (await store.institutionByUscc(trx, uscc)) fail('FH_DUPLICATE_USCC', { field: 'body.uscc' });
+      if (await store.institutionByUscc(trx, uscc)) fail('FH_REGISTRY_DUPLICATE_USCC', { field: 'body.uscc' });
       const row = await store.insertInstitution(trx, {
         uscc,
         name_zh: input.nameZh.trim(),
@@ -252,7 +252,7 @@ export class RegistryService {
   async applyForLicence(caller: Caller, institutionId: string, type: LicenceType): Promise<LicenceView> {
     await this.assertSupervises(caller, institutionId);
     return this.db.transaction().execute(async (trx) => {
-      if (await store.liveLicenceOfType(trx, institutionId, type)) fail('FH_LICENCE_EXISTS', { field: 'body.type' });
+      if (await store.liveLicenceOfType(trx, institutionId, type)) fail('FH_REGISTRY_LICENCE_EXISTS', { field: 'body.type' });
       const licence = await store.insertLicence(trx, { institution_id: institutionId, licence_type: type, status: 'applied', licence_no: null }, licenceTypeInfo[type].qualifications.map((q) => q.key));
       await store.insertStatusChange(trx, { licence_id: licence.licence_id, from_status: null, to_status: 'applied', reason: '收到许可申请 / application received', actor_id: caller.actor.id });
       await this.platform.audit.record(trx, caller.actor, { action: 'licence.apply', subject: `institution:${institutionId}`, resource: `licence:${licence.licence_id}`, detail: { type } });
@@ -271,10 +271,10 @@ export class RegistryService {
     if (!reason.trim()) fail('FH_VALIDATION', { field: 'body.reason' });
     return this.db.transaction().execute(async (trx) => {
       const licence = (await store.licenceById(trx, licenceId, true))!;
-      if (!canTransition(licence.status, to)) fail('FH_INVALID_TRANSITION', { field: 'body.to', details: { from: licence.status, to } });
+      if (!canTransition(licence.status, to)) fail('FH_REGISTRY_INVALID_TRANSITION', { field: 'body.to', details: { from: licence.status, to } });
       if (to === 'approved') {
         const unmet = (await store.qualificationsOf(trx, [licenceId])).filter((q) => !q.met).map((q) => q.qualification_key);
-        if (unmet.length > 0) fail('FH_QUALIFICATIONS_MISSING', { field: 'qualifications', details: { unmet } });
+        if (unmet.length > 0) fail('FH_REGISTRY_QUALIFICATIONS_MISSING', { field: 'qualifications', details: { unmet } });
       }
       let licenceNo: string | null = null;
       if (to === 'approved' && !licence.licence_no) {

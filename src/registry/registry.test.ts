@@ -30,7 +30,7 @@ describeEachEngine('registry and market access', (engine) => {
 
     const duplicate = await register(zhejiang, lender(1));
     expect(duplicate.statusCode).toBe(409);
-    expect(duplicate.json().error.code).toBe('FH_DUPLICATE_USCC');
+    expect(duplicate.json().error.code).toBe('FH_REGISTRY_DUPLICATE_USCC');
 
     const missing = await register(hangzhou, { ...lender(3), kind: undefined });
     expect(missing.statusCode).toBe(400);
@@ -97,12 +97,12 @@ describeEachEngine('registry and market access', (engine) => {
     expect(licence.qualifications.map((q: { key: string }) => q.key)).toEqual(licenceTypeInfo.payment.qualifications.map((q) => q.key));
 
     const again = await ctx.app.inject({ method: 'POST', url: `/v1/supervisor/institutions/${institution.institutionId}/licences`, headers: hangzhou, payload: { type: 'payment' } });
-    expect(again.json().error.code).toBe('FH_LICENCE_EXISTS');
+    expect(again.json().error.code).toBe('FH_REGISTRY_LICENCE_EXISTS');
 
     const transition = (to: string, reason = 'reviewed') => ctx.app.inject({ method: 'POST', url: `/v1/supervisor/licences/${licence.licenceId}/transitions`, headers: hangzhou, payload: { to, reason } });
     const early = await transition('approved');
     expect(early.statusCode).toBe(409);
-    expect(early.json().error.code).toBe('FH_QUALIFICATIONS_MISSING');
+    expect(early.json().error.code).toBe('FH_REGISTRY_QUALIFICATIONS_MISSING');
     expect(early.json().error.details.unmet).toHaveLength(licence.qualifications.length);
 
     for (const q of licence.qualifications) {
@@ -121,7 +121,7 @@ describeEachEngine('registry and market access', (engine) => {
     expect((await transition('revoked', 'repeated violations')).json().status).toBe('revoked');
     const dead = await transition('approved');
     expect(dead.statusCode).toBe(409);
-    expect(dead.json().error).toMatchObject({ code: 'FH_INVALID_TRANSITION', details: { from: 'revoked', to: 'approved' } });
+    expect(dead.json().error).toMatchObject({ code: 'FH_REGISTRY_INVALID_TRANSITION', details: { from: 'revoked', to: 'approved' } });
     const noReason = await ctx.app.inject({ method: 'POST', url: `/v1/supervisor/licences/${licence.licenceId}/transitions`, headers: hangzhou, payload: { to: 'suspended', reason: '' } });
     expect(noReason.statusCode).toBe(400);
 
@@ -187,7 +187,7 @@ describeEachEngine('registry and market access', (engine) => {
     for (const wrong of ['fhk_000000000000.nope', 'not-a-key', `${issued.json().apiKey}x`]) {
       const refused = await ctx.app.inject({ method: 'POST', url: '/v1/auth/api-key', payload: { apiKey: wrong } });
       expect(refused.statusCode).toBe(401);
-      expect(refused.json().error).toMatchObject({ code: 'FH_INVALID_API_KEY', field: 'body.apiKey' });
+      expect(refused.json().error).toMatchObject({ code: 'FH_AUTH_INVALID_API_KEY', field: 'body.apiKey' });
     }
 
     const me = (await ctx.app.inject({ method: 'GET', url: '/v1/auth/me', headers: key })).json();
@@ -196,7 +196,7 @@ describeEachEngine('registry and market access', (engine) => {
     await ctx.app.inject({ method: 'DELETE', url: `/v1/institution/api-keys/${issued.json().keyId}`, headers: key });
     const revoked = await ctx.app.inject({ method: 'GET', url: '/v1/institution/profile', headers: key });
     expect(revoked.statusCode).toBe(401);
-    expect(revoked.json().error.code).toBe('FH_INVALID_API_KEY');
+    expect(revoked.json().error.code).toBe('FH_AUTH_INVALID_API_KEY');
   });
 
   it("counts the supervisor's own jurisdiction only on the home page", async () => {

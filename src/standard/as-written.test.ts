@@ -61,7 +61,7 @@ describeEachEngine('identifiers as people write them (HTTP)', (engine) => {
     expect(created.statusCode, created.body).toBe(201);
     const again = await ctx.app.inject({ method: 'POST', url: '/v1/public/consumers', payload: { ...registration, username: 'upper.x', residentId: id } });
     expect(again.statusCode).toBe(409);
-    expect(again.json().error.code).toBe('FH_CONSUMER_EXISTS');
+    expect(again.json().error.code).toBe('FH_IDENTITY_CONSUMER_EXISTS');
     const login = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'lower.x', password: registration.password } });
     const profile = await ctx.app.inject({ method: 'GET', url: '/v1/consumer/profile', headers: { authorization: `Bearer ${login.json().token as string}` } });
     expect(profile.json().residentIdMasked).toBe(`${id.slice(0, 6)}********${id.slice(14)}`);

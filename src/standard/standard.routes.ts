@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { errorResponses } from '../api/schemas.js';
+import { errorResponses } from '../platform/schemas.js';
 import { codeLists, recordTypes, STANDARD_VERSION } from './standard.js';
 import { csvTemplate, jsonLinesTemplate, TEMPLATE_PERIOD } from './template.js';
 

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
-import { errorResponses } from '../api/schemas.js';
-import type { Services } from '../api/services.js';
+import { errorResponses } from '../platform/schemas.js';
+import type { LoanCostService } from './loan-cost.service.js';
 
 const Rate = (description: string) => Type.Number({ description });
 const NullableInteger = Type.Union([Type.Integer(), Type.Null()]);
@@ -61,7 +61,7 @@ const LoanCost = Type.Object({
 });
 
 /** The true cost of one filed loan, to its institution and the supervisors above it. */
-export function loanCostRoutes(services: Services): FastifyPluginAsync {
+export function loanCostRoutes(services: { loanCost: LoanCostService }): FastifyPluginAsync {
   return async (scope) => {
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     app.get(

@@ -2,8 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
-import { errorResponses, JurisdictionRef } from '../api/schemas.js';
-import type { Services } from '../api/services.js';
+import { errorResponses, JurisdictionRef } from '../platform/schemas.js';
+import type { SupervisionService } from './supervision.service.js';
+import type { RegistryService } from '../registry/registry.service.js';
+import type { IdentityService } from '../identity/identity.service.js';
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -40,7 +42,7 @@ const Overview = Type.Object({
 const InstitutionParams = Type.Object({ institutionId: Type.String({ format: 'uuid' }) });
 
 /** The supervisor's home page: registry counts and the filed business of the jurisdiction. */
-export function supervisionRoutes(services: Services): FastifyPluginAsync {
+export function supervisionRoutes(services: { supervision: SupervisionService; registry: RegistryService; identity: IdentityService }): FastifyPluginAsync {
   return async (scope) => {
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     app.get(

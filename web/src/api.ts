@@ -118,7 +118,7 @@ function failure(status: number, text: string, hadSession: boolean): ApiError {
   const apiError = error?.code
     ? new ApiError(status, error.code, { zh: error.message?.zh ?? error.code, en: error.message?.en ?? error.code }, error.field, error.details)
     : new ApiError(status, 'FH_HTTP', { zh: i18n.t('error.http', { lng: 'zh', status }), en: i18n.t('error.http', { lng: 'en', status }) });
-  if (hadSession && (apiError.code === 'FH_SESSION_EXPIRED' || apiError.code === 'FH_UNAUTHENTICATED')) {
+  if (hadSession && (apiError.code === 'FH_AUTH_SESSION_EXPIRED' || apiError.code === 'FH_UNAUTHENTICATED')) {
     saveSession(null);
     onSessionLost?.();
   }

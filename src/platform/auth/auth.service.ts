@@ -65,7 +65,7 @@ export class AuthService {
     db: Kysely<Database>,
     user: { username: string; password: string; role: 'supervisor'; displayName: string; jurisdictionCode: string } | { username: string; password: string; role: 'consumer'; displayName: string; consumerId: string },
   ): Promise<store.AppUser> {
-    if (await store.userByUsername(db, user.username)) fail('FH_USERNAME_TAKEN', { field: 'body.username' });
+    if (await store.userByUsername(db, user.username)) fail('FH_AUTH_USERNAME_TAKEN', { field: 'body.username' });
     return store.insertUser(db, {
       username: user.username,
       password_hash: await hashPassword(user.password, this.hashPool),
@@ -91,7 +91,7 @@ export class AuthService {
       return verifyPassword(password, user.password_hash, this.hashPool);
     };
     const ok = this.guard ? await this.guard.attempt(username, address, check) : await check();
-    if (!ok || !user || user.disabled_at) fail('FH_INVALID_CREDENTIALS');
+    if (!ok || !user || user.disabled_at) fail('FH_AUTH_INVALID_CREDENTIALS');
     const token = newToken(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
     const principal = this.principalOfUser(user);
@@ -104,7 +104,7 @@ export class AuthService {
 
   /** Open a portal session for an institution from one of its API keys. */
   async loginWithApiKey(apiKey: string, requestId?: string): Promise<Session> {
-    if (!apiKey.startsWith(API_KEY_PREFIX)) fail('FH_INVALID_API_KEY', { field: 'body.apiKey' });
+    if (!apiKey.startsWith(API_KEY_PREFIX)) fail('FH_AUTH_INVALID_API_KEY', { field: 'body.apiKey' });
     const key = await this.checkApiKey(apiKey, 'body.apiKey');
     const token = newToken(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
@@ -134,10 +134,10 @@ export class AuthService {
     if (!credential.startsWith(SESSION_PREFIX)) fail('FH_UNAUTHENTICATED', { field: 'headers.authorization' });
     const session = await store.sessionByHash(this.db, sha256Hex(credential));
     if (!session || session.revoked_at) fail('FH_UNAUTHENTICATED', { field: 'headers.authorization' });
-    if (session.expires_at.getTime() <= Date.now()) fail('FH_SESSION_EXPIRED', { field: 'headers.authorization' });
+    if (session.expires_at.getTime() <= Date.now()) fail('FH_AUTH_SESSION_EXPIRED', { field: 'headers.authorization' });
     if (session.role === 'institution') {
       const key = session.api_key_id ? await store.apiKeyById(this.db, session.api_key_id) : undefined;
-      if (!key || key.revoked_at) fail('FH_INVALID_API_KEY', { field: 'headers.authorization' });
+      if (!key || key.revoked_at) fail('FH_AUTH_INVALID_API_KEY', { field: 'headers.authorization' });
       return { role: 'institution', institutionId: session.institution_id!, keyId: session.api_key_id! };
     }
     const user = session.user_id ? await store.userById(this.db, session.user_id) : undefined;
@@ -157,7 +157,7 @@ export class AuthService {
     const dot = body.indexOf('.');
     const key = dot > 0 ? await store.apiKeyById(this.db, body.slice(0, dot)) : undefined;
     if (!key || key.revoked_at || !safeEqual(key.secret_hash, sha256Hex(body.slice(dot + 1)))) {
-      fail('FH_INVALID_API_KEY', { field });
+      fail('FH_AUTH_INVALID_API_KEY', { field });
     }
     // Last use to the minute is enough, and saves a write on every call.
     if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000) await store.touchApiKey(this.db, key.key_id);

@@ -55,7 +55,7 @@ export const en: Messages<typeof zh> = {
     goHome: 'Back to the licence registry',
     sessionExpired: 'Your session has expired. Please log in again.',
     apiCodes: {
-      FH_PERIOD_ALREADY_ACCEPTED: 'A filing for this period was already accepted. To correct it, tick "Resubmission" and upload a new version.',
+      FH_FILING_PERIOD_ACCEPTED: 'A filing for this period was already accepted. To correct it, tick "Resubmission" and upload a new version.',
     },
     unexpected: 'Something went wrong; try again later',
     network: 'Cannot reach the server; check the connection',

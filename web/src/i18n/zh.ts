@@ -58,7 +58,7 @@ export const zh = {
     goHome: '返回许可查询',
     sessionExpired: '登录已过期，请重新登录。',
     apiCodes: {
-      FH_PERIOD_ALREADY_ACCEPTED: '该报告期已有被接受的报送。如需更正，请勾选“重新报送”后上传新版本。',
+      FH_FILING_PERIOD_ACCEPTED: '该报告期已有被接受的报送。如需更正，请勾选“重新报送”后上传新版本。',
     },
     unexpected: '发生意外错误，请稍后重试',
     network: '无法连接服务器，请检查网络',

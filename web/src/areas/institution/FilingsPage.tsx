@@ -95,7 +95,7 @@ export function FilingsPage() {
       else list.reload();
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') message.info(t('filings.cancelled'));
-      else if (error instanceof ApiError && error.code === 'FH_PERIOD_ALREADY_ACCEPTED') {
+      else if (error instanceof ApiError && error.code === 'FH_FILING_PERIOD_ACCEPTED') {
         // The period is taken: the way on is the resubmission box, so the message sits there.
         form.setFields([{ name: 'resubmission', errors: [error.localMessage()] }]);
       } else if (!showFieldError(form, error, ['recordType', 'period', 'resubmission'])) message.error(describeError(error));

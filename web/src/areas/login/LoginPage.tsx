@@ -59,7 +59,7 @@ export function LoginPage() {
                 key: 'password',
                 label: t('login.withPassword'),
                 children: (
-                  <Form form={passwordForm} layout="vertical" onFinish={(values) => void open('/v1/auth/login', values, passwordForm, ['username', 'password'], { FH_INVALID_CREDENTIALS: 'password' })}>
+                  <Form form={passwordForm} layout="vertical" onFinish={(values) => void open('/v1/auth/login', values, passwordForm, ['username', 'password'], { FH_AUTH_INVALID_CREDENTIALS: 'password' })}>
                     <Typography.Paragraph type="secondary">{t('login.passwordHint')}</Typography.Paragraph>
                     <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('form.required') }]}>
                       <Input prefix={<UserOutlined />} autoComplete="username" />
@@ -77,7 +77,7 @@ export function LoginPage() {
                 key: 'api-key',
                 label: t('login.withApiKey'),
                 children: (
-                  <Form form={keyForm} layout="vertical" onFinish={(values) => void open('/v1/auth/api-key', { apiKey: values.apiKey.trim() }, keyForm, ['apiKey'], { FH_INVALID_API_KEY: 'apiKey' })}>
+                  <Form form={keyForm} layout="vertical" onFinish={(values) => void open('/v1/auth/api-key', { apiKey: values.apiKey.trim() }, keyForm, ['apiKey'], { FH_AUTH_INVALID_API_KEY: 'apiKey' })}>
                     <Typography.Paragraph type="secondary">{t('login.apiKeyHint')}</Typography.Paragraph>
                     <Form.Item name="apiKey" label={t('login.apiKey')} rules={[{ required: true, message: t('form.required') }]}>
                       <Input.Password prefix={<KeyOutlined />} autoComplete="off" className="fh-mono" placeholder="fhk_…" />
