@@ -4,6 +4,13 @@ import tseslint from 'typescript-eslint';
 
 const capabilities = ['registry', 'identity', 'filing', 'supervision', 'standard', 'demo'];
 
+/**
+ * The unified data standard's domain tables (src/standard/domain.schema.ts) are the published shape of
+ * filed data: filing writes them and every supervisory capability reads them in SQL, as the design's
+ * "domain tables" step says. They are the standard's, not a capability's private store.
+ */
+const sharedSchemas = ['../standard/domain.schema.js', '../../standard/domain.schema.js'];
+
 /** Import patterns that reach into another folder's store or schema, from one or two levels down. */
 const foreignInternals = ['../*/*.store.js', '../*/*.schema.js', '../../*/*.store.js', '../../*/*.schema.js'];
 
@@ -56,7 +63,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: foreignInternals, message: 'Read another capability through its service, not its store or schema.' }] },
+        { patterns: [{ group: [...foreignInternals, ...sharedSchemas.map((p) => `!${p}`)], message: 'Read another capability through its service, not its store or schema.' }] },
       ],
     },
   },

@@ -19,7 +19,7 @@ program
   .description('verify the hash chain and signed checkpoints of the audit log')
   .action(async () => {
     const platform = await createPlatform(loadConfig());
-    let intact = false;
+    let intact: boolean;
     try {
       const bar = new ProgressBar('verifying audit log');
       const report = await platform.audit.verify({ onProgress: (done, total) => bar.update(done, total) });
@@ -42,7 +42,7 @@ program
   .description('re-seal every personal-data vault entry under the newest key of FH_VAULT_KEYS')
   .action(async () => {
     const platform = await createPlatform(loadConfig());
-    let resealed = 0;
+    let resealed: number;
     try {
       const { IdentityService } = await import('./identity/identity.service.js');
       resealed = await new IdentityService(platform).rotateVault((done) => process.stderr.write(`\rre-sealed ${done} entries`));
@@ -71,7 +71,7 @@ program
       return;
     }
     const platform = await createPlatform(loadConfig());
-    let code = 1;
+    let code: number;
     try {
       const { createServices } = await import('./api/services.js');
       code = await fileDirect(createServices(platform), file, options);
@@ -91,6 +91,59 @@ program
   .action(async (receipt: string, options: { publicKey?: string; url: string }) => {
     const { verifyReceiptCommand } = await import('./filing/filing.cli.js');
     process.exitCode = await verifyReceiptCommand(receipt, options);
+  });
+
+const events = program.command('events').description('the event bus: registered consumers, outbox lag, parked events and their replay');
+
+/** Run an events subcommand on the configured database, without starting the relay. */
+async function withPlatform(run: (platform: Awaited<ReturnType<typeof createPlatform>>) => Promise<number>): Promise<void> {
+  const platform = await createPlatform(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+  let code: number;
+  try {
+    code = await run(platform);
+  } finally {
+    await closePlatform(platform);
+  }
+  // Set after closing: the embedded engine's runtime resets process.exitCode when it shuts down.
+  process.exit(code);
+}
+
+events
+  .command('list')
+  .description('registered consumers with what waits for them, and the outbox lag')
+  .action(async () => {
+    const { eventsListCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsListCommand(platform));
+  });
+
+events
+  .command('parked')
+  .description('events a consumer gave up on after its last attempt, oldest first')
+  .option('--consumer <name>', 'only this consumer')
+  .action(async (options: { consumer?: string }) => {
+    const { eventsParkedCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsParkedCommand(platform, options));
+  });
+
+events
+  .command('replay')
+  .description('give parked events back to their consumers with fresh attempts (audited)')
+  .argument('[ids...]', 'the ids that `events parked` shows')
+  .option('--all', 'every parked event (of --consumer, if given)')
+  .option('--consumer <name>', 'with --all: only this consumer')
+  .action(async (ids: string[], options: { all?: boolean; consumer?: string }) => {
+    const { eventsReplayCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsReplayCommand(platform, ids, options));
+  });
+
+events
+  .command('forget')
+  .description('unregister a consumer that is gone for good, so that events are no longer kept for it')
+  .argument('<consumer>', 'the consumer name that `events list` shows')
+  .option('--subject <subject>', 'only its registration for this subject')
+  .action(async (consumer: string, options: { subject?: string }) => {
+    const { eventsForgetCommand } = await import('./platform/events.cli.js');
+    await withPlatform((platform) => eventsForgetCommand(platform, consumer, options));
   });
 
 program

@@ -54,6 +54,7 @@ const F = {
   firstDue: at('first_due_date'),
   installments: at('installments'),
   periodMonths: at('period_months'),
+  periodDays: at('period_days'),
   rate: at('nominal_annual_rate'),
   method: at('repayment_method'),
   fee: at('fee_per_installment_fen'),
@@ -288,6 +289,10 @@ function seedFailure(editId: string, v: string[], random: () => number, seed: nu
       break;
     case 'V018':
       v[F.firstDue] = v[F.disbursementDate]!;
+      break;
+    case 'V030':
+      // Neither the months nor the days of an instalment period.
+      v[F.periodMonths] = '';
       break;
     case 'V019':
       v[F.guaranteeType] = 'guarantee_company';

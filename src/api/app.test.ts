@@ -77,7 +77,14 @@ describe('generated references', () => {
   it('docs/errors.md documents every code in the catalogue', async () => {
     const committed = await readFile(`${docsDir}errors.md`, 'utf8');
     expect(committed).toBe(renderErrorReference());
-    for (const code of Object.keys(errorCatalogue)) expect(committed).toContain(`\`${code}\``);
+    for (const code of Object.keys(errorCatalogue)) {
+      const row = committed.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
+      // code, status, Chinese, English, cause, what to do: none of them empty.
+      const cells = row!.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, '').trim());
+      expect(cells).toHaveLength(6);
+      for (const cell of cells) expect(cell.length).toBeGreaterThan(1);
+      expect(cells[1]).toBe(String(errorCatalogue[code as keyof typeof errorCatalogue].status));
+    }
   });
 
   it('docs/openapi.json is the document the code generates (run `npx fenghuo docs` after changing a route)', async () => {

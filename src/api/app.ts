@@ -5,15 +5,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { FhError, type ErrorBody } from '../platform/errors.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../platform/database.js';
+import { gauge, histogram } from '../platform/metrics.js';
 import { installAccessControl } from '../platform/auth/access.js';
 import type { Platform } from '../platform/platform.js';
 import { Type } from '@sinclair/typebox';
 import { ErrorReply } from './schemas.js';
 import { capabilityRoutes } from './routes.js';
 import { createServices, type Services } from './services.js';
+import { boundaryValidatorCompiler, clientErrorReply, frameworkErrorReply, installBoundary, partName } from './boundary.js';
 
 export const webDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -35,8 +36,8 @@ function toFhError(error: unknown): FhError {
     const first = e.validation[0]!;
     const path = (first.instancePath ?? '').split('/').filter(Boolean).join('.');
     const missing = first.params?.missingProperty;
-    const field = [e.validationContext ?? 'body', path, missing].filter(Boolean).join('.');
-    return new FhError('FH_VALIDATION', field, { reason: e.message });
+    const field = [partName(e.validationContext), path, missing].filter(Boolean).join('.');
+    return new FhError('FH_VALIDATION', field, { reason: e.message.replace(/^querystring\b/, 'query') });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -63,18 +64,37 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     bodyLimit: platform.config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    frameworkErrors: frameworkErrorReply,
+    clientErrorHandler: clientErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(boundaryValidatorCompiler());
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const requestDuration = new Histogram({
+  const metrics = platform.metrics;
+  const requestDuration = histogram(metrics, {
     name: 'fenghuo_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
+    help: 'HTTP request duration by route pattern (never the raw URL) and status',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-    registers: [metrics],
   });
+  // The outbox lag, read from the database at each scrape (one query for the three figures).
+  const eventGauges = {
+    pending: gauge(metrics, { name: 'fenghuo_events_outbox_pending', help: 'Events not yet published plus deliveries a consumer has not yet taken' }),
+    lag: gauge(metrics, { name: 'fenghuo_events_outbox_lag_seconds', help: 'Age of the oldest event or delivery still waiting, in seconds (0 when none)' }),
+    parked: gauge(metrics, { name: 'fenghuo_events_parked', help: 'Events parked after their last failed attempt, waiting for a replay' }),
+    broker: platform.events.kind === 'nats' ? gauge(metrics, { name: 'fenghuo_events_broker_available', help: 'Whether the NATS broker takes events now (1) or not (0)' }) : undefined,
+  };
+  const readEventStats = async () => {
+    try {
+      const stats = await platform.events.stats();
+      eventGauges.pending.set(stats.pending);
+      eventGauges.lag.set(stats.oldestPendingSeconds);
+      eventGauges.parked.set(stats.parked);
+      eventGauges.broker?.set(stats.broker === 'available' ? 1 : 0);
+    } catch (error) {
+      // The database is away: /metrics still answers, with the last figures read.
+      app.log.warn({ err: error }, 'event bus figures unavailable for /metrics');
+    }
+  };
   app.addHook('onResponse', async (request, reply) => {
     requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -89,8 +109,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       const body = new FhError('FH_PAYLOAD_TOO_LARGE', 'body', { limitBytes: limit }).toBody();
       return reply.status(413).send(body);
     }
-    if (fhError.code === 'FH_DATABASE_UNAVAILABLE') void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-    if (fhError.status >= 500) request.log.error({ err: error }, 'request failed');
+    const retryAfter = fhError.code === 'FH_DATABASE_UNAVAILABLE' ? DATABASE_RETRY_AFTER_SECONDS : fhError.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(Math.ceil(retryAfter)));
+    if (fhError.status >= 500 && fhError.code !== 'FH_AUTH_BUSY') request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: fhError.code, field: fhError.field }, 'request refused');
     return reply.status(fhError.status).send(fhError.toBody());
   });
@@ -103,6 +124,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   installAccessControl(app, platform.auth);
+  installBoundary(app);
   if (options.isReady) {
     const isReady = options.isReady;
     app.addHook('onRequest', async (request) => {
@@ -168,6 +190,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     },
   );
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    await readEventStats();
     return reply.type(metrics.contentType).send(await metrics.metrics());
   });
 

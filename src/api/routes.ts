@@ -5,8 +5,10 @@ import type { Principal } from '../platform/auth/auth.service.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { identityRoutes } from '../identity/identity.routes.js';
 import { supervisionRoutes } from '../supervision/supervision.routes.js';
+import { loanCostRoutes } from '../supervision/loan-cost.routes.js';
 import { standardRoutes } from '../standard/standard.routes.js';
 import { filingRoutes } from '../filing/filing.routes.js';
+import { eventRoutes } from './events.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -29,7 +31,9 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(registryRoutes(services));
     await app.register(identityRoutes(services));
     await app.register(supervisionRoutes(services));
+    await app.register(loanCostRoutes(services));
     await app.register(standardRoutes());
     await app.register(filingRoutes(services));
+    await app.register(eventRoutes(platform));
   };
 }

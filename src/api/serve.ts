@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../platform/config.js';
@@ -7,9 +9,9 @@ import { closePlatform, createPlatform, type Platform } from '../platform/platfo
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FhError } from '../platform/errors.js';
 import { buildApp, webDistDir } from './app.js';
-import { createServices } from './services.js';
+import { capabilities, createServices } from './services.js';
+import { startCapabilities } from '../platform/capability.js';
 import { loadDemoIfEmpty, demoLogins } from '../demo/demo.js';
-import { warmValidationWorkers } from '../filing/pipeline.js';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -28,8 +30,15 @@ export async function ensureWebBuilt(log: (line: string) => void): Promise<void>
   if (!existsSync(path.join(webRoot, 'src'))) return;
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(webRoot, 'src'))) return;
   log('building the web UI (first start only)…');
-  const { build } = await import('vite');
-  await build({ configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // In a process of its own: the bundler's memory is handed back before the database opens,
+  // rather than staying in the server's heap.
+  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
+  const child = spawn(process.execPath, [vite, 'build', '--config', path.join(webRoot, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`building the web UI failed (exit code ${code})`);
 }
 
 /**
@@ -55,7 +64,7 @@ async function startingServer(config: Config, state: { reason: 'FH_NOT_READY' | 
 async function openWithRetry(config: Config, log: (line: string) => void, onUnavailable: () => void): Promise<Platform> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await createPlatform(config);
+      return await createPlatform(config, { log });
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       onUnavailable();
@@ -73,12 +82,15 @@ export async function serve(config: Config): Promise<void> {
   const log = (line: string) => console.log(`[fenghuo] ${line}`);
   const state: { reason: 'FH_NOT_READY' | 'FH_DATABASE_UNAVAILABLE' } = { reason: 'FH_NOT_READY' };
   const starting = await startingServer(config, state);
+  // Before the database opens, so that the build's memory and the engine's never add up.
+  await ensureWebBuilt(log);
   const platform = await openWithRetry(config, log, () => (state.reason = 'FH_DATABASE_UNAVAILABLE'));
   state.reason = 'FH_NOT_READY';
-  await ensureWebBuilt(log);
   const services = createServices(platform, { log });
-  // The validation workers start now rather than on the first large upload.
-  await warmValidationWorkers();
+  // Consumers subscribe first, then the relay starts: the loads and the demo below publish to them.
+  const running = await startCapabilities(platform, capabilities(services));
+  // The validation worker threads are not started here: they serve only large CSV files, and
+  // start with the first one, so that a server that never receives one never pays for them.
   // Filings a previous process left half-done: uploads that stopped, signed filings not yet loaded.
   const interrupted = await services.filing.recoverStaleUploads({ atStart: true });
   if (interrupted > 0) log(`${interrupted} interrupted filing upload(s) marked as errors`);
@@ -102,6 +114,7 @@ export async function serve(config: Config): Promise<void> {
   const stop = async () => {
     log('stopping');
     await app.close();
+    await running.stop();
     services.filing.close();
     await closePlatform(platform);
     process.exit(0);

@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import type { RowFinding } from './edits/index.js';
 import type { ParseEditId } from './parse-edits.js';
+import { isUnstorableText } from '../platform/text.js';
 
 /** Formats a filing can arrive in. */
 export type FileFormat = 'csv' | 'jsonl';
@@ -382,6 +383,8 @@ export class FileReader {
     const badRows = new Map<number, string>();
     for (const error of result.errors) if (error.row !== undefined) badRows.set(error.row, error.code);
     const width = this.columns!.length;
+    // A NUL past the opening sample (which refuses it as binary) would reach the database.
+    const mayHoldNul = input.includes('\u0000');
     const rows: string[][] = [];
     const rowNumbers: number[] = [];
     const last = data.length - 1;
@@ -402,6 +405,8 @@ export class FileReader {
       } else if (lineLength(values) > this.limits.maxLineChars) {
         // A long line that arrived whole within one chunk: the same rule as one spread over many.
         this.finding(pending, 'S904', rowNumber, { length: String(lineLength(values)), limit: String(this.limits.maxLineChars) });
+      } else if (mayHoldNul && values.some((v) => v.includes('\u0000'))) {
+        this.finding(pending, 'S910', rowNumber, { field: this.columns![values.findIndex((v) => v.includes('\u0000'))] ?? '' });
       } else {
         rows.push(values);
         rowNumbers.push(rowNumber);
@@ -475,6 +480,14 @@ export class FileReader {
       }
       const values = new Array<string>(fields.length);
       for (let i = 0; i < fields.length; i++) values[i] = jsonValueText(record[fields[i]!]);
+      // Only an escape (\u0000, \ud800) or a raw NUL makes text no column can hold.
+      if (line.includes('\\u') || line.includes('\u0000')) {
+        const bad = values.findIndex((v) => isUnstorableText(v));
+        if (bad >= 0) {
+          this.finding(pending, 'S910', rowNumber, { field: fields[bad]! });
+          continue;
+        }
+      }
       rows.push(values);
       rowNumbers.push(rowNumber);
     }

@@ -3,6 +3,9 @@ import type { ColumnType } from 'kysely';
 /** Where a filing is in its life: see filing.service.ts for the transitions. */
 export type FilingStatus = 'received' | 'validating' | 'errors' | 'warnings' | 'clean' | 'verified' | 'signed' | 'accepted' | 'superseded';
 
+/** Every status, in the order of a filing's life. */
+export const filingStatuses: readonly FilingStatus[] = ['received', 'validating', 'errors', 'warnings', 'clean', 'verified', 'signed', 'accepted', 'superseded'];
+
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
 type Json<T> = ColumnType<T, string, string>;

@@ -1,10 +1,13 @@
+import { chinaMonth } from '../standard/china-time.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
+import { counter, gauge, histogram, type MetricsRegistry } from '../platform/metrics.js';
 import { databaseErrorState, isTransientDatabaseError, withBulkTransaction, type Database } from '../platform/database.js';
+import type { EventPayloads } from '../platform/events.js';
 import { fail, FhError } from '../platform/errors.js';
 import type { Actor } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
@@ -15,7 +18,7 @@ import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type Encryp
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
 import { signReceipt, verifyReceipt, type PublicKeyInfo, type ReceiptBody, type ReceiptCheck, type SignedReceipt } from './receipt.js';
-import type { FilingStatus } from './filing.schema.js';
+import { filingStatuses, type FilingStatus } from './filing.schema.js';
 import * as store from './filing.store.js';
 import type { FilingRow } from './filing.store.js';
 
@@ -202,6 +205,35 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * The filing figures on /metrics: validation time and records loaded as they happen, and the
+ * filings in each status counted when scraped.
+ */
+function filingMetrics(registry: MetricsRegistry, db: Kysely<Database>) {
+  const filings = gauge(registry, {
+    name: 'fenghuo_filings',
+    help: 'Filings by status (every version counts once)',
+    labelNames: ['status'],
+    async collect() {
+      const counts = new Map((await store.countByStatus(db)).map((row) => [row.status, row.count]));
+      for (const status of filingStatuses) filings.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+  return {
+    validationSeconds: histogram(registry, {
+      name: 'fenghuo_filing_validation_seconds',
+      help: 'Time to read and validate an uploaded file, by record type',
+      labelNames: ['record_type'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    }),
+    recordsLoaded: counter(registry, {
+      name: 'fenghuo_filing_records_loaded_total',
+      help: 'Records loaded into the database by accepted filings, by record type',
+      labelNames: ['record_type'],
+    }),
+  };
+}
+
+/**
  * The filing pipeline. An institution uploads a file of one record type for one reporting period;
  * it is stored encrypted, validated in one streaming pass and gets a status:
  *
@@ -229,6 +261,7 @@ export class FilingService {
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly loadAttempts = new Map<string, number>();
   private closed = false;
+  private readonly metrics: ReturnType<typeof filingMetrics>;
 
   constructor(
     private readonly platform: Platform,
@@ -238,6 +271,7 @@ export class FilingService {
     this.db = platform.database.db;
     this.options = { ...DEFAULT_FILING_OPTIONS, ...options };
     this.uploadDir = path.join(platform.config.dataDir, 'filings');
+    this.metrics = filingMetrics(platform.metrics, this.db);
   }
 
   /** The largest upload accepted, in bytes. */
@@ -317,14 +351,10 @@ export class FilingService {
         await store_.write(chunk);
       });
       const acceptedIds = await this.acceptedEventIds(this.db, recordType, institution.institutionId, period);
-      const outcome = await validateFile(content, {
-        recordType,
-        period,
-        institutionUscc: institution.uscc,
-        format,
-        previousStats: (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null,
-        ...(acceptedIds ? { acceptedIds } : {}),
-      });
+      const previousStats = (await store.previousPeriodStats(this.db, institution.institutionId, recordType, period)) as FileStats | null;
+      const timer = this.metrics.validationSeconds.startTimer({ record_type: recordType });
+      const outcome = await validateFile(content, { recordType, period, institutionUscc: institution.uscc, format, previousStats, ...(acceptedIds ? { acceptedIds } : {}) });
+      timer();
       const { plaintextBytes } = await writer.finish();
       return this.view(await this.recordOutcome(filingId, caller.actor, outcome, hash.digest('hex'), plaintextBytes));
     } catch (error) {
@@ -353,9 +383,8 @@ export class FilingService {
   private checkPeriod(period: string): string {
     const match = PERIOD.exec(period);
     if (!match) fail('FH_VALIDATION', { field: 'query.period', details: { expected: 'YYYY-MM' } });
-    const now = new Date();
-    const current = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-    if (period > current) fail('FH_VALIDATION', { field: 'query.period', details: { reason: 'the period has not started yet' } });
+    // Periods are calendar months in China: the new one starts at 00:00 Beijing time.
+    if (period > chinaMonth()) fail('FH_VALIDATION', { field: 'query.period', details: { reason: 'the period has not started yet' } });
     return period;
   }
 
@@ -712,8 +741,11 @@ export class FilingService {
     const pseudonymizer = this.platform.keys.pseudonymizer;
 
     let accepted: FilingRow | undefined;
+    const loaded = { records: 0 };
     try {
-      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer }, options);
+      accepted = await this.loadInTransaction(actor, filingId, { recordType, def, columns, institutionUscc: institution.uscc, pseudonymizer, loaded }, options);
+      // Counted once committed; a load that found the filing already accepted loaded nothing.
+      if (loaded.records > 0) this.metrics.recordsLoaded.inc({ record_type: recordType }, loaded.records);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (error instanceof LoadRefused || error instanceof DamagedUploadError || missing) {
@@ -727,8 +759,8 @@ export class FilingService {
       }
       throw error;
     }
-    // Prompt delivery; the relay would publish it later anyway.
-    await this.platform.events.flush().catch(() => {});
+    // Prompt delivery without waiting for it: the relay publishes after this returns.
+    this.platform.events.notify();
     return this.view(accepted ?? (await store.filingById(this.db, filingId))!);
   }
 
@@ -787,7 +819,7 @@ export class FilingService {
   private async loadInTransaction(
     actor: Actor,
     filingId: string,
-    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer'] },
+    plan: { recordType: RecordType; def: ReturnType<typeof recordTypeDef>; columns: readonly string[]; institutionUscc: string; pseudonymizer: Platform['keys']['pseudonymizer']; loaded: { records: number } },
     options: LoadOptions,
   ): Promise<FilingRow | undefined> {
     const { recordType, def, columns, pseudonymizer } = plan;
@@ -854,6 +886,7 @@ export class FilingService {
         detail: { from: 'signed', to: 'accepted', records: copied, replaced: previous?.filing_id ?? null, ...(states ? { earlierStatesClosed: states.earlierClosed, laterStatesKept: states.laterKept } : {}) },
       });
       await this.platform.events.enqueue(tx.db, 'filing.accepted', { filingId, institutionId: locked.institution_id, recordType, period: locked.period, version: locked.version, records: copied });
+      plan.loaded.records = copied;
       return updated;
     });
   }
@@ -871,6 +904,23 @@ export class FilingService {
       }
     }
     return loaded;
+  }
+
+  /**
+   * A `filing.accepted` event for every filing in force, oldest first: the backfill of a consumer
+   * that subscribes after the outbox no longer holds the events of those filings.
+   *
+   * @example await platform.events.subscribe('filing.accepted', 'credit', handler, { backfill: () => filing.acceptedFilingEvents() })
+   */
+  async acceptedFilingEvents(): Promise<EventPayloads['filing.accepted'][]> {
+    return (await store.acceptedFilings(this.db)).map((row) => ({
+      filingId: row.filing_id,
+      institutionId: row.institution_id,
+      recordType: row.record_type as RecordType,
+      period: row.period,
+      version: row.version,
+      records: Number(row.record_count ?? 0),
+    }));
   }
 
   /** A receipt, for its institution or a supervisor above it. */
@@ -892,6 +942,15 @@ export class FilingService {
   /** Check any receipt document against the platform's public key (what `fenghuo verify-receipt` does offline). */
   checkReceipt(document: unknown): ReceiptCheck {
     return verifyReceipt(document, this.publicKey());
+  }
+
+  /**
+   * What supervisory figures over these institutions are as of: the newest period with an accepted
+   * filing, and when the last filing of that period was accepted. Null when nothing was accepted.
+   */
+  async dataAsOf(institutionIds: readonly string[]): Promise<{ period: string; acceptedAt: string } | null> {
+    const latest = await store.latestAcceptedPeriod(this.db, institutionIds);
+    return latest ? { period: latest.period, acceptedAt: latest.acceptedAt.toISOString() } : null;
   }
 
   /**

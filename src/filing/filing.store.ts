@@ -86,6 +86,17 @@ export async function signedFilings(db: Kysely<Database>): Promise<FilingRow[]> 
   return db.selectFrom('filing').selectAll().where('status', '=', 'signed').orderBy('signed_at').execute();
 }
 
+/** How many filings are in each status (one small grouped count, for /metrics). */
+export async function countByStatus(db: Kysely<Database>): Promise<{ status: FilingStatus; count: number }[]> {
+  const rows = await db.selectFrom('filing').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
+  return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+}
+
+/** Filings accepted and in force (not superseded), oldest acceptance first. */
+export async function acceptedFilings(db: Kysely<Database>): Promise<FilingRow[]> {
+  return db.selectFrom('filing').selectAll().where('status', '=', 'accepted').orderBy('accepted_at').orderBy('filing_id').execute();
+}
+
 /** Replace a filing's findings: the count per edit and its example rows. */
 export async function replaceFindings(db: Kysely<Database>, filingId: string, tallies: readonly EditTally[]): Promise<void> {
   await db.deleteFrom('filing_finding').where('filing_id', '=', filingId).execute();
@@ -309,4 +320,19 @@ export async function domainRowsAtPeriodEnd(db: Kysely<Database>, table: string,
 export async function countDomainRows(db: Kysely<Database>, table: string, filingId: string): Promise<number> {
   const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where filing_id = ${filingId} and valid_to is null`.execute(db);
   return result.rows[0]?.n ?? 0;
+}
+
+/** The newest period with an accepted filing among these institutions, and when its latest one was accepted. */
+export async function latestAcceptedPeriod(db: Kysely<Database>, institutionIds: readonly string[]): Promise<{ period: string; acceptedAt: Date } | null> {
+  if (institutionIds.length === 0) return null;
+  const row = await db
+    .selectFrom('filing')
+    .select(['period', (eb) => eb.fn.max('accepted_at').as('accepted_at')])
+    .where('institution_id', 'in', institutionIds)
+    .where('status', '=', 'accepted')
+    .groupBy('period')
+    .orderBy('period', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.accepted_at ? { period: row.period, acceptedAt: new Date(row.accepted_at) } : null;
 }

@@ -3,6 +3,7 @@
  * generated loan files. Not used by production code.
  */
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { usccCheckCharacter } from '../standard/identifiers.js';
 import type { Caller } from '../platform/auth/access.js';
@@ -66,7 +67,7 @@ export function loanCsv(options: Partial<GenerateOptions> & { rows: number }): s
 export async function upload(
   app: FastifyInstance,
   apiKey: string,
-  body: string | Buffer,
+  body: string | Buffer | Readable,
   query: Record<string, string> = { recordType: 'loan', period: '2024-06' },
   headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, startPlatform, type TestContext } from '../../test/harness.js';
@@ -23,6 +23,37 @@ interface Detail {
 }
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+/** A CSV file as JSON Lines records; `change` may alter a record (by its 0-based index) first. */
+function jsonLinesOf(csv: string, change: (record: Record<string, string>, index: number) => void = () => {}): string {
+  const [header, ...rows] = csv.trim().split('\n');
+  const names = header!.split(',');
+  return rows
+    .map((line, index) => {
+      const record = Object.fromEntries(line.split(',').map((v, i) => [names[i]!, v]).filter(([, v]) => v !== ''));
+      change(record, index);
+      return JSON.stringify(record);
+    })
+    .join('\n');
+}
+
+/** `text` as a stream of 8 KiB pieces, as a network upload arrives (a NUL in the first 64 KiB reads as binary data). */
+function inChunks(text: string): Readable {
+  const bytes = Buffer.from(text);
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 8192) pieces.push(bytes.subarray(i, i + 8192));
+  expect(bytes.length).toBeGreaterThan(64 * 1024);
+  return Readable.from(pieces, { objectMode: false });
+}
+
+/** A CSV file whose `rowIndex`-th row has a NUL in its second value. */
+function csvWithNul(csv: string, rowIndex: number): string {
+  const lines = csv.split('\n');
+  const values = lines[rowIndex + 1]!.split(',');
+  values[1] = `${values[1]}\u0000`;
+  lines[rowIndex + 1] = values.join(',');
+  return lines.join('\n');
+}
 
 describeEachEngine('filing pipeline over HTTP', (engine) => {
   let context: TestContext;
@@ -282,6 +313,11 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
     ['a row of 10,000 columns', () => loanCsv({ rows: 5, seed: 57 }) + Array.from({ length: 10_000 }, () => 'x').join(',') + '\n', {}, 'S905'],
     ['duplicate loan ids', () => { const text = loanCsv({ rows: 20, seed: 58 }); const lines = text.split('\n'); return text + lines[3] + '\n'; }, {}, 'V015'],
     ['a JSON Lines file with a broken line', () => '{"loan_id":"L1"\n', { 'content-type': 'application/x-ndjson' }, 'S906'],
+    // JSON.stringify writes the NUL as the escape \u0000, which JSON.parse turns back into a NUL.
+    ['a JSON Lines record with a NUL in a value', () => jsonLinesOf(loanCsv({ rows: 5, seed: 59 }), (r, i) => { if (i === 2) r.purpose = 'cons\u0000umption'; }), { 'content-type': 'application/x-ndjson' }, 'S910'],
+    ['a JSON Lines record with an unpaired surrogate', () => jsonLinesOf(loanCsv({ rows: 5, seed: 60 }), (r, i) => { if (i === 1) r.purpose = 'x\ud800'; }), { 'content-type': 'application/x-ndjson' }, 'S910'],
+    ['a JSON Lines line with a raw NUL past the opening sample', () => inChunks(`${jsonLinesOf(loanCsv({ rows: 400, seed: 62 }))}\n{"loan_id":"L\u0000\n`), { 'content-type': 'application/x-ndjson' }, 'S906'],
+    ['a CSV row with a NUL past the opening sample', () => inChunks(csvWithNul(loanCsv({ rows: 400, seed: 63 }), 390)), {}, 'S910'],
   ])('gives %s a clear finding, status errors, and no domain rows', async (_label, body, headers, editId) => {
     const response = await upload(context.app, b.apiKey, body() as string, { recordType: 'loan', period: '2024-06', resubmission: 'true' }, headers as Record<string, string>);
     expect(response.statusCode, response.body).toBe(201);

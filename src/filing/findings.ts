@@ -1,4 +1,5 @@
 import type { EditDef, RowFinding } from './edits/index.js';
+import { storableText } from '../platform/text.js';
 
 /** How many example rows are kept for each edit. */
 export const EXAMPLES_PER_EDIT = 100;
@@ -27,8 +28,10 @@ export function maskKeepLastFour(value: string): string {
  */
 export function maskFindingValues(values: Record<string, string>, sensitiveFields: ReadonlySet<string> = new Set()): Record<string, string> {
   const masked: Record<string, string> = {};
-  for (const [field, raw] of Object.entries(values)) {
-    const value = String(raw);
+  for (const [rawField, raw] of Object.entries(values)) {
+    // A finding quotes what the file held, which may be text no column can store (a NUL).
+    const field = storableText(rawField);
+    const value = storableText(String(raw));
     if (sensitiveFields.has(field) && value.length > 0) masked[field] = maskKeepLastFour(value);
     else masked[field] = value.replace(ID_LIKE, (_all, head: string, tail: string) => '*'.repeat(head.length) + tail);
   }

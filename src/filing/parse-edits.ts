@@ -99,6 +99,16 @@ export const parseEdits = [
     en: 'Malformed quotes in a CSV row (a quote inside a field must be doubled); the row was not checked',
   },
   {
+    id: 'S910',
+    editClass: 'syntactical',
+    severity: 'error',
+    scope: 'row',
+    recordTypes: 'all',
+    fields: [],
+    zh: '字段值中含有无法保存的字符（空字符 NUL 或不成对的 Unicode 代理字符）；该行未被检查',
+    en: 'A value holds a character that cannot be stored (a NUL or an unpaired Unicode surrogate); the row was not checked',
+  },
+  {
     id: 'S911',
     editClass: 'syntactical',
     severity: 'error',

@@ -3,7 +3,7 @@ import type { Database } from '../platform/database.js';
 import type { Platform } from '../platform/platform.js';
 import type { Caller } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
-import { checkResidentId, maskResidentId } from '../standard/identifiers.js';
+import { checkResidentId, maskResidentId, normalizeResidentId } from '../standard/identifiers.js';
 import { containingJurisdiction, scopePrefix } from '../standard/regions.js';
 import { jurisdictionRef, type JurisdictionRef } from '../registry/registry.service.js';
 import type { IdentifierKind } from './identity.schema.js';
@@ -65,7 +65,7 @@ export class IdentityService {
    * FH_USERNAME_TAKEN.
    */
   async registerConsumer(input: { username: string; password: string; displayName: string; residentId: string; phone?: string }, requestId?: string): Promise<{ consumerId: string }> {
-    const residentId = input.residentId.trim();
+    const residentId = normalizeResidentId(input.residentId.trim());
     const check = checkResidentId(residentId);
     if (!check.ok) fail('FH_INVALID_RESIDENT_ID', { field: 'body.residentId', details: { reason: check.reason } });
     if (input.phone !== undefined && !PHONE.test(input.phone)) fail('FH_VALIDATION', { field: 'body.phone', details: { reason: 'a mainland mobile number of 11 digits' } });

@@ -25,6 +25,14 @@ export interface Config {
   demo: boolean;
   /** Entries between two signed audit checkpoints. */
   auditCheckpointEvery: number;
+  /** Login attempts per account in a minute (twice as many in 15 minutes, four times in an hour). */
+  loginAttemptsPerAccount: number;
+  /** Login attempts per source address in a minute (twice as many in 15 minutes, four times in an hour). */
+  loginAttemptsPerAddress: number;
+  /** Password hashes (scrypt) computed at once. */
+  passwordHashConcurrency: number;
+  /** Password hashes that may wait for a place; beyond, a login answers 503 FH_AUTH_BUSY. */
+  passwordHashQueue: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -117,5 +125,9 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: integer(env, 'FH_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     demo: flag(env, 'FH_DEMO', true),
     auditCheckpointEvery: integer(env, 'FH_AUDIT_CHECKPOINT_EVERY', 100, 1, 1_000_000),
+    loginAttemptsPerAccount: integer(env, 'FH_LOGIN_ATTEMPTS_PER_ACCOUNT', 5, 1, 10_000),
+    loginAttemptsPerAddress: integer(env, 'FH_LOGIN_ATTEMPTS_PER_ADDRESS', 20, 1, 100_000),
+    passwordHashConcurrency: integer(env, 'FH_PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+    passwordHashQueue: integer(env, 'FH_PASSWORD_HASH_QUEUE', 32, 0, 10_000),
   };
 }

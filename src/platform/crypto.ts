@@ -183,7 +183,7 @@ export async function loadKeyMaterial(config: Pick<Config, 'dataDir' | 'pseudony
   try {
     stored = JSON.parse(await readFile(file, 'utf8')) as KeyFile;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   let changed = false;
   if (!config.pseudonymKey && !stored.pseudonymKey) {

@@ -1,4 +1,5 @@
-import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, mkdir, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +9,14 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Config } from './config.js';
+import { imageFileFor, readImage, unpackImage } from './pglite-image.js';
 
 /**
  * The tables of every capability. Each capability adds its own tables from its own folder by
  * module augmentation (`declare module '../platform/database.js' { interface Database { … } }`),
  * so that the schema of a capability lives beside its store.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by module augmentation
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
 export interface Database {}
 
 export type Db = Kysely<Database>;
@@ -46,33 +48,79 @@ const toNumber = (value: string): number => Number(value);
 const asText = (value: string): string => value;
 
 /** Open PGlite under the data directory, or PostgreSQL when `databaseUrl` is set. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, options: PgliteOptions = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
   const dir = path.join(config.dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
-  return openPglite(dir);
+  return openPglite(dir, options);
 }
 
-/** Open an embedded PGlite database; `dataDir` undefined keeps it in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    parsers: { [pgliteTypes.INT8]: toNumber, [pgliteTypes.NUMERIC]: toNumber, [pgliteTypes.DATE]: asText },
-  });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+export interface PgliteOptions {
+  /**
+   * The ready-made database a new data directory starts from (see pglite-image.ts); default: the
+   * image for the installed PGlite version. False runs initdb instead.
+   */
+  imageFile?: string | false;
+  /** Told how the database was created (from the image, or by initdb and why). */
+  log?: (line: string) => void;
+}
+
+const engineSettings = {
+  parsers: { [pgliteTypes.INT8]: toNumber, [pgliteTypes.NUMERIC]: toNumber, [pgliteTypes.DATE]: asText },
+  // PostgreSQL's default 128 MB of shared buffers is allocated and touched when the embedded
+  // engine starts, whatever the database holds; 16 MB keeps a small machine's first start small,
+  // and the operating system's file cache still holds what the buffers do not.
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+};
+
+/**
+ * Open an embedded PGlite database; `dataDir` undefined keeps it in memory (tests). A new
+ * database is unpacked from the ready-made image rather than made by initdb, which costs far
+ * more memory and time; an image of another PGlite version, or one that fails to load, falls
+ * back to initdb.
+ */
+export async function openPglite(dataDir?: string, options: PgliteOptions = {}): Promise<DatabaseHandle> {
+  const log = options.log ?? (() => {});
+  let pglite: PGlite | undefined;
+  const isNew = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (isNew && options.imageFile !== false) {
+    const imageFile = options.imageFile ?? imageFileFor();
+    try {
+      if (dataDir) {
+        // On disk the image is unpacked without the engine, which then opens it as it found it.
+        await unpackImage(imageFile, dataDir);
+        pglite = await PGlite.create({ dataDir, ...engineSettings });
+      } else {
+        pglite = await PGlite.create({ loadDataDir: await readImage(imageFile), ...engineSettings });
+      }
+      log(`database created from the image ${path.basename(imageFile)}`);
+    } catch (error) {
+      await pglite?.close().catch(() => {});
+      pglite = undefined;
+      log(`database image not used (${(error as Error).message}); creating the database with initdb`);
+      // A database the engine failed to open from the image would be taken for one: start from nothing.
+      if (dataDir) {
+        await rm(dataDir, { recursive: true, force: true });
+        await mkdir(dataDir, { recursive: true });
+      }
+    }
+  }
+  pglite ??= await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...engineSettings });
+  const engine = pglite;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(engine) });
   return {
     db,
     engine: 'pglite',
-    pglite,
+    pglite: engine,
     async execScript(script) {
-      await pglite.exec(script);
+      await engine.exec(script);
     },
     async ping() {
-      await pglite.query('select 1');
+      await engine.query('select 1');
     },
     async close() {
       await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      if (!engine.closed) await engine.close();
     },
   };
 }

@@ -5,6 +5,9 @@
 export const errorCatalogue = {
   FH_VALIDATION: { status: 400, zh: '请求参数不合法', en: 'The request is not valid' },
   FH_MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  FH_INVALID_TEXT: { status: 400, zh: '文本中含有无法保存的字符（空字符或不成对的代理字符）', en: 'The text holds a character that cannot be stored (a NUL or an unpaired surrogate)' },
+  FH_BAD_URL: { status: 400, zh: '请求地址中的百分号编码不合法', en: 'The request path has a malformed percent-escape' },
+  FH_MALFORMED_REQUEST: { status: 400, zh: '请求格式不合法', en: 'The request is not well-formed HTTP' },
   FH_INVALID_USCC: { status: 400, zh: '统一社会信用代码不合法', en: 'The unified social credit code is not valid' },
   FH_INVALID_RESIDENT_ID: { status: 400, zh: '居民身份证号码不合法', en: 'The resident identity card number is not valid' },
   FH_INVALID_JURISDICTION: { status: 400, zh: '行政区划代码不存在', en: 'The jurisdiction code is unknown' },
@@ -18,6 +21,7 @@ export const errorCatalogue = {
   FH_NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
   FH_ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
   FH_METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed' },
+  FH_REQUEST_TIMEOUT: { status: 408, zh: '请求未在限定时间内发送完毕', en: 'The request did not arrive in time' },
   FH_CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
   FH_DUPLICATE_USCC: { status: 409, zh: '该统一社会信用代码已登记', en: 'An institution with this unified social credit code is already registered' },
   FH_USERNAME_TAKEN: { status: 409, zh: '用户名已被占用', en: 'The username is taken' },
@@ -29,14 +33,19 @@ export const errorCatalogue = {
   FH_PERIOD_ALREADY_ACCEPTED: { status: 409, zh: '该报告期已有被接受的报送；如需更正，请以重新报送方式（resubmission=true）上传新版本', en: 'A filing for this period was already accepted; to correct it, upload a new version as a resubmission (resubmission=true)' },
   FH_FILING_STATUS: { status: 409, zh: '报送当前状态不允许此操作', en: "The filing's status does not allow this" },
   FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
+  FH_URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request path is too long' },
   FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   FH_RATE_LIMITED: { status: 429, zh: '请求过于频繁', en: 'Too many requests' },
+  FH_HEADERS_TOO_LARGE: { status: 431, zh: '请求头过大', en: 'The request headers are too large' },
   FH_INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
   FH_DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后重试', en: 'The database is unavailable; try again later' },
+  FH_AUTH_BUSY: { status: 503, zh: '登录请求过多，请稍后重试', en: 'Too many logins are being checked; try again shortly' },
   FH_NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+import { errorGuide } from './error-guide.js';
 
 /** The JSON body of every error reply. */
 export interface ErrorBody {
@@ -90,11 +99,12 @@ export function renderErrorReference(): string {
     'Generated from `src/platform/errors.ts` (`npx tsx src/main.ts docs`); a test keeps it current.',
     'Every error reply has the body `{ "error": { "code", "message": { "zh", "en" }, "field"?, "details"? } }`.',
     '',
-    '| code | HTTP | 中文 | English |',
-    '| --- | --- | --- | --- |',
+    '| code | HTTP | 中文 | English | cause | what to do |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const [code, entry] of Object.entries(errorCatalogue)) {
-    lines.push(`| \`${code}\` | ${entry.status} | ${entry.zh} | ${entry.en} |`);
+    const guide = errorGuide[code as ErrorCode];
+    lines.push(`| \`${code}\` | ${entry.status} | ${entry.zh} | ${entry.en} | ${guide.cause} | ${guide.action} |`);
   }
   return `${lines.join('\n')}\n`;
 }

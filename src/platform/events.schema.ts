@@ -19,11 +19,40 @@ export interface EventFailureTable {
   attempts: number;
   error: string;
   failed_at: Generated<Date>;
+  failure_id: Generated<string>;
+}
+
+/** A (consumer, subject) pair that subscribed once; events are kept for it from then on. */
+export interface EventConsumerTable {
+  consumer: string;
+  subject: string;
+  backfill: 'outbox' | 'none' | 'callback';
+  registered_at: Generated<Date>;
+  backfilled_at: Date | null;
+}
+
+/** An event a consumer has still to take; deleted once handled, moved to event_failure when parked. */
+export interface EventDeliveryTable {
+  consumer: string;
+  seq: number;
+  subject: string;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+}
+
+/** An event a NATS consumer has handled (redeliveries of it are acknowledged without a call). */
+export interface EventHandledTable {
+  consumer: string;
+  event_id: string;
+  handled_at: Generated<Date>;
 }
 
 declare module './database.js' {
   interface Database {
     event_outbox: EventOutboxTable;
     event_failure: EventFailureTable;
+    event_consumer: EventConsumerTable;
+    event_delivery: EventDeliveryTable;
+    event_handled: EventHandledTable;
   }
 }

@@ -4,13 +4,20 @@
  *
  * Publishing goes through a transactional outbox: `enqueue` writes the event in the caller's own
  * transaction, so an event exists exactly when the business write committed. A relay hands the
- * outbox rows over in order — after `flush()` and on a poll interval — and marks them published.
- * The transport is in-process by default and NATS JetStream when `config.natsUrl` is set; the
- * outbox, the relay, the retry policy and the parking of failures are the same code for both.
+ * outbox rows over in order — when nudged after a commit, and on a poll interval — and marks them
+ * published. No request waits for it: a caller nudges the relay and returns.
  *
- * Delivery is at least once: handlers must be idempotent (the event id is in `meta`).
- * The in-process transport serves one process (the embedded default); several processes sharing
- * one PostgreSQL set NATS_URL, where JetStream de-duplicates by event id what two relays publish.
+ * Consumers are durable. A (consumer, subject) pair is registered in the database the first time
+ * it subscribes, and from then on every event of the subject is kept for it until it has taken
+ * it, whether or not it is running: in process as a delivery row per consumer and event, with NATS
+ * as a durable JetStream consumer per name. A consumer registering for the first time catches up
+ * as it asks: on the events still in the outbox ('outbox', the default), on nothing ('none'), or
+ * on events its capability rebuilds (a callback, e.g. from the accepted filings).
+ *
+ * Delivery is at least once: handlers must be idempotent (the event id is in `meta`). A handler
+ * that keeps failing is parked after its last attempt; parked events are listed and replayed
+ * (`npx fenghuo events`, `/v1/events/parked`). The in-process transport serves one process (the
+ * embedded default); several processes sharing one PostgreSQL set NATS_URL.
  */
 import type { Kysely } from 'kysely';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
@@ -35,7 +42,7 @@ import * as store from './events.store.js';
  * `declare module '../platform/events.js' { interface EventPayloads { 'filing.accepted': { filingId: string } } }`.
  * Payloads travel as JSON: plain data only (no Date, bigint or Map).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by module augmentation
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
 export interface EventPayloads {}
 
 export type EventSubject = keyof EventPayloads & string;
@@ -48,13 +55,27 @@ export interface EventMeta {
 
 export type EventHandler<S extends EventSubject> = (payload: EventPayloads[S], meta: EventMeta) => Promise<void>;
 
+/**
+ * What a consumer registering for the first time catches up on: the events of its subject still
+ * in the outbox (published within the retention, or not yet published), nothing, or the events a
+ * callback rebuilds from the capability's own records (run once; again at the next start if it
+ * did not finish).
+ */
+export type Backfill<S extends EventSubject> = 'outbox' | 'none' | (() => Promise<Iterable<EventPayloads[S]>>);
+
+export interface SubscribeOptions<S extends EventSubject> {
+  /** Default 'outbox'. Only the first registration of a (consumer, subject) pair backfills. */
+  backfill?: Backfill<S>;
+}
+
 export interface Subscription {
   /** Stop taking new events; resolves once the handler call under way (if any) has finished. */
   stop(): Promise<void>;
 }
 
-/** An event a consumer gave up on after its last attempt. */
+/** An event a consumer gave up on after its last attempt; `failureId` names it for a replay. */
 export interface FailedEvent {
+  failureId: string;
   eventId: string;
   consumer: string;
   subject: string;
@@ -64,26 +85,69 @@ export interface FailedEvent {
   failedAt: Date;
 }
 
+/** A registered consumer: what it has still to take (in process) and what is parked. */
+export interface ConsumerInfo {
+  consumer: string;
+  subject: string;
+  backfill: 'outbox' | 'none' | 'callback';
+  registeredAt: Date;
+  pending: number;
+  parked: number;
+}
+
+/** The outbox lag, for metrics and operators. */
+export interface EventBusStats {
+  /** Events not yet published plus deliveries a consumer has not yet taken. */
+  pending: number;
+  /** Age of the oldest of them, in seconds (0 when nothing waits). */
+  oldestPendingSeconds: number;
+  /** Events parked after their last failed attempt. */
+  parked: number;
+  /** Whether the broker takes events now ('in-process' has none). */
+  broker: 'in-process' | 'available' | 'unavailable';
+}
+
 export interface EventBus {
   readonly kind: 'in-process' | 'nats';
   /** Write the event into the transactional outbox inside the caller's Kysely transaction; it is published after commit. */
   enqueue<S extends EventSubject>(trx: Kysely<Database>, subject: S, payload: EventPayloads[S]): Promise<void>;
-  /** Publish what the outbox holds now (called after a commit for prompt delivery; a relay also polls). */
+  /**
+   * Start the relay. Call it once every capability has subscribed (see `startCapabilities`), so
+   * that the first pass already finds them registered.
+   */
+  start(): void;
+  /** Ask the relay for a pass soon, without waiting for it (what a request does after its commit). */
+  notify(): void;
+  /** Run a relay pass now and wait for it (tests, command-line runs). */
   flush(): Promise<void>;
   /**
-   * Call `handler` for every event on `subject` published from now on (with NATS, a consumer name
-   * the stream has never seen starts from the oldest event the stream still holds). Subscribers with the same
-   * `consumer` name share the events between them (one of them gets each event, also across
-   * processes with NATS); each distinct consumer name gets every event. A handler that throws is
+   * Register `consumer` for `subject` (durably, the first time) and call `handler` for every event
+   * of it this consumer has not taken yet. Subscribers with the same `consumer` name share the
+   * events between them; each distinct consumer name gets every event. A handler that throws is
    * called again later, up to `maxAttempts`, then the event is parked (see `failedEvents`).
    * `consumer` is letters, digits and hyphens, e.g. 'supervision' or 'credit-tradelines'.
    */
-  subscribe<S extends EventSubject>(subject: S, consumer: string, handler: EventHandler<S>): Promise<Subscription>;
+  subscribe<S extends EventSubject>(subject: S, consumer: string, handler: EventHandler<S>, options?: SubscribeOptions<S>): Promise<Subscription>;
   /** Events parked after their last failed attempt, oldest first, optionally for one consumer. */
   failedEvents(consumer?: string): Promise<FailedEvent[]>;
+  /**
+   * Give a parked event back to its consumer with fresh attempts; undefined when no parked event
+   * has that id. In `trx` when given (to audit the replay in the same transaction).
+   */
+  replayParked(failureId: string, trx?: Kysely<Database>): Promise<FailedEvent | undefined>;
+  /** Every registered consumer. */
+  consumers(): Promise<ConsumerInfo[]>;
+  /**
+   * Unregister a consumer that is gone for good (of one subject, or all), so that events are no
+   * longer kept for it; returns the registrations removed. With NATS its durable consumer stays
+   * on the stream until removed there. A consumer that subscribes again registers anew.
+   */
+  forgetConsumer(consumer: string, subject?: string): Promise<number>;
+  /** Outbox lag and parked events. */
+  stats(): Promise<EventBusStats>;
   /** Resolves when the transport answers (in-process: always); throws otherwise. For readiness. */
   ping(): Promise<void>;
-  /** Stop the relay and every subscription. Events not yet handled stay in the outbox (in-process) or stream (NATS) and are delivered after the next start. */
+  /** Stop the relay and every subscription. Events not yet taken stay stored and are delivered after the next start. */
   close(): Promise<void>;
 }
 
@@ -92,50 +156,57 @@ export interface EventBusOptions {
   maxAttempts?: number;
   /** Delay before the next attempt is base × 2^(attempt − 1) ms, at most 60 s (default base 1000). */
   retryBaseDelayMs?: number;
-  /** How often the relay looks at the outbox without a flush (default 1000 ms). */
+  /** How often the relay and the consumers look at the database without a nudge (default 1000 ms). */
   pollIntervalMs?: number;
   /** Outbox rows read per relay round trip (default 200). */
   batchSize?: number;
-  /** Published outbox rows are deleted after this long (default 7 days). */
+  /** Published outbox rows nobody still has to take are deleted after this long (default 7 days). */
   retentionMs?: number;
   /** JetStream stream name (default 'FENGHUO'). */
   stream?: string;
   /** Prefix of every NATS subject; the stream holds `<prefix>.>` (default 'fenghuo'). */
   subjectPrefix?: string;
+  /** How long one publish to NATS may take before the broker counts as unavailable (default 5000 ms). */
+  publishTimeoutMs?: number;
   /** Where relay and consumer errors go that no caller can receive (default console.error). */
   onError?: (error: unknown, context: string) => void;
+  /** Where the start and end of a broker outage are told (default console.warn). */
+  onNotice?: (message: string) => void;
 }
 
 const SUBJECT_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 const CONSUMER_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 const MAX_RETRY_DELAY_MS = 60_000;
-/** Events handed to in-process consumers but not yet settled; beyond this the relay waits. */
-const MAX_IN_FLIGHT = 10_000;
+/** A delivery being handled is leased this long; a process that died mid-handler lets it go after. */
+const DELIVERY_LEASE_MS = 60_000;
+/** Deliveries claimed per worker and round trip. */
+const CLAIM_PER_WORKER = 16;
 const NATS_ACK_WAIT_MS = 60_000;
+const NATS_RECONNECT_MS = 1000;
 
 /**
- * Open the event bus: NATS JetStream when `config.natsUrl` is set (creating the stream when it
- * does not exist), in-process otherwise; starts the relay. Throws when NATS cannot be reached.
- * The database must be migrated (it holds the outbox).
+ * Open the event bus: NATS JetStream when `config.natsUrl` is set, in-process otherwise. The relay
+ * does not run until `start()`. NATS that cannot be reached does not stop the start: the bus runs
+ * degraded (events wait in the outbox, `ping` fails) and connects when the broker is back.
+ * The database must be migrated (it holds the outbox and the consumers).
  */
 export async function createEventBus(db: Kysely<Database>, config: Pick<Config, 'natsUrl'>, options: EventBusOptions = {}): Promise<EventBus> {
-  const settings = {
+  const settings: Settings = {
     maxAttempts: options.maxAttempts ?? 5,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     batchSize: options.batchSize ?? 200,
     retentionMs: options.retentionMs ?? 7 * 24 * 3600 * 1000,
-    stream: options.stream ?? 'FENGHUO',
-    subjectPrefix: options.subjectPrefix ?? 'fenghuo',
+    publishTimeoutMs: options.publishTimeoutMs ?? 5000,
     onError: options.onError ?? ((error: unknown, context: string) => console.error(`[fenghuo] event bus: ${context}:`, error)),
+    onNotice: options.onNotice ?? ((message: string) => console.warn(`[fenghuo] event bus: ${message}`)),
   };
+  const stream = options.stream ?? 'FENGHUO';
+  const subjectPrefix = options.subjectPrefix ?? 'fenghuo';
   if (!Number.isInteger(settings.maxAttempts) || settings.maxAttempts < 1) throw new RangeError('maxAttempts must be a whole number ≥ 1');
-  if (!SUBJECT_PATTERN.test(settings.subjectPrefix)) throw new RangeError(`subjectPrefix "${settings.subjectPrefix}" must be dot-separated lowercase tokens`);
-  const transport: Transport = config.natsUrl
-    ? await NatsTransport.open(config.natsUrl, settings.stream, settings.subjectPrefix, settings.onError)
-    : new InProcessTransport(settings.onError);
-  const bus = new OutboxEventBus(db, transport, settings);
-  bus.start();
+  if (!SUBJECT_PATTERN.test(subjectPrefix)) throw new RangeError(`subjectPrefix "${subjectPrefix}" must be dot-separated lowercase tokens`);
+  const bus = new OutboxEventBus(db, settings);
+  if (config.natsUrl) bus.useNats(await NatsTransport.open(config.natsUrl, stream, subjectPrefix, settings, (available) => bus.brokerChanged(available)));
   return bus;
 }
 
@@ -153,23 +224,10 @@ interface Envelope {
   payload: unknown;
 }
 
-type Outcome = { kind: 'handled' } | { kind: 'parked' } | { kind: 'retry'; delayMs: number };
+type Outcome = { kind: 'handled' } | { kind: 'failed'; error: unknown };
 
-/** Runs one handler call for a transport and decides what happens to the event after it. */
+/** Runs one handler call. */
 type Deliver = (event: Envelope, attempt: number) => Promise<Outcome>;
-
-interface Transport {
-  readonly kind: 'in-process' | 'nats';
-  /**
-   * Hand one event over, in outbox order. Resolves once handed over, with either null (the event
-   * may be marked published now) or a promise that resolves when it may (wrapped, since awaiting
-   * would otherwise wait for it).
-   */
-  publish(event: Envelope): Promise<{ settled: Promise<void> } | null>;
-  subscribe(subject: string, consumer: string, deliver: Deliver): Promise<Subscription>;
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
 
 interface Settings {
   maxAttempts: number;
@@ -177,7 +235,9 @@ interface Settings {
   pollIntervalMs: number;
   batchSize: number;
   retentionMs: number;
+  publishTimeoutMs: number;
   onError: (error: unknown, context: string) => void;
+  onNotice: (message: string) => void;
 }
 
 function errorText(error: unknown): string {
@@ -186,34 +246,51 @@ function errorText(error: unknown): string {
 }
 
 class OutboxEventBus implements EventBus {
-  readonly kind: 'in-process' | 'nats';
+  kind: 'in-process' | 'nats' = 'in-process';
+  private nats: NatsTransport | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** Relay passes run one after another, never overlapping. */
-  private relayChain: Promise<void> = Promise.resolve();
-  /** Handed over, waiting for the transport to settle them before they are marked published. */
-  private readonly inFlight = new Set<string>();
-  private settledIds: string[] = [];
-  private markChain: Promise<void> = Promise.resolve();
-  private readonly subscriptions = new Set<Subscription>();
+  /** The relay pass running, if any; a nudge during it asks for one more pass after it. */
+  private running: Promise<void> | undefined;
+  private again = false;
+  /** Local consumer groups by subject, to wake when the relay fanned events out to them. */
+  private readonly groups = new Map<string, DeliveryGroup>();
+  private readonly natsSubscriptions = new Set<Subscription>();
   private passes = 0;
+  private started = false;
   private closed = false;
+  private brokerDownSince: number | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly transport: Transport,
     private readonly settings: Settings,
-  ) {
-    this.kind = transport.kind;
+  ) {}
+
+  useNats(transport: NatsTransport): void {
+    this.nats = transport;
+    this.kind = 'nats';
+    if (!transport.available) this.brokerChanged(false);
+  }
+
+  /** Tell the start and the end of a broker outage, once each. */
+  brokerChanged(available: boolean): void {
+    if (!available && this.brokerDownSince === undefined) {
+      this.brokerDownSince = Date.now();
+      this.settings.onNotice('the NATS broker is unavailable; events wait in the outbox until it is back');
+    } else if (available && this.brokerDownSince !== undefined) {
+      const seconds = Math.round((Date.now() - this.brokerDownSince) / 1000);
+      this.brokerDownSince = undefined;
+      this.settings.onNotice(`the NATS broker is available again after ${seconds} s; publishing what waited`);
+      this.notify();
+    }
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.relay().catch((error: unknown) => {
-        if (!this.closed) this.settings.onError(error, 'relay');
-      });
-    }, this.settings.pollIntervalMs);
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.timer = setInterval(() => this.notify(), this.settings.pollIntervalMs);
     // The relay must never keep a command-line run alive on its own.
     this.timer.unref();
+    this.notify();
   }
 
   async enqueue<S extends EventSubject>(trx: Kysely<Database>, subject: S, payload: EventPayloads[S]): Promise<void> {
@@ -222,66 +299,140 @@ class OutboxEventBus implements EventBus {
     await store.insertOutboxEvent(trx, subject, JSON.stringify(payload));
   }
 
+  notify(): void {
+    if (this.closed || !this.started) return;
+    this.relay().catch((error: unknown) => {
+      if (!this.closed) this.settings.onError(error, 'relay');
+    });
+  }
+
   flush(): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the event bus is closed'));
     return this.relay();
   }
 
-  async subscribe<S extends EventSubject>(subject: S, consumer: string, handler: EventHandler<S>): Promise<Subscription> {
+  async subscribe<S extends EventSubject>(subject: S, consumer: string, handler: EventHandler<S>, options: SubscribeOptions<S> = {}): Promise<Subscription> {
     if (this.closed) throw new Error('the event bus is closed');
     checkSubject(subject);
     if (!CONSUMER_PATTERN.test(consumer)) throw new RangeError(`consumer "${consumer}" must be 1–64 letters, digits or hyphens`);
+    const backfill = options.backfill ?? 'outbox';
+    const kind = typeof backfill === 'function' ? 'callback' : backfill;
+    const registration = await store.registerConsumer(this.db, consumer, subject, kind, this.kind === 'in-process');
+    if (registration.backfillOwed && typeof backfill === 'function') {
+      const payloads = [...(await backfill())].map((payload) => JSON.stringify(payload));
+      await store.insertBackfill(this.db, consumer, subject, payloads);
+    }
     const deliver: Deliver = async (event, attempt) => {
       try {
         await handler(event.payload as EventPayloads[S], { eventId: event.eventId, attempt });
         return { kind: 'handled' };
       } catch (error) {
-        if (attempt < this.settings.maxAttempts) return { kind: 'retry', delayMs: retryDelayMs(attempt, this.settings.retryBaseDelayMs) };
-        try {
-          await store.insertFailure(this.db, { eventId: event.eventId, consumer, subject: event.subject, payload: event.payload, attempts: attempt, error: errorText(error) });
-          return { kind: 'parked' };
-        } catch (parkError) {
-          // Not parked means not given up: try again later rather than lose the event.
-          this.settings.onError(parkError, `parking event ${event.eventId} for ${consumer}`);
-          return { kind: 'retry', delayMs: retryDelayMs(attempt, this.settings.retryBaseDelayMs) };
-        }
+        return { kind: 'failed', error };
       }
     };
-    const inner = await this.transport.subscribe(subject, consumer, deliver);
-    const subscription: Subscription = {
+    // In process every event comes from the delivery rows; with NATS from the stream, and the
+    // rows hold only replays and callback backfills.
+    const key = `${consumer} ${subject}`;
+    let group = this.groups.get(key);
+    // A group whose last subscriber is stopping is replaced, never joined.
+    if (!group || group.stopping) this.groups.set(key, (group = new DeliveryGroup(this.db, consumer, subject, this.settings)));
+    const local = group.add(deliver);
+    const owner = group;
+    let remote: Subscription | undefined;
+    if (this.nats) {
+      const deliverOnce: Deliver = async (event, attempt) => {
+        if (await store.wasHandled(this.db, consumer, event.eventId)) return { kind: 'handled' };
+        const outcome = await deliver(event, attempt);
+        if (outcome.kind === 'handled') await store.markHandled(this.db, consumer, event.eventId);
+        return outcome;
+      };
+      const deliverPolicy = registration.created && kind !== 'outbox' ? DeliverPolicy.New : DeliverPolicy.All;
+      remote = this.nats.subscribe(subject, consumer, deliverPolicy, deliverOnce, (event, attempt, error) => this.parkNats(consumer, event, attempt, error));
+      this.natsSubscriptions.add(remote);
+    }
+    return {
       stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
+        if (remote) {
+          this.natsSubscriptions.delete(remote);
+          await remote.stop();
+        }
+        await local.stop();
+        if (owner.empty && this.groups.get(key) === owner) this.groups.delete(key);
       },
     };
-    this.subscriptions.add(subscription);
-    return subscription;
+  }
+
+  /** What a NATS consumer does after a failed attempt: retry later, or park after the last one. */
+  private async parkNats(consumer: string, event: Envelope, attempt: number, error: unknown): Promise<{ retryInMs: number } | 'parked'> {
+    if (attempt < this.settings.maxAttempts) return { retryInMs: retryDelayMs(attempt, this.settings.retryBaseDelayMs) };
+    try {
+      await store.insertFailure(this.db, { eventId: event.eventId, consumer, subject: event.subject, payload: event.payload, attempts: attempt, error: errorText(error) });
+      return 'parked';
+    } catch (parkError) {
+      // Not parked means not given up: try again later rather than lose the event.
+      this.settings.onError(parkError, `parking event ${event.eventId} for ${consumer}`);
+      return { retryInMs: retryDelayMs(attempt, this.settings.retryBaseDelayMs) };
+    }
   }
 
   failedEvents(consumer?: string): Promise<FailedEvent[]> {
     return store.failures(this.db, consumer);
   }
 
+  async replayParked(failureId: string, trx?: Kysely<Database>): Promise<FailedEvent | undefined> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(failureId)) return undefined;
+    const replayed = await store.replayFailure(trx ?? this.db, failureId);
+    if (replayed && !trx) this.groups.get(`${replayed.consumer} ${replayed.subject}`)?.wake();
+    return replayed;
+  }
+
+  async consumers(): Promise<ConsumerInfo[]> {
+    return (await store.consumers(this.db)).map(({ backfilledAt: _, ...row }) => row);
+  }
+
+  forgetConsumer(consumer: string, subject?: string): Promise<number> {
+    return store.forgetConsumer(this.db, consumer, subject);
+  }
+
+  async stats(): Promise<EventBusStats> {
+    const counts = await store.stats(this.db);
+    return { ...counts, broker: this.nats ? (this.nats.available ? 'available' : 'unavailable') : 'in-process' };
+  }
+
   ping(): Promise<void> {
-    return this.transport.ping();
+    return this.nats ? this.nats.ping() : Promise.resolve();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    await this.relayChain.catch(() => {});
-    // The transport stops first, so that stopping a subscription at shutdown lets nothing go unhandled.
-    await this.transport.close();
-    this.subscriptions.clear();
-    await this.markChain.catch(() => {});
+    await this.running?.catch(() => {});
+    await Promise.all([...this.natsSubscriptions].map((subscription) => subscription.stop()));
+    await Promise.all([...this.groups.values()].map((group) => group.close()));
+    this.groups.clear();
+    await this.nats?.close();
   }
 
-  /** Queue a relay pass behind the one running, so that a flush covers everything committed before it. */
+  /** One pass at a time; a nudge during a pass asks for one more after it, so nothing committed before the nudge is left. */
   private relay(): Promise<void> {
-    const pass = this.relayChain.catch(() => {}).then(() => (this.closed ? undefined : this.pass()));
-    this.relayChain = pass;
-    return pass;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.again = false;
+          if (this.closed) return;
+          await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    this.running = run;
+    return run;
   }
 
   private async pass(): Promise<void> {
@@ -290,47 +441,29 @@ class OutboxEventBus implements EventBus {
       await store.prunePublished(this.db, this.settings.retentionMs).catch((error: unknown) => this.settings.onError(error, 'pruning the outbox'));
     }
     for (;;) {
-      if (this.inFlight.size >= MAX_IN_FLIGHT) return;
-      // In-flight rows are still unpublished in the table; read past them and skip them here.
-      const limit = this.settings.batchSize + this.inFlight.size;
-      const rows = await store.unpublishedEvents(this.db, limit);
-      for (const row of rows) {
-        if (this.closed) return;
-        if (this.inFlight.has(row.eventId)) continue;
-        // A failed hand-over ends the pass, so that later events never overtake it.
-        const handedOver = await this.transport.publish({ eventId: row.eventId, subject: row.subject, payload: row.payload });
-        this.inFlight.add(row.eventId);
-        if (handedOver === null) this.settledIds.push(row.eventId);
-        else {
-          handedOver.settled.then(
-            () => {
-              this.settledIds.push(row.eventId);
-              this.markSettled().catch((error: unknown) => this.settings.onError(error, 'marking events published'));
-            },
-            () => this.inFlight.delete(row.eventId),
-          );
+      const rows = await store.unpublishedEvents(this.db, this.settings.batchSize);
+      if (rows.length === 0) return;
+      if (this.nats) {
+        const published: string[] = [];
+        try {
+          for (const row of rows) {
+            if (this.closed) break;
+            // A failed publish ends the pass, so that later events never overtake it.
+            if (!(await this.nats.publish(row))) break;
+            published.push(row.eventId);
+          }
+        } finally {
+          await store.markPublished(this.db, published);
         }
+        if (published.length < rows.length) return;
+      } else {
+        const seqs = rows.map((row) => row.seq);
+        await store.fanOut(this.db, seqs);
+        const subjects = new Set(rows.map((row) => row.subject));
+        for (const group of this.groups.values()) if (subjects.has(group.subject)) group.wake();
       }
-      await this.markSettled();
-      if (rows.length < limit) return;
+      if (rows.length < this.settings.batchSize) return;
     }
-  }
-
-  /** Mark what has settled as published, one update at a time. */
-  private markSettled(): Promise<void> {
-    const next = this.markChain.catch(() => {}).then(async () => {
-      const ids = this.settledIds;
-      if (ids.length === 0) return;
-      this.settledIds = [];
-      try {
-        await store.markPublished(this.db, ids);
-      } finally {
-        // Marked or not, they leave the in-flight set: an unmarked one is handed over again (at least once).
-        for (const id of ids) this.inFlight.delete(id);
-      }
-    });
-    this.markChain = next;
-    return next;
   }
 }
 
@@ -339,249 +472,309 @@ function checkSubject(subject: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// In-process transport: one queue per (subject, consumer) group, each subscriber a worker on it.
-
-interface QueuedEvent {
-  event: Envelope;
-  attempt: number;
-  settle: () => void;
-}
+// Delivery rows: the subscribers of one (consumer, subject) in this process take the consumer's
+// rows in seq order, each subscriber a worker, leasing what they take.
 
 interface Worker {
   deliver: Deliver;
+  stopped: boolean;
   current: Promise<void> | undefined;
 }
 
-interface Group {
-  queue: QueuedEvent[];
-  workers: Worker[];
-  nextWorker: number;
-}
-
-class InProcessTransport implements Transport {
-  readonly kind = 'in-process' as const;
-  private readonly groups = new Map<string, Map<string, Group>>();
+class DeliveryGroup {
+  private readonly workers: Worker[] = [];
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private readonly timer: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Rows claimed and not yet settled: never claimed twice by this process, even past their lease. */
+  private readonly inHand = new Set<number>();
   private closed = false;
 
-  constructor(private readonly onError: (error: unknown, context: string) => void) {}
-
-  async publish(event: Envelope): Promise<{ settled: Promise<void> } | null> {
-    const bySubject = this.groups.get(event.subject);
-    if (!bySubject || bySubject.size === 0) return null;
-    const settlements: Promise<void>[] = [];
-    for (const group of bySubject.values()) {
-      settlements.push(new Promise<void>((settle) => group.queue.push({ event, attempt: 1, settle })));
-      this.schedule(group);
-    }
-    return { settled: Promise.all(settlements).then(() => undefined) };
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly consumer: string,
+    readonly subject: string,
+    private readonly settings: Settings,
+  ) {
+    this.timer = setInterval(() => this.wake(), settings.pollIntervalMs);
+    this.timer.unref();
   }
 
-  async subscribe(subject: string, consumer: string, deliver: Deliver): Promise<Subscription> {
-    const bySubject = this.groups.get(subject) ?? new Map<string, Group>();
-    this.groups.set(subject, bySubject);
-    let group = bySubject.get(consumer);
-    if (!group) bySubject.set(consumer, (group = { queue: [], workers: [], nextWorker: 0 }));
-    const worker: Worker = { deliver, current: undefined };
-    group.workers.push(worker);
-    const owner = group;
+  get empty(): boolean {
+    return this.workers.length === 0;
+  }
+
+  get stopping(): boolean {
+    return this.closed;
+  }
+
+  add(deliver: Deliver): Subscription {
+    const worker: Worker = { deliver, stopped: false, current: undefined };
+    this.workers.push(worker);
+    this.wake();
     return {
       stop: async () => {
-        const index = owner.workers.indexOf(worker);
-        if (index >= 0) owner.workers.splice(index, 1);
-        await worker.current;
-        if (owner.workers.length === 0 && bySubject.get(consumer) === owner) {
-          bySubject.delete(consumer);
-          // Nobody is left to deliver to. At shutdown the events stay unsettled, so they are
-          // handed over again after the next start; a consumer stopped for good lets them go.
-          if (!this.closed) for (const queued of owner.queue.splice(0)) queued.settle();
+        worker.stopped = true;
+        const index = this.workers.indexOf(worker);
+        if (index >= 0) this.workers.splice(index, 1);
+        if (this.workers.length === 0) {
+          this.closed = true;
+          clearInterval(this.timer);
+          for (const timer of this.retryTimers) clearTimeout(timer);
         }
+        await worker.current;
+        if (this.closed) await this.draining?.catch(() => {});
       },
     };
   }
 
-  async ping(): Promise<void> {}
-
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.timer);
     for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
-    const running: Promise<void>[] = [];
-    for (const bySubject of this.groups.values()) {
-      for (const group of bySubject.values()) for (const worker of group.workers) if (worker.current) running.push(worker.current);
-    }
-    await Promise.all(running);
+    for (const worker of this.workers) worker.stopped = true;
+    await this.draining?.catch(() => {});
   }
 
-  /** Handlers always run after the caller's turn (never inside publish or flush). */
-  private schedule(group: Group): void {
-    setImmediate(() => this.pump(group));
-  }
-
-  private pump(group: Group): void {
-    while (!this.closed && group.queue.length > 0) {
-      const worker = this.idleWorker(group);
-      if (!worker) return;
-      const queued = group.queue.shift()!;
-      worker.current = this.run(group, worker, queued).finally(() => {
-        worker.current = undefined;
-        this.pump(group);
-      });
-    }
-  }
-
-  private idleWorker(group: Group): Worker | undefined {
-    const count = group.workers.length;
-    for (let i = 0; i < count; i++) {
-      const worker = group.workers[(group.nextWorker + i) % count]!;
-      if (worker.current === undefined) {
-        group.nextWorker = (group.nextWorker + i + 1) % count;
-        return worker;
-      }
-    }
-    return undefined;
-  }
-
-  private async run(group: Group, worker: Worker, queued: QueuedEvent): Promise<void> {
-    let outcome: Outcome;
-    try {
-      outcome = await worker.deliver(queued.event, queued.attempt);
-    } catch (error) {
-      this.onError(error, `delivering event ${queued.event.eventId}`);
-      outcome = { kind: 'retry', delayMs: 1000 };
-    }
-    if (outcome.kind !== 'retry') {
-      queued.settle();
+  /** Look for due rows now (after a fan-out, a replay, a retry delay, or on the poll). */
+  wake(): void {
+    if (this.closed) return;
+    if (this.draining) {
+      this.again = true;
       return;
     }
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      if (this.closed) return;
-      group.queue.push({ ...queued, attempt: queued.attempt + 1 });
-      this.pump(group);
-    }, outcome.delayMs);
-    timer.unref();
-    this.retryTimers.add(timer);
+    this.draining = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drain();
+        } while (this.again && !this.closed);
+      } catch (error) {
+        if (!this.closed) this.settings.onError(error, `consumer ${this.consumer} on ${this.subject}`);
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const workers = this.workers.filter((worker) => !worker.stopped);
+      if (this.closed || workers.length === 0) return;
+      const limit = CLAIM_PER_WORKER * workers.length;
+      const claimed = await store.claimDeliveries(this.db, this.consumer, this.subject, limit, DELIVERY_LEASE_MS, [...this.inHand]);
+      if (claimed.length === 0) return;
+      for (const row of claimed) this.inHand.add(row.seq);
+      const queue = [...claimed];
+      // Each worker takes the next row in seq order when it is free: one worker keeps the order.
+      await Promise.all(
+        workers.map(async (worker) => {
+          while (queue.length > 0 && !worker.stopped && !this.closed) {
+            const row = queue.shift()!;
+            const run = this.handle(worker, row);
+            worker.current = run;
+            await run;
+            worker.current = undefined;
+          }
+        }),
+      );
+      if (queue.length > 0) {
+        // Stopped before these were started: they are due again at once, the attempt not counted.
+        const seqs = queue.map((row) => row.seq);
+        await store.releaseDeliveries(this.db, this.consumer, seqs).finally(() => seqs.forEach((seq) => this.inHand.delete(seq)));
+        return;
+      }
+      if (claimed.length < limit) return;
+    }
+  }
+
+  private async handle(worker: Worker, row: store.ClaimedDelivery): Promise<void> {
+    try {
+      const outcome = await worker.deliver({ eventId: row.eventId, subject: row.subject, payload: row.payload }, row.attempt);
+      if (outcome.kind === 'handled') {
+        await store.completeDelivery(this.db, this.consumer, row.seq);
+      } else if (row.attempt < this.settings.maxAttempts) {
+        const delayMs = retryDelayMs(row.attempt, this.settings.retryBaseDelayMs);
+        await store.retryDelivery(this.db, this.consumer, row.seq, delayMs);
+        const timer = setTimeout(() => {
+          this.retryTimers.delete(timer);
+          this.wake();
+        }, delayMs);
+        timer.unref();
+        this.retryTimers.add(timer);
+      } else {
+        await store.parkDelivery(this.db, row.seq, { eventId: row.eventId, consumer: this.consumer, subject: row.subject, payload: row.payload, attempts: row.attempt, error: errorText(outcome.error) });
+      }
+    } catch (error) {
+      // The row keeps its lease and is taken again when it runs out.
+      this.settings.onError(error, `settling event ${row.eventId} for ${this.consumer}`);
+    } finally {
+      this.inHand.delete(row.seq);
+    }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // NATS JetStream transport: one durable stream; one durable pull consumer per (consumer, subject).
+// It connects in the background when the broker is away at the start, and reports when the broker
+// goes and comes back; the relay does not wait for a broker it knows is away.
 
-class NatsTransport implements Transport {
-  readonly kind = 'nats' as const;
-  private readonly consumers = new Set<{ messages: ConsumerMessages; loop: Promise<void> }>();
+type AfterFailure = (event: Envelope, attempt: number, error: unknown) => Promise<{ retryInMs: number } | 'parked'>;
+
+class NatsTransport {
+  private connection: NatsConnection | undefined;
+  private js: JetStreamClient | undefined;
+  private manager: JetStreamManager | undefined;
+  /** The connection is up and the last publish (if any since) went through. */
+  available = false;
+  /** The connection is up (a publish while it is down would only wait for its timeout). */
+  private connected = false;
+  /** Counts the times the broker came back, so that a publish begun before an outage cannot end the next availability. */
+  private generation = 0;
+  private streamReady = false;
+  private readonly attached = new Set<NatsSubscription>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   private constructor(
-    private readonly connection: NatsConnection,
-    private readonly js: JetStreamClient,
-    private readonly manager: JetStreamManager,
+    private readonly url: string,
     private readonly stream: string,
     private readonly prefix: string,
-    private readonly onError: (error: unknown, context: string) => void,
+    private readonly settings: Settings,
+    private readonly onAvailability: (available: boolean) => void,
   ) {}
 
-  static async open(url: string, stream: string, prefix: string, onError: (error: unknown, context: string) => void): Promise<NatsTransport> {
-    let connection: NatsConnection;
+  static async open(url: string, stream: string, prefix: string, settings: Settings, onAvailability: (available: boolean) => void): Promise<NatsTransport> {
+    const transport = new NatsTransport(url, stream, prefix, settings, onAvailability);
+    await transport.tryConnect();
+    return transport;
+  }
+
+  private setAvailable(available: boolean): void {
+    if (this.available === available) return;
+    this.available = available;
+    if (available) this.generation++;
+    this.onAvailability(available);
+  }
+
+  /** One attempt at the first connection; on failure another in a second, until one succeeds. */
+  private async tryConnect(): Promise<void> {
+    if (this.closed || this.connection) return;
     try {
-      connection = await connect({ servers: url, name: 'fenghuo', maxReconnectAttempts: -1, timeout: 5000 });
+      const connection = await connect({ servers: this.url, name: 'fenghuo', maxReconnectAttempts: -1, reconnectTimeWait: NATS_RECONNECT_MS, timeout: 2000 });
+      this.connection = connection;
+      this.connected = true;
+      this.js = jetstream(connection);
+      void this.watch(connection);
     } catch (error) {
-      throw new Error(`NATS at ${url} cannot be reached`, { cause: error });
+      this.setAvailable(false);
+      if (this.closed) return;
+      this.retryTimer = setTimeout(() => void this.tryConnect(), NATS_RECONNECT_MS);
+      this.retryTimer.unref();
+      if (!(error instanceof Error)) this.settings.onError(error, 'connecting to NATS');
+      return;
     }
     try {
-      const manager = await jetstreamManager(connection);
-      const subjects = [`${prefix}.>`];
-      try {
-        await manager.streams.info(stream);
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 10059) throw error;
-        await manager.streams.add({
-          name: stream,
-          subjects,
-          storage: StorageType.File,
-          retention: RetentionPolicy.Limits,
-          max_age: nanos(7 * 24 * 3600 * 1000),
-          // Re-publishing an outbox row within this window (a relay that died before marking it) is dropped by its msgID.
-          duplicate_window: nanos(10 * 60 * 1000),
-        });
+      this.manager = await jetstreamManager(this.connection);
+      await this.ensureStream();
+      this.setAvailable(true);
+    } catch (error) {
+      // Connected, but JetStream did not answer: publishing finds out when it is back.
+      this.settings.onError(error, 'opening the JetStream stream');
+      this.setAvailable(false);
+    }
+    for (const subscription of this.attached) subscription.attach();
+  }
+
+  /** Follow the connection: away on a disconnect, back on a reconnect. */
+  private async watch(connection: NatsConnection): Promise<void> {
+    try {
+      for await (const status of connection.status()) {
+        if (status.type === 'disconnect') {
+          this.connected = false;
+          this.setAvailable(false);
+        } else if (status.type === 'reconnect') {
+          this.connected = true;
+          try {
+            await this.ensureStream(true);
+            this.setAvailable(true);
+          } catch (error) {
+            if (!this.closed) this.settings.onError(error, 'checking the JetStream stream after a reconnect');
+          }
+        }
       }
-      return new NatsTransport(connection, jetstream(connection), manager, stream, prefix, onError);
     } catch (error) {
-      await connection.close().catch(() => {});
-      throw error;
+      if (!this.closed) this.settings.onError(error, 'watching the NATS connection');
     }
   }
 
-  async publish(event: Envelope): Promise<null> {
-    const body = JSON.stringify({ eventId: event.eventId, subject: event.subject, payload: event.payload });
-    await this.js.publish(`${this.prefix}.${event.subject}`, body, { msgID: event.eventId });
-    return null;
-  }
-
-  async subscribe(subject: string, consumer: string, deliver: Deliver): Promise<Subscription> {
-    // Consumer names have no '_' and subjects no '-', so this name is unique per pair.
-    const durable = `${consumer}_${subject.replace(/\./g, '-')}`;
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: `${this.prefix}.${subject}`,
-      ack_wait: nanos(NATS_ACK_WAIT_MS),
-      max_ack_pending: 1000,
-    };
+  /** Create the stream when it does not exist (a broker that lost its store gets it again). */
+  private async ensureStream(force = false): Promise<void> {
+    if (this.streamReady && !force) return;
+    this.manager ??= await jetstreamManager(this.connection!);
+    const manager = this.manager;
     try {
-      await this.manager.consumers.info(this.stream, durable);
+      await manager.streams.info(this.stream);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 10014) throw error;
-      await this.manager.consumers.add(this.stream, config);
+      if ((error as { code?: unknown }).code !== 10059) throw error;
+      await manager.streams.add({
+        name: this.stream,
+        subjects: [`${this.prefix}.>`],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        max_age: nanos(7 * 24 * 3600 * 1000),
+        // Re-publishing an outbox row within this window (a relay that died before marking it) is dropped by its msgID.
+        duplicate_window: nanos(10 * 60 * 1000),
+      });
     }
-    const pull = await this.js.consumers.get(this.stream, durable);
-    const messages = await pull.consume({ max_messages: 16 });
-    const loop = (async () => {
-      for await (const message of messages) await this.handle(message, deliver);
-    })().catch((error: unknown) => this.onError(error, `consumer ${durable}`));
-    const entry = { messages, loop };
-    this.consumers.add(entry);
+    this.streamReady = true;
+  }
+
+  /** Publish one event; false (and the broker counted away) when it did not go through. */
+  async publish(event: Envelope): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection || !this.js || !this.connected || connection.isClosed()) return false;
+    const generation = this.generation;
+    try {
+      const body = JSON.stringify({ eventId: event.eventId, subject: event.subject, payload: event.payload });
+      await this.js.publish(`${this.prefix}.${event.subject}`, body, { msgID: event.eventId, timeout: this.settings.publishTimeoutMs });
+      this.setAvailable(true);
+      return true;
+    } catch (error) {
+      // A publish that outlived a reconnect failed for the old outage; the next pass tries again.
+      if (generation !== this.generation) return false;
+      if (this.available) this.settings.onError(error, `publishing event ${event.eventId}`);
+      this.setAvailable(false);
+      return false;
+    }
+  }
+
+  subscribe(subject: string, consumer: string, deliverPolicy: DeliverPolicy, deliver: Deliver, afterFailure: AfterFailure): Subscription {
+    const subscription = new NatsSubscription(this, subject, consumer, deliverPolicy, deliver, afterFailure);
+    this.attached.add(subscription);
+    if (this.js) subscription.attach();
     return {
       stop: async () => {
-        if (!this.consumers.delete(entry)) return;
-        await messages.close();
-        await loop;
+        this.attached.delete(subscription);
+        await subscription.stop();
       },
     };
   }
 
-  private async handle(message: JsMsg, deliver: Deliver): Promise<void> {
-    let event: Envelope;
-    try {
-      event = message.json<Envelope>();
-      if (typeof event?.eventId !== 'string' || typeof event.subject !== 'string') throw new Error('not an event envelope');
-    } catch (error) {
-      this.onError(error, `unreadable message ${message.subject} #${message.seq}; terminated`);
-      message.term('unreadable');
-      return;
-    }
-    // A long handler tells the server it is still at work, so the message is not handed to another.
-    const keepAlive = setInterval(() => message.working(), NATS_ACK_WAIT_MS / 3);
-    keepAlive.unref();
-    let outcome: Outcome;
-    try {
-      outcome = await deliver(event, message.info.deliveryCount);
-    } finally {
-      clearInterval(keepAlive);
-    }
-    if (outcome.kind === 'retry') message.nak(outcome.delayMs);
-    else if (outcome.kind === 'parked') message.term('parked after the last attempt');
-    else message.ack();
+  /** For a subscription: the clients, once connected. */
+  clients(): { js: JetStreamClient; manager: JetStreamManager; stream: string; prefix: string; settings: Settings } | undefined {
+    if (!this.js || !this.manager) return undefined;
+    return { js: this.js, manager: this.manager, stream: this.stream, prefix: this.prefix, settings: this.settings };
   }
 
   async ping(): Promise<void> {
-    if (this.connection.isClosed()) throw new Error('the NATS connection is closed');
+    const connection = this.connection;
+    if (!connection || connection.isClosed()) throw new Error('NATS is not connected');
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.connection.flush(),
+        connection.flush(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('NATS did not answer within 2 s')), 2000);
         }),
@@ -592,16 +785,114 @@ class NatsTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    const entries = [...this.consumers];
-    this.consumers.clear();
-    await Promise.all(
-      entries.map(async (entry) => {
-        await entry.messages.close();
-        await entry.loop;
-      }),
-    );
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    await Promise.all([...this.attached].map((subscription) => subscription.stop()));
+    this.attached.clear();
     // Drain sends the acks still buffered before closing.
-    await this.connection.drain().catch(() => this.connection.close());
+    if (this.connection) await this.connection.drain().catch(() => this.connection!.close());
+  }
+}
+
+/** One durable pull consumer, attached once the transport is connected and again if its loop ends. */
+class NatsSubscription {
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly transport: NatsTransport,
+    private readonly subject: string,
+    private readonly consumer: string,
+    private readonly deliverPolicy: DeliverPolicy,
+    private readonly deliver: Deliver,
+    private readonly afterFailure: AfterFailure,
+  ) {}
+
+  attach(): void {
+    if (this.stopped || this.loop) return;
+    this.loop = this.run().finally(() => {
+      this.loop = undefined;
+      this.messages = undefined;
+      if (this.stopped) return;
+      // The consumer loop ended without a stop (the broker went away): attach again shortly.
+      this.retry = setTimeout(() => this.attach(), NATS_RECONNECT_MS);
+      this.retry.unref();
+    });
+  }
+
+  private async run(): Promise<void> {
+    const clients = this.transport.clients();
+    if (!clients) return;
+    const { js, manager, stream, prefix, settings } = clients;
+    // Consumer names have no '_' and subjects no '-', so this name is unique per pair.
+    const durable = `${this.consumer}_${this.subject.replace(/\./g, '-')}`;
+    try {
+      try {
+        await manager.consumers.info(stream, durable);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 10014) throw error;
+        await manager.consumers.add(stream, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: this.deliverPolicy,
+          filter_subject: `${prefix}.${this.subject}`,
+          ack_wait: nanos(NATS_ACK_WAIT_MS),
+          max_ack_pending: 1000,
+        });
+      }
+      if (this.stopped) return;
+      const pull = await js.consumers.get(stream, durable);
+      const messages = await pull.consume({ max_messages: 16 });
+      this.messages = messages;
+      if (this.stopped) {
+        await messages.close();
+        return;
+      }
+      for await (const message of messages) await this.handle(message, settings);
+    } catch (error) {
+      if (!this.stopped && this.transport.available) settings.onError(error, `consumer ${durable}`);
+    }
+  }
+
+  private async handle(message: JsMsg, settings: Settings): Promise<void> {
+    let event: Envelope;
+    try {
+      event = message.json<Envelope>();
+      if (typeof event?.eventId !== 'string' || typeof event.subject !== 'string') throw new Error('not an event envelope');
+    } catch (error) {
+      settings.onError(error, `unreadable message ${message.subject} #${message.seq}; terminated`);
+      message.term('unreadable');
+      return;
+    }
+    // A long handler tells the server it is still at work, so the message is not handed to another.
+    const keepAlive = setInterval(() => message.working(), NATS_ACK_WAIT_MS / 3);
+    keepAlive.unref();
+    try {
+      const attempt = message.info.deliveryCount;
+      const outcome = await this.deliver(event, attempt);
+      if (outcome.kind === 'handled') {
+        message.ack();
+        return;
+      }
+      const next = await this.afterFailure(event, attempt, outcome.error);
+      if (next === 'parked') message.term('parked after the last attempt');
+      else message.nak(next.retryInMs);
+    } catch (error) {
+      // The database did not answer: leave the message to its ack wait and take it again then.
+      settings.onError(error, `handling event ${event.eventId}`);
+      message.nak(1000);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    await this.messages?.close();
+    await this.loop;
   }
 }
 

@@ -1,3 +1,4 @@
+import { chinaDate } from '../standard/china-time.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database.js';
 import type { Platform } from '../platform/platform.js';
@@ -278,7 +279,7 @@ export class RegistryService {
       let licenceNo: string | null = null;
       if (to === 'approved' && !licence.licence_no) {
         const serial = await store.nextLicenceSerial(trx);
-        licenceNo = `${institution.jurisdictionCode}-${licenceTypeInfo[licence.licence_type].abbreviation}-${new Date().getUTCFullYear()}-${String(serial).padStart(6, '0')}`;
+        licenceNo = `${institution.jurisdictionCode}-${licenceTypeInfo[licence.licence_type].abbreviation}-${chinaDate().year}-${String(serial).padStart(6, '0')}`;
       }
       const updated = await store.updateLicenceStatus(trx, licenceId, to, licenceNo);
       await store.insertStatusChange(trx, { licence_id: licenceId, from_status: licence.status, to_status: to, reason: reason.trim(), actor_id: caller.actor.id });

@@ -179,7 +179,7 @@ describe('buildSchedule', () => {
           installments: fc.integer({ min: 1, max: 360 }),
           periodMonths: fc.integer({ min: 1, max: 12 }),
           nominalAnnualRate: fc.double({ min: 0, max: 2, noNaN: true }),
-          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet'),
+          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet', 'flat_rate'),
           feePerInstallmentFen: fc.integer({ min: 0, max: 100_000 }),
           firstDay: fc.integer({ min: 2, max: 28 }),
         }),
@@ -216,7 +216,7 @@ describe('annualisedCostOfCredit', () => {
     expect((monthlyRate * 12 * 100).toFixed(2)).toBe('12.80');
     expect((cost * 100).toFixed(2)).toBe('13.58');
     const detail = costOfCreditDetail(1_000_000, '2021-01-15', payments)!;
-    expect(detail).toMatchObject({ basis: 'period', periodMonths: 1, annualRate: cost });
+    expect(detail).toMatchObject({ basis: 'months', periodMonths: 1, periodDays: null, periodsPerYear: 12, annualRate: cost });
     expect((detail.simpleAnnualRate * 100).toFixed(2)).toBe('12.80');
     expect(detail.effectiveAnnualRate).toBeCloseTo(Math.pow(1 + monthlyRate, 12) - 1, 9);
     expect((detail.effectiveAnnualRate * 100).toFixed(2)).toBe('13.58');
@@ -255,7 +255,7 @@ describe('annualisedCostOfCredit', () => {
   it('is exact for one installment: a month at 1% is 1.01^12 − 1, a year at 10% is 10%', () => {
     expect(annualisedCostOfCredit(1_000_000, '2024-01-31', [{ dueOn: '2024-02-29', amountFen: 1_010_000 }])).toBeCloseTo(compound(0.01, 12), 12);
     const yearly = costOfCreditDetail(1_000_000, '2024-03-01', [{ dueOn: '2025-03-01', amountFen: 1_100_000 }])!;
-    expect(yearly).toMatchObject({ basis: 'period', periodMonths: 12 });
+    expect(yearly).toMatchObject({ basis: 'months', periodMonths: 12 });
     expect(yearly.annualRate).toBeCloseTo(0.1, 12);
   });
 
@@ -263,7 +263,7 @@ describe('annualisedCostOfCredit', () => {
     const schedule = buildSchedule(terms({ firstDueOn: '2021-04-15', periodMonths: 3, installments: 4, nominalAnnualRate: 0.16 }));
     const payments = paymentsOf(schedule);
     const detail = costOfCreditDetail(1_000_000, '2021-01-15', payments)!;
-    expect(detail).toMatchObject({ basis: 'period', periodMonths: 3 });
+    expect(detail).toMatchObject({ basis: 'months', periodMonths: 3 });
     const quarterly = bisectRate(1_000_000, monthlyFlows('2021-01-15', payments).map((f) => ({ t: f.t / 3, amount: f.amount })));
     expect(detail.annualRate).toBeCloseTo(compound(quarterly, 4), 9);
     expect(detail.simpleAnnualRate).toBeCloseTo(0.16, 4);
@@ -271,14 +271,14 @@ describe('annualisedCostOfCredit', () => {
 
   it('treats month-end anniversaries as regular periods', () => {
     const payments = ['2023-02-28', '2023-03-31', '2023-04-30'].map((dueOn) => ({ dueOn, amountFen: 34_000 }));
-    expect(costOfCreditDetail(100_000, '2023-01-31', payments)).toMatchObject({ basis: 'period', periodMonths: 1 });
+    expect(costOfCreditDetail(100_000, '2023-01-31', payments)).toMatchObject({ basis: 'months', periodMonths: 1 });
   });
 
   it('compounds the daily rate over 365 days when payments are not on monthly anniversaries', () => {
     const schedule = buildSchedule(terms({ disbursedOn: '2024-01-20', firstDueOn: '2024-02-25', nominalAnnualRate: 0.18, feePerInstallmentFen: 500 }));
     const payments = paymentsOf(schedule);
     const detail = costOfCreditDetail(1_000_000, '2024-01-20', payments)!;
-    expect(detail).toMatchObject({ basis: 'daily', periodMonths: null });
+    expect(detail).toMatchObject({ basis: 'days', periodMonths: null, periodDays: 1, periodsPerYear: 365 });
     const daily = bisectRate(1_000_000, dailyFlows('2024-01-20', payments));
     expect(detail.annualRate).toBeCloseTo(compound(daily, 365), 9);
     expect(detail.simpleAnnualRate).toBeCloseTo(daily * 365, 9);
@@ -335,7 +335,7 @@ describe('annualisedCostOfCredit', () => {
     deductedPermille: fc.integer({ min: 0, max: 300 }),
     installments: fc.integer({ min: 1, max: 36 }),
     nominalAnnualRate: fc.double({ min: 0, max: 0.6, noNaN: true }),
-    method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet'),
+    method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet', 'flat_rate'),
     feePerInstallmentFen: fc.integer({ min: 0, max: 50_000 }),
     irregularDays: fc.integer({ min: 0, max: 20 }),
   });
@@ -363,8 +363,11 @@ describe('annualisedCostOfCredit', () => {
         const payments = paymentsOf(buildSchedule(t));
         const detail = costOfCreditDetail(t.disbursedFen, t.disbursedOn, payments);
         expect(detail).not.toBeNull();
-        const flows = detail!.basis === 'daily' ? dailyFlows(t.disbursedOn, payments) : monthlyFlows(t.disbursedOn, payments).map((f) => ({ t: f.t / detail!.periodMonths!, amount: f.amount }));
-        expect(detail!.basis === 'daily').toBe(l.irregularDays !== 0);
+        const flows =
+          detail!.basis === 'days'
+            ? dailyFlows(t.disbursedOn, payments).map((f) => ({ t: f.t / detail!.periodDays!, amount: f.amount }))
+            : monthlyFlows(t.disbursedOn, payments).map((f) => ({ t: f.t / detail!.periodMonths!, amount: f.amount }));
+        expect(detail!.basis === 'days').toBe(l.irregularDays !== 0);
         expect(Math.abs(npv(detail!.periodRate, t.disbursedFen, flows))).toBeLessThan(t.disbursedFen * 1e-9);
       }),
       { numRuns: 500 },
@@ -431,7 +434,7 @@ describe('annualisedCostOfRegularSchedule (amounts only, no dates)', () => {
           installments: fc.integer({ min: 1, max: 60 }),
           periodMonths: fc.constantFrom(1, 1, 1, 2, 3, 6, 12),
           nominalAnnualRate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1, max: 20, noNaN: true })),
-          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet'),
+          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet', 'flat_rate'),
           feePerInstallmentFen: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000 })),
           otherFeesAtEndFen: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000_000 })),
         }),
@@ -456,7 +459,7 @@ describe('annualisedCostOfRegularSchedule (amounts only, no dates)', () => {
           };
           const answer = fast(terms);
           if (answer !== undefined) expect(answer).toBe(general(terms));
-          if (g.firstMonths >= 1 && dueDay === day) expect(answer).not.toBeUndefined();
+          if (g.firstMonths >= 1 && dueDay === day && g.firstMonths % g.periodMonths === 0) expect(answer).not.toBeUndefined();
           else expect(answer).toBeUndefined();
         },
       ),
@@ -473,8 +476,136 @@ describe('annualisedCostOfRegularSchedule (amounts only, no dates)', () => {
   it('leaves a loan whose first payment is on another day of the month to the general path', () => {
     const terms: LoanTerms = { principalFen: 1_000_000, disbursedFen: 1_000_000, disbursedOn: '2021-01-15', firstDueOn: '2021-02-20', installments: 12, periodMonths: 1, nominalAnnualRate: 0.128, method: 'equal_installment', feePerInstallmentFen: 0 };
     expect(annualisedCostOfRegularSchedule(terms)).toBeUndefined();
-    // Paid five days later than the anniversary each month: a daily IRR, a little lower.
-    expect(general(terms)).toBeGreaterThan(0.12);
-    expect(general(terms)).toBeLessThan(0.1358);
+    // A first period of one month and five days carries five days more interest than a month's:
+    // 1,000,000 × (0.128 / 12 + 0.128 × 5 / 365) = 10,666.67 + 1,753.42 = 12,420 fen. The cost then
+    // stays at the regular schedule's 13.58% within a few hundredths of a point (daily IRR).
+    expect(buildSchedule(terms)[0]!.interestFen).toBe(12_420);
+    expect(general(terms)).toBeGreaterThan(0.1350);
+    expect(general(terms)).toBeLessThan(0.1370);
+  });
+});
+
+describe('worked examples, computed by hand', () => {
+  it('a flat-rate loan (等本等息): 10,000 yuan over 12 months at 0.5% a month on the original principal → 10.90% simple, 11.46% compound', () => {
+    // By hand: each month 10,000 / 12 = 833.33 principal + 10,000 × 0.5% = 50 interest = 883.33 yuan.
+    // The monthly IRR i solves 883.33 × (1 − (1 + i)^−12) / i = 10,000, an annuity factor of 11.3208:
+    //   i = 0.9%:  1.009^12 = 1.113510, (1 − 1/1.113510) / 0.009 = 11.3267
+    //   i = 0.91%: 1.0091^12 = 1.114835, (1 − 1/1.114835) / 0.0091 = 11.3195
+    // so i ≈ 0.9% + 0.01% × (11.3267 − 11.3208) / (11.3267 − 11.3195) = 0.9082% a month:
+    // simple 12 × 0.9082% = 10.90%; compound 1.009082^12 − 1 = 11.46%.
+    const flat = terms({ nominalAnnualRate: 0.06, method: 'flat_rate' });
+    const schedule = buildSchedule(flat);
+    expect(schedule.map((p) => p.interestFen)).toEqual(new Array(12).fill(5_000));
+    expect(schedule.map((p) => p.principalFen)).toEqual([...new Array(11).fill(83_333), 83_337]);
+    const detail = costOfCreditDetail(1_000_000, flat.disbursedOn, paymentsOf(schedule))!;
+    expect(detail).toMatchObject({ basis: 'months', periodMonths: 1 });
+    expect((detail.simpleAnnualRate * 100).toFixed(2)).toBe('10.90');
+    expect((detail.effectiveAnnualRate * 100).toFixed(2)).toBe('11.46');
+    // Far above the 6% "annual rate" (0.5% × 12) such a loan is often advertised at.
+    expect(detail.simpleAnnualRate).toBeGreaterThan(0.06 * 1.8);
+  });
+
+  it('the same flat-rate loan with a 300-yuan service fee deducted up front → 16.71% simple, 18.05% compound', () => {
+    // By hand: 9,700 yuan received, the same 883.33 a month: annuity factor 9,700 / 883.33 = 10.9811.
+    //   i = 1.39%: 1.0139^12 = 1.180161, (1 − 1/1.180161) / 0.0139 = 10.9826
+    //   i = 1.40%: 1.014^12  = 1.181559, (1 − 1/1.181559) / 0.014  = 10.9758
+    // i ≈ 1.39% + 0.01% × (10.9826 − 10.9811) / (10.9826 − 10.9758) = 1.3922% a month:
+    // simple 12 × 1.3922% = 16.71%; compound 1.013922^12 − 1 = 18.05%.
+    const flat = terms({ nominalAnnualRate: 0.06, method: 'flat_rate', disbursedFen: 970_000 });
+    const detail = costOfCreditDetail(970_000, flat.disbursedOn, paymentsOf(buildSchedule(flat)))!;
+    expect((detail.simpleAnnualRate * 100).toFixed(2)).toBe('16.71');
+    expect((detail.effectiveAnnualRate * 100).toFixed(2)).toBe('18.05');
+  });
+
+  it('a 14-day loan at 0.1% a day with a 5% fee → 404%, not the 651% of counting its 14 days as a month', () => {
+    // By hand: 1,000 yuan for 14 days at 0.1% a day is 14 yuan of interest; with the 50-yuan fee,
+    // 1,064 yuan back on day 14. One period of 14 days at 6.4%:
+    //   simple   6.4% × 365 / 14 = 166.86%
+    //   compound 1.064^(365/14) − 1 = e^(26.0714 × 0.0620354) − 1 = e^1.617352 − 1
+    //            = 4.953032 × e^0.017352 − 1 = 4.953032 × 1.017503 − 1 = 403.97%
+    // Counting the 14 days as a whole month of interest instead (0.365 / 12 = 3.0417%) gives
+    // 1.080417^(365/14) − 1 = e^(26.0714 × 0.077346) − 1 = e^2.01652 − 1 = 651%: the figure the
+    // first-period rule used to produce.
+    const dayLoan: LoanTerms = { ...terms(), principalFen: 100_000, disbursedFen: 100_000, disbursedOn: '2024-03-01', firstDueOn: '2024-03-15', installments: 1, periodMonths: undefined, periodDays: 14, nominalAnnualRate: 0.365, method: 'bullet', feePerInstallmentFen: 5_000 };
+    const schedule = buildSchedule(dayLoan);
+    expect(schedule).toEqual([{ dueOn: '2024-03-15', principalFen: 100_000, interestFen: 1_400, feeFen: 5_000, totalFen: 106_400 }]);
+    const detail = costOfCreditDetail(100_000, dayLoan.disbursedOn, paymentsOf(schedule))!;
+    expect(detail).toMatchObject({ basis: 'days', periodDays: 14, periodMonths: null });
+    expect((detail.simpleAnnualRate * 100).toFixed(2)).toBe('166.86');
+    expect((detail.effectiveAnnualRate * 100).toFixed(2)).toBe('403.97');
+    // The same loan written as a monthly term whose first (only) instalment falls after 14 days:
+    // its first period counts 14 days, not a month.
+    const asMonths = buildSchedule({ ...dayLoan, periodDays: undefined, periodMonths: 1, method: 'equal_installment' });
+    expect(asMonths[0]!.interestFen).toBe(1_400);
+    expect((annualisedCostOfCredit(100_000, dayLoan.disbursedOn, paymentsOf(asMonths))! * 100).toFixed(2)).toBe('403.97');
+  });
+
+  it('a loan whose first instalment falls two months after disbursement is not cheaper than its nominal rate', () => {
+    // 10,000 yuan at 12.80%, 12 monthly instalments, the first on 15 March for money received on 15
+    // January: the first period is two whole months, so it carries two months of interest,
+    // 1,000,000 × 0.128 / 12 × 2 = 21,333 fen. The monthly IRR by bisection on the flows (months 2..13):
+    const late = terms({ firstDueOn: '2021-03-15' });
+    const schedule = buildSchedule(late);
+    expect(schedule[0]!.interestFen).toBe(21_333);
+    const payments = paymentsOf(schedule);
+    const monthly = bisectRate(1_000_000, monthlyFlows(late.disbursedOn, payments));
+    const detail = costOfCreditDetail(1_000_000, late.disbursedOn, payments)!;
+    expect(detail.periodRate).toBeCloseTo(monthly, 10);
+    expect(detail.effectiveAnnualRate).toBeGreaterThan(0.128);
+    // Only the want of interest on the first period's interest (simple, not compound, within it)
+    // keeps the simple figure a hair under 12.80%: 12.78%.
+    expect(detail.simpleAnnualRate).toBeGreaterThan(0.1275);
+    expect((detail.effectiveAnnualRate * 100).toFixed(1)).toBe('13.6');
+  });
+
+  it('terms in days: due dates every periodDays days, a period rate of rate × days / 365', () => {
+    const weekly: LoanTerms = { ...terms(), principalFen: 400_000, disbursedFen: 400_000, disbursedOn: '2024-02-20', firstDueOn: '2024-02-27', installments: 4, periodMonths: undefined, periodDays: 7, nominalAnnualRate: 0.365, method: 'equal_principal', feePerInstallmentFen: 0 };
+    const schedule = buildSchedule(weekly);
+    expect(schedule.map((p) => p.dueOn)).toEqual(['2024-02-27', '2024-03-05', '2024-03-12', '2024-03-19']);
+    // 0.1% a day × 7 days = 0.7% a week on the declining balance 4,000 / 3,000 / 2,000 / 1,000 yuan.
+    expect(schedule.map((p) => p.interestFen)).toEqual([2_800, 2_100, 1_400, 700]);
+    const detail = costOfCreditDetail(400_000, weekly.disbursedOn, paymentsOf(schedule))!;
+    expect(detail).toMatchObject({ basis: 'days', periodDays: 7 });
+    expect(detail.periodRate).toBeCloseTo(0.007, 10);
+  });
+
+  it('refuses terms with both or neither of periodMonths and periodDays', () => {
+    expect(() => buildSchedule({ ...terms(), periodDays: 14 })).toThrow(/exactly one/);
+    expect(() => buildSchedule({ ...terms(), periodMonths: undefined })).toThrow(/exactly one/);
+    expect(() => buildSchedule({ ...terms(), periodMonths: undefined, periodDays: 0 })).toThrow(/periodDays/);
+  });
+
+  it('property: a one-instalment loan in days costs (1 + rate × d / 365 + fee / P)^(365 / d) − 1, whatever d', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 365 }), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 20_000 }), (days, ratePermille, fee) => {
+        const rate = ratePermille / 1000;
+        const principal = 1_000_000;
+        const start = '2024-05-01';
+        const due = new Date(Date.UTC(2024, 4, 1 + days)).toISOString().slice(0, 10);
+        const loan: LoanTerms = { ...terms(), principalFen: principal, disbursedFen: principal, disbursedOn: start, firstDueOn: due, installments: 1, periodMonths: undefined, periodDays: days, nominalAnnualRate: rate, method: 'bullet', feePerInstallmentFen: fee };
+        const repaid = buildSchedule(loan)[0]!.totalFen;
+        // The repayment, independently: principal + interest for the days (rounded to the fen) + fee.
+        expect(repaid).toBe(principal + Math.round((principal * rate * days) / 365) + fee);
+        const detail = costOfCreditDetail(principal, start, [{ dueOn: due, amountFen: repaid }])!;
+        // One period: the whole months when the due date is a monthly anniversary (the 1st), else the days.
+        const months = due.endsWith('-01') ? (Number(due.slice(0, 4)) - 2024) * 12 + Number(due.slice(5, 7)) - 5 : 0;
+        const periodsPerYear = months > 0 ? 12 / months : 365 / days;
+        expect(detail.periodsPerYear).toBeCloseTo(periodsPerYear, 12);
+        expect(detail.effectiveAnnualRate).toBeCloseTo(Math.pow(repaid / principal, periodsPerYear) - 1, 9);
+        expect(detail.simpleAnnualRate).toBeCloseTo((repaid / principal - 1) * periodsPerYear, 9);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: a flat-rate loan never costs less than the same loan with interest on the declining balance', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 36 }), fc.integer({ min: 1, max: 500 }), fc.integer({ min: 10_000, max: 100_000_000 }), (n, ratePermille, principal) => {
+        const base = terms({ principalFen: principal, disbursedFen: principal, installments: n, nominalAnnualRate: ratePermille / 1000 });
+        const cost = (method: RepaymentMethod) => annualisedCostOfCredit(principal, base.disbursedOn, paymentsOf(buildSchedule({ ...base, method })))!;
+        expect(cost('flat_rate')).toBeGreaterThanOrEqual(cost('equal_principal'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -55,7 +55,8 @@ export interface FiledLoanTable {
   disbursement_date: string;
   first_due_date: string;
   installments: number;
-  period_months: number;
+  period_months: number | null;
+  period_days: number | null;
   nominal_annual_rate: number;
   repayment_method: string;
   fee_per_installment_fen: number;

@@ -4,6 +4,7 @@
  * expressions and allocations in favour of character loops.
  */
 import { isKnownProvinceNumber } from './regions.js';
+import { chinaDateKey } from './china-time.js';
 
 export type ResidentIdCheck =
   | { ok: true; regionCode: string; birthDate: string; sex: 'male' | 'female' }
@@ -70,15 +71,33 @@ export function residentIdProblem(value: string, todayKey: number): 'format' | '
 }
 
 /**
+ * A resident ID number in its one spelling: people write the check character 10 as `x` as often as
+ * `X`; the card prints `X`. Normalise before checking and before pseudonymising, so that both
+ * spellings are one number (and one pseudonym). Anything else is returned as given.
+ */
+export function normalizeResidentId(value: string): string {
+  return value.length === 18 && value.charCodeAt(17) === 120 ? `${value.slice(0, 17)}X` : value;
+}
+
+/** A unified social credit code in its one spelling: upper case (GB 32100 has no lower-case letters). */
+export function normalizeUscc(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 97 && c <= 122) return value.toUpperCase();
+  }
+  return value;
+}
+
+/**
  * Check an 18-character resident identity card number: digits, a real birth date not in the
- * future and not before 1800 (the standard itself has an example from 1880), a known province in
- * the address code, and the ISO 7064 MOD 11-2 check character. The upper-case X is accepted for
- * check value 10; a lower-case x is not, so that a number has one spelling (and one pseudonym).
+ * future (in China) and not before 1800 (the standard itself has an example from 1880), a known
+ * province in the address code, and the ISO 7064 MOD 11-2 check character. Only the upper-case X
+ * is accepted for check value 10: callers pass the number through {@link normalizeResidentId}.
  *
  * @example checkResidentId('11010519491231002X') // { ok: true, regionCode: '110105', birthDate: '1949-12-31', sex: 'female' }
  */
 export function checkResidentId(value: string, today: Date = new Date()): ResidentIdCheck {
-  const problem = residentIdProblem(value, dateKey(today));
+  const problem = residentIdProblem(value, chinaDateKey(today));
   if (problem) return { ok: false, reason: problem };
   return {
     ok: true,

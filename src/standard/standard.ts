@@ -176,6 +176,7 @@ export const codeLists: Readonly<Record<CodeListName, CodeList>> = {
     ['equal_principal', '等额本金', 'Equal principal'],
     ['interest_first', '先息后本', 'Interest first, principal at maturity'],
     ['bullet', '到期一次还本付息', 'Principal and interest at maturity'],
+    ['flat_rate', '等本等息', 'Flat rate: equal principal, interest on the original principal every period'],
   ]),
   loan_purpose: list('loan_purpose', '借款用途', 'Loan purpose', [
     ['consumption', '日常消费', 'Everyday consumption'],
@@ -375,7 +376,8 @@ const loan: RecordTypeDef = {
     field('disbursement_date', 'date', true, '放款日期', 'Disbursement date', '不早于合同签订日期；可晚于报告期末（月末签约、次月放款）', 'Not before the contract date; may fall after the period (signed at month end, paid out the next month)'),
     field('first_due_date', 'date', true, '首期还款日', 'First due date', '', ''),
     field('installments', 'integer', true, '期数', 'Instalments', '', '', { min: 1, max: 360 }),
-    field('period_months', 'integer', true, '每期月数', 'Months per instalment', '1 为按月还款', '1 = monthly', { min: 1, max: 120 }),
+    field('period_months', 'integer', false, '每期月数', 'Months per instalment', '1 为按月还款；与每期天数二者填且只填一项', '1 = monthly; give either this or the days per instalment, not both', { min: 1, max: 120 }),
+    field('period_days', 'integer', false, '每期天数', 'Days per instalment', '按天计的期限，如 14 天一期的贷款填 14，按日利率计息（年利率 ÷ 365）；与每期月数二者填且只填一项', 'A term counted in days, e.g. 14 for a 14-day loan, with interest at the annual rate ÷ 365 a day; give either this or the months per instalment, not both', { min: 1, max: 3660 }),
     field('nominal_annual_rate', 'rate', true, '合同年利率', 'Nominal annual rate', '合同约定的年利率（不含费用），小数：0.128 即 12.8%', 'Contract annual interest rate, fees excluded, as a decimal: 0.128 = 12.8 %'),
     code('repayment_method', true, 'repayment_method', '还款方式', 'Repayment method', '', ''),
     money('fee_per_installment_fen', true, '每期费用（分）', 'Fee per instalment (fen)', '每期随还款收取的服务费、担保费等', 'Service, guarantee and other fees charged with each instalment'),

@@ -24,7 +24,7 @@ const EXAMPLE_COMPANY = (() => {
  */
 const OVERRIDES: Partial<Record<RecordType, Record<string, string>>> = {
   product: { withdrawn_on: '', min_term_months: '3', max_term_months: '12', max_amount_fen: '2000000', risk_warning: '借贷有风险，选择需谨慎' },
-  loan: { first_due_date: '2024-07-10', installments: '12', period_months: '1', fee_per_installment_fen: '0', other_fees_fen: '', guarantor_type: '', guarantor_id: '', principal_fen: '1000000', disbursed_fen: '1000000' },
+  loan: { first_due_date: '2024-07-10', installments: '12', period_months: '1', period_days: '', fee_per_installment_fen: '0', other_fees_fen: '', guarantor_type: '', guarantor_id: '', principal_fen: '1000000', disbursed_fen: '1000000' },
   repayment: { installment_number: '1', installments: '12', days_past_due: '0', paid_date: '2024-06-10' },
   fund_flow: { via_custodian: 'false', custodian_bank_uscc: '' },
   collection: { agency_uscc: '', night_contact_agreed: '' },

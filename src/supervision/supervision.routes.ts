@@ -7,6 +7,26 @@ import type { Services } from '../api/services.js';
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
 
+const Business = Type.Object({
+  loans: Type.Object({
+    loans: Type.Integer(),
+    principalFen: Type.Integer(),
+    disbursedFen: Type.Integer(),
+    borrowers: Type.Integer(),
+    averageAnnualisedCost: Nullable(Type.Number()),
+    aboveCap: Type.Integer({ description: 'Loans whose comprehensive annualised cost is above costCap' }),
+  }),
+  loansByMonth: Type.Array(Type.Object({ month: Type.String(), loans: Type.Integer(), principalFen: Type.Integer() })),
+  repayments: Type.Object({ instalments: Type.Integer(), overdue: Type.Integer(), overdueRate: Nullable(Type.Number()) }),
+  complaints: Type.Object({ complaints: Type.Integer(), open: Type.Integer(), byCategory: Type.Array(Type.Object({ category: Type.String(), count: Type.Integer() })) }),
+  multiLendingBorrowers: Type.Integer({ description: 'Borrowers with loans in force at three or more institutions' }),
+  costCap: Type.Number(),
+  dataAsOf: Type.Union([
+    Type.Object({ period: Type.String({ description: 'The newest period with an accepted filing behind the figures' }), acceptedAt: Type.String({ format: 'date-time' }) }),
+    Type.Null(),
+  ]),
+});
+
 const Overview = Type.Object({
   jurisdiction: JurisdictionRef,
   institutions: Type.Integer(),
@@ -14,22 +34,10 @@ const Overview = Type.Object({
   licencesByStatus: Type.Record(Type.String(), Type.Integer()),
   licencesByType: Type.Record(Type.String(), Type.Integer()),
   byRegion: Type.Array(Type.Composite([JurisdictionRef, Type.Object({ institutions: Type.Integer(), approvedLicences: Type.Integer() })])),
-  business: Type.Object({
-    loans: Type.Object({
-      loans: Type.Integer(),
-      principalFen: Type.Integer(),
-      disbursedFen: Type.Integer(),
-      borrowers: Type.Integer(),
-      averageAnnualisedCost: Nullable(Type.Number()),
-      aboveCap: Type.Integer({ description: 'Loans whose comprehensive annualised cost is above costCap' }),
-    }),
-    loansByMonth: Type.Array(Type.Object({ month: Type.String(), loans: Type.Integer(), principalFen: Type.Integer() })),
-    repayments: Type.Object({ instalments: Type.Integer(), overdue: Type.Integer(), overdueRate: Nullable(Type.Number()) }),
-    complaints: Type.Object({ complaints: Type.Integer(), open: Type.Integer(), byCategory: Type.Array(Type.Object({ category: Type.String(), count: Type.Integer() })) }),
-    multiLendingBorrowers: Type.Integer({ description: 'Borrowers with loans in force at three or more institutions' }),
-    costCap: Type.Number(),
-  }),
+  business: Business,
 });
+
+const InstitutionParams = Type.Object({ institutionId: Type.String({ format: 'uuid' }) });
 
 /** The supervisor's home page: registry counts and the filed business of the jurisdiction. */
 export function supervisionRoutes(services: Services): FastifyPluginAsync {
@@ -43,6 +51,14 @@ export function supervisionRoutes(services: Services): FastifyPluginAsync {
         const [registry, business] = await Promise.all([services.registry.overview(caller), services.supervision.businessOverview(caller)]);
         return { ...registry, consumers: await services.identity.countConsumers(registry.jurisdiction.code), business };
       },
+    );
+    app.get(
+      '/supervisor/institutions/:institutionId/business',
+      {
+        config: { access: ['supervisor'] },
+        schema: { tags: ['supervisor'], summary: "One institution's filed business: loans, cost, overdue instalments, complaints", params: InstitutionParams, response: { 200: Business, ...errorResponses } },
+      },
+      async (request) => services.supervision.institutionBusiness(callerOf(request), request.params.institutionId),
     );
   };
 }

@@ -2,6 +2,7 @@ import type { Platform } from '../platform/platform.js';
 import type { Caller } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
 import type { RegistryService } from '../registry/registry.service.js';
+import type { FilingService } from '../filing/filing.service.js';
 import * as store from './supervision.store.js';
 
 // The outer limit of the comprehensive annualised cost of cash loans (Circular 141, 2017); the
@@ -17,6 +18,8 @@ export interface BusinessOverview {
   complaints: { complaints: number; open: number; byCategory: { category: string; count: number }[] };
   multiLendingBorrowers: number;
   costCap: number;
+  /** The newest period with an accepted filing behind these figures, or null when none was accepted. */
+  dataAsOf: { period: string; acceptedAt: string } | null;
 }
 
 /**
@@ -27,19 +30,34 @@ export class SupervisionService {
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
+    private readonly filing: FilingService,
   ) {}
 
   /** Loans, cost of credit, overdue instalments, complaints and multi-lending within the caller's jurisdiction. */
   async businessOverview(caller: Caller): Promise<BusinessOverview> {
     if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    return this.overviewOf(await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode));
+  }
+
+  /**
+   * The same figures for one institution, for its page in the supervisor's area. Multi-lending
+   * still counts the borrower's loans at every institution: that is what one lender cannot see.
+   */
+  async institutionBusiness(caller: Caller, institutionId: string): Promise<BusinessOverview> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    await this.registry.assertCanSee(caller, institutionId);
+    return this.overviewOf([institutionId], { countLoansElsewhere: true });
+  }
+
+  private async overviewOf(ids: string[], options: { countLoansElsewhere?: boolean } = {}): Promise<BusinessOverview> {
     const db = this.platform.database.db;
-    const ids = await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode);
-    const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers] = await Promise.all([
+    const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers, dataAsOf] = await Promise.all([
       store.loanTotals(db, ids, COST_CAP),
       store.loansByMonth(db, ids),
       store.repaymentTotals(db, ids),
       store.complaintTotals(db, ids),
-      store.borrowersAtManyInstitutions(db, ids, MANY_INSTITUTIONS),
+      store.borrowersAtManyInstitutions(db, ids, MANY_INSTITUTIONS, options),
+      this.filing.dataAsOf(ids),
     ]);
     return {
       loans,
@@ -48,6 +66,7 @@ export class SupervisionService {
       complaints,
       multiLendingBorrowers,
       costCap: COST_CAP,
+      dataAsOf,
     };
   }
 }

@@ -85,14 +85,18 @@ export async function complaintTotals(db: Kysely<Database>, institutionIds: read
 }
 
 /** Borrowers with loans in force at `minimum` or more institutions at once (多头借贷). */
-export async function borrowersAtManyInstitutions(db: Kysely<Database>, institutionIds: readonly string[], minimum: number): Promise<number> {
+export async function borrowersAtManyInstitutions(db: Kysely<Database>, institutionIds: readonly string[], minimum: number, options: { countLoansElsewhere?: boolean } = {}): Promise<number> {
   if (institutionIds.length === 0) return 0;
   const row = await db
     .selectFrom((eb) =>
       eb
         .selectFrom('filed_loan')
-        .where('institution_id', 'in', institutionIds)
         .where('valid_to', 'is', null)
+        // Counting loans elsewhere: the borrowers of these institutions, with their loans at every institution.
+        .$if(!options.countLoansElsewhere, (q) => q.where('institution_id', 'in', institutionIds))
+        .$if(options.countLoansElsewhere === true, (q) =>
+          q.where('borrower_pseudonym', 'in', (sub) => sub.selectFrom('filed_loan').select('borrower_pseudonym').where('institution_id', 'in', institutionIds).where('valid_to', 'is', null)),
+        )
         .where('borrower_pseudonym', 'is not', null)
         .select('borrower_pseudonym')
         .groupBy('borrower_pseudonym')

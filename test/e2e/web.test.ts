@@ -5,6 +5,7 @@
  * Every page is photographed in Chinese and in English (test-results/screens), the public and
  * consumer pages also at phone width, where nothing may be wider than the screen.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +22,11 @@ if (!haveChromium) {
 
 const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation, e.g. "dashboard.title". */
-const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard)\.[a-zA-Z_]+/;
+const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard|loanCost)\.[a-zA-Z_]+/;
 const chinese = /[\u4e00-\u9fff]/;
 
-describe.skipIf(!haveChromium)('web UI in Chromium', () => {
+// Each test walks a whole journey through a real browser; on a busy two-core machine one can take minutes.
+describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () => {
   let web: WebPlatform;
   let browser: Browser;
 
@@ -35,7 +37,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -46,7 +48,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
   async function freshPage(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; done: () => Promise<void> }> {
     const context: BrowserContext = await browser.newContext({ viewport, locale: 'zh-CN' });
     const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(60_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return {
@@ -534,14 +536,25 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     expect(await aboveCap.getAttribute('data-risk')).toBe('true');
     expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toBe('3.50 万元');
     await chartsDrawn(supervisor.page, 4);
+    // What the figures are as of: the period of the newest accepted filing, as people write it.
+    expect(await supervisor.page.getByTestId('data-as-of').innerText()).toMatch(/^数据截至 2025 年 6 月 报告期（最近一次接受报送：2\d{3}-\d{2}-\d{2} \d{2}:\d{2}）$/);
     await screenshot(supervisor.page, 'supervisor-dashboard-business-zh');
     await supervisor.page.locator('.fh-language').getByText('EN').click();
     await supervisor.page.getByText('Filed business (accepted filings of the jurisdiction)').waitFor();
     expect(await supervisor.page.getByTestId('stat-principal').locator('.ant-statistic-content-value').textContent()).toMatch(/^CNY\s35\.00K$/);
     await chartsDrawn(supervisor.page, 4);
     for (const card of await supervisor.page.locator('[data-testid^="stat-"]').all()) expect(await card.innerText()).not.toMatch(chinese);
+    expect(await supervisor.page.getByTestId('data-as-of').innerText()).toMatch(/^Data as of the June 2025 reporting period \(last filing accepted 2\d{3}-\d{2}-\d{2} \d{2}:\d{2}\)$/);
     await screenshot(supervisor.page, 'supervisor-dashboard-business-en');
     await supervisor.page.locator('.fh-language').getByText('中文').click();
+
+    // The institution's own page shows its business and its latest filings.
+    await supervisor.page.goto(`${web.baseUrl}/supervisor/institutions/${web.institutions.qiantang.institutionId}`);
+    const business = supervisor.page.getByTestId('institution-business');
+    await business.getByTestId('stat-loans').locator('.ant-statistic-content-value').getByText('3', { exact: true }).waitFor();
+    await business.getByTestId('filings-table').locator('tbody tr.ant-table-row').first().waitFor();
+    expect(await business.getByTestId('filings-table').locator('tbody tr.ant-table-row').count()).toBe(1);
+    await screenshotsInBothLanguages(supervisor.page, 'supervisor-institution-business');
 
     // Both versions in the supervisor's filings list; the accepted one read-only, with its explanations.
     await supervisor.page.getByRole('link', { name: '数据报送' }).click();
@@ -571,6 +584,51 @@ describe.skipIf(!haveChromium)('web UI in Chromium', () => {
     await supervisor.page.getByTestId('verify-receipt').click();
     await supervisor.page.getByTestId('receipt-check').getByText('回执签名有效').waitFor();
     await screenshotsInBothLanguages(supervisor.page, 'supervisor-filing-detail');
+    await supervisor.done();
+  });
+
+  it('shows the institution and its supervisor the cost of a loan, compound and simple side by side, and fits it on a phone', async () => {
+    // A 14-day loan of 1,000 yuan at 0.1% a day whose filed instalment also carries a 50-yuan fee:
+    // 1,064 yuan back after 14 days, 1.064^(365/14) − 1 = 403.97% compound, 6.4% × 365/14 = 166.86% simple.
+    const db = web.platform.database.db;
+    const institutionId = web.institutions.qiantang.institutionId;
+    await db
+      .insertInto('filed_loan')
+      .values({ filing_id: randomUUID(), institution_id: institutionId, period: '2025-06', party_key: 'e2e'.padEnd(64, '0'), valid_from: new Date().toISOString(), loan_id: 'QT-D14', contract_id: 'HT-D14', borrower_type: 'individual', borrower_pseudonym: 'e2e'.padEnd(64, '0'), contract_date: '2025-06-10', principal_fen: 100_000, disbursed_fen: 100_000, disbursement_date: '2025-06-10', first_due_date: '2025-06-24', installments: 1, period_days: 14, nominal_annual_rate: 0.365, repayment_method: 'bullet', fee_per_installment_fen: 0, purpose: 'consumption', guarantee_type: 'none' })
+      .execute();
+    await db
+      .insertInto('filed_repayment')
+      .values({ filing_id: randomUUID(), institution_id: institutionId, period: '2025-06', party_key: 'e2e'.padEnd(64, '0'), valid_from: new Date().toISOString(), repayment_id: 'QT-D14-1', loan_id: 'QT-D14', installment_number: 1, installments: 1, due_date: '2025-06-24', principal_due_fen: 100_000, interest_due_fen: 1_400, fee_due_fen: 5_000, amount_paid_fen: 106_400, paid_date: '2025-06-24', days_past_due: 0, status: 'paid_on_time' })
+      .execute();
+
+    const institution = await freshPage();
+    await logInWithApiKey(institution.page);
+    await institution.page.getByRole('link', { name: '贷款成本' }).click();
+    const search = institution.page.getByTestId('loan-cost-search').locator('input');
+    await search.fill('NO-SUCH-LOAN');
+    await search.press('Enter');
+    await institution.page.getByTestId('loan-cost-not-found').waitFor();
+    await search.fill('QT-D14');
+    await search.press('Enter');
+    await institution.page.getByTestId('loan-cost-compound').getByText('403.97%').waitFor();
+    await institution.page.getByTestId('loan-cost-simple').getByText('166.86%').waitFor();
+    await institution.page.getByText('按已报送的各期还款计算').waitFor();
+    await institution.page.getByTestId('threshold-cash_loan_cost_cap').getByText('超过上限').waitFor();
+    await screenshotsInBothLanguages(institution.page, 'institution-loan-cost');
+    await institution.page.setViewportSize({ width: 375, height: 812 });
+    await fitsThePhone(institution.page, 'institution-loan-cost');
+    await screenshot(institution.page, 'phone-institution-loan-cost-zh');
+    await institution.done();
+
+    const supervisor = await freshPage();
+    await logInAsSupervisor(supervisor.page);
+    await supervisor.page.goto(`${web.baseUrl}/supervisor/institutions/${institutionId}`);
+    await supervisor.page.getByTestId('open-loan-cost').click();
+    const supervisorSearch = supervisor.page.getByTestId('loan-cost-search').locator('input');
+    await supervisorSearch.fill('QT-D14');
+    await supervisorSearch.press('Enter');
+    await supervisor.page.getByTestId('loan-cost-compound').getByText('403.97%').waitFor();
+    await screenshotsInBothLanguages(supervisor.page, 'supervisor-loan-cost', ['浙江省地方金融管理局 分析员']);
     await supervisor.done();
   });
 

@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AuditOutlined, BankOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined } from '@ant-design/icons';
+import { AuditOutlined, BankOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -30,10 +30,12 @@ const SupervisorInstitutions = lazyPage(supervisor, (m) => m.InstitutionsPage);
 const SupervisorInstitution = lazyPage(supervisor, (m) => m.InstitutionDetailPage);
 const SupervisorFilings = lazyPage(supervisor, (m) => m.FilingsPage);
 const SupervisorFiling = lazyPage(supervisor, (m) => m.FilingDetailPage);
+const SupervisorLoanCost = lazyPage(supervisor, (m) => m.LoanCostPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
 const InstitutionFiling = lazyPage(institution, (m) => m.FilingDetailPage);
+const InstitutionLoanCost = lazyPage(institution, (m) => m.LoanCostPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 
@@ -45,6 +47,7 @@ const supervisorMenu: AreaMenuItem[] = [
 const institutionMenu: AreaMenuItem[] = [
   { path: '/institution', labelKey: 'menu.profile', icon: <ProfileOutlined /> },
   { path: '/institution/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
+  { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
 const consumerMenu: AreaMenuItem[] = [
@@ -108,11 +111,13 @@ export function App() {
                   <Route path="institutions/:institutionId" element={lazyElement(SupervisorInstitution)} />
                   <Route path="filings" element={lazyElement(SupervisorFilings)} />
                   <Route path="filings/:filingId" element={lazyElement(SupervisorFiling)} />
+                  <Route path="institutions/:institutionId/loan-cost" element={lazyElement(SupervisorLoanCost)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
                   <Route path="filings" element={lazyElement(InstitutionFilings)} />
                   <Route path="filings/:filingId" element={lazyElement(InstitutionFiling)} />
+                  <Route path="loan-cost" element={lazyElement(InstitutionLoanCost)} />
                   <Route path="api-keys" element={lazyElement(InstitutionApiKeys)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>

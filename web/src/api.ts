@@ -108,7 +108,7 @@ function withQuery(path: string, query?: Query): string {
 
 /** The ApiError for a failed reply (`text` is its body), clearing the session when the server says it is gone. */
 function failure(status: number, text: string, hadSession: boolean): ApiError {
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

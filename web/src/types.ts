@@ -103,3 +103,32 @@ export interface IssuedApiKey {
 }
 
 
+
+/** GET /v1/loans/:loanId/cost: the true cost of one loan. */
+export interface LoanCostReply {
+  institutionId: string;
+  loanId: string;
+  source: 'filed_instalments' | 'modelled_schedule';
+  instalments: number;
+  instalmentsFiled: number;
+  principalFen: number;
+  disbursedFen: number;
+  disbursedOn: string;
+  periodMonths: number | null;
+  periodDays: number | null;
+  nominalAnnualRate: number;
+  repaymentMethod: string;
+  totalRepaidFen: number;
+  costFen: number;
+  cost: {
+    simpleAnnualRate: number;
+    compoundAnnualRate: number;
+    periodRate: number;
+    basis: 'months' | 'days';
+    periodMonths: number | null;
+    periodDays: number | null;
+    periodsPerYear: number;
+  } | null;
+  thresholds: { id: string; limit: number; figure: 'simple' | 'compound'; rate: number | null; above: boolean | null; verified: boolean; basisZh: string; basisEn: string }[];
+  payments: { dueOn: string; principalFen: number; interestFen: number; feeFen: number; totalFen: number }[];
+}

@@ -136,6 +136,7 @@ export const editCatalogue: readonly EditDef[] = [
     zh: '该记录编号已在其他报告期报送并被接受。交易、资金划转、催收、投诉、算法决策和披露等事件只报送一次；如需更正，请重新报送该记录所属的报告期。',
     en: 'This record id was already accepted for another period. An event (a payment, fund flow, collection action, complaint, algorithm decision or disclosure) is filed once; to correct it, resubmit the period it was filed for.',
   }),
+  rowError({ id: 'V030', recordTypes: ['loan'], fields: ['period_months', 'period_days'], zh: '每期月数与每期天数须填且只填一项。', en: 'Give either the months or the days per instalment, not both and not neither.' }),
 
   // Quality: plausible, but the filer must confirm and explain.
   rowWarning({ id: 'Q001', recordTypes: ['loan'], fields: ['principal_fen', 'disbursed_fen', 'nominal_annual_rate', 'fee_per_installment_fen', 'other_fees_fen'], zh: '综合年化成本（按实际现金流的内部收益率计）超过 36%。', en: 'The comprehensive annualised cost (IRR of the actual cash flows) is above 36 %.' }),

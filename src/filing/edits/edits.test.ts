@@ -96,6 +96,10 @@ const cases: Record<string, Case> = {
     };
     return { failing: () => check('payment', [{ payment_id: 'T-MAY' }], { context: acceptedIds() }), passing: () => check('payment', [{ payment_id: 'T-JUNE' }], { context: acceptedIds() }) };
   })(),
+  V030: {
+    failing: () => [...check('loan', [{ period_days: '14' }]), ...check('loan', [{ period_months: '' }])],
+    passing: () => check('loan', [{ period_months: '', period_days: '14', installments: '1', first_due_date: '2024-06-24' }]),
+  },
   // 3 % of the principal a month in fees on top of 12 % interest.
   Q001: row('loan', { fee_per_installment_fen: '30000' }, { fee_per_installment_fen: '1000' }),
   Q002: row('loan', { nominal_annual_rate: '0.2401' }, { nominal_annual_rate: '0.24' }),
@@ -226,7 +230,7 @@ describe('validator', () => {
   });
 
   it('checks a loan whose schedule overflows exact arithmetic without crashing: its cost is unknown', () => {
-    const huge = { principal_fen: '999992233579', disbursed_fen: '261424852', first_due_date: '2024-06-11', installments: '196', period_months: '79', nominal_annual_rate: '6.9798', repayment_method: 'bullet', fee_per_installment_fen: '221604351', other_fees_fen: '387376650' };
+    const huge = { principal_fen: '999992233579', disbursed_fen: '261424852', first_due_date: '2024-06-11', installments: '300', period_months: '79', nominal_annual_rate: '6.9798', repayment_method: 'bullet', fee_per_installment_fen: '221604351', other_fees_fen: '387376650' };
     const findings = check('loan', [huge]);
     expect(findings.filter((f) => editById(f.editId).severity === 'error')).toEqual([]);
     expect(ids(findings)).not.toContain('Q001');
@@ -234,6 +238,18 @@ describe('validator', () => {
     validator.header(loanHeader);
     const record = validator.row(valuesOf('loan', { ...validRow('loan'), ...huge }), 1, []);
     expect(annualisedCostOfLoan(record!)).toBeNull();
+  });
+
+  it('computes the cost of a loan with a term in days: 1,000 yuan for 14 days at 0.1% a day with a 50-yuan fee is 403.97%', () => {
+    // 1,064 yuan back after 14 days: 1.064^(365/14) − 1 = 4.0397 (worked in src/standard/cost-of-credit.test.ts).
+    const dayLoan = { principal_fen: '100000', disbursed_fen: '100000', disbursement_date: '2024-06-10', first_due_date: '2024-06-24', installments: '1', period_months: '', period_days: '14', nominal_annual_rate: '0.365', repayment_method: 'bullet', fee_per_installment_fen: '5000' };
+    const findings = check('loan', [dayLoan]);
+    expect(findings.find((f) => f.editId === 'Q001')?.values.annualised_cost).toBe('4.0397');
+    const validator = createValidator('loan', context);
+    validator.header(loanHeader);
+    const record = validator.row(valuesOf('loan', { ...validRow('loan'), ...dayLoan }), 1, []);
+    expect(record).toMatchObject({ period_days: 14, period_months: null });
+    expect(annualisedCostOfLoan(record!)).toBeCloseTo(4.0397, 4);
   });
 
   it('takes thresholds as parameters', () => {

@@ -14,6 +14,7 @@ export function loanTermsOf(record: NormalizedRecord): LoanTerms | null {
   const firstDueOn = record.first_due_date;
   const installments = record.installments;
   const periodMonths = record.period_months;
+  const periodDays = record.period_days;
   const nominalAnnualRate = record.nominal_annual_rate;
   const method = record.repayment_method;
   const fee = record.fee_per_installment_fen;
@@ -23,7 +24,8 @@ export function loanTermsOf(record: NormalizedRecord): LoanTerms | null {
     typeof disbursedOn !== 'string' ||
     typeof firstDueOn !== 'string' ||
     typeof installments !== 'number' ||
-    typeof periodMonths !== 'number' ||
+    // Exactly one of the two (edit V030); with neither or both there is no schedule to model.
+    (typeof periodMonths === 'number') === (typeof periodDays === 'number') ||
     typeof nominalAnnualRate !== 'number' ||
     typeof method !== 'string' ||
     typeof fee !== 'number'
@@ -37,7 +39,7 @@ export function loanTermsOf(record: NormalizedRecord): LoanTerms | null {
     disbursedOn,
     firstDueOn,
     installments,
-    periodMonths,
+    ...(typeof periodMonths === 'number' ? { periodMonths } : { periodDays: periodDays as number }),
     nominalAnnualRate,
     method: method as RepaymentMethod,
     feePerInstallmentFen: fee,
@@ -76,6 +78,7 @@ export const METHOD_EQUAL_INSTALLMENT = 0;
 export const METHOD_EQUAL_PRINCIPAL = 1;
 export const METHOD_INTEREST_FIRST = 2;
 export const METHOD_BULLET = 3;
+export const METHOD_FLAT_RATE = 4;
 
 /**
  * Added to every payment of the approximate schedule: the real one rounds each amount to the fen,
@@ -97,7 +100,8 @@ const screenSteps = new Float64Array(121);
  * `limit − SCREEN_MARGIN` is negative. Effective annual compounding gives the highest figure of all
  * annualisation conventions for the same cash flows, and the margin covers the approximation, so a
  * loan the screen lets through is computed exactly and one it stops is below the limit under any
- * convention (a property test compares the two). Allocation-free: it runs once per loan row.
+ * convention (a property test compares the two). Allocation-free: it runs once per loan row. For
+ * terms in months only: a loan with a term in days is always computed exactly.
  */
 export function mayExceedCost(
   principalFen: number,
@@ -148,8 +152,10 @@ export function schedulePresentValue(
   closedForm: boolean,
 ): number {
   const periodic = (nominalAnnualRate * periodMonths) / 12;
-  // The first period may be longer than one period; its interest is charged on the longer of the two.
-  const firstPeriodic = Math.max(periodic, (nominalAnnualRate * firstPeriodDays) / 365);
+  // The first period may be longer than one period: its whole months at the period rate and its
+  // other days at rate / 365. Every month has at least 28 days, so days / (12 × 28) of the annual
+  // rate is never less; and never less than one period either.
+  const firstPeriodic = Math.max(periodic, (nominalAnnualRate * firstPeriodDays) / 336);
   const n = installments;
   let discount = Math.exp((-Math.max(firstPeriodDays, 1) / 365) * logRate);
   let annuity = 0;
@@ -176,6 +182,9 @@ export function schedulePresentValue(
     if (method === METHOD_INTEREST_FIRST) {
       return (principalFen * periodic + fee) * discount * series + firstExtra + (principalFen + otherFeesFen) * lastDiscount;
     }
+    if (method === METHOD_FLAT_RATE) {
+      return (principalFen / n + principalFen * periodic + fee) * discount * series + firstExtra + otherFeesFen * lastDiscount;
+    }
     return fee * discount * series + (principalFen * (1 + firstPeriodic + periodic * (n - 1)) + otherFeesFen) * lastDiscount;
   }
   let value = 0;
@@ -191,6 +200,9 @@ export function schedulePresentValue(
     } else if (method === METHOD_INTEREST_FIRST) {
       interest = principalFen * (i === 1 ? firstPeriodic : periodic);
       principalPart = last ? balance : 0;
+    } else if (method === METHOD_FLAT_RATE) {
+      interest = principalFen * (i === 1 ? firstPeriodic : periodic);
+      principalPart = last ? balance : principalFen / n;
     } else {
       interest = balance * (i === 1 ? firstPeriodic : periodic);
       if (last) principalPart = balance;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { annualisedCostOfCredit, buildSchedule, type RepaymentMethod } from '../../standard/cost-of-credit.js';
 import { IdSet } from './id-set.js';
-import { mayExceedCost, schedulePresentValue, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST } from './loan-cost.js';
+import { mayExceedCost, schedulePresentValue, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_FLAT_RATE, METHOD_INTEREST_FIRST } from './loan-cost.js';
 import { BAD_SHAPE, NOT_REAL, canonicalPhone, dayNumber, isPhoneNumber, parseDateDay, parseDateTimeMs, parseDecimal, parseWhole } from './parse.js';
 
 describe('value readers', () => {
@@ -89,6 +89,7 @@ const METHOD_CODE: Record<RepaymentMethod, number> = {
   equal_principal: METHOD_EQUAL_PRINCIPAL,
   interest_first: METHOD_INTEREST_FIRST,
   bullet: METHOD_BULLET,
+  flat_rate: METHOD_FLAT_RATE,
 };
 
 describe('cost screen', () => {
@@ -104,7 +105,7 @@ describe('cost screen', () => {
           installments: fc.integer({ min: 1, max: 60 }),
           periodMonths: fc.constantFrom(1, 1, 1, 3, 6, 12),
           rate: fc.double({ min: 0, max: 0.6, noNaN: true }),
-          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet'),
+          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet', 'flat_rate'),
           feeShare: fc.double({ min: 0, max: 0.03, noNaN: true }),
           otherShare: fc.double({ min: 0, max: 0.2, noNaN: true }),
           startDay: fc.integer({ min: dayNumber(2020, 1, 1), max: dayNumber(2030, 1, 1) }),
@@ -150,7 +151,7 @@ describe('cost screen in closed form', () => {
         fc.integer({ min: 1, max: 60 }),
         fc.integer({ min: 1, max: 12 }),
         fc.double({ min: 0, max: 0.5, noNaN: true }),
-        fc.constantFrom(METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST, METHOD_BULLET),
+        fc.constantFrom(METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST, METHOD_BULLET, METHOD_FLAT_RATE),
         fc.integer({ min: 0, max: 1e9 }),
         fc.integer({ min: 0, max: 1e9 }),
         fc.double({ min: 0.001, max: 2, noNaN: true }),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeLists, recordTypeDef, recordTypes } from '../../standard/standard.js';
 import { editCatalogue } from './catalogue.js';
 import { renderStandardReference } from './reference.js';
+import { parseEdits } from '../parse-edits.js';
 
 describe('docs/standard.md', () => {
   it('is current: regenerate it with `npx tsx src/main.ts docs` when the standard or the edits change', async () => {
@@ -17,5 +18,12 @@ describe('docs/standard.md', () => {
     }
     for (const list of Object.values(codeLists)) for (const code of list.codes) expect(text).toContain(`| \`${code.code}\` | ${code.zh} |`);
     for (const edit of editCatalogue) expect(text).toContain(`| ${edit.id} | ${edit.editClass} |`);
+  });
+
+  it('lists the file and system findings S901–S912', () => {
+    const text = renderStandardReference();
+    const listed = [...text.matchAll(/^\| (S9\d\d) \|/gm)].map((m) => m[1]);
+    expect(listed).toEqual(['S901', 'S902', 'S903', 'S904', 'S905', 'S906', 'S907', 'S908', 'S909', 'S910', 'S911', 'S912']);
+    for (const edit of parseEdits) expect(text).toContain(edit.en);
   });
 });

@@ -5,6 +5,7 @@
 import { codeLists, recordTypeDef, recordTypes, STANDARD_VERSION, type FieldDef, type FieldType } from '../../standard/standard.js';
 import { defaultThresholds, editCatalogue, type EditThresholds } from './catalogue.js';
 import { copyColumns } from './copy.js';
+import { parseEdits } from '../parse-edits.js';
 
 const TYPE_NAMES: Record<FieldType, { zh: string; en: string; format: string }> = {
   string: { zh: '字符串', en: 'string', format: 'text, at most the length shown' },
@@ -146,6 +147,20 @@ export function renderStandardReference(): string {
     const types = edit.recordTypes === 'all' ? 'all' : edit.recordTypes.map((t) => `\`${t}\``).join(', ');
     const fields = edit.fields.length === 0 ? '—' : edit.fields.map((f) => `\`${f}\``).join(', ');
     line(`| ${edit.id} | ${edit.editClass} | ${edit.severity === 'error' ? 'error / 错误' : 'warning / 警告'} | ${types} | ${fields} | ${cell(edit.zh)} | ${cell(edit.en)} |`);
+  }
+  line();
+  line('<a id="file-edits"></a>');
+  line();
+  line('### File and system findings / 文件与系统校验 (S9xx)');
+  line();
+  line('The upload itself is checked before any record reaches the edits above: its encoding, delimiter, completeness and size, and what happened to it on the way in. These findings apply to every record type.');
+  line('上传的文件在逐条校验之前先整体检查：编码、分隔符、是否完整、大小，以及上传与入库过程中发生的问题。以下规则适用于所有报送类型。');
+  line();
+  line('| id | scope / 范围 | severity / 级别 | 中文 | English |');
+  line('| --- | --- | --- | --- | --- |');
+  const scopes = { header: 'header / 表头', row: 'record / 单条记录', file: 'file / 整个文件' } as const;
+  for (const edit of [...parseEdits].sort((a, b) => a.id.localeCompare(b.id))) {
+    line(`| ${edit.id} | ${scopes[edit.scope]} | ${edit.severity === 'error' ? 'error / 错误' : 'warning / 警告'} | ${cell(edit.zh)} | ${cell(edit.en)} |`);
   }
   line();
   line('### Figures the quality and macro edits use / 质量与宏观校验参数');

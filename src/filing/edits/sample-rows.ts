@@ -50,7 +50,7 @@ export function sampleRow(type: RecordType): SampleRow {
       return {
         loan_id: 'L1', contract_id: 'C1', product_id: 'P1', borrower_type: 'individual', borrower_id: PERSON, borrower_phone: '13800138000',
         contract_date: '2024-06-10', principal_fen: '1000000', disbursed_fen: '1000000', disbursement_date: '2024-06-10', first_due_date: '2024-07-10',
-        installments: '12', period_months: '1', nominal_annual_rate: '0.12', repayment_method: 'equal_installment', fee_per_installment_fen: '0',
+        installments: '12', period_months: '1', period_days: '', nominal_annual_rate: '0.12', repayment_method: 'equal_installment', fee_per_installment_fen: '0',
         other_fees_fen: '', purpose: 'consumption', guarantee_type: 'none', guarantor_type: '', guarantor_id: '',
       };
     case 'repayment':

@@ -5,11 +5,12 @@
  * nothing but the normalized record it returns and the findings of the edits that fail.
  */
 import { fail } from '../../platform/errors.js';
-import { dateKey, residentIdProblem, usccProblem } from '../../standard/identifiers.js';
+import { dateKey, normalizeResidentId, normalizeUscc, residentIdProblem, usccProblem } from '../../standard/identifiers.js';
+import { chinaDateKey } from '../../standard/china-time.js';
 import { codeLists, recordTypeDef, type FieldDef, type RecordType, type RecordTypeDef } from '../../standard/standard.js';
 import { defaultThresholds, type EditThresholds } from './catalogue.js';
 import { IdSet } from './id-set.js';
-import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST } from './loan-cost.js';
+import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_FLAT_RATE, METHOD_INTEREST_FIRST } from './loan-cost.js';
 import type { RepaymentMethod } from '../../standard/cost-of-credit.js';
 import {
   BAD_SHAPE,
@@ -111,7 +112,6 @@ function compile(type: RecordType): CompiledType {
   });
   for (const name of names) if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${type}: field name ${name} is not snake_case`);
   // A factory with a literal shape gives every record one hidden class and plain property stores.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the names are the standard's own identifiers, checked above
   const makeRecord = new Function('v', `return { ${names.map((n, i) => `${n}: v[${i}]`).join(', ')} };`) as (values: Value[]) => NormalizedRecord;
   const result: CompiledType = {
     def,
@@ -165,6 +165,7 @@ const METHOD_CODE: Record<RepaymentMethod, number> = {
   equal_principal: METHOD_EQUAL_PRINCIPAL,
   interest_first: METHOD_INTEREST_FIRST,
   bullet: METHOD_BULLET,
+  flat_rate: METHOD_FLAT_RATE,
 };
 
 const CLOSED_COMPLAINT = new Set(['resolved', 'rejected', 'withdrawn']);
@@ -193,6 +194,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
       const firstDue = ix('first_due_date');
       const installments = ix('installments');
       const periodMonths = ix('period_months');
+      const periodDays = ix('period_days');
       const rate = ix('nominal_annual_rate');
       const method = ix('repayment_method');
       const fee = ix('fee_per_installment_fen');
@@ -207,6 +209,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
         rule('V016', ['principal_fen', 'disbursed_fen'], (s) => s.num[disbursed]! > s.num[principal]!),
         rule('V017', ['contract_date', 'disbursement_date'], (s) => s.num[disbursementDate]! < s.num[contractDate]!),
         rule('V018', ['disbursement_date', 'first_due_date'], (s) => s.num[firstDue]! <= s.num[disbursementDate]!),
+        rule('V030', ['period_months', 'period_days'], (s) => (s.raw[periodMonths] === '') === (s.raw[periodDays] === '')),
         rule('V019', ['guarantee_type', 'guarantor_type', 'guarantor_id'], (s) => {
           const named = s.val[guaranteeType] === 'guarantee_company' || s.val[guaranteeType] === 'personal_guarantee';
           const hasType = s.raw[guarantorType] !== '';
@@ -219,7 +222,10 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
           (s) => {
             const other = s.num[otherFees]!;
             const otherFen = other === other ? other : 0;
+            // A term in days is rare enough to be computed exactly every time; the screen counts months.
+            const inDays = s.raw[periodDays] !== '';
             if (
+              !inDays &&
               !mayExceedCost(
                 s.num[principal]!,
                 s.num[disbursed]!,
@@ -242,7 +248,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
               disbursedOn: s.raw[disbursementDate]!,
               firstDueOn: s.raw[firstDue]!,
               installments: s.num[installments]!,
-              periodMonths: s.num[periodMonths]!,
+              ...(inDays ? { periodDays: s.num[periodDays]! } : { periodMonths: s.num[periodMonths]! }),
               nominalAnnualRate: s.num[rate]!,
               method: s.val[method] as RepaymentMethod,
               feePerInstallmentFen: s.num[fee]!,
@@ -370,7 +376,7 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
   const c = compile(recordType);
   const thresholds: EditThresholds = { ...defaultThresholds, ...context.thresholds };
   const env: Environment = { thresholds, ...periodBounds(context.period) };
-  const todayKey = dateKey(context.today ? new Date(`${context.today}T00:00:00Z`) : new Date());
+  const todayKey = context.today ? dateKey(new Date(`${context.today}T00:00:00Z`)) : chinaDateKey();
   const rules = rulesFor(recordType, c, env);
   const count = c.names.length;
   const { names, kinds, required, maxLength, min, max, period, codeSets, partyType, idIndex, makeRecord } = c;
@@ -404,13 +410,14 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
         }
         continue;
       }
-      if (text.length > maxLength[f]! && kinds[f] === K_STRING) {
+      // A limit counts characters (code points), as people and PostgreSQL do, not UTF-16 units.
+      if (text.length > maxLength[f]! && kinds[f] === K_STRING && codePointLength(text, maxLength[f]!) > maxLength[f]!) {
         out.push({ editId: 'S012', rowNumber, values: { [names[f]!]: text } });
         errors++;
         continue;
       }
       let editId: string | null = null;
-      switch (kinds[f]) {
+      switch (kinds[f]!) {
         case K_STRING:
           val[f] = text;
           break;
@@ -599,17 +606,22 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
     return stats;
   }
 
-  function residentId(f: number, text: string): string | null {
+  function residentId(f: number, written: string): string | null {
+    const text = normalizeResidentId(written);
     const problem = residentIdProblem(text, todayKey);
     if (problem) return problem === 'check_digit' ? 'V011' : 'V010';
+    // The rules read `raw` too: they see the one spelling that is stored.
+    raw[f] = text;
     val[f] = text;
     birth[f] = birthDayOfResidentId(text);
     return null;
   }
 
-  function uscc(f: number, text: string): string | null {
+  function uscc(f: number, written: string): string | null {
+    const text = normalizeUscc(written);
     const problem = usccProblem(text);
     if (problem) return problem === 'check_character' ? 'V013' : 'V012';
+    raw[f] = text;
     val[f] = text;
     return null;
   }
@@ -646,4 +658,18 @@ export function macroFindings(recordType: RecordType, stats: FileStats, previous
     }
   }
   return findings;
+}
+
+/** The number of code points in `text`, counted no further than `limit` + 1. */
+function codePointLength(text: string, limit: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Platform } from '../platform.js';
-import { errorResponses } from '../../api/schemas.js';
+import { errorResponses } from '../schemas.js';
 import { principalAs } from './access.js';
 import type { Principal } from './auth.service.js';
 
@@ -27,13 +27,13 @@ export function authRoutes(platform: Platform, describe: PrincipalView): Fastify
         config: { access: 'public' },
         schema: {
           tags: ['auth'],
-          summary: 'Log in as a supervisor or consumer',
+          summary: 'Log in as a supervisor or consumer. Attempts are limited per account and per address (429 with Retry-After)',
           body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-          response: { 200: SessionReply, ...errorResponses },
+          response: { 200: SessionReply, ...errorResponses, 429: errorResponses[400] },
         },
       },
       async (request) => {
-        const session = await auth.login(request.body.username, request.body.password, request.id);
+        const session = await auth.login(request.body.username, request.body.password, request.id, request.ip);
         return { token: session.token, expiresAt: session.expiresAt.toISOString(), principal: await describe(session.principal) };
       },
     );

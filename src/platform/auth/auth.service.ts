@@ -4,7 +4,8 @@ import type { Database } from '../database.js';
 import { fail } from '../errors.js';
 import { safeEqual, sha256Hex } from '../crypto.js';
 import type { Actor, AuditLog } from '../audit/audit.service.js';
-import { decoyHash, hashPassword, verifyPassword } from './password.js';
+import { decoyHash, defaultHashPool, hashPassword, verifyPassword, type HashPool } from './password.js';
+import type { LoginGuard } from './login-guard.js';
 import * as store from './auth.store.js';
 
 /** Who is calling. Every request has one; `public` when nobody has authenticated. */
@@ -45,11 +46,19 @@ function newToken(prefix: string): string {
  * opaque bearer sessions. Tokens and key secrets are stored only as SHA-256 hashes.
  */
 export class AuthService {
+  private readonly hashPool: HashPool;
+  private readonly guard: LoginGuard | undefined;
+  private readonly sessionTtlMs: number;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
-    private readonly sessionTtlMs = 8 * 3600 * 1000,
-  ) {}
+    options: { sessionTtlMs?: number; hashPool?: HashPool; guard?: LoginGuard } = {},
+  ) {
+    this.sessionTtlMs = options.sessionTtlMs ?? 8 * 3600 * 1000;
+    this.hashPool = options.hashPool ?? defaultHashPool;
+    this.guard = options.guard;
+  }
 
   /** Create a supervisor or consumer account; the password is hashed with scrypt. */
   async createUser(
@@ -59,7 +68,7 @@ export class AuthService {
     if (await store.userByUsername(db, user.username)) fail('FH_USERNAME_TAKEN', { field: 'body.username' });
     return store.insertUser(db, {
       username: user.username,
-      password_hash: await hashPassword(user.password),
+      password_hash: await hashPassword(user.password, this.hashPool),
       role: user.role,
       display_name: user.displayName,
       jurisdiction_code: user.role === 'supervisor' ? user.jurisdictionCode : null,
@@ -67,14 +76,22 @@ export class AuthService {
     });
   }
 
-  /** Log in with a username and password; returns a bearer session. */
-  async login(username: string, password: string, requestId?: string): Promise<Session> {
+  /**
+   * Log in with a username and password; returns a bearer session. Attempts are limited per
+   * account and per source `address` (FH_RATE_LIMITED), the same for unknown usernames as for
+   * known ones; the password hash waits for the bounded hashing pool (FH_AUTH_BUSY when full).
+   */
+  async login(username: string, password: string, requestId?: string, address = 'unknown'): Promise<Session> {
     const user = await store.userByUsername(this.db, username);
-    if (!user || user.disabled_at) {
-      await verifyPassword(password, await decoyHash());
-      fail('FH_INVALID_CREDENTIALS');
-    }
-    if (!(await verifyPassword(password, user.password_hash))) fail('FH_INVALID_CREDENTIALS');
+    const check = async (): Promise<boolean> => {
+      if (!user || user.disabled_at) {
+        await verifyPassword(password, await decoyHash(), this.hashPool);
+        return false;
+      }
+      return verifyPassword(password, user.password_hash, this.hashPool);
+    };
+    const ok = this.guard ? await this.guard.attempt(username, address, check) : await check();
+    if (!ok || !user || user.disabled_at) fail('FH_INVALID_CREDENTIALS');
     const token = newToken(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
     const principal = this.principalOfUser(user);

@@ -1,4 +1,47 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { FhError } from '../errors.js';
+
+/**
+ * A bound on the password hashes computed at once. Each scrypt takes a libuv thread (there are
+ * four by default, shared with file and zlib work) and 32 MiB for a good part of a second: a flood
+ * of logins left unbounded starves every other request. At most `concurrency` hashes run; up to
+ * `queue` more wait their turn; beyond that a login is answered FH_AUTH_BUSY (503) at once.
+ */
+export class HashPool {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly concurrency = 2,
+    readonly queue = 32,
+  ) {}
+
+  /** Hashes running and waiting now. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  /** Run `task` when a place is free; throws FH_AUTH_BUSY when the queue is full. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) {
+      if (this.waiting.length >= this.queue) throw new FhError('FH_AUTH_BUSY', undefined, { retryAfterSeconds: 1 });
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
+    }
+    try {
+      return await task();
+    } finally {
+      // Hand the place straight to the next waiter, so that a newcomer cannot take it first.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/** The pool of the process, used when a caller names none. */
+export const defaultHashPool = new HashPool();
 
 // scrypt is memory-hard and built into Node; N=2^15, r=8 uses 32 MiB per hash.
 const DEFAULTS = { N: 2 ** 15, r: 8, p: 1 };
@@ -11,18 +54,18 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
 }
 
 /** Hash a password as `scrypt$N$r$p$salt$hash` (base64), so the cost can rise later. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, pool: HashPool = defaultHashPool): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, DEFAULTS);
+  const key = await pool.run(() => scrypt(password, salt, DEFAULTS));
   return ['scrypt', DEFAULTS.N, DEFAULTS.r, DEFAULTS.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /** Check a password against a stored hash in constant time. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, pool: HashPool = defaultHashPool): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, salt, expected] = parts as [string, string, string, string, string, string];
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
+  const key = await pool.run(() => scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) }));
   const want = Buffer.from(expected, 'base64');
   return key.length === want.length && timingSafeEqual(key, want);
 }
@@ -31,6 +74,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // username takes as long as a wrong password.
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  // Outside any pool: computed once, and a full pool must not make it fail for good.
+  decoy ??= hashPassword(randomBytes(16).toString('hex'), new HashPool(1, Number.MAX_SAFE_INTEGER));
   return decoy;
 }

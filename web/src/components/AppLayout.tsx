@@ -34,7 +34,7 @@ export function AppLayout() {
 
   const logout = async () => {
     await end();
-    navigate('/');
+    void navigate('/');
   };
 
   return (
@@ -73,7 +73,7 @@ export function AppLayout() {
             <Dropdown
               menu={{
                 items: [
-                  { key: 'area', icon: <DashboardOutlined />, label: t(`nav.area.${principal.role}`), onClick: () => navigate(areaHome[principal.role]) },
+                  { key: 'area', icon: <DashboardOutlined />, label: t(`nav.area.${principal.role}`), onClick: () => void navigate(areaHome[principal.role]) },
                   { type: 'divider' },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('nav.logout'), onClick: () => void logout() },
                 ],

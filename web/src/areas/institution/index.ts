@@ -3,3 +3,4 @@ export { ProfilePage } from './ProfilePage.js';
 export { ApiKeysPage } from './ApiKeysPage.js';
 export { FilingsPage } from './FilingsPage.js';
 export { FilingDetailPage } from './FilingDetailPage.js';
+export { LoanCostPage } from './LoanCostPage.js';

@@ -31,7 +31,7 @@ export function LoginPage() {
       const session = await api.post<SessionReply>(path, body);
       begin(session);
       const home = areaHome[session.principal.role];
-      navigate(from && from.startsWith(home) ? from : home, { replace: true });
+      void navigate(from && from.startsWith(home) ? from : home, { replace: true });
     } catch (error) {
       if (!showFieldError(form, error, fields, byCode)) message.error(describeError(error));
     } finally {

@@ -3,7 +3,7 @@ import { AlertOutlined, FundOutlined, PercentageOutlined, TeamOutlined, WalletOu
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { beaconRed } from '../../theme.js';
-import { formatCount, formatMoney, formatRate } from '../../components/format.js';
+import { formatCount, formatDateTime, formatMoney, formatRate } from '../../components/format.js';
 import { useCodeName } from '../../filing/standard.js';
 import type { BusinessOverview } from '../../types.js';
 import { Chart } from './charts.js';
@@ -42,7 +42,15 @@ function Figure({ testId, title, value, icon, note, risk }: FigureProps) {
  * What the institutions of the jurisdiction filed: loans, their cost, repayment, complaints, and
  * the two risk signals a supervisor acts on first (cost above the cap, multi-lending borrowers).
  */
-export function BusinessSection({ business }: { business: BusinessOverview }) {
+/** A reporting period as people write it: 2024 年 7 月, or July 2024. */
+export function formatPeriod(period: string, language: string): string {
+  const [year, month] = period.split('-').map(Number);
+  if (!year || !month) return period;
+  if (!language.startsWith('en')) return `${year} 年 ${month} 月`;
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function BusinessSection({ business, title }: { business: BusinessOverview; title?: string }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const codeName = useCodeName();
@@ -57,8 +65,13 @@ export function BusinessSection({ business }: { business: BusinessOverview }) {
   return (
     <section className="fh-business" data-testid="business">
       <Typography.Title level={5} className="fh-section-title">
-        {t('dashboard.business')}
+        {title ?? t('dashboard.business')}
       </Typography.Title>
+      <Typography.Paragraph type="secondary" className="fh-data-as-of" data-testid="data-as-of">
+        {business.dataAsOf
+          ? t('dashboard.dataAsOf', { period: formatPeriod(business.dataAsOf.period, language), at: formatDateTime(business.dataAsOf.acceptedAt) })
+          : t('dashboard.noAcceptedFilings')}
+      </Typography.Paragraph>
       <Row gutter={[16, 16]}>
         <Col xs={12} md={8} xl={6}>
           <Figure testId="stat-loans" title={t('dashboard.loans')} value={count(loans.loans)} icon={<WalletOutlined />} note={t('dashboard.averageLoanNote', { amount: loans.loans > 0 ? money(Math.round(loans.principalFen / loans.loans)) : '—' })} />

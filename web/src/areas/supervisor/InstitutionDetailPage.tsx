@@ -1,5 +1,5 @@
 import { Alert, App, Breadcrumb, Button, Form, Input, Modal, Select, Skeleton, Space, Switch, Tooltip, Typography } from 'antd';
-import { CheckOutlined, KeyOutlined, PauseOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
+import { CalculatorOutlined, CheckOutlined, KeyOutlined, PauseOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { InstitutionView, useLicenceTypeName } from '../../components/InstitutionView.js';
 import { IssueApiKey } from '../../components/IssueApiKey.js';
+import { InstitutionBusiness } from './InstitutionBusiness.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { describeError, showFieldError } from '../../components/forms.js';
 import { useLocalName, useLocalNote } from '../../components/format.js';
@@ -161,10 +162,16 @@ export function InstitutionDetailPage() {
                 <Button icon={<KeyOutlined />} onClick={() => setIssuingKey(true)}>
                   {t('apiKeys.issue')}
                 </Button>
+                <Link to={`/supervisor/institutions/${institutionId}/loan-cost`}>
+                  <Button icon={<CalculatorOutlined />} data-testid="open-loan-cost">
+                    {t('loanCost.open')}
+                  </Button>
+                </Link>
               </Space>
             }
           />
           <InstitutionView institution={data} licenceTypes={reference.licenceTypes} licenceActions={licenceActions} renderQualification={renderQualification} />
+          <InstitutionBusiness institutionId={institutionId} />
         </>
       )}
 

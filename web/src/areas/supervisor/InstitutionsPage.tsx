@@ -52,7 +52,7 @@ export function InstitutionsPage() {
       message.success(t('institution.registered'));
       setCreating(false);
       form.resetFields();
-      navigate(`/supervisor/institutions/${created.institutionId}`);
+      void navigate(`/supervisor/institutions/${created.institutionId}`);
     } catch (error) {
       if (!showFieldError(form, error, ['uscc', 'nameZh', 'nameEn', 'jurisdictionCode', 'kind'])) message.error(describeError(error));
     } finally {

@@ -4,3 +4,4 @@ export { InstitutionsPage } from './InstitutionsPage.js';
 export { InstitutionDetailPage } from './InstitutionDetailPage.js';
 export { FilingsPage } from './FilingsPage.js';
 export { FilingDetailPage } from './FilingDetailPage.js';
+export { LoanCostPage } from './LoanCostPage.js';

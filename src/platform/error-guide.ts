@@ -1,0 +1,70 @@
+import type { ErrorCode } from './errors.js';
+
+/** Why a caller meets an error, and what it should do next: the body of docs/errors.md. */
+export interface ErrorGuide {
+  cause: string;
+  action: string;
+}
+
+/**
+ * One entry per code of the catalogue; the compiler refuses a code without one, so a new error
+ * cannot ship undocumented.
+ */
+export const errorGuide: Record<ErrorCode, ErrorGuide> = {
+  FH_VALIDATION: {
+    cause: 'A parameter, query or body field is missing, of the wrong type, or out of range; `field` names it (`body.x`, `query.x`, `params.x`).',
+    action: 'Correct the named field and send the request again; do not retry unchanged.',
+  },
+  FH_INVALID_TEXT: {
+    cause: 'A text value holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored or signed exactly; `field` names it.',
+    action: 'Remove the character (it is usually a copy-and-paste or encoding fault) and send again.',
+  },
+  FH_BAD_URL: { cause: 'The path holds a malformed percent-escape (such as `%zz`).', action: 'Percent-encode the path correctly.' },
+  FH_MALFORMED_REQUEST: { cause: 'The request is not well-formed HTTP.', action: 'Fix the client; do not retry unchanged.' },
+  FH_REQUEST_TIMEOUT: { cause: 'The request was not received completely within the server’s time limit.', action: 'Retry on a steadier connection; send large files compressed.' },
+  FH_URI_TOO_LONG: { cause: 'The path and query are longer than the server accepts.', action: 'Send fewer or shorter query parameters.' },
+  FH_HEADERS_TOO_LARGE: { cause: 'The request headers are larger than the server accepts.', action: 'Send fewer or smaller headers (cookies included).' },
+  FH_MALFORMED_JSON: { cause: 'The request body could not be parsed as JSON.', action: 'Send a well-formed JSON document with `Content-Type: application/json`.' },
+  FH_INVALID_USCC: {
+    cause: 'A unified social credit code fails its GB 32100-2015 format or check character.',
+    action: 'Check the 18 characters against the business licence; lower case is accepted and upper-cased.',
+  },
+  FH_INVALID_RESIDENT_ID: {
+    cause: 'A resident identity card number fails its GB 11643-1999 format, birth date or check digit.',
+    action: 'Check the 18 characters against the card; a final lower-case x is accepted.',
+  },
+  FH_INVALID_JURISDICTION: { cause: 'The administrative division code is not in GB/T 2260, or is not allowed here.', action: 'Use a province or city code from `GET /v1/public/jurisdictions`.' },
+  FH_WEAK_PASSWORD: { cause: 'The new password is shorter than 8 characters.', action: 'Choose a longer password.' },
+  FH_UNAUTHENTICATED: { cause: 'The route needs a session or an API key and the request carried neither.', action: 'Log in (`POST /v1/auth/login`) or send `Authorization: Bearer <API key>`.' },
+  FH_INVALID_CREDENTIALS: {
+    cause: 'The username or the password is wrong (the reply does not say which).',
+    action: 'Check both and try again; repeated failures are rate-limited.',
+  },
+  FH_INVALID_API_KEY: { cause: 'The API key is unknown, malformed or revoked.', action: 'Issue a new key in the institution portal and use it.' },
+  FH_SESSION_EXPIRED: { cause: 'The session token has expired or was ended by logging out.', action: 'Log in again.' },
+  FH_FORBIDDEN: { cause: 'The caller is authenticated but its role may not call this route.', action: 'Use an account with the role the route requires; do not retry.' },
+  FH_OUT_OF_JURISDICTION: { cause: 'The record belongs to an institution outside the supervisor’s jurisdiction.', action: 'Ask a supervisor of that jurisdiction or of a higher tier.' },
+  FH_NOT_FOUND: { cause: 'No record with that id exists, or the caller may not know that it does.', action: 'Check the id; do not retry unchanged.' },
+  FH_ROUTE_NOT_FOUND: { cause: 'No endpoint has this path.', action: 'Check the path against `/openapi.json`.' },
+  FH_METHOD_NOT_ALLOWED: { cause: 'The path exists but not with this HTTP method.', action: 'Use a method the OpenAPI document lists for the path.' },
+  FH_CONFLICT: { cause: 'The request conflicts with data stored since the caller last read it.', action: 'Read the record again and decide whether to repeat the change.' },
+  FH_DUPLICATE_USCC: { cause: 'An institution with this unified social credit code is already registered.', action: 'Look it up instead of registering it again.' },
+  FH_USERNAME_TAKEN: { cause: 'Another account already has this username.', action: 'Choose another username.' },
+  FH_CONSUMER_EXISTS: { cause: 'A consumer with this resident identity card number is already registered.', action: 'Log in with the existing account.' },
+  FH_INVALID_TRANSITION: { cause: 'The licence’s current status does not allow the requested move (for example revoked → approved).', action: 'Read the licence’s history and choose a transition its status allows.' },
+  FH_LICENCE_EXISTS: { cause: 'The institution already holds, or has applied for, a licence of this type.', action: 'Work on the existing licence instead of applying again.' },
+  FH_QUALIFICATIONS_MISSING: { cause: 'A licence cannot be approved until every qualification it requires is checked as met.', action: 'Record each qualification as met, with a note, then approve.' },
+  FH_FILING_IN_PROGRESS: { cause: 'Another upload for the same record type and period is still being validated, signed or loaded.', action: 'Wait for it to finish (its status is in `GET /v1/filings`), then upload.' },
+  FH_PERIOD_ALREADY_ACCEPTED: { cause: 'A filing for this record type and period was already accepted.', action: 'To correct it, upload the corrected file as a resubmission.' },
+  FH_FILING_STATUS: { cause: 'The filing’s status does not allow this step (for example signing a filing with errors).', action: 'Read the filing and its findings; upload a corrected file if it was rejected.' },
+  FH_PAYLOAD_TOO_LARGE: { cause: 'The request body or uploaded file is larger than the limit in `details.limit`.', action: 'Split the file by period or record type, or compress it with gzip.' },
+  FH_UNSUPPORTED_MEDIA_TYPE: { cause: 'The `Content-Type` is not one the route accepts.', action: 'Send JSON, CSV or JSON Lines as the route documents.' },
+  FH_RATE_LIMITED: { cause: 'Too many requests (or failed logins) from this account or address in a short time.', action: 'Wait the seconds in the `Retry-After` header, then try again.' },
+  FH_AUTH_BUSY: {
+    cause: 'Too many logins are waiting for their password check at once; nothing was checked.',
+    action: 'Retry after the seconds in `Retry-After`.',
+  },
+  FH_INTERNAL: { cause: 'An unexpected fault in the server; it is logged with the request id.', action: 'Retry later; if it persists, report the request id to the operator.' },
+  FH_DATABASE_UNAVAILABLE: { cause: 'The database cannot be reached or refused the connection; nothing was changed.', action: 'Retry after the seconds in `Retry-After`.' },
+  FH_NOT_READY: { cause: 'The server is starting (migrating, loading) and does not yet take requests.', action: 'Retry shortly; `GET /ready` says when it is ready.' },
+};
