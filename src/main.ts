@@ -1,9 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { closePlatform, createPlatform } from './platform/platform.js';
 import { serve } from './api/serve.js';
 import { writeGeneratedDocs } from './api/generated-docs.js';
-import { ProgressBar } from './platform/progress.js';
 
 const program = new Command('fenghuo').description('Fenghuo (烽火): internet finance supervision and consumer protection');
 
@@ -16,25 +16,24 @@ program
 
 program
   .command('verify')
-  .description('verify the hash chain and signed checkpoints of the audit log')
-  .action(async () => {
-    const platform = await createPlatform(loadConfig());
-    let intact: boolean;
-    try {
-      const bar = new ProgressBar('verifying audit log');
-      const report = await platform.audit.verify({ onProgress: (done, total) => bar.update(done, total) });
-      bar.done();
-      intact = report.ok;
-      if (report.ok) {
-        console.log(`audit log intact: ${report.entries} entries, ${report.checkpoints} signed checkpoints`);
-      } else {
-        console.error(`audit log BROKEN at entry ${report.firstBroken!.seq}: ${report.firstBroken!.reason} (${report.entries} entries before it are intact)`);
+  .description('verify the audit log: rehash every entry, check every signed head with the platform key, prove it extends heads kept elsewhere; exit 0 intact, 1 tampered, 2 usage error')
+  .option('--against <heads>', 'a heads file (JSON lines, as FH_AUDIT_HEAD_FILE keeps) or one head as JSON (GET /v1/platform/audit-head): prove the log today extends each')
+  .option('--public-key <file>', "the platform's public key: JSON of GET /v1/platform/public-key, an Ed25519 PEM or SM2 hex (default: the configured signing key's)")
+  .action(async (options: { against?: string; publicKey?: string }) => {
+    const { verifyCommand, VERIFY_USAGE } = await import('./platform/audit/audit.cli.js');
+    let publicKey;
+    if (options.publicKey) {
+      const { parsePublicKey } = await import('./filing/filing.cli.js');
+      try {
+        publicKey = parsePublicKey(await readFile(options.publicKey, 'utf8'));
+      } catch (error) {
+        console.error(`--public-key ${options.publicKey}: ${(error as Error).message}`);
+        process.exit(VERIFY_USAGE);
       }
-    } finally {
-      await closePlatform(platform);
     }
+    const code = await verifyCommand(loadConfig(), { ...(publicKey ? { publicKey } : {}), ...(options.against !== undefined ? { against: options.against } : {}) });
     // Set after closing: the embedded engine's runtime resets process.exitCode when it shuts down.
-    if (!intact) process.exit(1);
+    process.exit(code);
   });
 
 program

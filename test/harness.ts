@@ -92,7 +92,7 @@ export async function startPlatform(
   const database = await freshDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
-  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent' }), ...overrides, dataDir };
+  const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir }), ...overrides, dataDir };
   const platform = await createPlatform(config, {
     database,
     keys: options.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Platform } from '../platform/platform.js';
 import { authRoutes } from '../platform/auth/auth.routes.js';
+import { auditRoutes } from '../platform/audit/audit.routes.js';
 import type { Principal } from '../platform/auth/auth.service.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { identityRoutes } from '../identity/identity.routes.js';
@@ -28,6 +29,7 @@ function describePrincipal(services: Services) {
 export function capabilityRoutes(platform: Platform, services: Services = createServices(platform)): FastifyPluginAsync {
   return async (app) => {
     await app.register(authRoutes(platform, describePrincipal(services)));
+    await app.register(auditRoutes(platform));
     await app.register(registryRoutes(services));
     await app.register(identityRoutes(services));
     await app.register(supervisionRoutes(services));

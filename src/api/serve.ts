@@ -104,6 +104,8 @@ export async function serve(config: Config): Promise<void> {
   await app.ready();
   await starting.close();
   await app.listen({ port: config.port, host: config.host });
+  // Seal audited entries into the tree and publish its signed head (stopped by closePlatform).
+  platform.audit.start((error) => log(`audit sealer: ${(error as Error).message}`));
   const url = `http://localhost:${config.port}`;
   log(`database: ${platform.database.engine === 'pglite' ? `PGlite (embedded) in ${config.dataDir}` : 'PostgreSQL'}`);
   log(`Fenghuo is serving on ${url}  (API docs: ${url}/docs)`);

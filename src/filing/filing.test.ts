@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, startPlatform, type TestContext } from '../../test/harness.js';
 import { seededCounts } from '../../bench/filing/generate.js';
@@ -111,6 +112,10 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
     // Signing again returns the same receipt and changes nothing.
     const again = await post(`/v1/filings/${filing.filingId}/sign`, a.apiKey);
     expect((again.json() as { receipt: SignedReceipt }).receipt).toEqual(receipt);
+    // The receipt is what the platform signed: the database refuses to change or remove it.
+    for (const statement of [`update filing_receipt set body = '{}' where receipt_id = '${receipt.receipt.receiptId}'`, `delete from filing_receipt where receipt_id = '${receipt.receipt.receiptId}'`]) {
+      await expect(sql.raw(statement).execute(context.platform.database.db)).rejects.toThrow(/filing_receipt is append-only/);
+    }
     const loadAgain = await post(`/v1/filings/${filing.filingId}/load`, a.apiKey);
     expect(loadAgain.statusCode).toBe(200);
     expect(await domainRows(filing.filingId)).toBe(300);

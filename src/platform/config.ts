@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** Which signature scheme the platform signs receipts and audit checkpoints with. */
+/** Which signature scheme the platform signs receipts and audit heads with. */
 export type SignatureAlgorithm = 'ed25519' | 'sm2';
 
 export interface Config {
@@ -23,8 +23,14 @@ export interface Config {
   bodyLimit: number;
   /** Load the demo data set on first start when the database is empty. */
   demo: boolean;
-  /** Entries between two signed audit checkpoints. */
-  auditCheckpointEvery: number;
+  /** How often the audit sealer takes new entries into the tree and signs its head. */
+  auditSealIntervalMs: number;
+  /** Entries sealed per transaction and signed head, at most. */
+  auditSealBatch: number;
+  /** The file the signed audit heads are appended to, for a second party to keep; null: none. */
+  auditHeadFile: string | null;
+  /** How often the newest head is appended to auditHeadFile. */
+  auditHeadFileIntervalMs: number;
   /** Login attempts per account in a minute (twice as many in 15 minutes, four times in an hour). */
   loginAttemptsPerAccount: number;
   /** Login attempts per source address in a minute (twice as many in 15 minutes, four times in an hour). */
@@ -110,10 +116,12 @@ export function loadConfig(env: Env = process.env): Config {
       }
     }
   }
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const headFile = env.FH_AUDIT_HEAD_FILE || path.join(dataDir, 'audit-heads.jsonl');
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    dataDir: path.resolve(env.DATA_DIR || './data'),
+    dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
@@ -124,7 +132,10 @@ export function loadConfig(env: Env = process.env): Config {
     signatureAlgorithm: oneOf(env, 'FH_SIGNATURE_ALGORITHM', ['ed25519', 'sm2'] as const, 'ed25519'),
     bodyLimit: integer(env, 'FH_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     demo: flag(env, 'FH_DEMO', true),
-    auditCheckpointEvery: integer(env, 'FH_AUDIT_CHECKPOINT_EVERY', 100, 1, 1_000_000),
+    auditSealIntervalMs: integer(env, 'FH_AUDIT_SEAL_INTERVAL_MS', 1000, 10, 3_600_000),
+    auditSealBatch: integer(env, 'FH_AUDIT_SEAL_BATCH', 5000, 1, 20_000),
+    auditHeadFile: headFile === 'off' ? null : path.resolve(headFile),
+    auditHeadFileIntervalMs: integer(env, 'FH_AUDIT_HEAD_FILE_INTERVAL_MS', 60_000, 100, 86_400_000),
     loginAttemptsPerAccount: integer(env, 'FH_LOGIN_ATTEMPTS_PER_ACCOUNT', 5, 1, 10_000),
     loginAttemptsPerAddress: integer(env, 'FH_LOGIN_ATTEMPTS_PER_ADDRESS', 20, 1, 100_000),
     passwordHashConcurrency: integer(env, 'FH_PASSWORD_HASH_CONCURRENCY', 2, 1, 64),

@@ -217,6 +217,22 @@ export async function loadKeyMaterial(config: Pick<Config, 'dataDir' | 'pseudony
   };
 }
 
+/**
+ * The platform's signer as configured (FH_SIGNING_KEY, or the key generated into the data
+ * directory), without generating one: undefined when there is none. For tools that only check.
+ */
+export async function configuredSigner(config: Pick<Config, 'dataDir' | 'signingKey' | 'signatureAlgorithm'>): Promise<Signer | undefined> {
+  if (config.signingKey) return signerFor(config.signatureAlgorithm, config.signingKey);
+  try {
+    const stored = JSON.parse(await readFile(path.join(config.dataDir, 'keys.json'), 'utf8')) as KeyFile;
+    const key = stored.signingKeys?.[config.signatureAlgorithm];
+    return key ? signerFor(config.signatureAlgorithm, key) : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** Key material made fresh in memory, for tests and tools. */
 export function ephemeralKeyMaterial(algorithm: SignatureAlgorithm = 'ed25519'): KeyMaterial {
   return {

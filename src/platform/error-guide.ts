@@ -19,6 +19,10 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
     cause: 'A text value holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored or signed exactly; `field` names it.',
     action: 'Remove the character (it is usually a copy-and-paste or encoding fault) and send again.',
   },
+  FH_AUDIT_TEXT_INVALID: {
+    cause: 'Text for the audit log (a reason, a note, a detail) holds a NUL or an unpaired UTF-16 surrogate: it could not be stored exactly as given, and the log seals only what it stores; `field` names the part.',
+    action: 'Remove the character (usually a copy-and-paste or encoding fault) and send again; nothing was done.',
+  },
   FH_BAD_URL: { cause: 'The path holds a malformed percent-escape (such as `%zz`).', action: 'Percent-encode the path correctly.' },
   FH_MALFORMED_REQUEST: { cause: 'The request is not well-formed HTTP.', action: 'Fix the client; do not retry unchanged.' },
   FH_REQUEST_TIMEOUT: { cause: 'The request was not received completely within the server’s time limit.', action: 'Retry on a steadier connection; send large files compressed.' },

@@ -12,6 +12,7 @@ export const errorCatalogue = {
   FH_INVALID_RESIDENT_ID: { status: 400, zh: '居民身份证号码不合法', en: 'The resident identity card number is not valid' },
   FH_INVALID_JURISDICTION: { status: 400, zh: '行政区划代码不存在', en: 'The jurisdiction code is unknown' },
   FH_WEAK_PASSWORD: { status: 400, zh: '密码至少需要 8 个字符', en: 'The password must have at least 8 characters' },
+  FH_AUDIT_TEXT_INVALID: { status: 400, zh: '文本含有无法如实保存的字符（空字符或不成对的代理项），请删除后重试', en: 'The text holds a character that cannot be stored as it is (a NUL or an unpaired UTF-16 surrogate); remove it and try again' },
   FH_UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Authentication is required' },
   FH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'The username or password is wrong' },
   FH_INVALID_API_KEY: { status: 401, zh: 'API 密钥无效或已吊销', en: 'The API key is invalid or revoked' },

@@ -41,7 +41,7 @@ export async function createPlatform(config: Config, options: { database?: Datab
   try {
     await migrate(database);
     const keys = options.keys ?? (await loadKeyMaterial(config));
-    const audit = new AuditLog(database.db, keys.signer, config.auditCheckpointEvery);
+    const audit = new AuditLog(database.db, keys.signer, { sealBatch: config.auditSealBatch, sealIntervalMs: config.auditSealIntervalMs, headFile: config.auditHeadFile, headFileIntervalMs: config.auditHeadFileIntervalMs });
     await audit.init();
     // The relay starts later, in startCapabilities, once every consumer has subscribed.
     events = await createEventBus(database.db, config, options.events);
@@ -56,10 +56,10 @@ export async function createPlatform(config: Config, options: { database?: Datab
   }
 }
 
-/** Stop the event bus and counters, sign the audit head and close the database. */
+/** Stop the event bus and counters, seal the audit log and sign its head, and close the database. */
 export async function closePlatform(platform: Platform): Promise<void> {
   await platform.events.close().catch(() => {});
   await platform.counters.close().catch(() => {});
-  await platform.audit.checkpoint().catch(() => {});
+  await platform.audit.stop().catch(() => {});
   await platform.database.close();
 }

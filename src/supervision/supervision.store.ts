@@ -91,12 +91,12 @@ export async function borrowersAtManyInstitutions(db: Kysely<Database>, institut
     .selectFrom((eb) =>
       eb
         .selectFrom('filed_loan')
-        .where('valid_to', 'is', null)
         // Counting loans elsewhere: the borrowers of these institutions, with their loans at every institution.
         .$if(!options.countLoansElsewhere, (q) => q.where('institution_id', 'in', institutionIds))
         .$if(options.countLoansElsewhere === true, (q) =>
           q.where('borrower_pseudonym', 'in', (sub) => sub.selectFrom('filed_loan').select('borrower_pseudonym').where('institution_id', 'in', institutionIds).where('valid_to', 'is', null)),
         )
+        .where('valid_to', 'is', null)
         .where('borrower_pseudonym', 'is not', null)
         .select('borrower_pseudonym')
         .groupBy('borrower_pseudonym')

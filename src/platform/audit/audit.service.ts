@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
+import type { SignatureAlgorithm } from '../config.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256Hex, verifySignature, type Signer } from '../crypto.js';
+import { fail } from '../errors.js';
+import { isUnstorableText } from '../text.js';
 import * as store from './audit.store.js';
-import type { AuditRow } from './audit.store.js';
+import type { AuditRow, HashableRow, HeadRow } from './audit.store.js';
+import { consistencyProof, Frontier, LeafHashes, leafHash, verifyConsistency } from './merkle.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export type { AuditRow } from './audit.store.js';
 
 /** Who did something: the role, the id within it (user, institution, key) and the request. */
 export interface Actor {
@@ -18,7 +25,7 @@ export interface Actor {
 export interface AuditEntry {
   /** Dotted verb, e.g. `licence.approve`, `personal_data.read`. */
   action: string;
-  /** Whose data: `consumer:<id>`, `institution:<id>`. */
+  /** Whose data: `consumer:<id>`, `institution:<id>`. Stored only as a salted commitment. */
   subject?: string;
   /** What was touched: `licence:<id>`. */
   resource?: string;
@@ -27,145 +34,432 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** A signed tree head, as published (GET /v1/platform/audit-head, the heads file). */
+export interface SignedHead {
+  treeSize: number;
+  /** RFC 9162 Merkle tree hash of the first treeSize entries, hex. */
+  rootHash: string;
+  /** ISO 8601, as signed. */
+  signedAt: string;
+  algorithm: SignatureAlgorithm;
+  keyId: string;
+  /** Over `headMessage(head)`: base64 (Ed25519) or hex r‖s (SM2). */
+  signature: string;
+}
+
+/** A public key the verifier trusts; never one read from the database it checks. */
+export interface TrustedKey {
+  algorithm: SignatureAlgorithm;
+  publicKey: string;
+  keyId: string;
+}
+
+/** Where verification found the log not to be what was signed. */
+export interface AuditFault {
+  /** The first position (0-based) that cannot be trusted. */
+  position: number;
+  /** When the fault is known only to lie in a range: its last position. */
+  through?: number;
+  reason: string;
+}
+
 export interface VerifyReport {
   ok: boolean;
+  /** Entries in the tree, each rehashed. */
   entries: number;
-  checkpoints: number;
-  headSeq: number;
-  firstBroken?: { seq: number; reason: string };
+  /** Entries committed but not yet sealed into the tree (they have no position yet). */
+  unsealed: number;
+  /** Signed heads in the database, each checked against the trusted key and the entries. */
+  heads: number;
+  /** The newest signed head in the database. */
+  treeSize: number;
+  rootHash: string | null;
+  /** The heads given from outside that the log was proven to extend (with the consistency proof's length). */
+  extends: { treeSize: number; signedAt: string; proofLength: number }[];
+  fault?: AuditFault;
 }
 
-/** The hash of one entry, chained to the hash before it. */
-export function entryHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash' | 'occurred_at'> & { occurred_at: string | Date }): string {
-  const body = canonicalJson({
-    seq: Number(row.seq),
-    occurredAt: typeof row.occurred_at === 'string' ? row.occurred_at : row.occurred_at.toISOString(),
-    actorRole: row.actor_role,
-    actorId: row.actor_id,
-    subject: row.subject,
-    action: row.action,
-    resource: row.resource,
-    reason: row.reason,
-    detail: row.detail,
-    requestId: row.request_id,
-  });
-  return sha256Hex(`${prevHash}\n${body}`);
+export interface AuditLogOptions {
+  /** Entries sealed per transaction (and per signed head) at most. */
+  sealBatch?: number;
+  sealIntervalMs?: number;
+  /** The heads file a second party keeps; null: none. */
+  headFile?: string | null;
+  headFileIntervalMs?: number;
 }
 
-function checkpointMessage(seq: number, hash: string, signedAt: string, keyId: string): string {
-  return canonicalJson({ seq, hash, signedAt, keyId });
+const HEAD_LOG_ID = 'fenghuo-audit-v1';
+
+/** The bytes a head's signature covers. */
+export function headMessage(head: Omit<SignedHead, 'signature'>): string {
+  return canonicalJson({ log: HEAD_LOG_ID, treeSize: head.treeSize, rootHash: head.rootHash, signedAt: head.signedAt, algorithm: head.algorithm, keyId: head.keyId });
+}
+
+/** Why `head` is not a head signed by `key`, or null when it is. */
+export function checkHeadSignature(head: SignedHead, key: TrustedKey): string | null {
+  if (head.algorithm !== key.algorithm || head.keyId !== key.keyId) return `it names key ${head.keyId} (${head.algorithm}), not the platform's key ${key.keyId} (${key.algorithm})`;
+  if (!verifySignature(key.algorithm, key.publicKey, headMessage(head), head.signature)) return "its signature does not verify with the platform's key";
+  return null;
+}
+
+function isHead(value: unknown): value is SignedHead {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return Number.isSafeInteger(v.treeSize) && (v.treeSize as number) > 0 && typeof v.rootHash === 'string' && /^[0-9a-f]{64}$/.test(v.rootHash) && typeof v.signedAt === 'string' && (v.algorithm === 'ed25519' || v.algorithm === 'sm2') && typeof v.keyId === 'string' && typeof v.signature === 'string';
 }
 
 /**
- * The tamper-evident audit log: append-only, each entry hash-chained to the one before, with a
- * signed checkpoint every `checkpointEvery` entries.
+ * Heads from a document: one head as JSON, an array of heads, or JSON lines (the heads file).
+ * Throws naming the line when something is not a head.
+ *
+ * @example parseHeads('{"treeSize":12,"rootHash":"…","signedAt":"…","algorithm":"ed25519","keyId":"…","signature":"…"}')
+ */
+export function parseHeads(text: string): SignedHead[] {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new Error('no head in it');
+  let values: unknown[];
+  try {
+    const whole = JSON.parse(trimmed) as unknown;
+    values = Array.isArray(whole) ? whole : [whole];
+  } catch {
+    values = trimmed.split('\n').map((line, i) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        throw new Error(`line ${i + 1} is not JSON`);
+      }
+    });
+  }
+  return values.map((value, i) => {
+    if (!isHead(value)) throw new Error(`${values.length > 1 ? `head ${i + 1}` : 'it'} is not a signed audit head (treeSize, rootHash, signedAt, algorithm, keyId, signature)`);
+    return { treeSize: value.treeSize, rootHash: value.rootHash, signedAt: value.signedAt, algorithm: value.algorithm, keyId: value.keyId, signature: value.signature };
+  });
+}
+
+/**
+ * The leaf an entry is in the tree: canonical JSON (keys sorted) of its position and every stored
+ * column. Written out field by field because verify runs it a million times; a test holds it to
+ * `canonicalJson` of the same object.
+ */
+export function leafData(row: HashableRow, index: number): string {
+  const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+  return `{"action":${text(row.action)},"actorId":${text(row.actor_id)},"actorRole":${text(row.actor_role)},"detail":${text(row.detail_text)},"index":${index},"occurredAt":${text(row.occurred_at_text)},"reason":${text(row.reason)},"requestId":${text(row.request_id)},"resource":${text(row.resource)},"seq":${row.seq},"subject":${text(row.subject_ref)}}`;
+}
+
+/** The commitment an entry stores for its subject. */
+export function subjectCommitment(salt: string, subject: string): string {
+  return sha256Hex(`${salt}\n${subject}`);
+}
+
+function checkText(value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    // Stored, it would differ from what was asked to be recorded (or not be stored at all).
+    if (isUnstorableText(value)) fail('FH_AUDIT_TEXT_INVALID', { field });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkText(item, `${field}[${i}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      checkText(key, field);
+      checkText(item, `${field}.${key}`);
+    }
+  }
+}
+
+function toSignedHead(row: HeadRow): SignedHead {
+  return { treeSize: Number(row.tree_size), rootHash: row.root_hash, signedAt: row.signed_at, algorithm: row.algorithm, keyId: row.key_id, signature: row.signature };
+}
+
+const SALT_CACHE_LIMIT = 10_000;
+
+/**
+ * The audit log: append-only entries sealed into a Merkle tree (RFC 9162) whose heads the
+ * platform signs. Appending inserts a row and locks nothing shared; one sealer at a time gives the
+ * committed entries their positions and signs the new head.
  */
 export class AuditLog {
+  private readonly sealBatch: number;
+  private readonly salts = new Map<string, string>();
+  private timers: NodeJS.Timeout[] = [];
+  private running: Promise<unknown> = Promise.resolve();
+  private lastFiledSize: number | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly signer: Signer,
-    private readonly checkpointEvery: number,
-  ) {}
+    private readonly options: AuditLogOptions = {},
+  ) {
+    this.sealBatch = options.sealBatch ?? 5000;
+  }
 
-  /** Register the platform's public key so that verifiers can find it by key id. */
+  /** The platform's own public key: what `verify` trusts unless told otherwise. */
+  get publicKey(): TrustedKey {
+    return { algorithm: this.signer.algorithm, publicKey: this.signer.publicKey, keyId: this.signer.keyId };
+  }
+
+  /** Register the platform's public key (for people looking; `verify` never trusts it from here). */
   async init(): Promise<void> {
     await store.ensureSigningKey(this.db, { keyId: this.signer.keyId, algorithm: this.signer.algorithm, publicKey: this.signer.publicKey });
   }
 
   /**
    * Append an entry. Pass the transaction of the write being audited so that both commit or
-   * neither does; without one, the entry gets a transaction of its own.
+   * neither does. Text that could not be stored as given (a NUL, a lone surrogate) is refused
+   * with FH_AUDIT_TEXT_INVALID, so that what is sealed is exactly what was recorded.
    *
    * @example await audit.record(trx, { role: 'supervisor', id: userId }, { action: 'licence.approve', resource: `licence:${id}`, reason })
    */
   async record(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<number> {
-    if (!db.isTransaction) return db.transaction().execute((trx) => this.record(trx, actor, entry));
-    const head = await store.lockChainHead(db);
-    const row = {
-      seq: head.lastSeq + 1,
-      occurred_at: new Date().toISOString(),
+    checkText(actor.id, 'actor');
+    checkText(actor.requestId, 'requestId');
+    checkText(entry.action, 'action');
+    checkText(entry.subject, 'subject');
+    checkText(entry.resource, 'resource');
+    checkText(entry.reason, 'reason');
+    checkText(entry.detail, 'detail');
+    const subjectRef = entry.subject === undefined ? null : await this.subjectRef(db, entry.subject, true);
+    return store.insertEntry(db, {
       actor_role: actor.role,
       actor_id: actor.id,
-      subject: entry.subject ?? null,
+      subject_ref: subjectRef,
       action: entry.action,
       resource: entry.resource ?? null,
       reason: entry.reason ?? null,
       detail: entry.detail ?? {},
       request_id: actor.requestId ?? null,
-    };
-    const hash = entryHash(head.lastHash, row);
-    await store.insertEntry(db, { ...row, prev_hash: head.lastHash, hash });
-    if (row.seq % this.checkpointEvery === 0) await this.signCheckpoint(db, row.seq, hash);
-    return row.seq;
-  }
-
-  /** Sign the current head of the chain if no checkpoint covers it yet (e.g. at shutdown). */
-  async checkpoint(): Promise<number | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const head = await store.lockChainHead(trx);
-      if (head.lastSeq === 0 || (await store.lastCheckpointSeq(trx)) >= head.lastSeq) return null;
-      await this.signCheckpoint(trx, head.lastSeq, head.lastHash);
-      return head.lastSeq;
     });
   }
 
-  private async signCheckpoint(db: Kysely<Database>, seq: number, hash: string): Promise<void> {
-    const signedAt = new Date().toISOString();
-    await store.insertCheckpoint(db, {
-      seq,
-      hash,
-      signed_at: signedAt,
-      algorithm: this.signer.algorithm,
-      key_id: this.signer.keyId,
-      signature: this.signer.sign(checkpointMessage(seq, hash, signedAt, this.signer.keyId)),
-    });
+  private async subjectRef(db: Kysely<Database>, subject: string, create: boolean): Promise<string | null> {
+    let salt = this.salts.get(subject) ?? (await store.subjectSalt(db, subject));
+    if (salt !== undefined) {
+      // Only salts already committed are kept: one made in a transaction that rolls back is not.
+      if (this.salts.size >= SALT_CACHE_LIMIT) this.salts.clear();
+      this.salts.set(subject, salt);
+    } else if (create) {
+      salt = await store.ensureSubjectSalt(db, subject, randomBytes(16).toString('hex'));
+    } else {
+      return null;
+    }
+    return subjectCommitment(salt, subject);
   }
 
   /** Entries about one subject, newest first: what a consumer sees as "who accessed my data". */
   async about(subject: string, limit = 50, beforeSeq?: number, offset = 0): Promise<AuditRow[]> {
-    return store.entriesAbout(this.db, subject, limit, beforeSeq, offset);
+    const ref = await this.subjectRef(this.db, subject, false);
+    return ref === null ? [] : store.entriesAbout(this.db, ref, limit, beforeSeq, offset);
   }
 
   /**
-   * Recompute the whole chain and check every checkpoint's signature. Stops at the first broken
-   * entry. `trustedKeys`, when given, are the only public keys accepted (pinned by the verifier);
-   * otherwise the keys registered in the database are used.
+   * The right to deletion: erase the salt of `subject`, so that no entry can be linked to it any
+   * more, while every entry and every hash stays as it was. The erasure is itself recorded,
+   * without the subject. Returns false when the subject had no entries.
    */
-  async verify(options: { trustedKeys?: Map<string, { algorithm: 'ed25519' | 'sm2'; publicKey: string }>; onProgress?: (done: number, total: number) => void } = {}): Promise<VerifyReport> {
-    const keys = options.trustedKeys ?? (await store.signingKeys(this.db));
-    const head = await store.chainHead(this.db);
-    const checkpointRows = await store.checkpoints(this.db);
-    const checkpointAt = new Map(checkpointRows.map((c) => [Number(c.seq), c]));
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    let count = 0;
-    const broken = (seq: number, reason: string): VerifyReport => ({ ok: false, entries: count, checkpoints: checkpointRows.length, headSeq: head.lastSeq, firstBroken: { seq, reason } });
+  async eraseSubject(db: Kysely<Database>, actor: Actor, subject: string, reason: string): Promise<boolean> {
+    if (!db.isTransaction) return db.transaction().execute((trx) => this.eraseSubject(trx, actor, subject, reason));
+    this.salts.delete(subject);
+    const erased = await store.deleteSubjectSalt(db, subject);
+    await this.record(db, actor, { action: 'audit.subject_erase', reason, detail: { erased } });
+    return erased;
+  }
+
+  /**
+   * Seal every committed entry not yet in the tree and sign the new head, in batches of
+   * `sealBatch`. Returns the newest head signed, or null when there was nothing to seal or another
+   * process is sealing (it takes these entries in).
+   */
+  async seal(): Promise<SignedHead | null> {
+    let newest: SignedHead | null = null;
     for (;;) {
-      const batch = await store.entriesAfter(this.db, expectedSeq - 1, 5000);
-      if (batch.length === 0) break;
-      for (const row of batch) {
-        const seq = Number(row.seq);
-        if (seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing`);
-        if (row.prev_hash !== prevHash) return broken(seq, 'prev_hash does not match the hash of the entry before');
-        const computed = entryHash(prevHash, row);
-        if (computed !== row.hash) return broken(seq, 'content does not match its hash');
-        const cp = checkpointAt.get(seq);
-        if (cp) {
-          const key = keys.get(cp.key_id);
-          if (!key) return broken(seq, `checkpoint signed by unknown key ${cp.key_id}`);
-          if (cp.hash !== row.hash) return broken(seq, 'checkpoint hash differs from the entry');
-          const message = checkpointMessage(seq, cp.hash, cp.signed_at.toISOString(), cp.key_id);
-          if (!verifySignature(key.algorithm, key.publicKey, message, cp.signature)) return broken(seq, 'checkpoint signature is not valid');
+      const step = await this.db.transaction().execute(async (trx) => {
+        if (!(await store.tryLockSealer(trx))) return { head: null, more: false };
+        const previous = await store.latestHead(trx);
+        const frontier = previous ? Frontier.fromJSON(previous.frontier) : Frontier.empty();
+        if (previous && (frontier.treeSize !== Number(previous.tree_size) || frontier.root().toString('hex') !== previous.root_hash)) {
+          throw new Error(`the audit head of size ${previous.tree_size} does not match its own frontier; run fenghuo verify`);
         }
-        prevHash = row.hash;
-        expectedSeq++;
-        count++;
-      }
-      options.onProgress?.(count, head.lastSeq);
+        const rows = await store.unsealedEntries(trx, this.sealBatch);
+        if (rows.length === 0) return { head: null, more: false };
+        const sealed = rows.map((row) => {
+          const index = frontier.treeSize;
+          const hash = leafHash(leafData(row, index));
+          frontier.append(hash);
+          return { seq: row.seq, leaf_index: index, leaf_hash: hash.toString('hex') };
+        });
+        await store.sealEntries(trx, sealed);
+        const unsigned = { treeSize: frontier.treeSize, rootHash: frontier.root().toString('hex'), signedAt: new Date().toISOString(), algorithm: this.signer.algorithm, keyId: this.signer.keyId };
+        const head: SignedHead = { ...unsigned, signature: this.signer.sign(headMessage(unsigned)) };
+        await store.insertHead(trx, { tree_size: head.treeSize, root_hash: head.rootHash, signed_at: head.signedAt, algorithm: head.algorithm, key_id: head.keyId, signature: head.signature, frontier: frontier.toJSON() });
+        return { head, more: rows.length === this.sealBatch };
+      });
+      if (step.head) newest = step.head;
+      if (!step.more) return newest;
     }
-    if (count !== head.lastSeq) return broken(count + 1, `chain head says ${head.lastSeq} entries, found ${count}`);
-    if (head.lastHash !== prevHash && count > 0) return broken(count, 'chain head hash differs from the last entry');
-    for (const cp of checkpointRows) if (Number(cp.seq) > count) return broken(Number(cp.seq), 'checkpoint refers to a missing entry');
-    return { ok: true, entries: count, checkpoints: checkpointRows.length, headSeq: head.lastSeq };
+  }
+
+  /** The newest signed head, or undefined before anything was sealed. */
+  async latestHead(): Promise<SignedHead | undefined> {
+    const row = await store.latestHead(this.db);
+    return row ? toSignedHead(row) : undefined;
+  }
+
+  /**
+   * Append the newest head to the heads file when it is newer than the file's last line. Returns
+   * the head appended, if any.
+   */
+  async publishHead(): Promise<SignedHead | undefined> {
+    const file = this.options.headFile;
+    if (!file) return undefined;
+    const head = await this.latestHead();
+    if (!head) return undefined;
+    this.lastFiledSize ??= await lastTreeSizeInFile(file);
+    if (head.treeSize <= this.lastFiledSize) return undefined;
+    await mkdir(path.dirname(file), { recursive: true });
+    await appendFile(file, `${JSON.stringify(head)}\n`);
+    this.lastFiledSize = head.treeSize;
+    return head;
+  }
+
+  /**
+   * Seal every `sealIntervalMs` and publish the head every `headFileIntervalMs` until `stop`; a
+   * failure goes to `onError` and the next tick retries.
+   */
+  start(onError: (error: unknown) => void = () => {}): void {
+    if (this.timers.length > 0) return;
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      const timer = setInterval(() => {
+        // One task at a time: a slow seal is not overtaken by the next tick.
+        this.running = this.running.then(task).catch(onError);
+      }, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.options.sealIntervalMs ?? 1000, () => this.seal());
+    if (this.options.headFile) every(this.options.headFileIntervalMs ?? 60_000, () => this.publishHead());
+  }
+
+  /** Stop the timers, then seal what is left and publish the last head. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.running;
+    await this.seal();
+    await this.publishHead();
+  }
+
+  /** `verifyAuditLog` over this database, trusting the platform's own key unless another is given. */
+  async verify(options: { publicKey?: TrustedKey; against?: SignedHead[]; onProgress?: (done: number, total: number) => void } = {}): Promise<VerifyReport> {
+    return verifyAuditLog(this.db, { ...options, publicKey: options.publicKey ?? this.publicKey });
+  }
+}
+
+/**
+ * Rehash every entry in the tree, check every signed head in the database against `publicKey`
+ * (given by the caller: the platform's configured key, never a key read from the database) and against the
+ * entries, and prove with a consistency proof that the log extends each head in `against` (heads
+ * kept outside the database). Stops at the first fault and says where it is. Reads one snapshot.
+ */
+export async function verifyAuditLog(db: Kysely<Database>, options: { publicKey: TrustedKey; against?: SignedHead[]; onProgress?: (done: number, total: number) => void }): Promise<VerifyReport> {
+  const key = options.publicKey;
+  const against = [...(options.against ?? [])].sort((a, b) => a.treeSize - b.treeSize);
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const headRows = (await store.heads(trx)).map(toSignedHead);
+      const unsealed = await store.countUnsealed(trx);
+      const latest = headRows.at(-1);
+      const report: VerifyReport = { ok: true, entries: 0, unsealed, heads: headRows.length, treeSize: latest?.treeSize ?? 0, rootHash: latest?.rootHash ?? null, extends: [] };
+      const broken = (fault: AuditFault): VerifyReport => ({ ...report, ok: false, fault });
+      for (const head of against) {
+        const why = checkHeadSignature(head, key);
+        if (why) return broken({ position: 0, reason: `the head of size ${head.treeSize} given to check against is not the platform's: ${why}` });
+      }
+      // Every head to meet on the way through the entries, in order of size.
+      const checkpoints = [...headRows.map((head) => ({ head, outside: false })), ...against.map((head) => ({ head, outside: true }))].sort((a, b) => a.head.treeSize - b.head.treeSize);
+      const describe = (c: { head: SignedHead; outside: boolean }) => (c.outside ? `the head you hold (size ${c.head.treeSize}, signed ${c.head.signedAt})` : `the signed head of size ${c.head.treeSize} (signed ${c.head.signedAt})`);
+      const leaves = against.length > 0 ? new LeafHashes(Math.max(1024, report.treeSize)) : undefined;
+      const frontier = Frontier.empty();
+      let next = 0;
+      // Where the last head of each kind matched: the database's own heads may have been rewritten
+      // with the entries, so a fault found by a head from outside is placed after the last of those.
+      const matched = { inside: 0, outside: 0 };
+      const total = report.treeSize;
+      // The next batch is read while this one is hashed; one left unread at a fault must not reject unseen.
+      const read = (fromIndex: number) => {
+        const batch = store.sealedEntries(trx, fromIndex, 10_000);
+        batch.catch(() => {});
+        return batch;
+      };
+      let pending = read(0);
+      for (;;) {
+        const batch = await pending;
+        if (batch.length === 0) break;
+        pending = read((batch.at(-1)!.leaf_index ?? 0) + 1);
+        for (const row of batch) {
+          const index = frontier.treeSize;
+          if (row.leaf_index !== index) return broken({ position: index, reason: `the entry at position ${index} is missing (deleted)` });
+          const hash = leafHash(leafData(row, index));
+          if (hash.toString('hex') !== row.leaf_hash) return broken({ position: index, reason: `the entry at position ${index} (seq ${row.seq}) does not match its hash: it was changed or moved` });
+          frontier.append(hash);
+          leaves?.push(hash);
+          while (next < checkpoints.length && checkpoints[next]!.head.treeSize === frontier.treeSize) {
+            const checkpoint = checkpoints[next]!;
+            const range = { position: matched[checkpoint.outside ? 'outside' : 'inside'], through: frontier.treeSize - 1 };
+            if (!checkpoint.outside) {
+              const why = checkHeadSignature(checkpoint.head, key);
+              if (why) return broken({ ...range, reason: `${describe(checkpoint)} is forged: ${why}` });
+            }
+            if (frontier.root().toString('hex') !== checkpoint.head.rootHash) {
+              return broken({ ...range, reason: `${checkpoint.outside ? 'the log no longer extends ' : 'the entries do not match '}${describe(checkpoint)}: an entry at a position from ${range.position} to ${range.through} was changed, removed, added or moved` });
+            }
+            matched[checkpoint.outside ? 'outside' : 'inside'] = frontier.treeSize;
+            next++;
+          }
+        }
+        report.entries = frontier.treeSize;
+        options.onProgress?.(frontier.treeSize, total);
+      }
+      const count = frontier.treeSize;
+      report.entries = count;
+      if (next < checkpoints.length) {
+        const checkpoint = checkpoints[next]!;
+        return broken({ position: count, reason: `${describe(checkpoint)} covers ${checkpoint.head.treeSize} entries, but the log holds ${count}: the entries from position ${count} on were removed (truncated or rewound)` });
+      }
+      if (count > report.treeSize) return broken({ position: report.treeSize, through: count - 1, reason: `the entries from position ${report.treeSize} to ${count - 1} are in the tree, but no signed head covers them` });
+      for (const head of against) {
+        // What a second party without the database would check, given the two heads and the proof.
+        const proof = consistencyProof(leaves!, head.treeSize, report.treeSize);
+        if (!verifyConsistency(head.treeSize, report.treeSize, proof, Buffer.from(head.rootHash, 'hex'), Buffer.from(report.rootHash!, 'hex'))) {
+          return broken({ position: 0, through: head.treeSize - 1, reason: `the log does not extend the head you hold (size ${head.treeSize}): the consistency proof fails` });
+        }
+        report.extends.push({ treeSize: head.treeSize, signedAt: head.signedAt, proofLength: proof.length });
+      }
+      return report;
+    });
+}
+
+/** The tree size on the last line of a heads file, or 0 when there is none. */
+async function lastTreeSizeInFile(file: string): Promise<number> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 8192);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const lines = buffer.toString('utf8').trim().split('\n');
+    try {
+      const last = JSON.parse(lines.at(-1) ?? '') as { treeSize?: unknown };
+      return typeof last.treeSize === 'number' ? last.treeSize : 0;
+    } catch {
+      return 0;
+    }
+  } finally {
+    await handle.close();
   }
 }

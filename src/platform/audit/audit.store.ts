@@ -1,27 +1,112 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../database.js';
-import type { AuditCheckpointTable, AuditLogTable } from './audit.schema.js';
+import type { AuditHeadTable, AuditLogTable } from './audit.schema.js';
 import './audit.schema.js';
 
 export type AuditRow = Selectable<AuditLogTable>;
-export type CheckpointRow = Selectable<AuditCheckpointTable>;
+export type HeadRow = Selectable<AuditHeadTable>;
 
-/** Lock the head of the chain for the rest of the transaction and return it. */
-export async function lockChainHead(db: Kysely<Database>): Promise<{ lastSeq: number; lastHash: string }> {
-  const head = await db.selectFrom('audit_chain').select(['last_seq', 'last_hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
-  return { lastSeq: Number(head.last_seq), lastHash: head.last_hash };
+/** An entry as hashed: every stored column, the time and the detail in the exact text the database holds. */
+export interface HashableRow {
+  seq: number;
+  occurred_at_text: string;
+  actor_role: string;
+  actor_id: string | null;
+  subject_ref: string | null;
+  action: string;
+  resource: string | null;
+  reason: string | null;
+  detail_text: string;
+  request_id: string | null;
+  leaf_index: number | null;
+  leaf_hash: string | null;
 }
 
-export async function insertEntry(db: Kysely<Database>, row: Omit<AuditRow, 'occurred_at' | 'detail'> & { occurred_at: string; detail: Record<string, unknown> }): Promise<void> {
-  await db
+// Any constant shared by every Fenghuo process on the database: "fhaud" in ASCII.
+const SEALER_LOCK = 0x6668617564;
+
+export async function insertEntry(db: Kysely<Database>, row: { actor_role: string; actor_id: string | null; subject_ref: string | null; action: string; resource: string | null; reason: string | null; detail: Record<string, unknown>; request_id: string | null }): Promise<number> {
+  const inserted = await db
     .insertInto('audit_log')
     .values({ ...row, detail: JSON.stringify(row.detail) })
-    .execute();
-  await db.updateTable('audit_chain').set({ last_seq: row.seq, last_hash: row.hash }).where('id', '=', 1).execute();
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return Number(inserted.seq);
 }
 
-export async function insertCheckpoint(db: Kysely<Database>, row: Omit<CheckpointRow, 'signed_at'> & { signed_at: string }): Promise<void> {
-  await db.insertInto('audit_checkpoint').values(row).execute();
+export async function subjectSalt(db: Kysely<Database>, subject: string): Promise<string | undefined> {
+  const row = await db.selectFrom('audit_subject').select('salt').where('subject', '=', subject).executeTakeFirst();
+  return row?.salt;
+}
+
+/** The salt of `subject`, created with `salt` if it has none (a concurrent creator's salt wins). */
+export async function ensureSubjectSalt(db: Kysely<Database>, subject: string, salt: string): Promise<string> {
+  const inserted = await db.insertInto('audit_subject').values({ subject, salt }).onConflict((oc) => oc.column('subject').doNothing()).returning('salt').executeTakeFirst();
+  if (inserted) return inserted.salt;
+  const existing = await subjectSalt(db, subject);
+  if (existing === undefined) throw new Error('the subject salt disappeared while it was being created');
+  return existing;
+}
+
+/** Erase the salt of `subject`; true when there was one. */
+export async function deleteSubjectSalt(db: Kysely<Database>, subject: string): Promise<boolean> {
+  const result = await db.deleteFrom('audit_subject').where('subject', '=', subject).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Take the sealer's lock for the rest of the transaction; false when another sealer holds it. */
+export async function tryLockSealer(trx: Kysely<Database>): Promise<boolean> {
+  const result = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${sql.lit(SEALER_LOCK)}) as locked`.execute(trx);
+  return result.rows[0]?.locked === true;
+}
+
+export async function latestHead(db: Kysely<Database>): Promise<HeadRow | undefined> {
+  return db.selectFrom('audit_head').selectAll().orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function heads(db: Kysely<Database>): Promise<HeadRow[]> {
+  return db.selectFrom('audit_head').selectAll().orderBy('tree_size').execute();
+}
+
+function hashableColumns(db: Kysely<Database>) {
+  return db
+    .selectFrom('audit_log')
+    .select(['seq', 'actor_role', 'actor_id', 'subject_ref', 'action', 'resource', 'reason', 'request_id', 'leaf_index', 'leaf_hash'])
+    .select(sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('occurred_at_text'))
+    .select(sql<string>`detail::text`.as('detail_text'));
+}
+
+/** Committed entries not yet in the tree, in insert order, at most `limit`. */
+export async function unsealedEntries(db: Kysely<Database>, limit: number): Promise<HashableRow[]> {
+  const rows = await hashableColumns(db).where('leaf_index', 'is', null).orderBy('seq').limit(limit).execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** Entries in the tree from position `fromIndex` on, in tree order, at most `limit`. */
+export async function sealedEntries(db: Kysely<Database>, fromIndex: number, limit: number): Promise<HashableRow[]> {
+  const rows = await hashableColumns(db).where('leaf_index', '>=', fromIndex).orderBy('leaf_index').limit(limit).execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq), leaf_index: r.leaf_index === null ? null : Number(r.leaf_index) }));
+}
+
+export async function countUnsealed(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('leaf_index', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Give entries their positions and leaf hashes (allowed once by the append-only trigger). */
+export async function sealEntries(db: Kysely<Database>, sealed: { seq: number; leaf_index: number; leaf_hash: string }[]): Promise<void> {
+  if (sealed.length === 0) return;
+  const result = await sql`update audit_log as a set leaf_index = v.leaf_index, leaf_hash = v.leaf_hash
+    from jsonb_to_recordset(${JSON.stringify(sealed)}::jsonb) as v(seq bigint, leaf_index bigint, leaf_hash text)
+    where a.seq = v.seq and a.leaf_index is null`.execute(db);
+  if (Number(result.numAffectedRows) !== sealed.length) throw new Error(`sealed ${String(result.numAffectedRows)} of ${sealed.length} audit entries`);
+}
+
+export async function insertHead(db: Kysely<Database>, row: Omit<HeadRow, 'frontier'> & { frontier: { size: number; nodes: string[] } }): Promise<void> {
+  await db
+    .insertInto('audit_head')
+    .values({ ...row, frontier: JSON.stringify(row.frontier) })
+    .execute();
 }
 
 export async function ensureSigningKey(db: Kysely<Database>, key: { keyId: string; algorithm: 'ed25519' | 'sm2'; publicKey: string }): Promise<void> {
@@ -32,33 +117,9 @@ export async function ensureSigningKey(db: Kysely<Database>, key: { keyId: strin
     .execute();
 }
 
-export async function signingKeys(db: Kysely<Database>): Promise<Map<string, { algorithm: 'ed25519' | 'sm2'; publicKey: string }>> {
-  const rows = await db.selectFrom('signing_key').select(['key_id', 'algorithm', 'public_key']).execute();
-  return new Map(rows.map((r) => [r.key_id, { algorithm: r.algorithm, publicKey: r.public_key }]));
-}
-
-/** Entries with seq > afterSeq, in order, at most `limit`. */
-export async function entriesAfter(db: Kysely<Database>, afterSeq: number, limit: number): Promise<AuditRow[]> {
-  return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
-}
-
-export async function checkpoints(db: Kysely<Database>): Promise<CheckpointRow[]> {
-  return db.selectFrom('audit_checkpoint').selectAll().orderBy('seq').execute();
-}
-
-export async function chainHead(db: Kysely<Database>): Promise<{ lastSeq: number; lastHash: string }> {
-  const head = await db.selectFrom('audit_chain').select(['last_seq', 'last_hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-  return { lastSeq: Number(head.last_seq), lastHash: head.last_hash };
-}
-
-export async function lastCheckpointSeq(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('audit_checkpoint').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  return Number(row?.seq ?? 0);
-}
-
-/** Entries about one subject (e.g. a consumer's own access log), newest first. */
-export async function entriesAbout(db: Kysely<Database>, subject: string, limit: number, beforeSeq?: number, offset = 0): Promise<AuditRow[]> {
-  let query = db.selectFrom('audit_log').selectAll().where('subject', '=', subject);
+/** Entries about one subject reference (e.g. a consumer's own access log), newest first. */
+export async function entriesAbout(db: Kysely<Database>, subjectRef: string, limit: number, beforeSeq?: number, offset = 0): Promise<AuditRow[]> {
+  let query = db.selectFrom('audit_log').selectAll().where('subject_ref', '=', subjectRef);
   if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
   return query.orderBy('seq', 'desc').limit(limit).offset(offset).execute();
 }

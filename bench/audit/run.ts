@@ -1,0 +1,181 @@
+/**
+ * Audit log benchmark (PostgreSQL): how many audited transactions per second 8 concurrent writers
+ * commit while the sealer runs, against the design it replaced (every append locking one chain row)
+ * measured in the same run; and how long `verify` takes over a million entries.
+ *
+ *   npm run bench:audit -- [--seconds 10] [--runs 3] [--writers 8] [--entries 1000000] [--verify-runs 3]
+ *
+ * Prints a summary and JSON, and writes bench/results/audit.json as /work/shared/BENCHMARKS.md describes.
+ * The database is a fresh one on FH_BENCH_POSTGRES_URL's server (default the local one), dropped at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { canonicalJson } from '../../src/platform/canonical-json.js';
+import { ephemeralKeyMaterial, sha256Hex } from '../../src/platform/crypto.js';
+import { migrate, openPostgres, type Database } from '../../src/platform/database.js';
+import { AuditLog, verifyAuditLog } from '../../src/platform/audit/audit.service.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const adminUrl = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+
+const seconds = option('seconds', 10);
+const runs = option('runs', 3);
+const writers = option('writers', 8);
+const entries = option('entries', 1_000_000);
+const verifyRuns = option('verify-runs', 3);
+const log = (line: string) => console.error(`[bench:audit] ${line}`);
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
+
+/** `writers` loops, each committing one audited transaction after another, for `seconds`; appends per second. */
+async function concurrentAppends(append: (writer: number, i: number) => Promise<void>): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  const counts = await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      let done = 0;
+      while (performance.now() < deadline) await append(writer, done++);
+      return done;
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0) / ((performance.now() - start) / 1000);
+}
+
+function entryOf(writer: number, i: number) {
+  return { action: 'personal_data.read', subject: `consumer:${(writer * 7919 + i) % 5000}`, resource: `loan:${writer}-${i}`, reason: '贷后管理 / loan servicing', detail: { writer, i, purpose: 'collection' } };
+}
+
+async function main(): Promise<void> {
+  const name = `fh_bench_audit_${randomBytes(4).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  // Room for 8 writers, the sealer and the peer's writers.
+  const handle = await openPostgres(url.toString(), writers + 4);
+  const db: Kysely<Database> = handle.db;
+  const loadBefore = os.loadavg();
+  try {
+    await migrate(handle);
+    const keys = ephemeralKeyMaterial('ed25519');
+    const audit = new AuditLog(db, keys.signer, { sealBatch: 10_000, sealIntervalMs: 200, headFile: null });
+    await audit.init();
+    const actor = { role: 'institution' as const, id: 'bench' };
+
+    // The design this replaced, as a peer on the same server in the same run: a chain head row
+    // every append locks, hashes after and updates, in the audited transaction.
+    await sql`create table peer_chain (id int primary key, last_seq bigint not null, last_hash text not null)`.execute(db);
+    await sql`insert into peer_chain values (1, 0, ${'0'.repeat(64)})`.execute(db);
+    await sql`create table peer_log (seq bigint primary key, occurred_at timestamptz not null, actor_role text not null, actor_id text, subject text, action text not null, resource text, reason text, detail jsonb not null, prev_hash text not null, hash text not null)`.execute(db);
+    const peerAppend = async (writer: number, i: number) => {
+      const entry = entryOf(writer, i);
+      await db.transaction().execute(async (trx) => {
+        const head = await sql<{ last_seq: number; last_hash: string }>`select last_seq, last_hash from peer_chain where id = 1 for update`.execute(trx);
+        const seq = Number(head.rows[0]!.last_seq) + 1;
+        const occurredAt = new Date().toISOString();
+        const hash = sha256Hex(`${head.rows[0]!.last_hash}\n${canonicalJson({ seq, occurredAt, actorRole: actor.role, actorId: actor.id, ...entry })}`);
+        await sql`insert into peer_log values (${seq}, ${occurredAt}, ${actor.role}, ${actor.id}, ${entry.subject}, ${entry.action}, ${entry.resource}, ${entry.reason}, ${JSON.stringify(entry.detail)}, ${head.rows[0]!.last_hash}, ${hash})`.execute(trx);
+        await sql`update peer_chain set last_seq = ${seq}, last_hash = ${hash} where id = 1`.execute(trx);
+      });
+    };
+    const ourAppend = async (writer: number, i: number) => {
+      await db.transaction().execute((trx) => audit.record(trx, actor, entryOf(writer, i)).then(() => undefined));
+    };
+
+    const ours: number[] = [];
+    const peer: number[] = [];
+    audit.start((error) => log(`sealer: ${(error as Error).message}`));
+    for (let run = 1; run <= runs; run++) {
+      // Alternate which goes first, so that neither always meets a warmer or a busier server.
+      const order = run % 2 ? (['ours', 'peer'] as const) : (['peer', 'ours'] as const);
+      for (const which of order) {
+        const rate = await concurrentAppends(which === 'ours' ? ourAppend : peerAppend);
+        (which === 'ours' ? ours : peer).push(rate);
+        log(`run ${run}: ${which === 'ours' ? 'audit log (Merkle, sealed)' : 'one-row-lock chain (peer)'}: ${Math.round(rate)} appends/s with ${writers} writers`);
+      }
+    }
+    await audit.stop();
+    const appended = await audit.verify();
+    log(`appends sealed and verified: ${appended.ok} (${appended.entries} entries, ${appended.heads} heads)`);
+
+    // A million entries, sealed, then verified against the newest head as a second party would.
+    log(`inserting ${entries} entries…`);
+    await sql`insert into audit_log (actor_role, actor_id, subject_ref, action, resource, reason, detail)
+      select 'institution', 'bench', md5(i::text), 'personal_data.read', 'loan:' || i, '贷后管理 / loan servicing', jsonb_build_object('i', i, 'purpose', 'collection')
+      from generate_series(1, ${entries}) as i`.execute(db);
+    const sealStart = performance.now();
+    const head = await audit.seal();
+    const sealSeconds = (performance.now() - sealStart) / 1000;
+    log(`sealed in ${sealSeconds.toFixed(1)} s: tree of ${head?.treeSize}`);
+    const verifySeconds: number[] = [];
+    let verified = false;
+    let treeSize = 0;
+    for (let run = 1; run <= verifyRuns; run++) {
+      const start = performance.now();
+      const report = await verifyAuditLog(db, { publicKey: audit.publicKey, against: head ? [head] : [] });
+      verifySeconds.push((performance.now() - start) / 1000);
+      verified = report.ok && report.extends.length === 1;
+      treeSize = report.entries;
+      log(`verify run ${run}: ${report.entries} entries in ${verifySeconds.at(-1)!.toFixed(1)} s, ok ${report.ok}`);
+    }
+    const loadAfter = os.loadavg();
+    const result = {
+      name: 'audit',
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.versions.node}; shared with other work: load average (1, 5, 15 min) ${loadBefore.map((l) => l.toFixed(2)).join(', ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} after`,
+      command: `npm run bench:audit -- --seconds ${seconds} --runs ${runs} --writers ${writers} --entries ${entries} --verify-runs ${verifyRuns}`,
+      metrics: {
+        audit_appends_per_s: round(median(ours)),
+        audit_appends_per_s_spread: [round(Math.min(...ours)), round(Math.max(...ours))],
+        one_row_lock_appends_per_s: round(median(peer)),
+        one_row_lock_appends_per_s_spread: [round(Math.min(...peer)), round(Math.max(...peer))],
+        appends_ratio_vs_one_row_lock: round(median(ours) / median(peer), 2),
+        writers,
+        appends_verified: appended.ok,
+        verify_1m_entries_seconds: round(median(verifySeconds), 1),
+        verify_seconds_spread: [round(Math.min(...verifySeconds), 1), round(Math.max(...verifySeconds), 1)],
+        verify_entries: treeSize,
+        verify_ok: verified,
+        seal_1m_entries_seconds: round(sealSeconds, 1),
+        postgres: (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]!.v,
+      },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    await mkdir(path.join(repoRoot, 'bench/results'), { recursive: true });
+    await writeFile(path.join(repoRoot, 'bench/results/audit.json'), `${JSON.stringify(result, null, 2)}\n`);
+    log('wrote bench/results/audit.json');
+  } finally {
+    await handle.close();
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+await main();
+process.exit(0);
