@@ -20,10 +20,10 @@ describe('docs/standard.md', () => {
     for (const edit of editCatalogue) expect(text).toContain(`| ${edit.id} | ${edit.editClass} |`);
   });
 
-  it('lists the file and system findings S901–S912', () => {
+  it('lists the file and system findings S901–S913', () => {
     const text = renderStandardReference();
     const listed = [...text.matchAll(/^\| (S9\d\d) \|/gm)].map((m) => m[1]);
-    expect(listed).toEqual(['S901', 'S902', 'S903', 'S904', 'S905', 'S906', 'S907', 'S908', 'S909', 'S910', 'S911', 'S912']);
+    expect(listed).toEqual(['S901', 'S902', 'S903', 'S904', 'S905', 'S906', 'S907', 'S908', 'S909', 'S910', 'S911', 'S912', 'S913']);
     for (const edit of parseEdits) expect(text).toContain(edit.en);
   });
 });
