@@ -9,6 +9,7 @@ import type { EditDef } from '../../src/filing/edits/catalogue.js';
 import type { InstitutionKind, LicenceStatus, LicenceType as LicenceTypeCode, Qualification } from '../../src/registry/licence-types.js';
 import type { JurisdictionRef, LicenceView, Overview } from '../../src/registry/registry.service.js';
 import type { BusinessOverview } from '../../src/supervision/supervision.service.js';
+import type { LoanCostView } from '../../src/supervision/loan-cost.service.js';
 import type { Jurisdiction } from '../../src/standard/regions.js';
 import type { CodeList } from '../../src/standard/standard.js';
 import { zh } from './i18n/zh.js';
@@ -102,33 +103,5 @@ export interface IssuedApiKey {
   createdAt: string;
 }
 
-
-
 /** GET /v1/loans/:loanId/cost: the true cost of one loan. */
-export interface LoanCostReply {
-  institutionId: string;
-  loanId: string;
-  source: 'filed_instalments' | 'modelled_schedule';
-  instalments: number;
-  instalmentsFiled: number;
-  principalFen: number;
-  disbursedFen: number;
-  disbursedOn: string;
-  periodMonths: number | null;
-  periodDays: number | null;
-  nominalAnnualRate: number;
-  repaymentMethod: string;
-  totalRepaidFen: number;
-  costFen: number;
-  cost: {
-    simpleAnnualRate: number;
-    compoundAnnualRate: number;
-    periodRate: number;
-    basis: 'months' | 'days';
-    periodMonths: number | null;
-    periodDays: number | null;
-    periodsPerYear: number;
-  } | null;
-  thresholds: { id: string; limit: number; figure: 'simple' | 'compound'; rate: number | null; above: boolean | null; verified: boolean; basisZh: string; basisEn: string }[];
-  payments: { dueOn: string; principalFen: number; interestFen: number; feeFen: number; totalFen: number }[];
-}
+export type LoanCostReply = LoanCostView;
