@@ -105,20 +105,35 @@ async function main(): Promise<void> {
         await sql`update peer_chain set last_seq = ${seq}, last_hash = ${hash} where id = 1`.execute(trx);
       });
     };
+    // The ceiling of any design that appends in the caller's transaction: a transaction holding one
+    // plain insert and nothing else, through the same driver and pool.
+    await sql`create table peer_bare (seq bigserial primary key, occurred_at timestamptz not null default now(), actor_id text, action text not null, detail jsonb not null)`.execute(db);
+    const bareAppend = async (writer: number, i: number) => {
+      const entry = entryOf(writer, i);
+      await db.transaction().execute(async (trx) => {
+        await sql`insert into peer_bare (actor_id, action, detail) values (${actor.id}, ${entry.action}, ${JSON.stringify(entry.detail)})`.execute(trx);
+      });
+    };
     const ourAppend = async (writer: number, i: number) => {
       await db.transaction().execute((trx) => audit.record(trx, actor, entryOf(writer, i)).then(() => undefined));
     };
 
     const ours: number[] = [];
     const peer: number[] = [];
+    const bare: number[] = [];
     audit.start((error) => log(`sealer: ${(error as Error).message}`));
     for (let run = 1; run <= runs; run++) {
       // Alternate which goes first, so that neither always meets a warmer or a busier server.
-      const order = run % 2 ? (['ours', 'peer'] as const) : (['peer', 'ours'] as const);
+      const order = run % 2 ? (['ours', 'peer', 'bare'] as const) : (['bare', 'peer', 'ours'] as const);
+      const kinds = {
+        ours: { append: ourAppend, rates: ours, label: 'audit log (Merkle, sealed)' },
+        peer: { append: peerAppend, rates: peer, label: 'one-row-lock chain (peer)' },
+        bare: { append: bareAppend, rates: bare, label: 'one bare insert per transaction (ceiling)' },
+      };
       for (const which of order) {
-        const rate = await concurrentAppends(which === 'ours' ? ourAppend : peerAppend);
-        (which === 'ours' ? ours : peer).push(rate);
-        log(`run ${run}: ${which === 'ours' ? 'audit log (Merkle, sealed)' : 'one-row-lock chain (peer)'}: ${Math.round(rate)} appends/s with ${writers} writers`);
+        const rate = await concurrentAppends(kinds[which].append);
+        kinds[which].rates.push(rate);
+        log(`run ${run}: ${kinds[which].label}: ${Math.round(rate)} appends/s with ${writers} writers`);
       }
     }
     await audit.stop();
@@ -157,6 +172,9 @@ async function main(): Promise<void> {
         one_row_lock_appends_per_s: round(median(peer)),
         one_row_lock_appends_per_s_spread: [round(Math.min(...peer)), round(Math.max(...peer))],
         appends_ratio_vs_one_row_lock: round(median(ours) / median(peer), 2),
+        bare_transaction_appends_per_s: round(median(bare)),
+        bare_transaction_appends_per_s_spread: [round(Math.min(...bare)), round(Math.max(...bare))],
+        appends_share_of_bare_transaction: round(median(ours) / median(bare), 2),
         writers,
         appends_verified: appended.ok,
         verify_1m_entries_seconds: round(median(verifySeconds), 1),
