@@ -569,10 +569,24 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     expect(await rows.nth(0).innerText()).toMatch(/钱塘网络小额贷款有限公司[\s\S]*2025-06[\s\S]*贷款[\s\S]*v2[\s\S]*已接受/);
     // The version with errors was replaced when the corrected one was accepted.
     expect(await rows.nth(1).innerText()).toMatch(/v1[\s\S]*已被替代/);
-    await supervisor.page.getByTestId('filter-status').click();
-    // The option of the open dropdown (antd names it by its title), once it is visible and still.
-    await supervisor.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="已被替代"]').click();
-    await supervisor.page.waitForURL(/status=superseded/);
+    // The option of the open dropdown (antd names it by its title), clicked once the dropdown is still;
+    // a click that lands while it is still opening is lost, so open and choose until the filter is set.
+    const superseded = supervisor.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="已被替代"]');
+    await expect
+      .poll(
+        async () => {
+          if (/status=superseded/.test(supervisor.page.url())) return true;
+          if (await superseded.isVisible()) {
+            await settled(supervisor.page);
+            await superseded.click({ timeout: 5_000 }).catch(() => undefined);
+          } else {
+            await supervisor.page.getByTestId('filter-status').click();
+          }
+          return /status=superseded/.test(supervisor.page.url());
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(true);
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
     await rows.nth(0).getByText('已被替代').waitFor();
     await screenshotsInBothLanguages(supervisor.page, 'supervisor-filings');
