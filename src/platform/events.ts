@@ -74,16 +74,7 @@ export interface Subscription {
 }
 
 /** An event a consumer gave up on after its last attempt; `failureId` names it for a replay. */
-export interface FailedEvent {
-  failureId: string;
-  eventId: string;
-  consumer: string;
-  subject: string;
-  payload: unknown;
-  attempts: number;
-  error: string;
-  failedAt: Date;
-}
+export type FailedEvent = store.FailureRow;
 
 /** A registered consumer: what it has still to take (in process) and what is parked. */
 export interface ConsumerInfo {

@@ -1,25 +1,27 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../platform/database.js';
+import type { FiledLoanTable } from '../standard/domain.schema.js';
 import '../standard/domain.schema.js';
 
 /** The terms of one filed loan that its cost depends on. */
-export interface LoanTermsRow {
-  loan_id: string;
-  borrower_type: string;
-  borrower_pseudonym: string | null;
-  principal_fen: number;
-  disbursed_fen: number;
-  disbursement_date: string;
-  first_due_date: string;
-  installments: number;
-  period_months: number | null;
-  period_days: number | null;
-  nominal_annual_rate: number;
-  repayment_method: string;
-  fee_per_installment_fen: number;
-  other_fees_fen: number | null;
-  annualised_cost: number | null;
-}
+export type LoanTermsRow = Pick<
+  Selectable<FiledLoanTable>,
+  | 'loan_id'
+  | 'borrower_type'
+  | 'borrower_pseudonym'
+  | 'principal_fen'
+  | 'disbursed_fen'
+  | 'disbursement_date'
+  | 'first_due_date'
+  | 'installments'
+  | 'period_months'
+  | 'period_days'
+  | 'nominal_annual_rate'
+  | 'repayment_method'
+  | 'fee_per_installment_fen'
+  | 'other_fees_fen'
+  | 'annualised_cost'
+>;
 
 /** One filed instalment: what was due and when. */
 export interface InstalmentRow {
