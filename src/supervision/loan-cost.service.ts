@@ -47,6 +47,17 @@ export const COST_THRESHOLDS: readonly CostThreshold[] = [
   },
 ];
 
+/**
+ * Each regulatory limit with the figure it compares and whether the loan is above it. A cost equal
+ * to the limit is within it ("at most 36%"); null rates (no rate equates the flows) compare as null.
+ */
+export function compareWithThresholds(rates: { simple: number; compound: number } | null): LoanCostView['thresholds'] {
+  return COST_THRESHOLDS.map((t) => {
+    const rate = rates ? rates[t.figure] : null;
+    return { id: t.id, limit: t.limit, figure: t.figure, rate, above: rate === null ? null : rate > t.limit, verified: t.verified, basisZh: t.basisZh, basisEn: t.basisEn };
+  });
+}
+
 export interface LoanCostPayment {
   dueOn: string;
   principalFen: number;
@@ -203,10 +214,7 @@ export class LoanCostService {
         periodDays: cost.periodDays,
         periodsPerYear: cost.periodsPerYear,
       },
-      thresholds: COST_THRESHOLDS.map((t) => {
-        const rate = cost ? (t.figure === 'simple' ? cost.simpleAnnualRate : cost.effectiveAnnualRate) : null;
-        return { id: t.id, limit: t.limit, figure: t.figure, rate, above: rate === null ? null : rate > t.limit, verified: t.verified, basisZh: t.basisZh, basisEn: t.basisEn };
-      }),
+      thresholds: compareWithThresholds(cost && { simple: cost.simpleAnnualRate, compound: cost.effectiveAnnualRate }),
       payments: schedule,
     };
   }
