@@ -65,46 +65,32 @@ function isPlain(value: unknown): value is Record<string, unknown> {
   return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
-/** The path of the first string (value or key) in `value` that cannot be stored, or undefined. */
-function findUnstorableText(value: unknown, path: string, depth = 0): string | undefined {
-  if (typeof value === 'string') return isUnstorableText(value) ? path : undefined;
+/**
+ * The path of the first leaf of `value` (depth-first, arrays and plain objects) that `isBad` refuses,
+ * or of the first object key `badKey` names; undefined when there is none.
+ */
+function findPath(value: unknown, path: string, isBad: (leaf: unknown) => boolean, badKey?: (key: string) => string | undefined, depth = 0): string | undefined {
+  if (isBad(value)) return path;
   if (depth > 64) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorableText(value[i], `${path}.${i}`, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (isPlain(value)) {
-    for (const [key, inner] of Object.entries(value)) {
-      // A key that cannot be stored is named by its well-formed part only.
-      if (isUnstorableText(key)) return `${path}.${storableText(key)}`;
-      const found = findUnstorableText(inner, `${path}.${key}`, depth + 1);
-      if (found) return found;
-    }
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((inner, i) => [String(i), inner]) : isPlain(value) ? Object.entries(value) : [];
+  for (const [key, inner] of entries) {
+    const named = badKey?.(key);
+    if (named !== undefined) return `${path}.${named}`;
+    const found = findPath(inner, `${path}.${key}`, isBad, badKey, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
 
+/** The path of the first string (value or key) in `value` that cannot be stored, or undefined. */
+function findUnstorableText(value: unknown, path: string): string | undefined {
+  // A key that cannot be stored is named by its well-formed part only.
+  return findPath(value, path, (leaf) => typeof leaf === 'string' && isUnstorableText(leaf), (key) => (isUnstorableText(key) ? storableText(key) : undefined));
+}
+
 /** The path of the first number in `value` that is not finite or beyond ±(2^53 − 1). */
-function findUnsafeNumber(value: unknown, path: string, depth = 0): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER ? undefined : path;
-  if (depth > 64) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnsafeNumber(value[i], `${path}.${i}`, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (isPlain(value)) {
-    for (const [key, inner] of Object.entries(value)) {
-      const found = findUnsafeNumber(inner, `${path}.${key}`, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
+function findUnsafeNumber(value: unknown, path: string): string | undefined {
+  return findPath(value, path, (leaf) => typeof leaf === 'number' && !(Number.isFinite(leaf) && Math.abs(leaf) <= Number.MAX_SAFE_INTEGER));
 }
 
 const PARTS = [
