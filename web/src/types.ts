@@ -24,6 +24,8 @@ export type { AccessLogEntry, ConsumerProfile } from '../../src/identity/identit
 export const licenceStatuses = Object.keys(zh.status) as LicenceStatus[];
 export const filingStatuses = Object.keys(zh.filingStatus) as FilingStatus[];
 export const institutionKinds = Object.keys(zh.kind) as InstitutionKind[];
+export const severities = Object.keys(zh.severity) as RuleSeverity[];
+export const alertStatuses = Object.keys(zh.alertStatus) as AlertStatus[];
 
 export type Role = 'supervisor' | 'institution' | 'consumer';
 
@@ -105,3 +107,141 @@ export interface IssuedApiKey {
 
 /** GET /v1/loans/:loanId/cost: the true cost of one loan. */
 export type LoanCostReply = LoanCostView;
+
+/*
+ * The rulebook and supervisory monitoring (GET /v1/rules, /v1/supervisor/alerts, /v1/institution/alerts,
+ * the dry runs of a refinement), as the routes reply.
+ */
+
+/** A text in both languages, as rules and alerts carry them. */
+export interface ZhEn {
+  zh: string;
+  en: string;
+}
+
+export type RuleSeverity = 'low' | 'medium' | 'high';
+export type AlertStatus = 'new' | 'triaged' | 'escalated' | 'dismissed' | 'superseded';
+/** The moves a supervisor makes; `superseded` is the system's. */
+export type AlertMove = 'triaged' | 'escalated' | 'dismissed';
+export type ParameterType = 'money_fen' | 'rate' | 'integer' | 'decimal' | 'date' | 'boolean' | 'code';
+export type ParameterUnit = 'days' | 'working_days' | 'hours' | 'calls' | 'times';
+export type ValueType = ParameterType | 'datetime' | 'string';
+
+/** What a rule cites: the law, its article and the figure the rule encodes. */
+export interface RuleBasis {
+  law: ZhEn;
+  article: string;
+  figure: ZhEn;
+}
+
+/** The value one tier set for a parameter. */
+export interface ParameterTier {
+  jurisdiction: string;
+  value: unknown;
+  version: string | number;
+  effectiveFrom: string;
+}
+
+export interface RuleParameter {
+  name: string;
+  type: ParameterType;
+  /** A cap may only go down in a lower tier, a floor only up; a fixed value is not refined. */
+  direction: 'cap' | 'floor' | 'fixed';
+  unit?: ParameterUnit;
+  label: ZhEn;
+  verified?: boolean;
+  min?: number;
+  max?: number;
+  /** For a code: the allowed codes, strictest first. */
+  codes?: string[];
+  /** The value in force after every tier. */
+  value: unknown;
+  /** The tier whose value is in force. */
+  setBy: string;
+  tiers: ParameterTier[];
+}
+
+export interface Rule {
+  id: string;
+  pack: string;
+  version: string;
+  jurisdiction: string;
+  title: ZhEn;
+  explanation: ZhEn;
+  basis: RuleBasis;
+  severity: RuleSeverity;
+  recordTypes: string[];
+  condition: string;
+  features: string[];
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  parameters: RuleParameter[];
+}
+
+/** GET /v1/rules */
+export interface RulesReply {
+  jurisdiction: { code: string; nameZh: string; nameEn: string };
+  date: string;
+  rules: Rule[];
+}
+
+/** A value an alert was raised on: a computed feature, a rule parameter or a field of the record. */
+export interface Fact {
+  name: string;
+  label: ZhEn;
+  kind: 'feature' | 'parameter' | 'field';
+  type: ValueType;
+  value: unknown;
+}
+
+export interface AlertSummary {
+  id: string;
+  ruleId: string;
+  ruleVersion: string;
+  title: ZhEn;
+  severity: RuleSeverity;
+  status: AlertStatus;
+  institution: { id: string; name: string };
+  jurisdictionCode: string;
+  recordType: string;
+  period: string;
+  recordId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlertDetail extends AlertSummary {
+  explanation: ZhEn;
+  basis: RuleBasis;
+  facts: Fact[];
+  records: { recordType: string; recordId: string; filingId: string; period: string }[];
+  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; reason: string | null }[];
+}
+
+/** GET /v1/supervisor/alerts and /v1/institution/alerts */
+export interface AlertsReply {
+  items: AlertSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  counts: {
+    byRule: { ruleId: string; title: ZhEn; count: number }[];
+    bySeverity: Record<RuleSeverity, number>;
+    byStatus: Record<AlertStatus, number>;
+  };
+}
+
+/** GET /v1/supervisor/rules/dry-runs/:jobId */
+export interface DryRunJob {
+  jobId: string;
+  status: 'running' | 'done' | 'failed';
+  progress: { checked: number; total: number };
+  result?: {
+    added: number;
+    removed: number;
+    unchanged: number;
+    byInstitution: { institutionId: string; name: string; added: number; removed: number }[];
+    examples: { change: 'added' | 'removed'; institutionId: string; recordType: string; recordId: string; facts: Fact[] }[];
+  };
+  error?: { code: string; message: ZhEn | string };
+}
