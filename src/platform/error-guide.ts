@@ -70,5 +70,24 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
   },
   FH_INTERNAL: { cause: 'An unexpected fault in the server; it is logged with the request id.', action: 'Retry later; if it persists, report the request id to the operator.' },
   FH_DATABASE_UNAVAILABLE: { cause: 'The database cannot be reached or refused the connection; nothing was changed.', action: 'Retry after the seconds in `Retry-After`.' },
+  FH_RULE_VERSION_CONFLICT: {
+    cause: 'A rule file or request carries a rule id, jurisdiction and version that is already stored with different content. Published versions never change, so alerts can always be explained by the version that raised them.',
+    action: 'Give the changed rule the next version number (`GET /v1/rules` shows the versions in force).',
+  },
+  FH_ALERT_TRANSITION: {
+    cause: 'The alert cannot move to the requested status from its current one (new → triaged → escalated or dismissed; a dismissed, escalated or superseded alert is closed). `details` names both statuses.',
+    action: 'Read the alert again: someone else may have moved it meanwhile.',
+  },
+  FH_RULE_SYNTAX: { cause: 'The rule condition (or a derived expression) is not valid CEL; `field` names the expression and `details` the line, column and problem.', action: 'Correct the expression at the position given.' },
+  FH_RULE_UNKNOWN_FEATURE: {
+    cause: 'The condition reads `features.<name>` for a feature that is not in the catalogue, or that is not computed for the rule’s record type; `details.feature` names it.',
+    action: 'Use a feature listed for the record type in the rulebook documentation (docs/rulebook.md).',
+  },
+  FH_RULE_TYPE: { cause: 'The condition names a record field or parameter that does not exist, compares values of different types, or does not give true or false; `details` says where and what.', action: 'Correct the expression; money and counts are whole numbers (int), rates decimals (double).' },
+  FH_RULE_PARAMETER_INVALID: { cause: 'A rule parameter’s value is of the wrong type, outside its range, or not one of its codes; `field` names `parameters.<name>` and `details` what is expected.', action: 'Send a value of the stated type and range (money in fen, rates as decimals: 0.24 = 24%).' },
+  FH_RULE_PARAMETER_LOOSENED: {
+    cause: 'A province or city set a parameter looser than the tier above it (a cap higher, a floor lower, a fixed value changed); `field` names `parameters.<name>`, `details` the parent tier and its value.',
+    action: 'Set a value at least as strict as the parent’s; only the tier that made a rule can relax it, by a new version of the rule.',
+  },
   FH_NOT_READY: { cause: 'The server is starting (migrating, loading) and does not yet take requests.', action: 'Retry shortly; `GET /ready` says when it is ready.' },
 };

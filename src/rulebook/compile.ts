@@ -1,0 +1,245 @@
+/**
+ * Rule conditions in CEL (the Common Expression Language, through @marcbachmann/cel-js): parsed
+ * and type-checked once when a rule is loaded or posted, then evaluated per record. A condition
+ * reads three typed maps: `record` (the record's fields as the standard defines them; identifiers,
+ * phone numbers and accounts are not there, since rules need none), `features` (featureCatalogue)
+ * and `params` (the rule's parameters, resolved through the tiers).
+ *
+ * Money and counts are CEL `int` (exact, in fen); rates are `double`. `times(a, b)` multiplies two
+ * decimals and rounds to 12 places, so that 4 × 3.85% is exactly the 15.4% a filed rate of
+ * 0.154 is, and a boundary compares as the law states it rather than as binary floating point does.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+import { fail } from '../platform/errors.js';
+import { recordTypeDef, type FieldType, type RecordType } from '../standard/standard.js';
+import { featureDef, featuresFor, type FeatureType } from './features.js';
+import { recordTypeOf, type ParameterDef, type ParameterValue, type RuleDefinition } from './rule.js';
+
+type CelType = 'int' | 'double' | 'string' | 'bool';
+
+const HIDDEN_FIELD_TYPES: ReadonlySet<FieldType> = new Set(['resident_id', 'party_id', 'phone', 'account']);
+const HIDDEN_FIELDS: ReadonlySet<string> = new Set(['device_id']);
+
+function celTypeOfField(type: FieldType): CelType {
+  switch (type) {
+    case 'integer':
+    case 'money_fen':
+      return 'int';
+    case 'rate':
+    case 'decimal':
+      return 'double';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+    case 'text':
+    case 'date':
+    case 'datetime':
+    case 'code':
+    case 'resident_id':
+    case 'uscc':
+    case 'party_id':
+    case 'phone':
+    case 'account':
+      return 'string';
+  }
+}
+
+function celTypeOfValue(type: FeatureType | ParameterDef['type']): CelType {
+  switch (type) {
+    case 'money_fen':
+    case 'integer':
+      return 'int';
+    case 'rate':
+    case 'decimal':
+      return 'double';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+    case 'date':
+    case 'code':
+      return 'string';
+  }
+}
+
+/** The fields of a record type a condition can read, with their CEL types. */
+export function conditionFields(recordType: RecordType): Map<string, CelType> {
+  const fields = new Map<string, CelType>();
+  for (const field of recordTypeDef(recordType).fields) {
+    if (HIDDEN_FIELD_TYPES.has(field.type) || HIDDEN_FIELDS.has(field.name)) continue;
+    fields.set(field.name, celTypeOfField(field.type));
+  }
+  return fields;
+}
+
+const baseEnvironments = new Map<RecordType, Environment>();
+
+function baseEnvironment(recordType: RecordType): Environment {
+  let env = baseEnvironments.get(recordType);
+  if (!env) {
+    const features = Object.fromEntries(featuresFor(recordType).map((feature) => [feature.name, celTypeOfValue(feature.type)]));
+    env = new Environment({ limits: { maxAstNodes: 2000, maxDepth: 50, maxListElements: 100, maxMapEntries: 50, maxCallArguments: 8 } })
+      .registerVariable({ name: 'record', schema: Object.fromEntries(conditionFields(recordType)) })
+      .registerVariable({ name: 'features', schema: features })
+      .registerFunction('times(double, double): double', (a: number, b: number) => decimalProduct(a, b))
+      .registerFunction('times(int, double): double', (a: bigint, b: number) => decimalProduct(Number(a), b));
+    baseEnvironments.set(recordType, env);
+  }
+  return env;
+}
+
+/** a × b rounded to 12 decimal places: the product of two decimals as written, not its binary approximation. */
+export function decimalProduct(a: number, b: number): number {
+  return Number((a * b).toFixed(12));
+}
+
+/** A CEL value for a parameter of the given type. */
+export function celParameter(def: Pick<ParameterDef, 'type'>, value: ParameterValue): unknown {
+  return celTypeOfValue(def.type) === 'int' ? BigInt(value as number) : value;
+}
+
+/** A record field or feature value as CEL wants it (ints as BigInt); null means absent. */
+export function celValue(type: CelType, value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (type === 'int') return typeof value === 'bigint' ? value : BigInt(value as number);
+  if (type === 'double') return Number(value);
+  if (type === 'string') return value instanceof Date ? value.toISOString() : String(value);
+  return value;
+}
+
+/** What a condition is evaluated over. Absent values are left out (CEL `has()` tests them). */
+export interface EvaluationInput {
+  record: Record<string, unknown>;
+  features: Record<string, unknown>;
+}
+
+export interface CompiledRule {
+  readonly definition: RuleDefinition;
+  readonly recordType: RecordType;
+  /** The features the condition and derived values read. */
+  readonly features: readonly string[];
+  /** The record fields they read. */
+  readonly fields: readonly string[];
+  /** True when the record breaks the rule with these parameter values (CEL-typed, see `celParameters`). Throws when the condition cannot be evaluated on this record. */
+  fires(input: EvaluationInput, params: Record<string, unknown>): boolean;
+  /** The derived values, for the explanation of a hit. */
+  derive(input: EvaluationInput, params: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** Parameter values in CEL's types, for `fires`. */
+export function celParameters(definition: RuleDefinition, values: Record<string, ParameterValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(definition.parameters).map(([name, def]) => [name, celParameter(def, values[name] ?? def.value)]));
+}
+
+const FEATURE_REF = /\bfeatures\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+const FIELD_REF = /\brecord\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+
+function position(expression: string, offset: number): { offset: number; line: number; column: number } {
+  const before = expression.slice(0, offset);
+  const line = before.split('\n').length;
+  return { offset, line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * Check a parameter value against its definition: its type, its range and, for a code, its list.
+ * Throws FH_RULE_PARAMETER_INVALID naming `parameters.<name>`.
+ */
+export function checkParameterValue(name: string, def: ParameterDef, value: ParameterValue): void {
+  const bad = (expected: string) => fail('FH_RULE_PARAMETER_INVALID', { field: `parameters.${name}`, details: { parameter: name, expected, value, ...(def.min !== undefined ? { min: def.min } : {}), ...(def.max !== undefined ? { max: def.max } : {}) } });
+  switch (def.type) {
+    case 'money_fen':
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) bad('a whole number');
+      if (def.type === 'money_fen' && (value as number) < 0) bad('a whole number of fen, not negative');
+      break;
+    case 'rate':
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) bad('a decimal rate between 0 and 100');
+      break;
+    case 'decimal':
+      if (typeof value !== 'number' || !Number.isFinite(value)) bad('a decimal number');
+      break;
+    case 'date':
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) bad('a date YYYY-MM-DD');
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') bad('true or false');
+      break;
+    case 'code':
+      if (typeof value !== 'string' || !(def.codes ?? []).includes(value)) bad(`one of ${(def.codes ?? []).join(', ')}`);
+      break;
+  }
+  if (typeof value === 'number' && ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))) bad('a value within the range');
+}
+
+/**
+ * Check a rule definition and compile its condition. Refuses, with the position at fault:
+ * FH_RULE_SYNTAX (the condition does not parse), FH_RULE_UNKNOWN_FEATURE (a feature the catalogue
+ * lacks or that does not apply to the record type), FH_RULE_TYPE (an unknown field or parameter, a
+ * type mismatch, a condition that is not true/false), FH_RULE_PARAMETER_INVALID.
+ */
+export function compileRule(definition: RuleDefinition): CompiledRule {
+  const recordType = recordTypeOf(definition);
+  for (const [name, def] of Object.entries(definition.parameters)) {
+    if (def.type === 'code' && !def.codes) fail('FH_RULE_PARAMETER_INVALID', { field: `parameters.${name}.codes`, details: { parameter: name, expected: 'the list of codes' } });
+    checkParameterValue(name, def, def.value);
+  }
+  const env = baseEnvironment(recordType)
+    .clone()
+    .registerVariable({ name: 'params', schema: Object.fromEntries(Object.entries(definition.parameters).map(([name, def]) => [name, celTypeOfValue(def.type)])) });
+
+  const expressions: { field: string; text: string; expect: CelType | 'bool' }[] = [{ field: 'condition', text: definition.condition, expect: 'bool' }];
+  for (const [name, derived] of Object.entries(definition.derived ?? {})) {
+    expressions.push({ field: `derived.${name}.expression`, text: derived.expression, expect: celTypeOfValue(derived.type) });
+  }
+  const features = new Set<string>();
+  const fields = new Set<string>();
+  const compiled = expressions.map(({ field, text, expect }) => {
+    for (const match of text.matchAll(FEATURE_REF)) {
+      const name = match[1]!;
+      const feature = featureDef(name);
+      if (!feature || !feature.recordTypes.includes(recordType)) {
+        fail('FH_RULE_UNKNOWN_FEATURE', { field, details: { feature: name, recordType, ...position(text, match.index) } });
+      }
+      features.add(name);
+    }
+    for (const match of text.matchAll(FIELD_REF)) fields.add(match[1]!);
+    let program: ReturnType<Environment['parse']>;
+    try {
+      program = env.parse(text);
+    } catch (error) {
+      const range = (error as { range?: { start: number } }).range;
+      fail('FH_RULE_SYNTAX', { field, details: { problem: (error as { summary?: string }).summary ?? (error as Error).message, ...position(text, range?.start ?? 0) } });
+    }
+    const checked = env.check(text);
+    if (!checked.valid) {
+      const error = checked.error as unknown as { summary?: string; message: string; range?: { start: number } };
+      fail('FH_RULE_TYPE', { field, details: { problem: error.summary ?? error.message, ...position(text, error.range?.start ?? 0) } });
+    }
+    if (checked.type !== expect && !(expect === 'double' && checked.type === 'int')) {
+      fail('FH_RULE_TYPE', { field, details: { problem: `the expression gives ${String(checked.type)}, not ${expect}`, ...position(text, 0) } });
+    }
+    return program;
+  });
+  const [condition, ...derivedPrograms] = compiled;
+  const derivedNames = Object.keys(definition.derived ?? {});
+  const context = (input: EvaluationInput, params: Record<string, unknown>) => ({ record: input.record, features: input.features, params });
+  return {
+    definition,
+    recordType,
+    features: [...features],
+    fields: [...fields],
+    fires(input, params) {
+      return condition!(context(input, params)) === true;
+    },
+    derive(input, params) {
+      const out: Record<string, unknown> = {};
+      derivedNames.forEach((name, i) => {
+        try {
+          out[name] = derivedPrograms[i]!(context(input, params));
+        } catch {
+          // A derived value only explains; one that cannot be worked out on this record is left out.
+        }
+      });
+      return out;
+    },
+  };
+}
