@@ -147,7 +147,7 @@ export interface RuleParameter {
   type: ParameterType;
   /** A cap may only go down in a lower tier, a floor only up; a fixed value is not refined. */
   direction: 'cap' | 'floor' | 'fixed';
-  unit?: ParameterUnit;
+  unit?: ParameterUnit | (string & {});
   label: ZhEn;
   verified?: boolean;
   min?: number;
@@ -171,8 +171,9 @@ export interface Rule {
   basis: RuleBasis;
   severity: RuleSeverity;
   recordTypes: string[];
+  /** Why the rule reads the law this way, where the reading is a choice. */
+  note?: ZhEn;
   condition: string;
-  features: string[];
   effectiveFrom: string;
   effectiveTo: string | null;
   parameters: RuleParameter[];
@@ -189,7 +190,7 @@ export interface RulesReply {
 export interface Fact {
   name: string;
   label: ZhEn;
-  kind: 'feature' | 'parameter' | 'field';
+  kind: 'feature' | 'parameter' | 'field' | 'derived';
   type: ValueType;
   value: unknown;
 }
@@ -201,7 +202,7 @@ export interface AlertSummary {
   title: ZhEn;
   severity: RuleSeverity;
   status: AlertStatus;
-  institution: { id: string; name: string };
+  institution: { id: string; nameZh: string; nameEn: string };
   jurisdictionCode: string;
   recordType: string;
   period: string;
@@ -226,8 +227,8 @@ export interface AlertsReply {
   pageSize: number;
   counts: {
     byRule: { ruleId: string; title: ZhEn; count: number }[];
-    bySeverity: Record<RuleSeverity, number>;
-    byStatus: Record<AlertStatus, number>;
+    bySeverity: Partial<Record<RuleSeverity, number>>;
+    byStatus: Partial<Record<AlertStatus, number>>;
   };
 }
 
@@ -240,8 +241,8 @@ export interface DryRunJob {
     added: number;
     removed: number;
     unchanged: number;
-    byInstitution: { institutionId: string; name: string; added: number; removed: number }[];
-    examples: { change: 'added' | 'removed'; institutionId: string; recordType: string; recordId: string; facts: Fact[] }[];
+    byInstitution: { institutionId: string; nameZh: string; nameEn: string; added: number; removed: number }[];
+    examples: { change: 'added' | 'removed'; institutionId: string; recordType: string; recordId: string; period: string; facts: Fact[] }[];
   };
-  error?: { code: string; message: ZhEn | string };
+  error?: { code: string; message: ZhEn };
 }

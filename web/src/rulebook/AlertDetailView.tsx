@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { ErrorState } from '../components/ErrorState.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { describeError, showFieldError } from '../components/forms.js';
-import { useDateTime, useLocalNote } from '../components/format.js';
+import { useDateTime, useLocalName, useLocalNote } from '../components/format.js';
 import { useRemote } from '../components/useRemote.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../filing/standard.js';
 import type { AlertDetail, AlertMove, AlertStatus, Fact } from '../types.js';
@@ -43,6 +43,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   const { t } = useTranslation();
   const { message } = App.useApp();
   const text = useZhEn();
+  const name = useLocalName();
   const dateTime = useDateTime();
   const note = useLocalNote();
   const valueText = useValueText();
@@ -119,7 +120,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
             }
             subtitle={
               <>
-                <span className="fh-mono">{t('alerts.ruleVersion', { ruleId: alert.ruleId, version: alert.ruleVersion })}</span> · {alert.institution.name} · {alert.period}
+                <span className="fh-mono">{t('alerts.ruleVersion', { ruleId: alert.ruleId, version: alert.ruleVersion })}</span> · {name(alert.institution)} · {alert.period}
               </>
             }
             extra={actions}

@@ -6,7 +6,7 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 import { ErrorState } from '../components/ErrorState.js';
-import { formatCount, useDateTime } from '../components/format.js';
+import { formatCount, useDateTime, useLocalName } from '../components/format.js';
 import { useRemote, type Remote } from '../components/useRemote.js';
 import { useUrlFilters } from '../components/useUrlFilters.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../filing/standard.js';
@@ -144,6 +144,7 @@ interface TableProps {
 /** Alerts as a table, or one card each on a phone, each linking to its page. */
 export function AlertTable({ list, basePath, onPage, showInstitution = false }: TableProps) {
   const { t } = useTranslation();
+  const name = useLocalName();
   const text = useZhEn();
   const dateTime = useDateTime();
   const screens = Grid.useBreakpoint();
@@ -177,7 +178,7 @@ export function AlertTable({ list, basePath, onPage, showInstitution = false }: 
                 <span className="fh-mono">{alert.ruleId}</span>
               </Space>
               <div className="fh-secondary-name">
-                {showInstitution && <>{alert.institution.name} · </>}
+                {showInstitution && <>{name(alert.institution)} · </>}
                 {recordTypeName(alert.recordType)} <span className="fh-mono">{alert.recordId}</span> · {alert.period}
               </div>
             </Card>
@@ -190,8 +191,7 @@ export function AlertTable({ list, basePath, onPage, showInstitution = false }: 
 
   const columns: TableColumnsType<AlertSummary> = [
     { title: t('alerts.title'), key: 'title', render: (_, alert) => titleLink(alert) },
-    { title: t('alerts.rule'), dataIndex: 'ruleId', key: 'ruleId', render: (ruleId: string) => <span className="fh-mono">{ruleId}</span> },
-    ...(showInstitution ? [{ title: t('alerts.institution'), key: 'institution', render: (_: unknown, alert: AlertSummary) => alert.institution.name }] : []),
+    ...(showInstitution ? [{ title: t('alerts.institution'), key: 'institution', render: (_: unknown, alert: AlertSummary) => name(alert.institution) }] : []),
     { title: t('alerts.severity'), dataIndex: 'severity', key: 'severity', render: (severity: RuleSeverity) => <SeverityTag severity={severity} /> },
     { title: t('alerts.status'), dataIndex: 'status', key: 'status', render: (status: AlertSummary['status']) => <AlertStatusTag status={status} /> },
     { title: t('alerts.record'), key: 'record', render: (_, alert) => <span>{recordTypeName(alert.recordType)} <span className="fh-mono">{alert.recordId}</span></span> },

@@ -216,6 +216,11 @@ function RuleCard({ rule, jurisdiction, tightenPath }: { rule: Rule; jurisdictio
           {rule.effectiveTo ? t('rulebook.effectiveRange', { from: rule.effectiveFrom, to: rule.effectiveTo }) : t('rulebook.effective', { from: rule.effectiveFrom })}
         </Typography.Text>
         <div data-testid="rule-basis">{t('rulebook.basis', { law: text(rule.basis.law), article: rule.basis.article, figure: text(rule.basis.figure) })}</div>
+        {rule.note && (
+          <Typography.Paragraph type="secondary" className="fh-rule-note" ellipsis={{ rows: 2, expandable: true, symbol: t('rulebook.more') }} style={{ marginBottom: 0 }}>
+            {text(rule.note)}
+          </Typography.Paragraph>
+        )}
         {rule.parameters.length > 0 ? (
           <Table<RuleParameter> rowKey="name" size="small" columns={columns} dataSource={rule.parameters} pagination={false} scroll={{ x: 'max-content' }} onRow={(parameter) => ({ 'data-parameter': parameter.name }) as React.HTMLAttributes<HTMLElement>} />
         ) : (

@@ -4,7 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { formatCount, formatDateTime, formatYuan } from '../components/format.js';
-import type { ParameterType, ParameterUnit, RuleParameter, ValueType } from '../types.js';
+import type { ParameterType, RuleParameter, ValueType } from '../types.js';
 
 /** A rate as a percentage with two to four decimals: 0.154 → 15.40%, 0.03875 → 3.875%. */
 export function formatPercent(rate: number, language: string): string {
@@ -12,7 +12,7 @@ export function formatPercent(rate: number, language: string): string {
 }
 
 /** Formats one value by its type (and unit): what a fact or a parameter tier shows. */
-export function useValueText(): (type: ValueType, value: unknown, unit?: ParameterUnit) => string {
+export function useValueText(): (type: ValueType | (string & {}), value: unknown, unit?: string) => string {
   const { t, i18n } = useTranslation();
   return (type, value, unit) => {
     if (value === null || value === undefined || value === '') return '—';
@@ -33,6 +33,9 @@ export function useValueText(): (type: ValueType, value: unknown, unit?: Paramet
       case 'date':
       case 'code':
       case 'string':
+        return typeof value === 'string' ? value : JSON.stringify(value);
+      default:
+        // A type this page does not know yet: the value as it came.
         return typeof value === 'string' ? value : JSON.stringify(value);
     }
   };

@@ -1,4 +1,4 @@
-import { Card, Col, Empty, Row } from 'antd';
+import { Card, Col, Empty, Grid, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../../components/PageTitle.js';
 import { useLocalName } from '../../components/format.js';
@@ -18,6 +18,7 @@ export function AlertsPage() {
   const name = useLocalName();
   const text = useZhEn();
   const { principal } = useSession();
+  const screens = Grid.useBreakpoint();
   const { institutions } = useInstitutionNames();
   const { url, filters, list } = useAlertList('supervisor');
   const reply = list.data;
@@ -54,7 +55,7 @@ export function AlertsPage() {
                   },
                   grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
                   xAxis: { type: 'value', minInterval: 1 },
-                  yAxis: { type: 'category', data: byRule.map((rule) => rule.ruleId), axisLabel: { fontFamily: 'monospace' } },
+                  yAxis: { type: 'category', data: byRule.map((rule) => rule.ruleId), axisLabel: { fontFamily: 'monospace', ...(screens.sm === false ? { width: 110, overflow: 'truncate' } : {}) } },
                   series: [
                     {
                       name: t('alerts.byRuleAxis'),

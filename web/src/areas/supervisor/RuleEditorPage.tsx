@@ -14,12 +14,13 @@ import { useRecordTypeName, useStandard, useZhEn } from '../../filing/standard.j
 import { useJurisdictionName } from '../../rulebook/RulebookView.js';
 import { fromFormValue, todayInChina, toFormValue, useValueText } from '../../rulebook/values.js';
 import { useSession } from '../../session.js';
-import type { DryRunJob, Rule, RuleParameter, RulesReply, ZhEn } from '../../types.js';
+import type { DryRunJob, Rule, RuleParameter, RulesReply } from '../../types.js';
 
 interface Values {
   parameters: Record<string, unknown>;
   effectiveFrom: string;
-  reason: string;
+  reasonZh?: string;
+  reasonEn?: string;
 }
 
 type DryRun = { key: string; job: DryRunJob | null } | null;
@@ -37,7 +38,7 @@ const withoutCommas = (value: string | undefined) => (value ?? '').replace(/,/g,
  * institution by institution; then the refinement is applied.
  */
 export function RuleEditorPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const { ruleId = '' } = useParams();
@@ -55,7 +56,8 @@ export function RuleEditorPage() {
   const [form] = Form.useForm<Values>();
   const [dryRun, setDryRun] = useState<DryRun>(null);
   const [changedKey, setChangedKey] = useState('{}');
-  const [refusal, setRefusal] = useState<string | null>(null);
+  // What was refused, kept as the error (or a key) so that its words follow the reader's language.
+  const [refusal, setRefusal] = useState<{ error: unknown } | { key: string } | null>(null);
   const [applying, setApplying] = useState(false);
   const alive = useRef(true);
   useEffect(
@@ -96,21 +98,33 @@ export function RuleEditorPage() {
     return describeError(error);
   };
 
-  /** Show a refusal on the parameter it names (and above the form), or as a message. */
-  const refuse = (error: unknown) => {
-    const words = explain(error);
-    if (error instanceof ApiError && (error.code === 'FH_RULE_PARAMETER_LOOSENED' || error.code === 'FH_RULE_PARAMETER_INVALID')) {
-      const parameterName = typeof error.details?.parameter === 'string' ? error.details.parameter : error.field ? fieldName(error.field).replace(/^parameters\./, '') : '';
-      if (adjustable.some((parameter) => parameter.name === parameterName)) form.setFields([{ name: ['parameters', parameterName], errors: [words] }]);
-      setRefusal(words);
-      return;
-    }
-    if (error instanceof ApiError && error.field && ['effectiveFrom', 'reason'].includes(fieldName(error.field))) {
-      form.setFields([{ name: fieldName(error.field), errors: [error.localMessage()] }]);
-      return;
-    }
-    message.error(words);
+  /** The parameter a refusal of the API names, if it is one of the form's. */
+  const refusedParameter = (error: unknown): string | undefined => {
+    if (!(error instanceof ApiError) || (error.code !== 'FH_RULE_PARAMETER_LOOSENED' && error.code !== 'FH_RULE_PARAMETER_INVALID')) return undefined;
+    const parameterName = typeof error.details?.parameter === 'string' ? error.details.parameter : error.field ? fieldName(error.field).replace(/^parameters\./, '') : '';
+    return adjustable.some((parameter) => parameter.name === parameterName) ? parameterName : undefined;
   };
+
+  /** Show a refusal above the form and on the parameter it names, or on the field it names, or as a message. */
+  const refuse = (error: unknown) => {
+    if (error instanceof ApiError && (error.code === 'FH_RULE_PARAMETER_LOOSENED' || error.code === 'FH_RULE_PARAMETER_INVALID')) {
+      setRefusal({ error });
+      return;
+    }
+    if (error instanceof ApiError && error.field && ['effectiveFrom', 'reason'].includes(fieldName(error.field).split('.')[0] ?? '')) {
+      const field = fieldName(error.field).startsWith('reason') ? (i18n.language.startsWith('en') ? 'reasonEn' : 'reasonZh') : 'effectiveFrom';
+      form.setFields([{ name: field, errors: [error.localMessage()] }]);
+      return;
+    }
+    message.error(explain(error));
+  };
+
+  const refusalText = refusal === null ? null : 'key' in refusal ? t(refusal.key) : explain(refusal.error);
+  const refusedName = refusal !== null && 'error' in refusal ? refusedParameter(refusal.error) : undefined;
+  // The refusal also sits under the parameter it names, in the language of the moment.
+  useEffect(() => {
+    if (refusedName && refusalText) form.setFields([{ name: ['parameters', refusedName], errors: [refusalText] }]);
+  }, [refusedName, refusalText, i18n.language]);
 
   const startDryRun = async () => {
     setRefusal(null);
@@ -122,13 +136,13 @@ export function RuleEditorPage() {
     }
     const changed = changes(values);
     if (Object.keys(changed).length === 0) {
-      setRefusal(t('ruleEditor.unchanged'));
+      setRefusal({ key: 'ruleEditor.unchanged' });
       return;
     }
     const key = JSON.stringify(changed);
     setDryRun({ key, job: null });
     try {
-      const { jobId } = await api.post<{ jobId: string }>('/v1/supervisor/rules/dry-runs', { jurisdiction, ruleId, parameters: changed });
+      const { jobId } = await api.post<{ jobId: string }>('/v1/supervisor/rules/dry-runs', { jurisdiction, ruleId, parameters: changed, effectiveFrom: values.effectiveFrom });
       // Look again until the job says it is done or failed.
       for (;;) {
         const job = await api.get<DryRunJob>(`/v1/supervisor/rules/dry-runs/${encodeURIComponent(jobId)}`);
@@ -154,12 +168,15 @@ export function RuleEditorPage() {
     }
     const changed = changes(values);
     if (Object.keys(changed).length === 0) {
-      setRefusal(t('ruleEditor.unchanged'));
+      setRefusal({ key: 'ruleEditor.unchanged' });
       return;
     }
     setApplying(true);
     try {
-      await api.post<Rule>(`/v1/supervisor/rules/${encodeURIComponent(ruleId)}/refinements`, { jurisdiction, parameters: changed, effectiveFrom: values.effectiveFrom, reason: values.reason.trim() });
+      // The reason is kept in both languages; one written in only one of them stands for both.
+      const zh = values.reasonZh?.trim() || values.reasonEn?.trim() || '';
+      const en = values.reasonEn?.trim() || zh;
+      await api.post<Rule>(`/v1/supervisor/rules/${encodeURIComponent(ruleId)}/refinements`, { jurisdiction, parameters: changed, effectiveFrom: values.effectiveFrom, reason: { zh, en } });
       message.success(t('ruleEditor.applied', { date: values.effectiveFrom }));
       void navigate(`/supervisor/rules?jurisdiction=${jurisdiction}&date=${values.effectiveFrom}`);
     } catch (error) {
@@ -211,7 +228,6 @@ export function RuleEditorPage() {
   const initialValues: Values = {
     parameters: Object.fromEntries(adjustable.map((parameter) => [parameter.name, toFormValue(parameter.type, parameter.value)])),
     effectiveFrom: today,
-    reason: '',
   };
 
   return (
@@ -224,12 +240,15 @@ export function RuleEditorPage() {
             <Typography.Paragraph type="secondary" data-testid="rule-basis">
               {t('rulebook.basis', { law: text(rule.basis.law), article: rule.basis.article, figure: text(rule.basis.figure) })}
             </Typography.Paragraph>
-            {refusal && <Alert type="error" showIcon title={refusal} style={{ marginBottom: 16 }} data-testid="rule-refusal" />}
+            {refusalText && <Alert type="error" showIcon title={refusalText} style={{ marginBottom: 16 }} data-testid="rule-refusal" />}
             <Form<Values>
               form={form}
               layout="vertical"
               initialValues={initialValues}
-              onValuesChange={(_, all) => setChangedKey(JSON.stringify(changes(all)))}
+              onValuesChange={(_, all) => {
+                setChangedKey(JSON.stringify(changes(all)));
+                setRefusal(null);
+              }}
               data-testid="rule-editor"
             >
               {adjustable.map((parameter) => (
@@ -254,9 +273,17 @@ export function RuleEditorPage() {
               >
                 <DatePicker format="YYYY-MM-DD" allowClear={false} data-testid="effective-from" />
               </Form.Item>
-              <Form.Item name="reason" label={t('ruleEditor.reason')} rules={[{ required: true, whitespace: true, message: t('ruleEditor.reasonRequired') }]}>
-                <Input.TextArea rows={3} maxLength={2000} showCount placeholder={t('ruleEditor.reasonPlaceholder')} data-testid="rule-reason" />
-              </Form.Item>
+              {/* The reason in the reader's language first; the other language is optional. */}
+              {(i18n.language.startsWith('en') ? (['reasonEn', 'reasonZh'] as const) : (['reasonZh', 'reasonEn'] as const)).map((field, index) => (
+                <Form.Item
+                  key={field}
+                  name={field}
+                  label={t(index === 0 ? 'ruleEditor.reason' : 'ruleEditor.reasonOther', { language: t(field === 'reasonZh' ? 'ruleEditor.inChinese' : 'ruleEditor.inEnglish') })}
+                  rules={index === 0 ? [{ required: true, whitespace: true, message: t('ruleEditor.reasonRequired') }] : []}
+                >
+                  <Input.TextArea rows={index === 0 ? 3 : 2} maxLength={2000} showCount placeholder={index === 0 ? t('ruleEditor.reasonPlaceholder') : undefined} data-testid={index === 0 ? 'rule-reason' : 'rule-reason-other'} />
+                </Form.Item>
+              ))}
               <Typography.Paragraph type="secondary">{t('ruleEditor.dryRunHint')}</Typography.Paragraph>
               <Space wrap>
                 <Button icon={<ExperimentOutlined />} onClick={() => void startDryRun()} loading={running} data-testid="dry-run">
@@ -285,6 +312,7 @@ type InstitutionChange = NonNullable<DryRunJob['result']>['byInstitution'][numbe
 /** The dry run's progress while it runs, then what it would change. */
 function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
   const { t, i18n } = useTranslation();
+  const name = useLocalName();
   const text = useZhEn();
   const valueText = useValueText();
   const { standard } = useStandard();
@@ -310,8 +338,7 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
     );
   }
   if (job.status === 'failed' || !job.result) {
-    const failure = job.error?.message;
-    const words = typeof failure === 'string' ? failure : failure ? text(failure as ZhEn) : t('error.unexpected');
+    const words = job.error ? text(job.error.message) : t('error.unexpected');
     return (
       <Card className="fh-card" title={t('ruleEditor.result')} data-testid="dry-run-result" data-status="failed">
         <Alert type="error" showIcon title={t('ruleEditor.failed', { message: words })} />
@@ -320,9 +347,9 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
   }
 
   const result = job.result;
-  const names = new Map(result.byInstitution.map((row) => [row.institutionId, row.name]));
+  const names = new Map(result.byInstitution.map((row) => [row.institutionId, name(row)]));
   const institutionColumns: TableColumnsType<InstitutionChange> = [
-    { title: t('alerts.institution'), dataIndex: 'name', key: 'name' },
+    { title: t('alerts.institution'), key: 'name', render: (_, row) => name(row) },
     { title: t('ruleEditor.added'), dataIndex: 'added', key: 'added', align: 'right', render: (value: number) => count(value) },
     { title: t('ruleEditor.removed'), dataIndex: 'removed', key: 'removed', align: 'right', render: (value: number) => count(value) },
   ];
