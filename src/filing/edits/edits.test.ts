@@ -233,6 +233,22 @@ describe('validator', () => {
     expect(() => createValidator('loan', { ...context, period: '202406' })).toThrow();
   });
 
+  it('takes files written to standard v1.0, without the fields v1.1 added, and reads the v1.1 fields when given', () => {
+    const v10 = (type: RecordType, added: string[]) => headerOf(type).filter((name) => !added.includes(name));
+    const repaymentHeader = v10('repayment', ['overdue_interest_fen', 'penalty_fen']);
+    const paymentHeader = v10('payment', ['payer_verified_at']);
+    expect(check('repayment', [], { header: repaymentHeader, values: [repaymentHeader.map((name) => validRow('repayment')[name] ?? '')] })).toEqual([]);
+    expect(check('payment', [], { header: paymentHeader, values: [paymentHeader.map((name) => validRow('payment')[name] ?? '')] })).toEqual([]);
+    const validator = createValidator('repayment', context);
+    validator.header(headerOf('repayment'));
+    const overdue = { due_date: '2024-05-10', amount_paid_fen: '0', paid_date: '', days_past_due: '51', status: 'overdue', overdue_interest_fen: '1200', penalty_fen: '3000' };
+    expect(validator.row(valuesOf('repayment', { ...validRow('repayment'), ...overdue }), 1, [])).toMatchObject({ overdue_interest_fen: 1200, penalty_fen: 3000 });
+    // A verification time is not after the period (it may be long before it); an amount is not negative.
+    expect(ids(check('payment', [{ payer_verified_at: '2024-07-01T00:00:00+08:00' }]))).toEqual(['V003']);
+    expect(check('payment', [{ payer_verified_at: '2019-03-01T09:00:00+08:00' }])).toEqual([]);
+    expect(ids(check('repayment', [{ penalty_fen: '-1' }]))).toEqual(['V006']);
+  });
+
   it('accepts a loan signed on the last day of the period and paid out the next month', () => {
     expect(check('loan', [{ contract_date: '2024-06-30', disbursement_date: '2024-07-02', first_due_date: '2024-08-02' }])).toEqual([]);
   });
