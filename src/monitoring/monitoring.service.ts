@@ -237,6 +237,12 @@ export class MonitoringService {
     });
   }
 
+  /** What the latest monitoring run over a filing found, or undefined before it has run. */
+  async runOf(filingId: string): Promise<{ records: number; rules: number; raised: number; superseded: number; faults: number; finishedAt: string } | undefined> {
+    const row = await store.runOf(this.db, filingId);
+    return row && { records: row.records, rules: row.rules, raised: row.alerts_raised, superseded: row.alerts_superseded, faults: row.faults, finishedAt: row.finished_at.toISOString() };
+  }
+
   private scopeOf(caller: Caller): store.AlertFilter {
     const { principal } = caller;
     if (principal.role === 'supervisor') return { jurisdictionPrefix: scopePrefix(principal.jurisdictionCode) };

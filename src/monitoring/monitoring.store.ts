@@ -188,3 +188,8 @@ export async function openAlertKeys(db: Kysely<Database>, scope: { institutionId
     .where('status', 'in', ['new', 'triaged', 'escalated'])
     .execute();
 }
+
+/** The record of the latest run over a filing, or undefined when it has not been checked yet. */
+export async function runOf(db: Kysely<Database>, filingId: string) {
+  return db.selectFrom('monitoring_run').selectAll().where('filing_id', '=', filingId).executeTakeFirst();
+}
