@@ -73,7 +73,7 @@ describe('loan file generator', () => {
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--rows', '1000', '--errors-per-edit', '2', '--seed', '5', '--out', file]);
       const summary = JSON.parse(stdout) as { rows: number; seeded: Record<string, number> };
       expect(summary.rows).toBe(1000);
-      expect(summary.seeded.Q001).toBe(2);
+      expect(summary.seeded.Q004).toBe(2);
       const text = await readFile(file, 'utf8');
       expect(text).toBe([...generateLoanLines({ rows: 1000, errorsPerEdit: 2, seed: 5 })].join(''));
       const written = await writeLoanFile(path.join(dir, 'again.csv'), { rows: 1000, errorsPerEdit: 2, seed: 5 });

@@ -299,16 +299,6 @@ function seedFailure(editId: string, v: string[], random: () => number, seed: nu
       v[F.guarantorType] = '';
       v[F.guarantorId] = '';
       break;
-    case 'Q001':
-      setIndividual(adultBirth());
-      plainTerms('0.1000');
-      // 3 % of the principal each month on top of 10 % interest: far above 36 % a year.
-      v[F.fee] = String(Math.round(Number(v[F.principal]) * 0.03));
-      break;
-    case 'Q002':
-      setIndividual(adultBirth());
-      plainTerms('0.2600');
-      break;
     case 'Q003':
       setIndividual(contractDay + 1 + Math.floor(random() * 3));
       break;
@@ -321,11 +311,6 @@ function seedFailure(editId: string, v: string[], random: () => number, seed: nu
       plainTerms('0.0800');
       v[F.principal] = '150000000';
       v[F.disbursed] = '150000000';
-      break;
-    case 'Q007':
-      setIndividual(adultBirth());
-      plainTerms('0.0800');
-      v[F.disbursed] = String(Math.round(Number(v[F.principal]) * 0.97));
       break;
     default:
       throw new Error(`the generator cannot seed edit ${editId}`);

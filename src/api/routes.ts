@@ -10,6 +10,8 @@ import { loanCostRoutes } from '../supervision/loan-cost.routes.js';
 import { standardRoutes } from '../standard/standard.routes.js';
 import { filingRoutes } from '../filing/filing.routes.js';
 import { eventRoutes } from './events.routes.js';
+import { rulebookRoutes } from '../rulebook/rulebook.routes.js';
+import { monitoringRoutes } from '../monitoring/monitoring.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -37,6 +39,8 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(loanCostRoutes({ loanCost: services.loanCost }));
     await app.register(standardRoutes());
     await app.register(filingRoutes({ filing: services.filing }));
+    await app.register(rulebookRoutes({ rulebook: services.rulebook }));
+    await app.register(monitoringRoutes({ monitoring: services.monitoring }));
     await app.register(eventRoutes(platform));
   };
 }

@@ -5,6 +5,8 @@ import { IdentityService } from '../identity/identity.service.js';
 import { FilingService } from '../filing/filing.service.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
 import { LoanCostService } from '../supervision/loan-cost.service.js';
+import { RulebookService } from '../rulebook/rulebook.service.js';
+import { MonitoringService } from '../monitoring/monitoring.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -17,6 +19,8 @@ export interface Services {
   filing: FilingService;
   supervision: SupervisionService;
   loanCost: LoanCostService;
+  rulebook: RulebookService;
+  monitoring: MonitoringService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -26,13 +30,15 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
   const supervision = new SupervisionService(platform, registry, filing);
   const loanCost = new LoanCostService(platform, registry);
-  return { platform, registry, identity, filing, supervision, loanCost };
+  const rulebook = new RulebookService(platform);
+  const monitoring = new MonitoringService(platform, registry, rulebook, filing);
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring };
 }
 
 /**
  * The capabilities with a start and stop step, in the order they start. A capability that
  * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
  */
-export function capabilities(_services: Services): Capability[] {
-  return [];
+export function capabilities(services: Services): Capability[] {
+  return [services.monitoring.capability()];
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { recordTypeDef } from '../standard/standard.js';
 import { DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, loadDemoIfEmpty } from './demo.js';
-import { demoInstitutions, demoPeople, lenderFiles } from './demo-data.js';
+import { demoInstitutions, demoPeople, demoViolations, lenderFiles } from './demo-data.js';
 
 // The demo runs on the embedded engine, as `npm start` does.
 describe('demo data set', () => {
@@ -24,8 +26,10 @@ describe('demo data set', () => {
     const lenders = demoInstitutions.filter((d) => d.lending).length;
     const national = await supervisorSession(ctx, 'demo-check', '000000');
     const filings = (await ctx.app.inject({ method: 'GET', url: '/v1/filings?pageSize=200', headers: national })).json();
-    // Products, two months of loans, two months of instalments, collection actions, complaints, a disclosure.
-    expect(filings.total).toBe(lenders * 8);
+    // Products, two months of loans, two months of instalments, collection actions, complaints, a
+    // disclosure; the fund flows of the two lenders with P2P loans; a month of each payment institution's payments.
+    const payers = demoInstitutions.filter((d) => d.payments).length;
+    expect(filings.total).toBe(lenders * 8 + 2 + payers);
     for (const filing of filings.items) expect(filing.status).toBe('accepted');
   });
 
@@ -46,7 +50,7 @@ describe('demo data set', () => {
     expect(zhejiang.business.loans.loans).toBeGreaterThan(0);
     expect(zhejiang.business.loans.loans).toBeLessThan(national.business.loans.loans);
     expect(national.business.loansByMonth.map((m: { month: string }) => m.month)).toEqual(['2026-09', '2026-10']);
-    // Only the Sichuan lender deducts interest up front and charges high fees: its loans exceed the cap.
+    // Loans above the cap are deliberate violations, in Sichuan and Guangdong (demoViolations); none in Zhejiang.
     expect(sichuan.business.loans.aboveCap).toBeGreaterThan(0);
     expect(zhejiang.business.loans.aboveCap).toBe(0);
     expect(national.business.multiLendingBorrowers).toBeGreaterThan(0);
@@ -81,6 +85,31 @@ describe('demo data set', () => {
     expect(filedRows).toBeGreaterThan(instalments);
     const national = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'overview-once', '000000') })).json();
     expect(national.business.repayments).toEqual({ instalments, overdue, overdueRate: overdue / instalments });
+  });
+
+  it('holds every deliberate violation it lists, in at least three provinces and eight rules', async () => {
+    const rules = new Set(demoViolations.map((v) => v.rule));
+    expect(rules.size).toBeGreaterThanOrEqual(8);
+    expect(new Set(demoViolations.map((v) => v.province)).size).toBeGreaterThanOrEqual(3);
+    const db = ctx.platform.database.db;
+    for (const violation of demoViolations) {
+      const demo = demoInstitutions.find((d) => d.key === violation.institution)!;
+      expect(violation.province).toBe(`${demo.city.slice(0, 2)}0000`);
+      const def = recordTypeDef(violation.recordType);
+      const { rows } = await sql<{ id: string }>`
+        select r.${sql.ref(def.idField)} as id from ${sql.table(def.table)} r join institution i using (institution_id)
+        where i.name_zh = ${demo.nameZh} and r.period = ${violation.period}`.execute(db);
+      const filed = new Set(rows.map((r) => r.id));
+      for (const id of violation.recordIds) expect(filed.has(id), `${violation.rule} ${violation.institution} ${id}`).toBe(true);
+    }
+  });
+
+  it('files every payment with the time its payer was verified, before it, but for the deliberate violations', async () => {
+    const db = ctx.platform.database.db;
+    const { rows } = await sql<{ payment_id: string }>`
+      select payment_id from filed_payment where payer_verified_at is null or payer_verified_at > transaction_time order by payment_id`.execute(db);
+    const deliberate = demoViolations.filter((v) => v.rule === 'CN-PAY-BEFORE-VERIFICATION').flatMap((v) => v.recordIds);
+    expect(rows.map((r) => r.payment_id)).toEqual([...deliberate].sort());
   });
 
   it('does nothing the second time', async () => {

@@ -5,7 +5,7 @@ import type { Services } from '../api/services.js';
 import type { Caller } from '../platform/auth/access.js';
 import { FhError } from '../platform/errors.js';
 import type { RecordType } from '../standard/standard.js';
-import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, toJsonLines } from './demo-data.js';
+import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
 /** The months the demo lenders make loans in. */
@@ -40,9 +40,10 @@ async function file(services: Services, caller: Caller, recordType: RecordType, 
 
 /**
  * Load the demo data set when the database holds no institutions yet: supervisors for several
- * jurisdictions, twenty institutions with licences in every state, consumers, and each lender's
- * products, loans, repayments, collection actions, complaints and disclosure filed through the
- * filing pipeline. Returns false when there was data already.
+ * jurisdictions, twenty institutions with licences in every state, consumers, each lender's
+ * products, loans, repayments, collection actions, complaints, disclosure and (for P2P loans) fund
+ * flows, and each payment institution's payments, filed through the filing pipeline, with the
+ * deliberate violations listed in `demoViolations`. Returns false when there was data already.
  */
 export async function loadDemoIfEmpty(services: Services, log: (line: string) => void, dataDir?: string): Promise<boolean> {
   const { registry, identity, platform } = services;
@@ -83,6 +84,11 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
 
   let filings = 0;
   for (const [index, demo] of demoInstitutions.entries()) {
+    if (demo.payments) {
+      await file(services, institutionCallers.get(demo.key)!, 'payment', PERIODS.at(-1)!, paymentFiles(demo, index, people, PERIODS.at(-1)!));
+      filings++;
+      log(`demo: ${demo.nameZh} filed its ${PERIODS.at(-1)!} payments`);
+    }
     if (!demo.lending) continue;
     const caller = institutionCallers.get(demo.key)!;
     const files = lenderFiles(demo, index, people, PERIODS, DEMO_REPAYMENT_PERIODS);
@@ -93,7 +99,8 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
     await file(services, caller, 'collection', last, files.collections);
     await file(services, caller, 'complaint', last, files.complaints);
     await file(services, caller, 'disclosure', last, [files.disclosure]);
-    filings += 4 + PERIODS.length + DEMO_REPAYMENT_PERIODS.length;
+    await file(services, caller, 'fund_flow', last, files.fundFlows);
+    filings += 4 + PERIODS.length + DEMO_REPAYMENT_PERIODS.length + (files.fundFlows.length > 0 ? 1 : 0);
     log(`demo: ${demo.nameZh} filed its ${[...new Set([...PERIODS, ...DEMO_REPAYMENT_PERIODS])].join(', ')} data`);
   }
 

@@ -16,7 +16,7 @@ import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../st
 import { copyColumns, IdSet, type FileStats } from './edits/index.js';
 import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
-import { allEdits, editDefinition, validateFile, type ValidationOutcome } from './pipeline.js';
+import { allEdits, editDescription, validateFile, type ValidationOutcome } from './pipeline.js';
 import { signReceipt, verifyReceipt, type PublicKeyInfo, type ReceiptBody, type ReceiptCheck, type SignedReceipt } from './receipt.js';
 import { filingStatuses, type FilingStatus } from './filing.schema.js';
 import * as store from './filing.store.js';
@@ -577,7 +577,7 @@ export class FilingService {
   }
 
   private describeCount(count: { editId: string; editClass: string; severity: 'error' | 'warning'; count: number }): FindingCount {
-    const edit = editDefinition(count.editId);
+    const edit = editDescription(count.editId);
     return { ...count, zh: edit?.zh ?? count.editId, en: edit?.en ?? count.editId };
   }
 

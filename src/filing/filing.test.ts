@@ -151,18 +151,18 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
   });
 
   it('needs an explanation for every warning edit before a filing with warnings can be signed', async () => {
-    // Q007: less disbursed than the principal (a warning), by editing a clean file.
+    // Q005: an implausibly large principal for an individual (a warning), by editing a clean file.
     const lines = loanCsv({ rows: 50, seed: 13, period: '2024-04' }).split('\n');
     const header = lines[0]!.split(',');
-    const principal = header.indexOf('principal_fen');
-    const disbursed = header.indexOf('disbursed_fen');
-    const row = lines[1]!.split(',');
-    row[disbursed] = String(Number(row[principal]) - 100);
-    lines[1] = row.join(',');
+    const at = lines.findIndex((line, i) => i > 0 && line.split(',')[header.indexOf('borrower_type')] === 'individual');
+    const row = lines[at]!.split(',');
+    row[header.indexOf('principal_fen')] = '150000000';
+    row[header.indexOf('disbursed_fen')] = '150000000';
+    lines[at] = row.join(',');
     const filing = (await upload(context.app, a.apiKey, lines.join('\n'), { recordType: 'loan', period: '2024-04' })).json() as Detail;
     expect(filing.status).toBe('warnings');
     const warningEdits = filing.findings.filter((f) => f.severity === 'warning').map((f) => f.editId);
-    expect(warningEdits).toContain('Q007');
+    expect(warningEdits).toContain('Q005');
 
     expect((await post(`/v1/filings/${filing.filingId}/sign`, a.apiKey)).statusCode).toBe(409);
     const missing = await post(`/v1/filings/${filing.filingId}/verify`, a.apiKey, { explanations: {} });
@@ -378,7 +378,8 @@ describeEachEngine('filing pipeline over HTTP', (engine) => {
     const edits = (await context.app.inject({ method: 'GET', url: '/v1/standard/edits' })).json() as { edits: { id: string }[] };
     const ids = edits.edits.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['S001', 'S901', 'S903', 'V011', 'Q001', 'M001']));
+    expect(ids).toEqual(expect.arrayContaining(['S001', 'S901', 'S903', 'V011', 'Q003', 'M001']));
+    expect(ids).not.toContain('Q001');
     const types = (await context.app.inject({ method: 'GET', url: '/v1/standard/record-types' })).json() as { recordTypes: { type: string; fields: { name: string }[] }[] };
     expect(types.recordTypes.find((t) => t.type === 'loan')!.fields.map((f) => f.name)).toContain('borrower_id');
   });

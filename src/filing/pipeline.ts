@@ -5,7 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId, Worker } from 'node:worker_threads';
-import { createValidator, IdSet, macroFindings, toCopyLine, type CopyContext, type EditDef, type FileStats, type FileValidator, type IdRegister, type NormalizedRecord, type RowFinding } from './edits/index.js';
+import { createValidator, IdSet, macroFindings, retiredEdits, toCopyLine, type CopyContext, type FileStats, type FileValidator, type IdRegister, type NormalizedRecord, type RowFinding } from './edits/index.js';
 import { recordTypeDef, type RecordType } from '../standard/standard.js';
 import type { Pseudonymizer } from '../platform/crypto.js';
 import { FileReader, FileProblem, DEFAULT_READER_LIMITS, type FileFormat, type ReadEvent, type ReaderContinuation, type ReaderLimits, type TextEncoding } from './file-reader.js';
@@ -16,9 +16,11 @@ import type * as Esbuild from 'esbuild';
 
 export { allEdits };
 
-/** The catalogue entry of an edit, if there is one. */
-export function editDefinition(editId: string): EditDef | undefined {
-  return allEditsById.get(editId);
+const retiredById = new Map(retiredEdits.map((edit) => [edit.id, edit]));
+
+/** The description of an edit, live or retired (an old filing's findings may name a retired one). */
+export function editDescription(editId: string): { zh: string; en: string } | undefined {
+  return allEditsById.get(editId) ?? retiredById.get(editId);
 }
 
 /** What validating a file found. */

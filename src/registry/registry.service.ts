@@ -137,6 +137,15 @@ export class RegistryService {
     return new Map(rows.map((row) => [row.institution_id, toInstitution(row)]));
   }
 
+  /** The licence types each institution holds approved now (suspended and revoked ones excluded), keyed by id. */
+  async approvedLicenceTypes(institutionIds: readonly string[]): Promise<Map<string, Set<LicenceType>>> {
+    const out = new Map<string, Set<LicenceType>>(institutionIds.map((id) => [id, new Set<LicenceType>()]));
+    for (const licence of await store.licencesOf(this.db, institutionIds)) {
+      if (licence.status === 'approved') out.get(licence.institution_id)?.add(licence.licence_type);
+    }
+    return out;
+  }
+
   /** Ids of the institutions a supervisor's jurisdiction covers (everything under it). */
   async institutionIdsWithin(jurisdictionCode: string): Promise<string[]> {
     return store.institutionIdsWithin(this.db, scopePrefix(jurisdictionCode));

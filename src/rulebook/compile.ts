@@ -219,6 +219,25 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
     }
     return program;
   });
+  // The explanation may show more than the condition reads: each placeholder must name something real.
+  const knownFields = conditionFields(recordType);
+  for (const language of ['zh', 'en'] as const) {
+    const text = definition.explanation[language];
+    for (const match of text.matchAll(/\{(record|features|params|derived)\.([a-z0-9_]+)\}/g)) {
+      const [, prefix, name] = match as unknown as [string, string, string];
+      const field = `explanation.${language}`;
+      if (prefix === 'features') {
+        const feature = featureDef(name);
+        if (!feature || !feature.recordTypes.includes(recordType)) fail('FH_RULE_UNKNOWN_FEATURE', { field, details: { feature: name, recordType, ...position(text, match.index) } });
+        features.add(name);
+      } else if (prefix === 'record') {
+        if (!knownFields.has(name)) fail('FH_RULE_TYPE', { field, details: { problem: `no field ${name} in a ${recordType} record`, ...position(text, match.index) } });
+        fields.add(name);
+      } else if (prefix === 'params' ? !(name in definition.parameters) : !(name in (definition.derived ?? {}))) {
+        fail('FH_RULE_TYPE', { field, details: { problem: `no ${prefix === 'params' ? 'parameter' : 'derived value'} ${name}`, ...position(text, match.index) } });
+      }
+    }
+  }
   const [condition, ...derivedPrograms] = compiled;
   const derivedNames = Object.keys(definition.derived ?? {});
   const context = (input: EvaluationInput, params: Record<string, unknown>) => ({ record: input.record, features: input.features, params });

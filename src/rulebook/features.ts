@@ -41,21 +41,17 @@ export const featureCatalogue: readonly FeatureDef[] = [
     '利息与全部费用按实际现金流计算的内部收益率年化（复利），以实际放款金额为本金；随贷款存储。',
     'Interest and every fee as the annualised internal rate of return (compound) of the actual cash flows, on the amount actually disbursed; stored with the loan.',
   ]),
+  f('loan_outstanding_fen', 'money_fen', ['loan'], ['本笔贷款未还本金', 'Unpaid principal of this loan'], [
+    '合同本金减去各期（当前状态）已还本金；还款先抵利息和费用。',
+    'The principal less what its instalments (as now filed) repaid of principal; a payment covers interest and fees first.',
+  ]),
   f('borrower_outstanding_on_platform_fen', 'money_fen', ['loan'], ['借款人在本平台的借款余额', 'Borrower’s balance on this platform'], [
-    '该借款人在本机构所有在贷合同的未还本金之和：合同本金减去各期已还本金（还款先抵利息和费用）。',
-    'The unpaid principal of every loan of this borrower at this institution: principal less what each instalment repaid of principal (payments go to interest and fees first).',
+    '该借款人在本机构签订于本笔之前（含本笔，同日按借据编号）的在贷合同未还本金之和：余额限额在使余额超限的那笔贷款上预警一次。',
+    'The unpaid principal of this borrower’s loans in force at this institution signed up to and including this one (same day: by loan id), so that a limit fires once, on the loan that crossed it.',
   ]),
   f('borrower_outstanding_all_platforms_fen', 'money_fen', ['loan'], ['借款人在全部平台的借款余额', 'Borrower’s balance on all platforms'], [
-    '同一借款人（按身份证号码的假名或统一社会信用代码识别）在所有报送机构的未还本金之和。',
-    'The same sum across every institution that files, the borrower known by the pseudonym of the ID number or by the USCC.',
-  ]),
-  f('borrower_latest_loan_on_platform', 'boolean', ['loan'], ['借款人在本平台最近一笔在贷合同', 'Borrower’s latest loan on this platform'], [
-    '本笔是该借款人在本机构在贷合同中最晚签订的一笔（同日按借据编号）：余额限额只在使余额超限的那笔上预警一次。',
-    'This is the borrower’s most recently signed loan in force at this institution (same day: by loan id), so a balance limit raises one alert, on the loan that went over it.',
-  ]),
-  f('borrower_latest_loan_all_platforms', 'boolean', ['loan'], ['借款人在全部平台最近一笔在贷合同', 'Borrower’s latest loan on any platform'], [
-    '本笔是该借款人在所有机构在贷合同中最晚签订的一笔（同日按机构与借据编号）。',
-    'This is the borrower’s most recently signed loan in force at any institution (same day: by institution and loan id).',
+    '同一借款人（按身份证号码的假名或统一社会信用代码识别）在所有报送机构签订于本笔之前（含本笔）的在贷合同未还本金之和。',
+    'The same sum across every institution that files, the borrower known by the pseudonym of the ID number or by the USCC, over loans signed up to and including this one.',
   ]),
   f('borrower_platforms', 'integer', ['loan'], ['借款人的在贷平台数', 'Platforms lending to the borrower'], ['该借款人有在贷合同的机构数。', 'How many institutions have a loan in force to this borrower.']),
   f('overdue_charges_annual_rate', 'rate', ['repayment'], ['逾期费用年化利率', 'Overdue charges as an annual rate'], [

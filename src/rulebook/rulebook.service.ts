@@ -193,18 +193,24 @@ export class RulebookService {
 
   /**
    * Check a proposed change without storing it: a new rule, or new parameter values for a rule as
-   * `jurisdiction` would refine it. Returns the rule as it would be resolved in that jurisdiction
-   * on `effectiveFrom` (for a dry run). Throws the same codes as the write would.
+   * `jurisdiction` would set them. Throws the codes the write would. The proposal resolves the rule
+   * as it would be in force, with the change, in any jurisdiction under the change's, from the
+   * change's effective date (for a dry run).
    */
-  async propose(caller: Caller, change: ProposedChange): Promise<ResolvedRule> {
+  async proposal(caller: Caller, change: ProposedChange): Promise<Proposal> {
     assertMayWrite(caller, change.jurisdiction);
     const versions = await this.storedVersions(true);
     const read = await this.proposedVersion(versions, change);
-    const effective = read.definition.effective.from;
-    const all = [...versions.filter((v) => !(v.jurisdiction === change.jurisdiction && ruleIdOf(v) === ruleIdOfRead(read))), toStoredRead(read)];
-    const resolved = resolveRules(all, change.jurisdiction, effective).find((r) => r.id === ruleIdOfRead(read));
-    if (!resolved) fail('FH_NOT_FOUND', { field: 'ruleId' });
-    return resolved;
+    const ruleId = ruleIdOfRead(read);
+    const effectiveFrom = read.definition.effective.from;
+    const all = [...versions.filter((v) => !(v.jurisdiction === change.jurisdiction && ruleIdOf(v) === ruleId)), toStoredRead(read)];
+    const recordType = read.kind === 'rule' ? recordTypeOf(read.definition) : (versions.find((v) => v.kind === 'rule' && v.definition.id === ruleId) as Extract<StoredVersion, { kind: 'rule' }>).definition.recordTypes[0]!;
+    return {
+      ruleId,
+      recordType,
+      effectiveFrom,
+      resolvedAt: (jurisdiction: string) => Promise.resolve(resolveRules(all, jurisdiction, effectiveFrom).find((r) => r.id === ruleId)),
+    };
   }
 
   private async proposedVersion(versions: StoredVersion[], change: ProposedChange): Promise<RuleVersionDefinition> {
@@ -303,6 +309,14 @@ export class RulebookService {
     this.lprCache = undefined;
     return { effectiveOn: input.effectiveOn, rate: input.rate, source: input.source, createdBy };
   }
+}
+
+/** A checked change, not stored: the rule as it would resolve with it. */
+export interface Proposal {
+  ruleId: string;
+  recordType: RecordType;
+  effectiveFrom: string;
+  resolvedAt(jurisdiction: string): Promise<ResolvedRule | undefined>;
 }
 
 /** A change a supervisor proposes: new parameter values for a rule, or a whole new rule. */

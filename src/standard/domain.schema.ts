@@ -1,5 +1,5 @@
 /**
- * The domain tables (migrations/0020_domain.sql, with history from 0030_history.sql): the records of accepted filings, one table per
+ * The domain tables (migrations/0020_domain.sql, with history from 0030_history.sql and the standard v1.1 fields from 0034_standard_v1_1.sql): the records of accepted filings, one table per
  * record type of the unified data standard. Rows are written only by the filing load (COPY, in the
  * order of `copyColumns`); every other capability reads them. src/standard/domain.test.ts checks
  * the migration against the standard.
@@ -91,6 +91,9 @@ export interface FiledRepaymentTable {
   paid_date: string | null;
   days_past_due: number;
   status: string;
+  /** Standard v1.1 (migrations/0034_standard_v1_1.sql): null in records filed without them. */
+  overdue_interest_fen: number | null;
+  penalty_fen: number | null;
   /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
   period: string;
   party_key: string;
@@ -117,6 +120,8 @@ export interface FiledPaymentTable {
   channel: string;
   device_pseudonym: string | null;
   status: string;
+  /** Standard v1.1 (migrations/0034_standard_v1_1.sql): null in records filed without it. */
+  payer_verified_at: ColumnType<Date | null, string | null, string | null>;
   /** History (migrations/0030_history.sql): the period filed for, whom the record is about, and when this version was in force. */
   period: string;
   party_key: string;

@@ -1,11 +1,41 @@
 /**
- * The unified data standard, version 1: every record type an institution files, with its fields,
+ * The unified data standard: every record type an institution files, with its fields,
  * their types, code lists and meaning. This is the one definition: the validator
  * (src/filing/edits), the domain tables (migrations/0020_domain.sql, checked against this file by a
  * test) and the reference document docs/standard.md are all derived from it.
  */
 
-export const STANDARD_VERSION = '1.0';
+export const STANDARD_VERSION = '1.1';
+
+/** What one version of the standard changed from the one before: each entry in both languages. */
+export interface StandardRevision {
+  readonly version: string;
+  readonly changes: readonly { readonly zh: string; readonly en: string }[];
+}
+
+/**
+ * The versions of the standard after 1.0, oldest first. A revision only adds optional fields or
+ * code values, so a file written to an earlier version stays valid under a later one.
+ */
+export const standardRevisions: readonly StandardRevision[] = [
+  {
+    version: '1.1',
+    changes: [
+      {
+        zh: '还款记录新增选填字段 `overdue_interest_fen`（逾期利息）与 `penalty_fen`（罚息及其他逾期费用），用以核对逾期收费是否超过一年期贷款市场报价利率的四倍（法释〔2020〕17 号第 28–29 条）。',
+        en: 'Repayment: optional fields `overdue_interest_fen` (overdue interest) and `penalty_fen` (penalty interest and other overdue fees), so that overdue charges can be checked against four times the one-year LPR (Fa Shi [2020] No.17, Art.28–29).',
+      },
+      {
+        zh: '支付交易新增选填字段 `payer_verified_at`（付款人实名身份核验时间），用以核对是否先核验身份后交易（中国人民银行公告〔2015〕第 43 号；国务院令第 768 号第 21 条）。',
+        en: "Payment: optional field `payer_verified_at` (when the payer's real-name identity was verified), so that payments before verification can be found (PBOC Announcement [2015] No.43; State Council Order 768, Art.21).",
+      },
+      {
+        zh: '质量校验 Q001、Q002、Q006、Q007、Q008（综合成本、名义利率、夜间催收、预扣本金、投诉超期）移出报送校验，由监管规则库统一检查；编号不再使用。',
+        en: 'Quality edits Q001, Q002, Q006, Q007 and Q008 (annualised cost, nominal rate, night collection, up-front deduction, late complaints) left the filing edits: the rulebook checks these legal limits; the ids are not reused.',
+      },
+    ],
+  },
+];
 
 export type RecordType =
   | 'product'
@@ -411,6 +441,9 @@ const repayment: RecordTypeDef = {
     field('paid_date', 'date', false, '还款日期', 'Paid on', '最近一次还款的日期', 'Date of the last payment', { period: 'not_after' }),
     field('days_past_due', 'integer', true, '逾期天数', 'Days past due', '报告期末的逾期天数，未逾期为 0', 'Days past due at the end of the period; 0 when not overdue', { min: 0, max: 36500 }),
     code('status', true, 'repayment_status', '还款状态', 'Status', '', ''),
+    // v1.1: what overdue charges cost the borrower (Fa Shi [2020] No.17 Art.28–29 cap them together at 4 × LPR).
+    money('overdue_interest_fen', false, '逾期利息（分）', 'Overdue interest (fen)', '截至报告期末对本期逾期收取的逾期利息（v1.1）', 'Overdue interest charged on this instalment by the end of the period (v1.1)'),
+    money('penalty_fen', false, '罚息及逾期费用（分）', 'Penalty and overdue fees (fen)', '截至报告期末对本期逾期收取的罚息、违约金及其他逾期费用（v1.1）', 'Penalty interest, late fees and other overdue charges on this instalment by the end of the period (v1.1)'),
   ],
 };
 
@@ -437,6 +470,8 @@ const payment: RecordTypeDef = {
     code('channel', true, 'payment_channel', '支付渠道', 'Channel', '', ''),
     field('device_id', 'string', false, '设备标识', 'Device id', '入库前假名化', 'Pseudonymised on arrival', { maxLength: 128 }),
     code('status', true, 'payment_status', '交易状态', 'Status', '', ''),
+    // v1.1: real-name verification must come before the first payment (PBOC [2015] No.43; State Council Order 768 Art.21).
+    field('payer_verified_at', 'datetime', false, '付款人身份核验时间', 'Payer verified at', '付款人实名身份完成核验的时间，不晚于报告期末（v1.1）', "When the payer's real-name identity was verified; not after the end of the period (v1.1)", { period: 'not_after' }),
   ],
 };
 

@@ -24,9 +24,9 @@ export interface CostThreshold {
  * The thresholds a loan's cost is held against (docs: shared/domain/REGULATIONS.md §1).
  * - 36 %: the outer limit of a cash loan's comprehensive annualised cost (Circular 141, 2017). The
  *   cost is interest and every fee by IRR, and PBOC Announcement [2021] No.3 has the IRR figure
- *   compounded (12.80 % simple = 13.58 % IRR): the compound figure, as edit Q001 compares it.
+ *   compounded (12.80 % simple = 13.58 % IRR): the compound figure, the stored annualised_cost.
  * - 24 %: supervisory window guidance for internet consumer lending, unverified; it is quoted as an
- *   annual rate without compounding, as edit Q002 compares the contract rate: the simple figure.
+ *   annual rate without compounding, as a contract rate is quoted: the simple figure.
  */
 export const COST_THRESHOLDS: readonly CostThreshold[] = [
   {

@@ -388,15 +388,18 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     const { page, done } = await freshPage();
     const period = '2025-06';
     const header = 'loan_id,contract_id,product_id,borrower_type,borrower_id,borrower_phone,contract_date,principal_fen,disbursed_fen,disbursement_date,first_due_date,installments,period_months,nominal_annual_rate,repayment_method,fee_per_installment_fen,other_fees_fen,purpose,guarantee_type,guarantor_type,guarantor_id';
-    const borrowers = [makeResidentId('330106', '1988-03-15', 11), makeResidentId('330102', '1992-11-02', 24), makeResidentId('330203', '1979-07-28', 35)];
+    // The third borrower was 15 when the contract was signed: a quality warning (Q004) the filer must explain.
+    const borrowers = [makeResidentId('330106', '1988-03-15', 11), makeResidentId('330102', '1992-11-02', 24), makeResidentId('330203', '2009-07-28', 35)];
     // The second borrower's ID with another check character: V011 must catch it on record 2.
     const wrongId = borrowers[1]!.slice(0, 17) + (borrowers[1]!.endsWith('1') ? '2' : '1');
-    const loans = (ids: string[]) =>
+    // The first file also pays out more than the first loan's principal (V016).
+    const loans = (ids: string[], firstDisbursed = 2000000) =>
       [
         header,
-        `QT-2025-0601,HT-0601,,individual,${ids[0]},13800138001,2025-06-03,2000000,2000000,2025-06-03,2025-07-03,12,1,0.12,equal_installment,0,,consumption,none,,`,
+        `QT-2025-0601,HT-0601,,individual,${ids[0]},13800138001,2025-06-03,2000000,${firstDisbursed},2025-06-03,2025-07-03,12,1,0.12,equal_installment,0,,consumption,none,,`,
         `QT-2025-0602,HT-0602,,individual,${ids[1]},13800138002,2025-06-11,1000000,1000000,2025-06-11,2025-07-11,6,1,0.15,equal_principal,0,,education,none,,`,
-        // Interest deducted in advance, a rate above 24 % and monthly fees: Q007, Q002 and a cost above the 36 % cap (Q001).
+        // Interest deducted in advance, a rate above 24 % and monthly fees: a cost above the 36 % cap.
+        // Legal limits are the rulebook's to check, not the filing's: no finding here.
         `QT-2025-0603,HT-0603,,individual,${ids[2]},13800138003,2025-06-20,500000,450000,2025-06-20,2025-07-20,12,1,0.30,equal_installment,2000,,travel,none,,`,
       ].join('\n') + '\n';
 
@@ -438,7 +441,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
       return page.getByTestId('upload-result');
     };
 
-    const first = await uploadFile(loans([borrowers[0]!, wrongId, borrowers[2]!]), 'loans-2025-06.csv');
+    const first = await uploadFile(loans([borrowers[0]!, wrongId, borrowers[2]!], 2100000), 'loans-2025-06.csv');
     await first.locator('[data-status="errors"]').waitFor();
     await first.getByText('V011').waitFor();
     await first.getByText('居民身份证号码校验码错误。').waitFor();
@@ -457,6 +460,14 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     expect(await example.locator('td').nth(0).innerText()).toBe('2');
     expect(await example.innerText()).toContain(wrongId.slice(-4));
     expect(await example.innerText()).not.toContain(wrongId.slice(0, 14));
+    // Amounts in yuan, the values as filed on hover.
+    const v016 = page.getByTestId('examples-V016').locator('tbody tr.ant-table-row').first();
+    await v016.waitFor();
+    expect(await v016.innerText()).toContain('¥20,000.00');
+    expect(await v016.innerText()).toContain('¥21,000.00');
+    expect(await v016.innerText()).not.toContain('2100000');
+    expect(await v016.locator('[data-raw="2100000"]').getAttribute('title')).toBe('报送原值：2100000');
+    expect(await page.getByTestId('findings-table').innerText()).not.toMatch(/principal_fen|disbursed_fen/);
     expect(await page.getByTestId('sign').count()).toBe(0); // errors cannot be signed
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-findings').click()]);
@@ -472,29 +483,24 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     await page.waitForURL(/\/institution\/filings\?recordType=loan&period=2025-06$/);
     const second = await uploadFile(loans(borrowers), 'loans-2025-06-corrected.csv');
     await second.locator('[data-status="warnings"]').waitFor();
-    expect(await second.innerText()).toMatch(/记录 3 条 · 错误 0 处 · 警告 3 处/);
+    expect(await second.innerText()).toMatch(/记录 3 条 · 错误 0 处 · 警告 1 处/);
     await second.getByTestId('open-result').click();
     await page.waitForURL(/\/institution\/filings\/[0-9a-f-]{36}$/);
 
     // Every warning edit needs an explanation before the filing can be verified.
     const verify = page.getByTestId('verify-form');
     const explanations = verify.locator('textarea');
-    await explanations.nth(2).waitFor();
-    expect(await explanations.count()).toBe(3);
-    // Amounts in yuan and the computed cost in percent, the values as filed on hover.
-    const q007 = page.getByTestId('examples-Q007').locator('tbody tr.ant-table-row').first();
-    await q007.waitFor();
-    expect(await q007.innerText()).toContain('¥5,000.00');
-    expect(await q007.innerText()).toContain('¥4,500.00');
-    expect(await q007.innerText()).not.toContain('500000');
-    expect(await q007.locator('[data-raw="450000"]').getAttribute('title')).toBe('报送原值：450000');
-    const q001 = page.getByTestId('examples-Q001').locator('tbody tr.ant-table-row').first();
-    await q001.waitFor();
-    expect(await q001.innerText()).toMatch(/\d+\.\d{2}%/);
-    expect(await page.getByTestId('findings-table').innerText()).not.toMatch(/annualised_cost|principal_fen/);
+    await explanations.first().waitFor();
+    expect(await explanations.count()).toBe(1);
+    // The example row of record 3: the borrower ID masked, the contract date as filed.
+    const q004 = page.getByTestId('examples-Q004').locator('tbody tr.ant-table-row').first();
+    await q004.waitFor();
+    expect(await q004.locator('td').nth(0).innerText()).toBe('3');
+    expect(await q004.innerText()).toContain('2025-06-20');
+    expect(await q004.innerText()).not.toContain(borrowers[2]!.slice(0, 14));
     await verify.getByTestId('verify-submit').click();
-    expect(await verify.getByText('请说明此项警告的原因').count()).toBe(3);
-    for (const editId of ['Q001', 'Q002', 'Q007']) await verify.getByTestId(`explanation-${editId}`).fill(`${editId}：旅游分期产品的服务费已向客户书面披露，产品已下线整改`);
+    expect(await verify.getByText('请说明此项警告的原因').count()).toBe(1);
+    await verify.getByTestId('explanation-Q004').fill('Q004：借款人签约时未成年，合同已解除并全额退回本金，已整改准入审核');
     await screenshotsInBothLanguages(page, 'filing-verify');
     await verify.getByTestId('verify-submit').click();
     await page.locator('[data-testid="filing-detail"][data-status="verified"]').waitFor();
@@ -515,7 +521,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     await page.getByRole('heading', { name: /Loan · 2025-06 · v2/ }).waitFor();
     await receipt.getByText('The receipt signature is valid').waitFor();
     expect(await page.getByTestId('findings-table').locator('thead').first().innerText()).not.toMatch(chinese);
-    expect(await page.getByTestId('findings-table').locator('tr', { hasText: 'Q007' }).first().innerText()).toMatch(/Less than the principal was disbursed/);
+    expect(await page.getByTestId('findings-table').locator('tr', { hasText: 'Q004' }).first().innerText()).toMatch(/under 18 on the contract date/);
     expect(await page.locator('body').innerText()).not.toMatch(rawKey);
     await screenshot(page, 'filing-signed-receipt-en');
     await page.locator('.fh-language').getByText('中文').click();
@@ -593,7 +599,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     await supervisor.page.goto(`${web.baseUrl}/supervisor/filings`);
     await rows.nth(0).getByTestId('filing-link').click();
     await supervisor.page.locator('[data-testid="filing-detail"][data-status="accepted"]').waitFor();
-    await supervisor.page.getByText('机构说明：Q007：旅游分期产品的服务费已向客户书面披露，产品已下线整改').waitFor();
+    await supervisor.page.getByText('机构说明：Q004：借款人签约时未成年，合同已解除并全额退回本金，已整改准入审核').waitFor();
     expect(await supervisor.page.getByTestId('sign').count()).toBe(0);
     expect(await supervisor.page.getByTestId('verify-form').count()).toBe(0);
     await supervisor.page.getByTestId('verify-receipt').click();

@@ -2,7 +2,8 @@
  * The edit catalogue: every check a filing goes through, numbered like the HMDA platform's edits.
  * S = syntactical (the file can be read), V = validity (the values can be true), Q = quality
  * (plausible but suspicious: a warning the filer verifies with an explanation), M = macro (the file
- * as a whole). Ids are stable: an edit is never renumbered, only retired.
+ * as a whole). Ids are stable: an edit is never renumbered, only retired (`retiredEdits`), and a
+ * retired id is never given to another edit.
  */
 import { recordTypeDef, recordTypes, type FieldDef, type RecordType } from '../../standard/standard.js';
 
@@ -27,26 +28,17 @@ export interface EditDef {
 }
 
 /**
- * The figures quality and macro edits compare against. The 24 % nominal-rate line is supervisory
- * window guidance that no published rule states (unverified), so every figure is a parameter a
- * caller may override; these are the defaults.
+ * The figures quality and macro edits compare against. Each is a parameter a caller may override;
+ * these are the defaults. (Legal limits — interest and cost caps, collection hours, complaint
+ * deadlines — are not data-quality figures: the rulebook checks them, in one place.)
  */
 export interface EditThresholds {
-  /** Q001: comprehensive annualised cost above this (Circular 141: 36 % the outer limit). */
-  annualisedCostLimit: number;
-  /** Q002: nominal annual rate above this (window guidance, unverified). */
-  nominalRateLimit: number;
   /** Q004: age of majority at the contract date. */
   adultAge: number;
   /** Q005: principal above this for an individual borrower (fen). */
   largePrincipalIndividualFen: number;
   /** Q005: principal above this for an organisation (fen). */
   largePrincipalOrganisationFen: number;
-  /** Q006: collection between these hours, China time (22:00–08:00, NIFA guideline). */
-  nightStartHour: number;
-  nightEndHour: number;
-  /** Q008: a complaint still open this many days after it was received, at the end of the period (CBIRC Order 2020 No.3: a decision within 15 days). */
-  complaintOpenDays: number;
   /** M001: share of rows whose id repeats an earlier row's. */
   duplicateShareLimit: number;
   /** M002: rise of the overdue share against the previous period, in share points (0.10 = 10 points). */
@@ -60,14 +52,9 @@ export interface EditThresholds {
 }
 
 export const defaultThresholds: Readonly<EditThresholds> = {
-  annualisedCostLimit: 0.36,
-  nominalRateLimit: 0.24,
   adultAge: 18,
   largePrincipalIndividualFen: 100_000_000, // CNY 1 million
   largePrincipalOrganisationFen: 5_000_000_000, // CNY 50 million
-  nightStartHour: 22,
-  nightEndHour: 8,
-  complaintOpenDays: 15,
   duplicateShareLimit: 0.01,
   overdueJump: 0.1,
   rowCollapseShare: 0.5,
@@ -139,14 +126,9 @@ export const editCatalogue: readonly EditDef[] = [
   rowError({ id: 'V030', recordTypes: ['loan'], fields: ['period_months', 'period_days'], zh: '每期月数与每期天数须填且只填一项。', en: 'Give either the months or the days per instalment, not both and not neither.' }),
 
   // Quality: plausible, but the filer must confirm and explain.
-  rowWarning({ id: 'Q001', recordTypes: ['loan'], fields: ['principal_fen', 'disbursed_fen', 'nominal_annual_rate', 'fee_per_installment_fen', 'other_fees_fen'], zh: '综合年化成本（按实际现金流的内部收益率计）超过 36%。', en: 'The comprehensive annualised cost (IRR of the actual cash flows) is above 36 %.' }),
-  rowWarning({ id: 'Q002', recordTypes: ['loan'], fields: ['nominal_annual_rate'], zh: '合同年利率超过 24%。', en: 'The nominal annual rate is above 24 %.' }),
   rowWarning({ id: 'Q003', recordTypes: ['loan'], fields: ['borrower_id', 'contract_date'], zh: '借款人出生日期（据身份证号码）晚于合同签订日期。', en: 'The borrower was born (by the resident ID number) after the contract date.' }),
   rowWarning({ id: 'Q004', recordTypes: ['loan'], fields: ['borrower_id', 'contract_date'], zh: '签约时借款人未满 18 周岁。', en: 'The borrower was under 18 on the contract date.' }),
   rowWarning({ id: 'Q005', recordTypes: ['loan'], fields: ['borrower_type', 'principal_fen'], zh: '本金异常大（个人超过 100 万元，单位超过 5000 万元）。', en: 'The principal is implausibly large (over CNY 1 million for an individual, CNY 50 million for an organisation).' }),
-  rowWarning({ id: 'Q006', recordTypes: ['collection'], fields: ['action_time', 'night_contact_agreed'], zh: '催收发生在北京时间 22:00 至次日 08:00 之间，且未记录债务人同意。', en: "The collection took place between 22:00 and 08:00 China time without the debtor's recorded agreement." }),
-  rowWarning({ id: 'Q007', recordTypes: ['loan'], fields: ['principal_fen', 'disbursed_fen'], zh: '实际放款金额小于本金：疑似预先扣除利息或费用（砍头息）。', en: 'Less than the principal was disbursed: interest or fees may have been deducted in advance.' }),
-  rowWarning({ id: 'Q008', recordTypes: ['complaint'], fields: ['received_at', 'status'], zh: '投诉受理超过 15 日，至报告期末仍未办结。', en: 'The complaint was still open at the end of the period, more than 15 days after it was received.' }),
 
   // Macro: the file as a whole.
   edit('file', 'error', { id: 'M001', recordTypes: 'all', fields: [], zh: '重复记录编号的行数占比超过 1%。', en: "More than 1 % of the rows repeat an earlier row's record id." }),
@@ -154,6 +136,31 @@ export const editCatalogue: readonly EditDef[] = [
   edit('file', 'warning', { id: 'M003', recordTypes: 'all', fields: [], zh: '记录数不足上一报告期的一半。', en: 'The file has fewer than half the records of the previous period.' }),
   edit('file', 'error', { id: 'M004', recordTypes: 'all', fields: [], zh: '文件中没有数据行。', en: 'The file holds no records.' }),
   edit('file', 'warning', { id: 'M005', recordTypes: 'all', fields: [], zh: '记录数超过上一报告期的 5 倍。', en: 'The file has more than five times the records of the previous period.' }),
+];
+
+/** An edit that no longer runs: its id stays taken, so that an old finding never reads as a new edit. */
+export interface RetiredEdit {
+  readonly id: string;
+  readonly zh: string;
+  readonly en: string;
+  /** The standard version from which the filing no longer runs it. */
+  readonly retiredIn: string;
+  /** The rulebook rule that checks the same thing on accepted records, when it moved there. */
+  readonly movedToRule?: string;
+}
+
+/**
+ * Edits retired from the catalogue. Q001, Q002, Q006, Q007 and Q008 checked legal limits; a legal
+ * limit lives in one place, the rulebook, which checks every accepted filing against the rules in
+ * force in the institution's jurisdiction (and a tier below may tighten them). They are kept here
+ * so that the findings of filings validated before v1.1 still read.
+ */
+export const retiredEdits: readonly RetiredEdit[] = [
+  { id: 'Q001', retiredIn: '1.1', movedToRule: 'CN-LOAN-COST-CASH-LOAN', zh: '综合年化成本（按实际现金流的内部收益率计）超过 36%。（已移至监管规则库）', en: 'The comprehensive annualised cost (IRR of the actual cash flows) is above 36 %. (Moved to the rulebook.)' },
+  { id: 'Q002', retiredIn: '1.1', movedToRule: 'CN-LOAN-COST-WINDOW-24', zh: '合同年利率超过 24%。（已移至监管规则库）', en: 'The nominal annual rate is above 24 %. (Moved to the rulebook.)' },
+  { id: 'Q006', retiredIn: '1.1', movedToRule: 'CN-COLL-NIGHT', zh: '催收发生在北京时间 22:00 至次日 08:00 之间，且未记录债务人同意。（已移至监管规则库）', en: "The collection took place between 22:00 and 08:00 China time without the debtor's recorded agreement. (Moved to the rulebook.)" },
+  { id: 'Q007', retiredIn: '1.1', movedToRule: 'CN-LOAN-UPFRONT-DEDUCTION', zh: '实际放款金额小于本金：疑似预先扣除利息或费用（砍头息）。（已移至监管规则库）', en: 'Less than the principal was disbursed: interest or fees may have been deducted in advance. (Moved to the rulebook.)' },
+  { id: 'Q008', retiredIn: '1.1', movedToRule: 'CN-COMPLAINT-LATE', zh: '投诉受理超过 15 日，至报告期末仍未办结。（已移至监管规则库）', en: 'The complaint was still open at the end of the period, more than 15 days after it was received. (Moved to the rulebook.)' },
 ];
 
 const byId = new Map(editCatalogue.map((e) => [e.id, e]));

@@ -18,6 +18,7 @@ export interface FindingFigure {
 const figure = (name: string, kind: FigureKind, zh: string, en: string): FindingFigure => ({ name, kind, zh, en });
 
 export const findingFigures: readonly FindingFigure[] = [
+  // Written by the retired edit Q001 (before standard v1.1): kept so that its old findings still read.
   figure('annualised_cost', 'rate', '综合年化成本（计算值）', 'Annualised cost (computed)'),
   figure('rows', 'count', '本期记录数', 'Records this period'),
   figure('previous_rows', 'count', '上期记录数', 'Records last period'),

@@ -2,8 +2,8 @@
  * The edits of the filing pipeline: the catalogue, the file validator, and the mapping of
  * validated records onto the domain tables.
  */
-export { editCatalogue, editById, editAppliesTo, editsFor, defaultThresholds } from './catalogue.js';
-export type { EditClass, EditDef, EditScope, EditSeverity, EditThresholds } from './catalogue.js';
+export { editCatalogue, editById, editAppliesTo, editsFor, defaultThresholds, retiredEdits } from './catalogue.js';
+export type { EditClass, EditDef, EditScope, EditSeverity, EditThresholds, RetiredEdit } from './catalogue.js';
 export type { FileStats, FileValidator, IdRegister, NormalizedRecord, RowFinding, ValidatorContext } from './types.js';
 export { IdSet } from './id-set.js';
 export { createValidator, macroFindings } from './validator.js';

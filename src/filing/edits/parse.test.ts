@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { annualisedCostOfCredit, buildSchedule, type RepaymentMethod } from '../../standard/cost-of-credit.js';
 import { IdSet } from './id-set.js';
-import { mayExceedCost, schedulePresentValue, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_FLAT_RATE, METHOD_INTEREST_FIRST } from './loan-cost.js';
 import { BAD_SHAPE, NOT_REAL, canonicalPhone, dayNumber, isPhoneNumber, parseDateDay, parseDateTimeMs, parseDecimal, parseWhole } from './parse.js';
 
 describe('value readers', () => {
@@ -81,90 +79,5 @@ describe('IdSet', () => {
     expect(set.size).toBe(200_001);
     expect(set.add('')).toBe(true);
     expect(set.add('')).toBe(false);
-  });
-});
-
-const METHOD_CODE: Record<RepaymentMethod, number> = {
-  equal_installment: METHOD_EQUAL_INSTALLMENT,
-  equal_principal: METHOD_EQUAL_PRINCIPAL,
-  interest_first: METHOD_INTEREST_FIRST,
-  bullet: METHOD_BULLET,
-  flat_rate: METHOD_FLAT_RATE,
-};
-
-describe('cost screen', () => {
-  it('never lets a loan whose exact annualised cost is above the limit pass unexamined', () => {
-    const limit = 0.36;
-    let screenedOut = 0;
-    fc.assert(
-      fc.property(
-        fc.record({
-          principal: fc.integer({ min: 100, max: 1e10 }),
-          deducted: fc.double({ min: 0, max: 0.6, noNaN: true }),
-          firstDueDays: fc.integer({ min: 1, max: 400 }),
-          installments: fc.integer({ min: 1, max: 60 }),
-          periodMonths: fc.constantFrom(1, 1, 1, 3, 6, 12),
-          rate: fc.double({ min: 0, max: 0.6, noNaN: true }),
-          method: fc.constantFrom<RepaymentMethod>('equal_installment', 'equal_principal', 'interest_first', 'bullet', 'flat_rate'),
-          feeShare: fc.double({ min: 0, max: 0.03, noNaN: true }),
-          otherShare: fc.double({ min: 0, max: 0.2, noNaN: true }),
-          startDay: fc.integer({ min: dayNumber(2020, 1, 1), max: dayNumber(2030, 1, 1) }),
-        }),
-        (t) => {
-          const disbursedFen = Math.max(1, Math.round(t.principal * (1 - t.deducted)));
-          const fee = Math.round(t.principal * t.feeShare);
-          const other = Math.round(t.principal * t.otherShare);
-          const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
-          const terms = {
-            principalFen: t.principal,
-            disbursedFen,
-            disbursedOn: iso(t.startDay),
-            firstDueOn: iso(t.startDay + t.firstDueDays),
-            installments: t.installments,
-            periodMonths: t.periodMonths,
-            nominalAnnualRate: Math.round(t.rate * 10_000) / 10_000,
-            method: t.method,
-            feePerInstallmentFen: fee,
-            otherFeesAtEndFen: other,
-          };
-          const mayExceed = mayExceedCost(t.principal, disbursedFen, t.startDay, t.startDay + t.firstDueDays, t.installments, t.periodMonths, terms.nominalAnnualRate, METHOD_CODE[t.method], fee, other, limit);
-          if (mayExceed) return;
-          screenedOut++;
-          const schedule = buildSchedule(terms);
-          const cost = annualisedCostOfCredit(disbursedFen, terms.disbursedOn, schedule.map((p) => ({ dueOn: p.dueOn, amountFen: p.totalFen })));
-          expect(cost === null || cost <= limit).toBe(true);
-        },
-      ),
-      { numRuns: 20_000 },
-    );
-    // The screen must be doing its job too: most of these loans are cheap enough to skip.
-    expect(screenedOut).toBeGreaterThan(300);
-  });
-});
-
-describe('cost screen in closed form', () => {
-  it('gives the present value that walking the schedule payment by payment gives', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 100, max: 1e11 }),
-        fc.integer({ min: 1, max: 400 }),
-        fc.integer({ min: 1, max: 60 }),
-        fc.integer({ min: 1, max: 12 }),
-        fc.double({ min: 0, max: 0.5, noNaN: true }),
-        fc.constantFrom(METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_INTEREST_FIRST, METHOD_BULLET, METHOD_FLAT_RATE),
-        fc.integer({ min: 0, max: 1e9 }),
-        fc.integer({ min: 0, max: 1e9 }),
-        fc.double({ min: 0.001, max: 2, noNaN: true }),
-        (principal, firstDays, n, periodMonths, rate, method, fee, other, logRate) => {
-          const step = Math.exp(-(periodMonths / 12) * logRate);
-          const closed = schedulePresentValue(principal, firstDays, n, periodMonths, rate, method, fee, other, logRate, step, true);
-          const walked = schedulePresentValue(principal, firstDays, n, periodMonths, rate, method, fee, other, logRate, step, false);
-          // Over the terms loans have. (Over decades at high rates the walk itself goes wrong: each
-          // early principal part is the difference of two nearly equal numbers, clamped at zero.)
-          expect(Math.abs(closed - walked)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(walked)));
-        },
-      ),
-      { numRuns: 3000 },
-    );
   });
 });

@@ -2,8 +2,8 @@
  * The reference document of the unified data standard and its edits, docs/standard.md, rendered
  * from the code that defines them so that the two cannot drift apart (a test compares them).
  */
-import { codeLists, recordTypeDef, recordTypes, STANDARD_VERSION, type FieldDef, type FieldType } from '../../standard/standard.js';
-import { defaultThresholds, editCatalogue, type EditThresholds } from './catalogue.js';
+import { codeLists, recordTypeDef, recordTypes, STANDARD_VERSION, standardRevisions, type FieldDef, type FieldType } from '../../standard/standard.js';
+import { defaultThresholds, editCatalogue, retiredEdits, type EditThresholds } from './catalogue.js';
 import { copyColumns } from './copy.js';
 import { parseEdits } from '../parse-edits.js';
 
@@ -26,14 +26,9 @@ const TYPE_NAMES: Record<FieldType, { zh: string; en: string; format: string }> 
 };
 
 const THRESHOLD_NOTES: Record<keyof EditThresholds, string> = {
-  annualisedCostLimit: 'Q001 comprehensive annualised cost limit (Circular 141: 36 %)',
-  nominalRateLimit: 'Q002 nominal rate line (window guidance, unverified: a parameter)',
   adultAge: 'Q004 age of majority',
   largePrincipalIndividualFen: 'Q005 largest plausible principal, individual (fen)',
   largePrincipalOrganisationFen: 'Q005 largest plausible principal, organisation (fen)',
-  nightStartHour: 'Q006 night begins (China time)',
-  nightEndHour: 'Q006 night ends (China time)',
-  complaintOpenDays: 'Q008 days a complaint may stay open (CBIRC Order 2020 No.3)',
   duplicateShareLimit: 'M001 largest share of rows with a repeated id',
   overdueJump: 'M002 largest rise of the overdue share against the previous period',
   rowCollapseShare: 'M003 smallest share of the previous period’s rows',
@@ -79,6 +74,7 @@ export function renderStandardReference(): string {
   line('- [Field types / 字段类型](#field-types)');
   line('- [Code lists / 代码表](#code-lists)');
   line('- [Edits / 校验规则](#edits)');
+  line('- [Changes / 版本变更](#changes)');
   line();
 
   for (const type of recordTypes) {
@@ -149,6 +145,17 @@ export function renderStandardReference(): string {
     line(`| ${edit.id} | ${edit.editClass} | ${edit.severity === 'error' ? 'error / 错误' : 'warning / 警告'} | ${types} | ${fields} | ${cell(edit.zh)} | ${cell(edit.en)} |`);
   }
   line();
+  line('<a id="retired-edits"></a>');
+  line();
+  line('### Retired edits / 已停用的校验规则');
+  line();
+  line('A retired id is never given to another edit. These checked legal limits, which the rulebook now checks on every accepted filing (rules in force in the institution’s jurisdiction); findings of filings validated before they were retired still show them.');
+  line('已停用的编号不再分配给其他规则。以下规则检查的是法定限额，现由监管规则库对每份已接受的报送统一检查（适用机构所在辖区现行规则）；停用前校验的报送仍显示其结果。');
+  line();
+  line('| id | retired in / 停用版本 | now checked by / 现由 | 中文 | English |');
+  line('| --- | --- | --- | --- | --- |');
+  for (const edit of retiredEdits) line(`| ${edit.id} | v${edit.retiredIn} | ${edit.movedToRule ? `rule \`${edit.movedToRule}\`` : '—'} | ${cell(edit.zh)} | ${cell(edit.en)} |`);
+  line();
   line('<a id="file-edits"></a>');
   line();
   line('### File and system findings / 文件与系统校验 (S9xx)');
@@ -168,6 +175,23 @@ export function renderStandardReference(): string {
   line('| parameter | default | meaning |');
   line('| --- | --- | --- |');
   for (const [key, value] of Object.entries(defaultThresholds)) line(`| \`${key}\` | ${value} | ${cell(THRESHOLD_NOTES[key as keyof EditThresholds])} |`);
+  line();
+
+  line('<a id="changes"></a>');
+  line();
+  line('## Changes / 版本变更');
+  line();
+  line('A later version only adds optional fields and codes: a file written to an earlier version is valid under a later one. / 新版本只增加选填字段和代码：按旧版本编写的文件在新版本下仍然有效。');
+  line();
+  for (const revision of [...standardRevisions].reverse()) {
+    line(`### v${revision.version}`);
+    line();
+    for (const change of revision.changes) line(`- ${change.en} / ${change.zh}`);
+    line();
+  }
+  line('### v1.0');
+  line();
+  line('- The first version. / 首个版本。');
   line();
   return out.join('\n');
 }

@@ -57,12 +57,13 @@ export function sampleRow(type: RecordType): SampleRow {
       return {
         repayment_id: 'R1', loan_id: 'L1', installment_number: '3', installments: '12', due_date: '2024-06-10', principal_due_fen: '80000',
         interest_due_fen: '10000', fee_due_fen: '0', amount_paid_fen: '90000', paid_date: '2024-06-09', days_past_due: '0', status: 'paid_on_time',
+        overdue_interest_fen: '0', penalty_fen: '0',
       };
     case 'payment':
       return {
         payment_id: 'T1', transaction_time: '2024-06-05T10:00:00+08:00', payer_type: 'individual', payer_id: PERSON, payer_account: '6222000011112222',
         payer_verification_class: 'II', payee_type: 'organisation', payee_id: COMPANY, payee_account: 'M-001', amount_fen: '5000', channel: 'quick_pay',
-        device_id: 'device-1', status: 'succeeded',
+        device_id: 'device-1', status: 'succeeded', payer_verified_at: '2024-05-20T10:00:00+08:00',
       };
     case 'fund_flow':
       return {

@@ -10,8 +10,6 @@ import { chinaDateKey } from '../../standard/china-time.js';
 import { codeLists, recordTypeDef, type FieldDef, type RecordType, type RecordTypeDef } from '../../standard/standard.js';
 import { defaultThresholds, type EditThresholds } from './catalogue.js';
 import { IdSet } from './id-set.js';
-import { annualisedCostOfTerms, mayExceedCost, METHOD_BULLET, METHOD_EQUAL_INSTALLMENT, METHOD_EQUAL_PRINCIPAL, METHOD_FLAT_RATE, METHOD_INTEREST_FIRST } from './loan-cost.js';
-import type { RepaymentMethod } from '../../standard/cost-of-credit.js';
 import {
   BAD_SHAPE,
   NOT_REAL,
@@ -147,8 +145,6 @@ interface Rule {
   fields: number[];
   warning: boolean;
   fails(s: RowState): boolean;
-  /** Extra figures for the finding (computed values such as the annualised cost). */
-  detail?(): Record<string, string>;
 }
 
 interface Environment {
@@ -160,16 +156,7 @@ interface Environment {
   periodEndMs: number;
 }
 
-const METHOD_CODE: Record<RepaymentMethod, number> = {
-  equal_installment: METHOD_EQUAL_INSTALLMENT,
-  equal_principal: METHOD_EQUAL_PRINCIPAL,
-  interest_first: METHOD_INTEREST_FIRST,
-  bullet: METHOD_BULLET,
-  flat_rate: METHOD_FLAT_RATE,
-};
-
 const CLOSED_COMPLAINT = new Set(['resolved', 'rejected', 'withdrawn']);
-const OPEN_COMPLAINT = new Set(['received', 'in_progress']);
 
 function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
   const ix = (name: string): number => {
@@ -178,13 +165,9 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
     return i;
   };
   const t = env.thresholds;
-  const rule = (editId: string, fieldNames: string[], fails: (s: RowState) => boolean, warning = false, detail?: () => Record<string, string>): Rule => ({
-    editId,
-    fields: fieldNames.map(ix),
-    warning,
-    fails,
-    ...(detail ? { detail } : {}),
-  });
+  function rule(editId: string, fieldNames: string[], fails: (s: RowState) => boolean, warning = false): Rule {
+    return { editId, fields: fieldNames.map(ix), warning, fails };
+  }
   switch (type) {
     case 'loan': {
       const principal = ix('principal_fen');
@@ -192,19 +175,13 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
       const contractDate = ix('contract_date');
       const disbursementDate = ix('disbursement_date');
       const firstDue = ix('first_due_date');
-      const installments = ix('installments');
       const periodMonths = ix('period_months');
       const periodDays = ix('period_days');
-      const rate = ix('nominal_annual_rate');
-      const method = ix('repayment_method');
-      const fee = ix('fee_per_installment_fen');
-      const otherFees = ix('other_fees_fen');
       const borrowerType = ix('borrower_type');
       const borrower = ix('borrower_id');
       const guaranteeType = ix('guarantee_type');
       const guarantorType = ix('guarantor_type');
       const guarantor = ix('guarantor_id');
-      let cost: number | null = null;
       return [
         rule('V016', ['principal_fen', 'disbursed_fen'], (s) => s.num[disbursed]! > s.num[principal]!),
         rule('V017', ['contract_date', 'disbursement_date'], (s) => s.num[disbursementDate]! < s.num[contractDate]!),
@@ -216,50 +193,6 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
           const hasId = s.raw[guarantor] !== '';
           return hasType !== hasId || (named && !hasId);
         }),
-        rule(
-          'Q001',
-          ['principal_fen', 'disbursed_fen', 'nominal_annual_rate', 'fee_per_installment_fen', 'other_fees_fen'],
-          (s) => {
-            const other = s.num[otherFees]!;
-            const otherFen = other === other ? other : 0;
-            // A term in days is rare enough to be computed exactly every time; the screen counts months.
-            const inDays = s.raw[periodDays] !== '';
-            if (
-              !inDays &&
-              !mayExceedCost(
-                s.num[principal]!,
-                s.num[disbursed]!,
-                s.num[disbursementDate]!,
-                s.num[firstDue]!,
-                s.num[installments]!,
-                s.num[periodMonths]!,
-                s.num[rate]!,
-                METHOD_CODE[s.val[method] as RepaymentMethod]!,
-                s.num[fee]!,
-                otherFen,
-                t.annualisedCostLimit,
-              )
-            ) {
-              return false;
-            }
-            cost = annualisedCostOfTerms({
-              principalFen: s.num[principal]!,
-              disbursedFen: s.num[disbursed]!,
-              disbursedOn: s.raw[disbursementDate]!,
-              firstDueOn: s.raw[firstDue]!,
-              installments: s.num[installments]!,
-              ...(inDays ? { periodDays: s.num[periodDays]! } : { periodMonths: s.num[periodMonths]! }),
-              nominalAnnualRate: s.num[rate]!,
-              method: s.val[method] as RepaymentMethod,
-              feePerInstallmentFen: s.num[fee]!,
-              ...(otherFen > 0 ? { otherFeesAtEndFen: otherFen } : {}),
-            });
-            return cost !== null && cost > t.annualisedCostLimit;
-          },
-          true,
-          () => ({ annualised_cost: cost === null ? '' : cost.toFixed(4) }),
-        ),
-        rule('Q002', ['nominal_annual_rate'], (s) => s.num[rate]! > t.nominalRateLimit, true),
         rule('Q003', ['borrower_id', 'contract_date'], (s) => s.birth[borrower]! > s.num[contractDate]!, true),
         rule(
           'Q004',
@@ -273,7 +206,6 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
           (s) => s.num[principal]! > (s.val[borrowerType] === 'organisation' ? t.largePrincipalOrganisationFen : t.largePrincipalIndividualFen),
           true,
         ),
-        rule('Q007', ['principal_fen', 'disbursed_fen'], (s) => s.num[disbursed]! < s.num[principal]!, true),
       ];
     }
     case 'repayment': {
@@ -302,11 +234,9 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
       const received = ix('received_at');
       const closed = ix('closed_at');
       const status = ix('status');
-      const openLimitMs = t.complaintOpenDays * MS_PER_DAY;
       return [
         rule('V024', ['received_at', 'closed_at'], (s) => s.num[closed]! < s.num[received]!),
         rule('V025', ['status', 'closed_at'], (s) => CLOSED_COMPLAINT.has(s.val[status] as string) && s.raw[closed] === ''),
-        rule('Q008', ['received_at', 'status'], (s) => OPEN_COMPLAINT.has(s.val[status] as string) && env.periodEndMs - s.num[received]! > openLimitMs, true),
       ];
     }
     case 'fund_flow': {
@@ -317,24 +247,7 @@ function rulesFor(type: RecordType, c: CompiledType, env: Environment): Rule[] {
     case 'collection': {
       const collector = ix('collector_type');
       const agency = ix('agency_uscc');
-      const time = ix('action_time');
-      const agreed = ix('night_contact_agreed');
-      const start = t.nightStartHour;
-      const end = t.nightEndHour;
-      return [
-        rule('V027', ['collector_type', 'agency_uscc'], (s) => s.val[collector] === 'agency' && s.raw[agency] === ''),
-        rule(
-          'Q006',
-          ['action_time', 'night_contact_agreed'],
-          (s) => {
-            const ms = s.num[time]!;
-            if (ms !== ms || s.val[agreed] === true) return false;
-            const hour = Math.floor((((ms + CHINA_OFFSET_MS) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY / 3_600_000);
-            return start > end ? hour >= start || hour < end : hour >= start && hour < end;
-          },
-          true,
-        ),
-      ];
+      return [rule('V027', ['collector_type', 'agency_uscc'], (s) => s.val[collector] === 'agency' && s.raw[agency] === '')];
     }
     case 'disclosure': {
       const outstanding = ix('outstanding_balance_fen');
@@ -521,7 +434,6 @@ export function createValidator(recordType: RecordType, context: ValidatorContex
       if (rule.fails(state)) {
         const found: Record<string, string> = {};
         for (const f of rule.fields) found[names[f]!] = raw[f]!;
-        if (rule.detail) Object.assign(found, rule.detail());
         out.push({ editId: rule.editId, rowNumber, values: found });
         if (rule.warning) warnings++;
         else errors++;

@@ -1,0 +1,424 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Platform } from '../platform/platform.js';
+import type { Database } from '../platform/database.js';
+import type { Caller } from '../platform/auth/access.js';
+import type { Capability } from '../platform/capability.js';
+import type { EventPayloads } from '../platform/events.js';
+import { fail, FhError } from '../platform/errors.js';
+import { scopePrefix } from '../standard/regions.js';
+import type { RecordType } from '../standard/standard.js';
+import type { RegistryService } from '../registry/registry.service.js';
+import type { FilingService } from '../filing/filing.service.js';
+import type { ExecutableRule, ProposedChange, RulebookService } from '../rulebook/rulebook.service.js';
+import { renderExplanation, type Fact } from '../rulebook/explain.js';
+import type { ResolvedRule } from '../rulebook/rule.js';
+import { evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
+import { recordPage, partyKeysOfFiling, type FeatureRow, type RecordScope } from './features.store.js';
+import * as store from './monitoring.store.js';
+import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
+
+const PAGE = 5000;
+/** Features that read other loans of the borrower: a change to those loans re-checks these rules. */
+const BALANCE_FEATURES = new Set(['loan_outstanding_fen', 'borrower_outstanding_on_platform_fen', 'borrower_outstanding_all_platforms_fen', 'borrower_platforms']);
+
+export interface AlertSummary {
+  id: string;
+  ruleId: string;
+  ruleVersion: string;
+  title: { zh: string; en: string };
+  severity: 'low' | 'medium' | 'high';
+  status: AlertStatus;
+  institution: { id: string; nameZh: string; nameEn: string };
+  jurisdictionCode: string;
+  recordType: string;
+  recordId: string;
+  period: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlertDetail extends AlertSummary {
+  explanation: { zh: string; en: string };
+  basis: RuleText['basis'];
+  facts: Fact[];
+  records: AlertRecordRef[];
+  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; reason: string | null }[];
+}
+
+export interface AlertQuery {
+  ruleId?: string;
+  institutionId?: string;
+  severity?: string;
+  status?: string;
+  period?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface AlertPage {
+  items: AlertSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  counts: { byRule: { ruleId: string; title: { zh: string; en: string }; count: number }[]; bySeverity: Record<string, number>; byStatus: Record<string, number> };
+}
+
+export interface RunSummary {
+  records: number;
+  rules: number;
+  raised: number;
+  superseded: number;
+  faults: number;
+}
+
+export interface DryRunResult {
+  added: number;
+  removed: number;
+  unchanged: number;
+  byInstitution: { institutionId: string; nameZh: string; nameEn: string; added: number; removed: number }[];
+  examples: { change: 'added' | 'removed'; institutionId: string; recordType: string; recordId: string; period: string; facts: Fact[] }[];
+}
+
+export interface DryRunJob {
+  jobId: string;
+  status: 'running' | 'done' | 'failed';
+  progress: { checked: number; total: number };
+  result?: DryRunResult;
+  error?: { code: string; message: { zh: string; en: string } };
+  /** Who may read it: the supervisor who started it. */
+  owner: string;
+  startedAt: string;
+}
+
+/** The transitions a supervisor may make. Superseded is the system's, when a resubmission drops the record. */
+const TRANSITIONS: Record<AlertStatus, readonly AlertStatus[]> = {
+  new: ['triaged', 'escalated', 'dismissed'],
+  triaged: ['escalated', 'dismissed'],
+  escalated: [],
+  dismissed: [],
+  superseded: [],
+};
+
+type Sink = (outcomes: Outcome[], rows: number) => Promise<void> | void;
+
+/**
+ * Supervisory monitoring: every accepted filing checked against the rules in force for the
+ * institution's jurisdiction on the records' dates; each hit an alert that explains itself, with a
+ * lifecycle; rule changes dry-run over what is already filed.
+ */
+export class MonitoringService {
+  private readonly jobs = new Map<string, DryRunJob>();
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly registry: RegistryService,
+    private readonly rulebook: RulebookService,
+    private readonly filing: FilingService,
+  ) {}
+
+  private get db(): Kysely<Database> {
+    return this.platform.database.db;
+  }
+
+  /** The capability: load the rule files, then take every `filing.accepted` (filings accepted before it first ran included). */
+  capability(): Capability {
+    let stop: (() => Promise<void>) | undefined;
+    return {
+      name: 'monitoring',
+      start: async () => {
+        await this.rulebook.syncFiles();
+        const subscription = await this.platform.events.subscribe('filing.accepted', 'monitoring', async (event) => void (await this.checkFiling(event)), { backfill: () => this.filing.acceptedFilingEvents() });
+        stop = () => subscription.stop();
+      },
+      stop: async () => stop?.(),
+    };
+  }
+
+  private async institutionFacts(ids: readonly string[]): Promise<Map<string, InstitutionFacts>> {
+    const [institutions, licences] = await Promise.all([this.registry.institutionsByIds(ids), this.registry.approvedLicenceTypes(ids)]);
+    const out = new Map<string, InstitutionFacts>();
+    for (const [id, institution] of institutions) {
+      const held = licences.get(id) ?? new Set();
+      out.set(id, { institutionId: id, uscc: institution.uscc, jurisdictionCode: institution.jurisdictionCode, lendingLicensed: held.has('online_lending') || held.has('consumer_finance') });
+    }
+    return out;
+  }
+
+  /**
+   * Evaluate rules on every record in `scope`, a page at a time. `rulesFor` gives the rules for an
+   * institution's jurisdiction on a record's date (memoised here per pair).
+   */
+  private async evaluate(recordType: RecordType, scope: RecordScope, rulesFor: (jurisdiction: string, date: string) => Promise<ExecutableRule[]>, sink: Sink): Promise<void> {
+    const lpr = await this.rulebook.lprLookup();
+    const institutions = new Map<string, InstitutionFacts>();
+    const memo = new Map<string, ExecutableRule[]>();
+    let after = '';
+    for (;;) {
+      const rows: FeatureRow[] = await recordPage(this.db, recordType, scope, after, PAGE);
+      if (rows.length === 0) break;
+      const missing = [...new Set(rows.map((r) => r.institution_id))].filter((id) => !institutions.has(id));
+      if (missing.length > 0) for (const [id, facts] of await this.institutionFacts(missing)) institutions.set(id, facts);
+      const outcomes: Outcome[] = [];
+      for (const row of rows) {
+        const institution = institutions.get(row.institution_id);
+        if (!institution) continue;
+        const date = ruleDateOf(recordType, row);
+        const key = `${institution.jurisdictionCode}|${date}`;
+        let rules = memo.get(key);
+        if (!rules) {
+          rules = await rulesFor(institution.jurisdictionCode, date);
+          memo.set(key, rules);
+        }
+        evaluateRow(rules, recordType, row, institution, lpr, outcomes);
+      }
+      await sink(outcomes, rows.length);
+      const last = rows[rows.length - 1]!;
+      after = 'filingId' in scope ? last.record_id : `${last.institution_id}|${last.record_id}`;
+      if (rows.length < PAGE) break;
+    }
+  }
+
+  private inForce(recordType: RecordType, filter?: (rule: ResolvedRule) => boolean) {
+    return async (jurisdiction: string, date: string) =>
+      (await this.rulebook.rulesInForce(jurisdiction, date, { pack: 'conduct', recordType })).filter((r) => !filter || filter(r)).map((r) => this.rulebook.executable(r));
+  }
+
+  /**
+   * Check one accepted filing: raise the alerts its records deserve, supersede the open alerts of
+   * its period that it no longer holds, and re-check the balance rules of other institutions' loans
+   * to the same borrowers. Re-running gives the same alerts.
+   */
+  async checkFiling(event: EventPayloads['filing.accepted']): Promise<RunSummary> {
+    const recordType = event.recordType;
+    const outcomes: Outcome[] = [];
+    let records = 0;
+    const rules = new Set<string>();
+    const rulesFor = this.inForce(recordType);
+    await this.evaluate(recordType, { filingId: event.filingId }, async (j, d) => {
+      const found = await rulesFor(j, d);
+      for (const r of found) rules.add(r.rule.id);
+      return found;
+    }, (page, rows) => {
+      outcomes.push(...page);
+      records += rows;
+    });
+    const summary = await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`);
+    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
+    if (recordType === 'loan' || recordType === 'repayment') {
+      const partyKeys = await partyKeysOfFiling(this.db, recordType, event.filingId);
+      await this.recheckBalances(partyKeys, recordType === 'loan' ? event.institutionId : undefined, `filing ${event.filingId}`);
+    }
+    return { records, rules: rules.size, ...summary };
+  }
+
+  /** Re-check the balance rules on the loans in force of some borrowers (other institutions' when `excludeInstitutionId` is set). */
+  async recheckBalances(partyKeys: readonly string[], excludeInstitutionId: string | undefined, cause: string): Promise<void> {
+    const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
+    const ruleIds = (await this.rulebook.rulesInForce('000000', new Date().toISOString().slice(0, 10), { recordType: 'loan' })).filter(balanceRule).map((r) => r.id);
+    for (let i = 0; i < partyKeys.length; i += PAGE) {
+      const keys = partyKeys.slice(i, i + PAGE);
+      const outcomes: Outcome[] = [];
+      await this.evaluate('loan', { partyKeys: keys, ...(excludeInstitutionId ? { excludeInstitutionId } : {}) }, this.inForce('loan', balanceRule), (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds, excludeInstitutionId: excludeInstitutionId ?? '00000000-0000-0000-0000-000000000000' }, `balances changed by ${cause}`);
+    }
+  }
+
+  private async commit(outcomes: Outcome[], scope: store.SupersedeScope, cause: string): Promise<{ raised: number; superseded: number; faults: number }> {
+    const alerts = outcomes.flatMap((o) => (o.kind === 'hit' ? [o.alert] : []));
+    const faults = outcomes.flatMap((o) => (o.kind === 'fault' ? [o.fault] : []));
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await store.insertAlerts(trx, alerts);
+      const keys = alerts.map((a) => a.dedupe_key);
+      const reopened = await store.reopenSuperseded(trx, keys, `raised again by ${cause}`);
+      const superseded = await store.supersedeMissing(trx, scope, keys, `no longer raised by ${cause}`);
+      await store.insertFaults(trx, faults);
+      return { raised: inserted.length + reopened.length, superseded: superseded.length, faults: faults.length };
+    });
+  }
+
+  /** What the latest monitoring run over a filing found, or undefined before it has run. */
+  async runOf(filingId: string): Promise<{ records: number; rules: number; raised: number; superseded: number; faults: number; finishedAt: string } | undefined> {
+    const row = await store.runOf(this.db, filingId);
+    return row && { records: row.records, rules: row.rules, raised: row.alerts_raised, superseded: row.alerts_superseded, faults: row.faults, finishedAt: row.finished_at.toISOString() };
+  }
+
+  private scopeOf(caller: Caller): store.AlertFilter {
+    const { principal } = caller;
+    if (principal.role === 'supervisor') return { jurisdictionPrefix: scopePrefix(principal.jurisdictionCode) };
+    if (principal.role === 'institution') return { institutionId: principal.institutionId };
+    fail('FH_FORBIDDEN');
+  }
+
+  private async summaries(rows: store.AlertRow[]): Promise<AlertSummary[]> {
+    const institutions = await this.registry.institutionsByIds([...new Set(rows.map((r) => r.institution_id))]);
+    return rows.map((row) => {
+      const institution = institutions.get(row.institution_id);
+      return {
+        id: row.alert_id,
+        ruleId: row.rule_id,
+        ruleVersion: row.rule_version,
+        title: row.rule_text.title,
+        severity: row.severity,
+        status: row.status,
+        institution: { id: row.institution_id, nameZh: institution?.nameZh ?? '', nameEn: institution?.nameEn ?? '' },
+        jurisdictionCode: row.jurisdiction_code,
+        recordType: row.record_type,
+        recordId: row.record_id,
+        period: row.period,
+        createdAt: row.created_at.toISOString(),
+        updatedAt: row.updated_at.toISOString(),
+      };
+    });
+  }
+
+  /**
+   * Alerts the caller may see, filtered and paged, with counts by rule, severity and status: a
+   * supervisor's jurisdiction and everything under it, an institution's own.
+   */
+  async listAlerts(caller: Caller, query: AlertQuery): Promise<AlertPage> {
+    const scope = this.scopeOf(caller);
+    if (query.institutionId && caller.principal.role === 'supervisor') await this.registry.assertCanSee(caller, query.institutionId);
+    const filter: store.AlertFilter = {
+      ...scope,
+      ...(query.institutionId && caller.principal.role === 'supervisor' ? { institutionId: query.institutionId } : {}),
+      ...(query.ruleId ? { ruleId: query.ruleId } : {}),
+      ...(query.severity ? { severity: query.severity } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.period ? { period: query.period } : {}),
+    };
+    const [{ rows, total }, counts] = await Promise.all([store.listAlerts(this.db, filter, query.pageSize, (query.page - 1) * query.pageSize), store.alertCounts(this.db, filter)]);
+    const titles = await store.ruleTitles(this.db, counts.byRule.map((r) => r.rule_id));
+    return {
+      items: await this.summaries(rows),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+      counts: {
+        byRule: counts.byRule.map((r) => ({ ruleId: r.rule_id, title: titles.get(r.rule_id)?.title ?? { zh: r.rule_id, en: r.rule_id }, count: Number(r.n) })),
+        bySeverity: Object.fromEntries(['low', 'medium', 'high'].map((s) => [s, Number(counts.bySeverity.find((c) => c.severity === s)?.n ?? 0)])),
+        byStatus: Object.fromEntries(['new', 'triaged', 'escalated', 'dismissed', 'superseded'].map((s) => [s, Number(counts.byStatus.find((c) => c.status === s)?.n ?? 0)])),
+      },
+    };
+  }
+
+  private async visibleAlert(caller: Caller, alertId: string): Promise<store.AlertRow> {
+    const row = await store.alertById(this.db, alertId);
+    const scope = this.scopeOf(caller);
+    const visible = row && (scope.institutionId ? row.institution_id === scope.institutionId : row.jurisdiction_code.startsWith(scope.jurisdictionPrefix ?? ''));
+    // An alert outside the caller's scope is reported as absent: its existence is not the caller's to know.
+    if (!row || !visible) fail('FH_NOT_FOUND', { field: 'params.alertId' });
+    return row;
+  }
+
+  /** One alert with its explanation in both languages, legal basis, facts, records and history. */
+  async getAlert(caller: Caller, alertId: string): Promise<AlertDetail> {
+    const row = await this.visibleAlert(caller, alertId);
+    const [summary] = await this.summaries([row]);
+    const history = await store.transitionsOf(this.db, alertId);
+    const recordType = row.record_type as RecordType;
+    return {
+      ...summary!,
+      explanation: { zh: renderExplanation(row.rule_text.explanation.zh, recordType, row.facts, 'zh'), en: renderExplanation(row.rule_text.explanation.en, recordType, row.facts, 'en') },
+      basis: row.rule_text.basis,
+      facts: row.facts,
+      records: row.records,
+      history: history.map((h) => ({ from: h.from_status, to: h.to_status, at: h.at.toISOString(), by: h.actor_role === 'system' ? 'system' : (h.actor_id ?? h.actor_role), reason: h.reason })),
+    };
+  }
+
+  /** Move an alert along its lifecycle (supervisors of its jurisdiction); a dismissal needs a reason. Audited. */
+  async transition(caller: Caller, alertId: string, to: AlertStatus, reason: string | undefined): Promise<AlertDetail> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    const row = await this.visibleAlert(caller, alertId);
+    const text = reason?.trim() ?? '';
+    if (to === 'dismissed' && text.length === 0) fail('FH_VALIDATION', { field: 'body.reason', details: { required: true } });
+    if (!TRANSITIONS[row.status].includes(to)) fail('FH_ALERT_TRANSITION', { field: 'body.to', details: { from: row.status, to } });
+    await this.db.transaction().execute(async (trx) => {
+      if (!(await store.moveAlert(trx, alertId, row.status, to, { role: caller.actor.role, id: caller.actor.id }, text || null))) {
+        fail('FH_ALERT_TRANSITION', { field: 'body.to', details: { from: row.status, to, reason: 'moved meanwhile' } });
+      }
+      await this.platform.audit.record(trx, caller.actor, { action: `alert.${to}`, subject: `institution:${row.institution_id}`, resource: `alert:${alertId}`, ...(text ? { reason: text } : {}), detail: { from: row.status, to, ruleId: row.rule_id } });
+    });
+    return this.getAlert(caller, alertId);
+  }
+
+  /**
+   * Start a dry run of a proposed rule change over the filings already accepted in the change's
+   * jurisdiction: how many alerts it would add and remove, per institution, with examples. Runs
+   * in the background a page at a time, so a large run never blocks the server; read it with
+   * `dryRun(jobId)`.
+   */
+  async startDryRun(caller: Caller, change: ProposedChange): Promise<DryRunJob> {
+    const proposal = await this.rulebook.proposal(caller, change);
+    const job: DryRunJob = { jobId: randomUUID(), status: 'running', progress: { checked: 0, total: 0 }, owner: caller.actor.id ?? '', startedAt: new Date().toISOString() };
+    this.jobs.set(job.jobId, job);
+    for (const [id, old] of this.jobs) if (this.jobs.size > 50 && old.status !== 'running') this.jobs.delete(id);
+    void this.runDryRun(job, change.jurisdiction, proposal).catch((error: unknown) => {
+      job.status = 'failed';
+      const code = error instanceof FhError ? error.code : 'FH_INTERNAL';
+      job.error = { code, message: error instanceof FhError ? error.toBody().error.message : { zh: '试运行失败', en: 'The dry run failed' } };
+    });
+    return job;
+  }
+
+  private async runDryRun(job: DryRunJob, jurisdiction: string, proposal: Awaited<ReturnType<RulebookService['proposal']>>): Promise<void> {
+    const recordType = proposal.recordType;
+    const within = new Set(await this.registry.institutionIdsWithin(jurisdiction));
+    const filings = (await this.filing.acceptedFilingEvents()).filter((f) => f.recordType === recordType && within.has(f.institutionId));
+    job.progress.total = filings.reduce((n, f) => n + f.records, 0);
+    const result: DryRunResult = { added: 0, removed: 0, unchanged: 0, byInstitution: [], examples: [] };
+    const perInstitution = new Map<string, { added: number; removed: number }>();
+    for (const filing of filings) {
+      const before = new Map<string, Fact[]>();
+      const after = new Map<string, Fact[]>();
+      const pick = (target: Map<string, Fact[]>) => (outcomes: Outcome[]) => {
+        for (const o of outcomes) if (o.kind === 'hit' && o.alert.rule_id === proposal.ruleId) target.set(o.alert.record_id, JSON.parse(o.alert.facts) as Fact[]);
+      };
+      const current = async (j: string) => {
+        const rule = (await this.rulebook.rulesInForce(j, proposal.effectiveFrom)).find((r) => r.id === proposal.ruleId);
+        return rule ? [this.rulebook.executable(rule)] : [];
+      };
+      const proposed = async (j: string) => {
+        const rule = await proposal.resolvedAt(j);
+        return rule ? [this.rulebook.executable(rule)] : [];
+      };
+      await this.evaluate(recordType, { filingId: filing.filingId }, current, pick(before));
+      await this.evaluate(recordType, { filingId: filing.filingId }, proposed, (outcomes, rows) => {
+        pick(after)(outcomes);
+        job.progress.checked += rows;
+      });
+      const counts = perInstitution.get(filing.institutionId) ?? { added: 0, removed: 0 };
+      for (const [recordId, facts] of after) {
+        if (before.has(recordId)) {
+          result.unchanged++;
+          continue;
+        }
+        result.added++;
+        counts.added++;
+        if (result.examples.filter((e) => e.change === 'added').length < 5) result.examples.push({ change: 'added', institutionId: filing.institutionId, recordType, recordId, period: filing.period, facts });
+      }
+      for (const [recordId, facts] of before) {
+        if (after.has(recordId)) continue;
+        result.removed++;
+        counts.removed++;
+        if (result.examples.filter((e) => e.change === 'removed').length < 5) result.examples.push({ change: 'removed', institutionId: filing.institutionId, recordType, recordId, period: filing.period, facts });
+      }
+      perInstitution.set(filing.institutionId, counts);
+    }
+    const names = await this.registry.institutionsByIds([...perInstitution.keys()]);
+    result.byInstitution = [...perInstitution.entries()]
+      .filter(([, c]) => c.added + c.removed > 0)
+      .map(([id, c]) => ({ institutionId: id, nameZh: names.get(id)?.nameZh ?? '', nameEn: names.get(id)?.nameEn ?? '', ...c }))
+      .sort((a, b) => b.added + b.removed - (a.added + a.removed));
+    job.result = result;
+    job.status = 'done';
+  }
+
+  /** A dry run's state, for the supervisor who started it. */
+  dryRun(caller: Caller, jobId: string): DryRunJob {
+    const job = this.jobs.get(jobId);
+    if (!job || job.owner !== (caller.actor.id ?? '')) fail('FH_NOT_FOUND', { field: 'params.jobId' });
+    return job;
+  }
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine, makeResidentId, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { fileAndSign, institution, recordsCsv, supervisorCaller, testUscc, type TestInstitution } from '../filing/filing.test-support.js';
+import type { RecordType } from '../standard/standard.js';
+import type { FilingView } from '../filing/filing.service.js';
+
+const P1 = makeResidentId('330106', '1985-03-02', 17);
+const P2 = makeResidentId('440305', '1990-11-20', 23);
+
+/** Wait until monitoring has checked a filing (a state, not a time). */
+async function checked(context: TestContext, filing: FilingView): Promise<void> {
+  for (;;) {
+    if (await context.services.monitoring.runOf(filing.filingId)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describeEachEngine('monitoring raises alerts that explain themselves', (engine) => {
+  let context: TestContext;
+  let hz: TestInstitution;
+  let sz: TestInstitution;
+  let licensed: TestInstitution;
+  const file = async (who: TestInstitution, type: RecordType, period: string, rows: Record<string, string>[], resubmission = false) => {
+    const filing = await fileAndSign(context, who, type, period, recordsCsv(type, rows), { resubmission });
+    expect(filing.status, `${type} ${period}`).toBe('accepted');
+    await checked(context, filing);
+    return filing;
+  };
+  const alerts = async (query: Record<string, string> = {}) => (await context.services.monitoring.listAlerts(supervisorCaller, { page: 1, pageSize: 200, ...query })).items;
+
+  beforeAll(async () => {
+    context = await startPlatform(engine);
+    hz = await institution(context, 71, '330100');
+    sz = await institution(context, 72, '440300');
+    licensed = await institution(context, 73, '330100');
+    const registry = context.services.registry;
+    const licence = await registry.applyForLicence(supervisorCaller, licensed.institutionId, 'online_lending');
+    for (const q of licence.qualifications) await registry.setQualification(supervisorCaller, licence.licenceId, q.key, true, 'checked');
+    await registry.transitionLicence(supervisorCaller, licence.licenceId, 'approved', 'qualifications met');
+  }, 240_000);
+  afterAll(async () => context?.close());
+
+  it('fires 4 × LPR on a rate strictly above the cap, not on the cap itself, and not for a licensed lender', async () => {
+    // Contract 2024-06-10: the one-year LPR in force is 3.45% (2023-08-21), so the cap is 13.80%.
+    await file(hz, 'loan', '2024-06', [
+      { loan_id: 'AT-CAP', contract_id: 'C-AT', borrower_id: P1, nominal_annual_rate: '0.138' },
+      { loan_id: 'ABOVE', contract_id: 'C-AB', borrower_id: P1, nominal_annual_rate: '0.1381' },
+    ]);
+    await file(licensed, 'loan', '2024-06', [{ loan_id: 'LIC', contract_id: 'C-LIC', borrower_id: P1, nominal_annual_rate: '0.18' }]);
+    const hits = await alerts({ ruleId: 'CN-LOAN-RATE-4LPR' });
+    expect(hits.map((a) => `${a.institution.id === hz.institutionId ? 'hz' : 'other'}:${a.recordId}`)).toEqual(['hz:ABOVE']);
+    const detail = await context.services.monitoring.getAlert(supervisorCaller, hits[0]!.id);
+    expect(detail.explanation.zh).toContain('13.81%');
+    expect(detail.explanation.zh).toContain('3.45%');
+    expect(detail.explanation.zh).toContain('13.80%');
+    expect(detail.explanation.en).toContain('above 4 times the one-year LPR of 3.45%');
+    expect(detail.basis.article).toBe('Art.25');
+    expect(detail.facts.find((f) => f.name === 'lpr_1y_at_contract')).toMatchObject({ kind: 'feature', value: 0.0345 });
+    expect(detail.records).toEqual([{ recordType: 'loan', recordId: 'ABOVE', filingId: expect.any(String), period: '2024-06' }]);
+    expect(detail.history).toEqual([expect.objectContaining({ from: null, to: 'new', by: 'system' })]);
+  });
+
+  it('supersedes the alert when a resubmission no longer holds the offending record, and re-running raises nothing new', async () => {
+    const before = await alerts({ ruleId: 'CN-LOAN-RATE-4LPR' });
+    const resubmitted = await file(hz, 'loan', '2024-06', [{ loan_id: 'AT-CAP', contract_id: 'C-AT', borrower_id: P1, nominal_annual_rate: '0.138' }], true);
+    const after = await alerts({ ruleId: 'CN-LOAN-RATE-4LPR' });
+    expect(after.map((a) => [a.id, a.status])).toEqual([[before[0]!.id, 'superseded']]);
+    const again = await context.services.monitoring.checkFiling({ filingId: resubmitted.filingId, institutionId: hz.institutionId, recordType: 'loan', period: '2024-06', version: 2, records: 1 });
+    expect(again.raised).toBe(0);
+    const detail = await context.services.monitoring.getAlert(supervisorCaller, before[0]!.id);
+    expect(detail.history.map((h) => h.to)).toEqual(['new', 'superseded']);
+  });
+
+  it('counts connected calls across the lender and its agency per China-time day, and fires once on the fourth', async () => {
+    const call = (id: string, time: string, extra: Record<string, string> = {}) => ({ collection_id: id, debtor_id: P2, action_time: time, ...extra });
+    await file(sz, 'collection', '2024-06', [
+      call('K1', '2024-06-05T08:00:00+08:00'),
+      call('K2', '2024-06-05T12:00:00+08:00', { collector_type: 'agency', agency_uscc: testUscc(99, '440300') }),
+      call('K3', '2024-06-05T15:00:00+08:00', { call_connected: 'false' }),
+      call('K4', '2024-06-05T16:00:00+08:00'),
+      // 23:59:59 China time is still 5 June (15:59:59 UTC); a call on the 6th starts a new day.
+      call('K5', '2024-06-05T15:59:59Z'),
+      call('K6', '2024-06-05T16:00:00Z'),
+      call('K7', '2024-06-05T21:59:59+08:00'),
+    ]);
+    const calls = await alerts({ ruleId: 'CN-COLL-CALLS-PER-DAY' });
+    expect(calls.map((a) => a.recordId)).toEqual(['K7']);
+    const detail = await context.services.monitoring.getAlert(supervisorCaller, calls[0]!.id);
+    expect(detail.facts.find((f) => f.name === 'connected_calls_same_day')?.value).toBe(5);
+    // Night: 08:00 sharp is allowed, 23:59:59 is night, 00:00 on the 6th is night; Guangdong's own tier is not refined here.
+    const night = (await alerts({ ruleId: 'CN-COLL-NIGHT' })).map((a) => a.recordId).sort();
+    expect(night).toEqual(['K5', 'K6']);
+  });
+
+  it('keeps alerts within the supervisor’s jurisdiction and the institution’s own', async () => {
+    const zhejiang = await supervisorSession(context, `zj-${engine}`, '330000');
+    const list = await context.app.inject({ method: 'GET', url: '/v1/supervisor/alerts?pageSize=200', headers: zhejiang });
+    expect(list.statusCode).toBe(200);
+    const ids = (list.json() as { items: { institution: { id: string } }[] }).items.map((a) => a.institution.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids)).toEqual(new Set([hz.institutionId]));
+    const shenzhenAlert = (await alerts({ ruleId: 'CN-COLL-CALLS-PER-DAY' }))[0]!;
+    const hidden = await context.app.inject({ method: 'GET', url: `/v1/supervisor/alerts/${shenzhenAlert.id}`, headers: zhejiang });
+    expect(hidden.statusCode).toBe(404);
+    const own = await context.app.inject({ method: 'GET', url: '/v1/institution/alerts', headers: { 'x-api-key': sz.apiKey } });
+    expect(own.statusCode).toBe(200);
+    expect(new Set((own.json() as { items: { institution: { id: string } }[] }).items.map((a) => a.institution.id))).toEqual(new Set([sz.institutionId]));
+    const notTheirs = await context.app.inject({ method: 'POST', url: `/v1/supervisor/alerts/${shenzhenAlert.id}/transitions`, headers: { 'x-api-key': sz.apiKey }, payload: { to: 'dismissed', reason: 'no' } });
+    expect(notTheirs.statusCode).toBe(403);
+  });
+
+  it('moves an alert new → triaged → dismissed with a reason, audited, and refuses what the lifecycle does not allow', async () => {
+    const national = await supervisorSession(context, `cn-${engine}`, '000000');
+    const target = (await alerts({ ruleId: 'CN-COLL-CALLS-PER-DAY' }))[0]!;
+    const move = (payload: Record<string, string>) => context.app.inject({ method: 'POST', url: `/v1/supervisor/alerts/${target.id}/transitions`, headers: national, payload });
+    expect((await move({ to: 'triaged' })).statusCode).toBe(200);
+    const noReason = await move({ to: 'dismissed' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().error).toMatchObject({ code: 'FH_VALIDATION', field: 'body.reason' });
+    const dismissed = await move({ to: 'dismissed', reason: 'The agency call was a wrong number' });
+    expect(dismissed.statusCode).toBe(200);
+    expect(dismissed.json()).toMatchObject({ status: 'dismissed', history: [{ to: 'new' }, { to: 'triaged' }, { to: 'dismissed', reason: 'The agency call was a wrong number' }] });
+    const again = await move({ to: 'escalated' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ code: 'FH_ALERT_TRANSITION', details: { from: 'dismissed', to: 'escalated' } });
+    const audit = await context.platform.database.db.selectFrom('audit_log').select(['action', 'reason']).where('resource', '=', `alert:${target.id}`).orderBy('seq').execute();
+    expect(audit).toEqual([
+      { action: 'alert.triaged', reason: null },
+      { action: 'alert.dismissed', reason: 'The agency call was a wrong number' },
+    ]);
+  });
+});
