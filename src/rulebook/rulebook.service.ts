@@ -119,8 +119,11 @@ export class RulebookService {
       if (existing.digest !== digest) fail('FH_RULE_VERSION_CONFLICT', { field: 'version', details: { ruleId, jurisdiction: definition.jurisdiction, version: definition.version, source } });
       return false;
     }
-    const recordType = read.kind === 'rule' ? recordTypeOf(read.definition) : ((await this.baseRule(ruleId))?.record_type ?? 'loan');
-    const pack = read.kind === 'rule' ? read.definition.pack : ((await this.baseRule(ruleId))?.pack ?? 'conduct');
+    // Read through `db`: inside apply's transaction, a read on the pool would wait for the
+    // transaction to end, for ever on PGlite's single connection.
+    const base = read.kind === 'rule' ? undefined : await this.baseRule(ruleId, db);
+    const recordType = read.kind === 'rule' ? recordTypeOf(read.definition) : (base?.record_type ?? 'loan');
+    const pack = read.kind === 'rule' ? read.definition.pack : (base?.pack ?? 'conduct');
     const inserted = await store.insertVersion(db, {
       rule_id: ruleId,
       jurisdiction_code: definition.jurisdiction,
@@ -139,8 +142,8 @@ export class RulebookService {
     return inserted;
   }
 
-  private async baseRule(ruleId: string): Promise<store.RuleVersionRow | undefined> {
-    return (await store.allVersions(this.db)).find((row) => row.rule_id === ruleId && row.kind === 'rule');
+  private async baseRule(ruleId: string, db: Kysely<Database> = this.db): Promise<store.RuleVersionRow | undefined> {
+    return (await store.allVersions(db)).find((row) => row.rule_id === ruleId && row.kind === 'rule');
   }
 
   /** Every stored version, cached for a second (the rulebook changes rarely; a write here clears it at once). */
