@@ -12,6 +12,12 @@ import type { BusinessOverview } from '../../src/supervision/supervision.service
 import type { LoanCostView } from '../../src/supervision/loan-cost.service.js';
 import type { Jurisdiction } from '../../src/standard/regions.js';
 import type { CodeList } from '../../src/standard/standard.js';
+import type { Static } from '@sinclair/typebox';
+import type { BilingualText, Severity as RuleSeverity } from '../../src/rulebook/rule.js';
+import type { RuleView } from '../../src/rulebook/rulebook.routes.js';
+import type { Fact, FactType } from '../../src/rulebook/explain.js';
+import type { AlertStatus } from '../../src/monitoring/monitoring.schema.js';
+import type { AlertDetail as MonitoringAlertDetail, AlertPage as MonitoringAlertPage, AlertSummary as MonitoringAlertSummary, DryRunJob as MonitoringDryRunJob } from '../../src/monitoring/monitoring.service.js';
 import { zh } from './i18n/zh.js';
 
 export type { BusinessOverview, CodeList, FilingStatus, FilingView, InstitutionKind, Jurisdiction, LicenceStatus, Qualification };
@@ -110,139 +116,29 @@ export type LoanCostReply = LoanCostView;
 
 /*
  * The rulebook and supervisory monitoring (GET /v1/rules, /v1/supervisor/alerts, /v1/institution/alerts,
- * the dry runs of a refinement), as the routes reply.
+ * the dry runs of a refinement): the server's own shapes.
  */
 
 /** A text in both languages, as rules and alerts carry them. */
-export interface ZhEn {
-  zh: string;
-  en: string;
-}
-
-export type RuleSeverity = 'low' | 'medium' | 'high';
-export type AlertStatus = 'new' | 'triaged' | 'escalated' | 'dismissed' | 'superseded';
+export type ZhEn = BilingualText;
+export type { AlertStatus, Fact, RuleSeverity };
+export type AlertSummary = MonitoringAlertSummary;
+export type AlertDetail = MonitoringAlertDetail;
+/** GET /v1/supervisor/alerts and /v1/institution/alerts */
+export type AlertsReply = MonitoringAlertPage;
 /** The moves a supervisor makes; `superseded` is the system's. */
-export type AlertMove = 'triaged' | 'escalated' | 'dismissed';
-export type ParameterType = 'money_fen' | 'rate' | 'integer' | 'decimal' | 'date' | 'boolean' | 'code';
+export type AlertMove = Exclude<AlertStatus, 'new' | 'superseded'>;
+export type ValueType = FactType;
 export type ParameterUnit = 'days' | 'working_days' | 'hours' | 'calls' | 'times';
-export type ValueType = ParameterType | 'datetime' | 'string';
-
-/** What a rule cites: the law, its article and the figure the rule encodes. */
-export interface RuleBasis {
-  law: ZhEn;
-  article: string;
-  figure: ZhEn;
-}
-
-/** The value one tier set for a parameter. */
-export interface ParameterTier {
-  jurisdiction: string;
-  value: unknown;
-  version: string | number;
-  effectiveFrom: string;
-}
-
-export interface RuleParameter {
-  name: string;
-  type: ParameterType;
-  /** A cap may only go down in a lower tier, a floor only up; a fixed value is not refined. */
-  direction: 'cap' | 'floor' | 'fixed';
-  unit?: ParameterUnit | (string & {});
-  label: ZhEn;
-  verified?: boolean;
-  min?: number;
-  max?: number;
-  /** For a code: the allowed codes, strictest first. */
-  codes?: string[];
-  /** The value in force after every tier. */
-  value: unknown;
-  /** The tier whose value is in force. */
-  setBy: string;
-  tiers: ParameterTier[];
-}
-
-export interface Rule {
-  id: string;
-  pack: string;
-  version: string;
-  jurisdiction: string;
-  title: ZhEn;
-  explanation: ZhEn;
-  basis: RuleBasis;
-  severity: RuleSeverity;
-  recordTypes: string[];
-  /** Why the rule reads the law this way, where the reading is a choice. */
-  note?: ZhEn;
-  condition: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  parameters: RuleParameter[];
-}
-
+/** GET /v1/rules: one rule in force, its parameters resolved through the tiers. */
+export type Rule = Static<typeof RuleView>;
+export type RuleParameter = Rule['parameters'][number];
+export type ParameterType = RuleParameter['type'];
 /** GET /v1/rules */
 export interface RulesReply {
   jurisdiction: { code: string; nameZh: string; nameEn: string };
   date: string;
   rules: Rule[];
 }
-
-/** A value an alert was raised on: a computed feature, a rule parameter or a field of the record. */
-export interface Fact {
-  name: string;
-  label: ZhEn;
-  kind: 'feature' | 'parameter' | 'field' | 'derived';
-  type: ValueType;
-  value: unknown;
-}
-
-export interface AlertSummary {
-  id: string;
-  ruleId: string;
-  ruleVersion: string;
-  title: ZhEn;
-  severity: RuleSeverity;
-  status: AlertStatus;
-  institution: { id: string; nameZh: string; nameEn: string };
-  jurisdictionCode: string;
-  recordType: string;
-  period: string;
-  recordId: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface AlertDetail extends AlertSummary {
-  explanation: ZhEn;
-  basis: RuleBasis;
-  facts: Fact[];
-  records: { recordType: string; recordId: string; filingId: string; period: string }[];
-  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; reason: string | null }[];
-}
-
-/** GET /v1/supervisor/alerts and /v1/institution/alerts */
-export interface AlertsReply {
-  items: AlertSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-  counts: {
-    byRule: { ruleId: string; title: ZhEn; count: number }[];
-    bySeverity: Partial<Record<RuleSeverity, number>>;
-    byStatus: Partial<Record<AlertStatus, number>>;
-  };
-}
-
-/** GET /v1/supervisor/rules/dry-runs/:jobId */
-export interface DryRunJob {
-  jobId: string;
-  status: 'running' | 'done' | 'failed';
-  progress: { checked: number; total: number };
-  result?: {
-    added: number;
-    removed: number;
-    unchanged: number;
-    byInstitution: { institutionId: string; nameZh: string; nameEn: string; added: number; removed: number }[];
-    examples: { change: 'added' | 'removed'; institutionId: string; recordType: string; recordId: string; period: string; facts: Fact[] }[];
-  };
-  error?: { code: string; message: ZhEn };
-}
+/** GET /v1/supervisor/rules/dry-runs/:jobId (who started it stays with the server). */
+export type DryRunJob = Omit<MonitoringDryRunJob, 'owner'>;

@@ -469,6 +469,7 @@ export const en: Messages<typeof zh> = {
     factValue: 'Value',
     factKinds: { feature: 'Computed', parameter: 'Rule parameter', field: 'Filed field', derived: 'Derived' },
     records: 'Records concerned',
+    notFiled: '(not filed)',
     openFiling: 'Open the filing',
     history: 'History',
     created: 'Alert raised',
@@ -516,6 +517,7 @@ export const en: Messages<typeof zh> = {
     unverifiedHint: 'The figure comes from unpublished window guidance and has not been checked against a published rule',
     condition: 'Condition (CEL expression)',
     more: 'more',
+    codes: { calendar_days: 'calendar days', working_days: 'working days' },
     noParameters: 'This rule has no parameters to set',
     tighten: 'Tighten a parameter',
     units: {

@@ -473,6 +473,7 @@ export const zh = {
     factValue: '数值',
     factKinds: { feature: '计算值', parameter: '规则参数', field: '报送字段', derived: '推算值' },
     records: '涉及的记录',
+    notFiled: '（未报送）',
     openFiling: '查看报送',
     history: '处理记录',
     created: '预警产生',
@@ -520,6 +521,7 @@ export const zh = {
     unverifiedHint: '该数值来自窗口指导等未公开文件，尚未与公开规则核对',
     condition: '触发条件（CEL 表达式）',
     more: '展开',
+    codes: { calendar_days: '自然日', working_days: '工作日' },
     noParameters: '本规则没有可调整的参数',
     tighten: '收紧参数',
     units: {

@@ -13,7 +13,7 @@ import { useRemote } from '../components/useRemote.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../filing/standard.js';
 import type { AlertDetail, AlertMove, AlertStatus, Fact } from '../types.js';
 import { AlertStatusTag, SeverityTag } from './tags.js';
-import { useValueText } from './values.js';
+import { useFactText } from './values.js';
 
 /** The moves the lifecycle allows from each status (the server checks them again). */
 const moves: Record<AlertStatus, AlertMove[]> = {
@@ -46,7 +46,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   const name = useLocalName();
   const dateTime = useDateTime();
   const note = useLocalNote();
-  const valueText = useValueText();
+  const factText = useFactText();
   const screens = Grid.useBreakpoint();
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
@@ -78,7 +78,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   const factColumns: TableColumnsType<Fact> = [
     { title: t('alerts.factName'), key: 'label', render: (_, fact) => text(fact.label, fact.name) },
     { title: t('alerts.factKind'), dataIndex: 'kind', key: 'kind', render: (kind: Fact['kind']) => <Tag>{t(`alerts.factKinds.${kind}`)}</Tag> },
-    { title: t('alerts.factValue'), key: 'value', align: 'right', render: (_, fact) => <span className="fh-figure" data-fact={fact.name}>{valueText(fact.type, fact.value)}</span> },
+    { title: t('alerts.factValue'), key: 'value', align: 'right', render: (_, fact) => <span className="fh-figure" data-fact={fact.name}>{alert ? factText(fact, alert.recordType) : ''}</span> },
   ];
 
   const actions = alert && scope === 'supervisor' && moves[alert.status].length > 0 && (

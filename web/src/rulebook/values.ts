@@ -4,7 +4,8 @@
  */
 import { useTranslation } from 'react-i18next';
 import { formatCount, formatDateTime, formatYuan } from '../components/format.js';
-import type { ParameterType, RuleParameter, ValueType } from '../types.js';
+import { useCodeName, useStandard } from '../filing/standard.js';
+import type { Fact, ParameterType, RuleParameter, ValueType } from '../types.js';
 
 /** A rate as a percentage with two to four decimals: 0.154 → 15.40%, 0.03875 → 3.875%. */
 export function formatPercent(rate: number, language: string): string {
@@ -30,14 +31,32 @@ export function useValueText(): (type: ValueType | (string & {}), value: unknown
         return typeof value === 'string' ? formatDateTime(value) : String(value);
       case 'boolean':
         return value === true ? t('common.yes') : value === false ? t('common.no') : String(value);
-      case 'date':
       case 'code':
+        // A parameter's code (calendar or working days); a field's code is named by useFactText.
+        return typeof value === 'string' ? t(`rulebook.codes.${value}`, { defaultValue: value }) : String(value);
+      case 'date':
       case 'string':
         return typeof value === 'string' ? value : JSON.stringify(value);
       default:
         // A type this page does not know yet: the value as it came.
         return typeof value === 'string' ? value : JSON.stringify(value);
     }
+  };
+}
+
+/** An alert's fact as text: useValueText, with a filed code named from its code list and a missing value said so. */
+export function useFactText(): (fact: Fact, recordType: string) => string {
+  const { t } = useTranslation();
+  const valueText = useValueText();
+  const codeName = useCodeName();
+  const { standard } = useStandard();
+  return (fact, recordType) => {
+    if (fact.value === null) return t('alerts.notFiled');
+    if (fact.type === 'code' && fact.kind === 'field' && typeof fact.value === 'string') {
+      const list = standard?.recordTypes.find((r) => r.type === recordType)?.fields.find((field) => field.name === fact.name)?.codeList;
+      if (list) return codeName(list, fact.value);
+    }
+    return valueText(fact.type, fact.value);
   };
 }
 

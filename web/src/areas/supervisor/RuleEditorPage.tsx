@@ -12,7 +12,7 @@ import { formatCount, useLocalName } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../../filing/standard.js';
 import { useJurisdictionName } from '../../rulebook/RulebookView.js';
-import { fromFormValue, todayInChina, toFormValue, useValueText } from '../../rulebook/values.js';
+import { fromFormValue, todayInChina, toFormValue, useFactText, useValueText } from '../../rulebook/values.js';
 import { useSession } from '../../session.js';
 import type { DryRunJob, Rule, RuleParameter, RulesReply } from '../../types.js';
 
@@ -199,9 +199,9 @@ export function RuleEditorPage() {
       case 'rate':
         return <InputNumber<number> min={0} max={1000} precision={4} step={0.1} suffix={t('ruleEditor.percent')} style={{ width: 200 }} data-testid={testId} />;
       case 'integer':
-        return <InputNumber<number> min={parameter.min ?? 0} max={parameter.max} precision={0} style={{ width: 200 }} data-testid={testId} />;
+        return <InputNumber<number> min={0} precision={0} style={{ width: 200 }} data-testid={testId} />;
       case 'decimal':
-        return <InputNumber<number> min={parameter.min} max={parameter.max} step={0.1} style={{ width: 200 }} data-testid={testId} />;
+        return <InputNumber<number> min={0} step={0.1} style={{ width: 200 }} data-testid={testId} />;
       case 'boolean':
         return <Switch data-testid={testId} />;
       case 'code':
@@ -235,7 +235,7 @@ export function RuleEditorPage() {
       <Breadcrumb items={[{ title: <Link to="/supervisor/rules">{t('menu.rulebook')}</Link> }, { title: text(rule.title) }]} className="fh-breadcrumb" />
       <PageTitle title={t('ruleEditor.title', { rule: text(rule.title) })} subtitle={t('ruleEditor.subtitle', { jurisdiction: name(rules.data.jurisdiction) })} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={11}>
+        <Col xs={24} xl={10}>
           <Card className="fh-card" title={<span className="fh-mono">{rule.id}</span>}>
             <Typography.Paragraph type="secondary" data-testid="rule-basis">
               {t('rulebook.basis', { law: text(rule.basis.law), article: rule.basis.article, figure: text(rule.basis.figure) })}
@@ -298,7 +298,7 @@ export function RuleEditorPage() {
             </Form>
           </Card>
         </Col>
-        <Col xs={24} xl={13}>
+        <Col xs={24} xl={14}>
           <DryRunPanel dryRun={dryRun} stale={stale} />
         </Col>
       </Row>
@@ -314,7 +314,7 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
   const { t, i18n } = useTranslation();
   const name = useLocalName();
   const text = useZhEn();
-  const valueText = useValueText();
+  const factText = useFactText();
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
   const count = (value: number) => formatCount(value, i18n.language);
@@ -363,7 +363,7 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
       render: (_, example) => (
         <Space orientation="vertical" size={0}>
           {example.facts.map((fact) => (
-            <span key={fact.name}>{t('ruleEditor.factLine', { label: text(fact.label, fact.name), value: valueText(fact.type, fact.value) })}</span>
+            <span key={fact.name}>{t('ruleEditor.factLine', { label: text(fact.label, fact.name), value: factText(fact, example.recordType) })}</span>
           ))}
         </Space>
       ),
@@ -395,7 +395,7 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('ruleEditor.examples')}
           </Typography.Title>
-          <Table<Example> rowKey={(example) => `${example.change}/${example.recordType}/${example.recordId}`} size="small" columns={exampleColumns} dataSource={result.examples} pagination={false} scroll={{ x: 'max-content' }} data-testid="dry-run-examples" />
+          <Table<Example> rowKey={(example) => `${example.change}/${example.recordType}/${example.recordId}`} size="small" columns={exampleColumns} dataSource={result.examples} pagination={false} scroll={{ x: 560 }} data-testid="dry-run-examples" />
         </>
       )}
     </Card>
