@@ -479,6 +479,8 @@ export const zh = {
     created: '预警产生',
     by: '操作人：{{by}}',
     system: '系统',
+    byYou: '{{name}}（本人）',
+    anotherSupervisor: '监管人员 {{id}}',
     reasonLine: '理由：{{reason}}',
     actions: { triaged: '研判', escalated: '上报', dismissed: '排除' },
     moved: { triaged: '已标记为已研判', escalated: '已上报', dismissed: '已排除' },

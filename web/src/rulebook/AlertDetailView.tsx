@@ -11,9 +11,10 @@ import { describeError, showFieldError } from '../components/forms.js';
 import { useDateTime, useLocalName, useLocalNote } from '../components/format.js';
 import { useRemote } from '../components/useRemote.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../filing/standard.js';
+import { useSession } from '../session.js';
 import type { AlertDetail, AlertMove, AlertStatus, Fact } from '../types.js';
 import { AlertStatusTag, SeverityTag } from './tags.js';
-import { useFactText } from './values.js';
+import { useFactLabel, useFactText } from './values.js';
 
 /** The moves the lifecycle allows from each status (the server checks them again). */
 const moves: Record<AlertStatus, AlertMove[]> = {
@@ -47,6 +48,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   const dateTime = useDateTime();
   const note = useLocalNote();
   const factText = useFactText();
+  const factLabel = useFactLabel();
   const screens = Grid.useBreakpoint();
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
@@ -59,6 +61,14 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   // The reply of a move is the alert as it now is; it replaces the loaded one until the next load.
   const alert = current && current.id === detail.data?.id && current.updatedAt >= detail.data.updatedAt ? current : detail.data;
   const layout = screens.md === false ? 'vertical' : 'horizontal';
+  const { principal } = useSession();
+
+  /** Who moved the alert: the system, the reader, or another supervisor (the history names users by id). */
+  const who = (by: string) => {
+    if (!by || by === 'system') return t('alerts.system');
+    if (principal?.role === 'supervisor' && by === principal.userId) return t('alerts.byYou', { name: principal.displayName });
+    return scope === 'supervisor' ? t('alerts.anotherSupervisor', { id: by.slice(0, 8) }) : t('role.supervisor');
+  };
 
   const move = async (to: AlertMove, reason?: string) => {
     setBusy(true);
@@ -75,11 +85,17 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
     }
   };
 
-  const factColumns: TableColumnsType<Fact> = [
-    { title: t('alerts.factName'), key: 'label', render: (_, fact) => text(fact.label, fact.name) },
-    { title: t('alerts.factKind'), dataIndex: 'kind', key: 'kind', render: (kind: Fact['kind']) => <Tag>{t(`alerts.factKinds.${kind}`)}</Tag> },
-    { title: t('alerts.factValue'), key: 'value', align: 'right', render: (_, fact) => <span className="fh-figure" data-fact={fact.name}>{alert ? factText(fact, alert.recordType) : ''}</span> },
-  ];
+  const kindTag = (kind: Fact['kind']) => <Tag>{t(`alerts.factKinds.${kind}`)}</Tag>;
+  const valueColumn: TableColumnsType<Fact>[number] = { title: t('alerts.factValue'), key: 'value', align: 'right', render: (_, fact) => <span className="fh-figure" data-fact={fact.name}>{alert ? factText(fact, alert.recordType) : ''}</span> };
+  // On a phone the source goes under the item, so that the value keeps its place on the screen.
+  const factColumns: TableColumnsType<Fact> =
+    screens.md === false
+      ? [{ title: t('alerts.factName'), key: 'label', render: (_, fact) => <div>{factLabel(fact)}<div>{kindTag(fact.kind)}</div></div> }, valueColumn]
+      : [
+          { title: t('alerts.factName'), key: 'label', render: (_, fact) => factLabel(fact) },
+          { title: t('alerts.factKind'), dataIndex: 'kind', key: 'kind', render: kindTag },
+          valueColumn,
+        ];
 
   const actions = alert && scope === 'supervisor' && moves[alert.status].length > 0 && (
     <Space wrap>
@@ -170,7 +186,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
                     </Space>
                     <div>
                       <Typography.Text type="secondary">
-                        {dateTime(entry.at)} · {t('alerts.by', { by: entry.by === 'system' || !entry.by ? t('alerts.system') : entry.by })}
+                        {dateTime(entry.at)} · {t('alerts.by', { by: who(entry.by) })}
                       </Typography.Text>
                     </div>
                     {entry.reason && <div className="fh-reason">{t('alerts.reasonLine', { reason: note(entry.reason) })}</div>}

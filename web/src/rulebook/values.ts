@@ -4,7 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { formatCount, formatDateTime, formatYuan } from '../components/format.js';
-import { useCodeName, useStandard } from '../filing/standard.js';
+import { useCodeName, useStandard, useZhEn } from '../filing/standard.js';
 import type { Fact, ParameterType, RuleParameter, ValueType } from '../types.js';
 
 /** A rate as a percentage with two to four decimals: 0.154 → 15.40%, 0.03875 → 3.875%. */
@@ -57,6 +57,18 @@ export function useFactText(): (fact: Fact, recordType: string) => string {
       if (list) return codeName(list, fact.value);
     }
     return valueText(fact.type, fact.value);
+  };
+}
+
+/**
+ * A fact's label in the reader's language. A filed field's label names its unit as filed ("金额（分）",
+ * "Amount (fen)"); the page shows the amount in yuan, so the unit in the label goes.
+ */
+export function useFactLabel(): (fact: Pick<Fact, 'label' | 'name' | 'type'>) => string {
+  const text = useZhEn();
+  return (fact) => {
+    const label = text(fact.label, fact.name);
+    return fact.type === 'money_fen' ? label.replace(/\s*[（(](?:in )?(?:fen|分)[)）]/iu, '') : label;
   };
 }
 

@@ -1,4 +1,4 @@
-import { Alert, App, Breadcrumb, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Popconfirm, Progress, Row, Select, Skeleton, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Breadcrumb, Button, Card, Col, DatePicker, Empty, Flex, Form, Grid, Input, InputNumber, Popconfirm, Progress, Row, Select, Skeleton, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ExperimentOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -12,7 +12,7 @@ import { formatCount, useLocalName } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../../filing/standard.js';
 import { useJurisdictionName } from '../../rulebook/RulebookView.js';
-import { fromFormValue, todayInChina, toFormValue, useFactText, useValueText } from '../../rulebook/values.js';
+import { fromFormValue, todayInChina, toFormValue, useFactLabel, useFactText, useValueText } from '../../rulebook/values.js';
 import { useSession } from '../../session.js';
 import type { DryRunJob, Rule, RuleParameter, RulesReply } from '../../types.js';
 
@@ -205,7 +205,7 @@ export function RuleEditorPage() {
       case 'boolean':
         return <Switch data-testid={testId} />;
       case 'code':
-        return <Select style={{ width: 240 }} options={(parameter.codes ?? []).map((code) => ({ value: code, label: code }))} data-testid={testId} />;
+        return <Select style={{ width: 240 }} options={(parameter.codes ?? []).map((code) => ({ value: code, label: t(`rulebook.codes.${code}`, { defaultValue: code }) }))} data-testid={testId} />;
       case 'date':
         return <DatePicker format="YYYY-MM-DD" data-testid={testId} />;
     }
@@ -315,6 +315,8 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
   const name = useLocalName();
   const text = useZhEn();
   const factText = useFactText();
+  const factLabel = useFactLabel();
+  const phone = Grid.useBreakpoint().md === false;
   const { standard } = useStandard();
   const recordTypeName = useRecordTypeName(standard);
   const count = (value: number) => formatCount(value, i18n.language);
@@ -354,21 +356,24 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
     { title: t('ruleEditor.removed'), dataIndex: 'removed', key: 'removed', align: 'right', render: (value: number) => count(value) },
   ];
   const exampleColumns: TableColumnsType<Example> = [
-    { title: t('ruleEditor.change'), dataIndex: 'change', key: 'change', render: (change: Example['change']) => <Tag color={change === 'added' ? 'volcano' : 'green'}>{t(`ruleEditor.changes.${change}`)}</Tag> },
+    { title: t('ruleEditor.change'), dataIndex: 'change', key: 'change', render: (change: Example['change']) => changeTag(change) },
     { title: t('alerts.institution'), key: 'institution', render: (_, example) => names.get(example.institutionId) ?? '—' },
     { title: t('alerts.record'), key: 'record', render: (_, example) => <span>{recordTypeName(example.recordType)} <span className="fh-mono">{example.recordId}</span></span> },
     {
       title: t('alerts.facts'),
       key: 'facts',
-      render: (_, example) => (
-        <Space orientation="vertical" size={0}>
-          {example.facts.map((fact) => (
-            <span key={fact.name}>{t('ruleEditor.factLine', { label: text(fact.label, fact.name), value: factText(fact, example.recordType) })}</span>
-          ))}
-        </Space>
-      ),
+      render: (_, example) => factLines(example),
     },
   ];
+
+  const factLines = (example: Example) => (
+    <Space orientation="vertical" size={0}>
+      {example.facts.map((fact) => (
+        <span key={fact.name}>{t('ruleEditor.factLine', { label: factLabel(fact), value: factText(fact, example.recordType) })}</span>
+      ))}
+    </Space>
+  );
+  const changeTag = (change: Example['change']) => <Tag color={change === 'added' ? 'volcano' : 'green'}>{t(`ruleEditor.changes.${change}`)}</Tag>;
 
   return (
     <Card className="fh-card" title={t('ruleEditor.result')} data-testid="dry-run-result" data-status="done">
@@ -391,11 +396,40 @@ function DryRunPanel({ dryRun, stale }: { dryRun: DryRun; stale: boolean }) {
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('ruleEditor.byInstitution')}
           </Typography.Title>
-          <Table<InstitutionChange> rowKey="institutionId" size="small" columns={institutionColumns} dataSource={result.byInstitution} pagination={false} scroll={{ x: 'max-content' }} data-testid="dry-run-institutions" />
+          {phone ? (
+            <Space orientation="vertical" size={4} style={{ width: '100%' }} data-testid="dry-run-institutions">
+              {result.byInstitution.map((row) => (
+                <Flex key={row.institutionId} justify="space-between" gap={8}>
+                  <span>{name(row)}</span>
+                  <span className="fh-nowrap">
+                    <Typography.Text type="danger">+{count(row.added)}</Typography.Text> / <Typography.Text type="success">−{count(row.removed)}</Typography.Text>
+                  </span>
+                </Flex>
+              ))}
+            </Space>
+          ) : (
+            <Table<InstitutionChange> rowKey="institutionId" size="small" columns={institutionColumns} dataSource={result.byInstitution} pagination={false} data-testid="dry-run-institutions" />
+          )}
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('ruleEditor.examples')}
           </Typography.Title>
-          <Table<Example> rowKey={(example) => `${example.change}/${example.recordType}/${example.recordId}`} size="small" columns={exampleColumns} dataSource={result.examples} pagination={false} scroll={{ x: 560 }} data-testid="dry-run-examples" />
+          {phone ? (
+            <Space orientation="vertical" size={8} style={{ width: '100%' }} data-testid="dry-run-examples">
+              {result.examples.map((example) => (
+                <Card size="small" key={`${example.change}/${example.recordType}/${example.recordId}`} className="fh-row-card">
+                  <Space size={6} wrap>
+                    {changeTag(example.change)}
+                    <span>{recordTypeName(example.recordType)}</span>
+                    <span className="fh-mono">{example.recordId}</span>
+                  </Space>
+                  <div className="fh-secondary-name">{names.get(example.institutionId) ?? '—'}</div>
+                  <div className="fh-row-card-body">{factLines(example)}</div>
+                </Card>
+              ))}
+            </Space>
+          ) : (
+            <Table<Example> rowKey={(example) => `${example.change}/${example.recordType}/${example.recordId}`} size="small" columns={exampleColumns} dataSource={result.examples} pagination={false} scroll={{ x: 560 }} data-testid="dry-run-examples" />
+          )}
         </>
       )}
     </Card>
