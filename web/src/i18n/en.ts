@@ -475,7 +475,7 @@ export const en: Messages<typeof zh> = {
     created: 'Alert raised',
     by: 'By {{by}}',
     system: 'the system',
-    byYou: '{{name}} (you)',
+    byYou: 'you',
     anotherSupervisor: 'supervisor {{id}}',
     reasonLine: 'Reason: {{reason}}',
     actions: { triaged: 'Triage', escalated: 'Escalate', dismissed: 'Dismiss' },

@@ -1,4 +1,4 @@
-import { Button, Card, Collapse, DatePicker, Empty, Flex, Select, Skeleton, Space, Table, Tag, Tooltip, TreeSelect, Typography } from 'antd';
+import { Button, Card, Collapse, DatePicker, Empty, Flex, Grid, Select, Skeleton, Space, Table, Tag, Tooltip, TreeSelect, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -134,6 +134,16 @@ function RuleCard({ rule, jurisdiction, tightenPath }: { rule: Rule; jurisdictio
   const valueText = useValueText();
   const chain = tierChain(jurisdiction);
   const adjustable = rule.parameters.some((parameter) => parameter.direction !== 'fixed');
+  // On a phone the button goes under the rule: beside the title it would leave the title a sliver.
+  const phone = Grid.useBreakpoint().md === false;
+  const tightenButton =
+    tightenPath && adjustable ? (
+      <Link to={tightenPath(rule.id)}>
+        <Button size="small" icon={<EditOutlined />} data-testid="tighten">
+          {t('rulebook.tighten')}
+        </Button>
+      </Link>
+    ) : undefined;
 
   const tierTitle = (code: string) => {
     const tier = tierOf(code);
@@ -190,7 +200,7 @@ function RuleCard({ rule, jurisdiction, tightenPath }: { rule: Rule; jurisdictio
 
   return (
     <Card
-      className="fh-card"
+      className="fh-card fh-rule-card"
       size="small"
       data-testid="rule-card"
       data-rule-id={rule.id}
@@ -200,15 +210,7 @@ function RuleCard({ rule, jurisdiction, tightenPath }: { rule: Rule; jurisdictio
           <SeverityTag severity={rule.severity} />
         </Space>
       }
-      extra={
-        tightenPath && adjustable ? (
-          <Link to={tightenPath(rule.id)}>
-            <Button size="small" icon={<EditOutlined />} data-testid="tighten">
-              {t('rulebook.tighten')}
-            </Button>
-          </Link>
-        ) : undefined
-      }
+      extra={phone ? undefined : tightenButton}
     >
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>
         <Typography.Text type="secondary">
@@ -231,6 +233,7 @@ function RuleCard({ rule, jurisdiction, tightenPath }: { rule: Rule; jurisdictio
           size="small"
           items={[{ key: 'condition', label: t('rulebook.condition'), children: <pre className="fh-condition">{rule.condition}</pre> }]}
         />
+        {phone && tightenButton}
       </Space>
     </Card>
   );
