@@ -67,7 +67,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   const who = (by: string) => {
     if (!by || by === 'system') return t('alerts.system');
     if (principal?.role === 'supervisor' && by === principal.userId) return t('alerts.byYou', { name: principal.displayName });
-    return scope === 'supervisor' ? t('alerts.anotherSupervisor', { id: by.slice(0, 8) }) : t('role.supervisor');
+    return scope === 'supervisor' ? t('alerts.anotherSupervisor', { id: by.slice(0, 8) }) : t('alerts.aSupervisor');
   };
 
   const move = async (to: AlertMove, reason?: string) => {

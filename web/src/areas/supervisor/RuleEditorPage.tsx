@@ -79,13 +79,19 @@ export function RuleEditorPage() {
     return changed;
   };
 
-  /** An error of the API in words: a loosened parameter names the parameter and the tier above with its value. */
-  const explain = (error: unknown): string => {
+  /** An error of the API in words: a loosened parameter names the parameter and the tier above with its value (`short`: the tier's value only, for under the field). */
+  const explain = (error: unknown, short = false): string => {
     if (error instanceof ApiError && error.code === 'FH_RULE_PARAMETER_LOOSENED' && rule) {
       const details = error.details ?? {};
       const parameterName = typeof details.parameter === 'string' ? details.parameter : error.field ? fieldName(error.field).replace(/^parameters\./, '') : '';
       const parameter = rule.parameters.find((candidate) => candidate.name === parameterName);
       const parentJurisdiction = typeof details.parentJurisdiction === 'string' ? details.parentJurisdiction : undefined;
+      if (parameter && details.parentValue !== undefined && short) {
+        return t(parameter.direction === 'floor' ? 'ruleEditor.parentFloor' : 'ruleEditor.parentCap', {
+          tier: parentJurisdiction ? jurisdictionName(parentJurisdiction) : t('rulebook.tierNational'),
+          value: valueText(parameter.type, details.parentValue, parameter.unit),
+        });
+      }
       if (parameter && details.parentValue !== undefined) {
         return t('ruleEditor.loosened', {
           parameter: text(parameter.label, parameter.name),
@@ -123,7 +129,7 @@ export function RuleEditorPage() {
   const refusedName = refusal !== null && 'error' in refusal ? refusedParameter(refusal.error) : undefined;
   // The refusal also sits under the parameter it names, in the language of the moment.
   useEffect(() => {
-    if (refusedName && refusalText) form.setFields([{ name: ['parameters', refusedName], errors: [refusalText] }]);
+    if (refusedName && refusal !== null && 'error' in refusal) form.setFields([{ name: ['parameters', refusedName], errors: [explain(refusal.error, true)] }]);
   }, [refusedName, refusalText, i18n.language]);
 
   const startDryRun = async () => {
@@ -273,13 +279,21 @@ export function RuleEditorPage() {
               >
                 <DatePicker format="YYYY-MM-DD" allowClear={false} data-testid="effective-from" />
               </Form.Item>
-              {/* The reason in the reader's language first; the other language is optional. */}
-              {(i18n.language.startsWith('en') ? (['reasonEn', 'reasonZh'] as const) : (['reasonZh', 'reasonEn'] as const)).map((field, index) => (
+              {/* The reason in the reader's language first; one of the two is enough (it stands for both). */}
+              {(i18n.language.startsWith('en') ? (['reasonEn', 'reasonZh'] as const) : (['reasonZh', 'reasonEn'] as const)).map((field, index, pair) => (
                 <Form.Item
                   key={field}
                   name={field}
                   label={t(index === 0 ? 'ruleEditor.reason' : 'ruleEditor.reasonOther', { language: t(field === 'reasonZh' ? 'ruleEditor.inChinese' : 'ruleEditor.inEnglish') })}
-                  rules={index === 0 ? [{ required: true, whitespace: true, message: t('ruleEditor.reasonRequired') }] : []}
+                  required={index === 0}
+                  dependencies={[pair[1 - index]!]}
+                  rules={[
+                    ({ getFieldValue }) => ({
+                      validator: async (_, value?: string) => {
+                        if (index === 0 && !value?.trim() && !(getFieldValue(pair[1]!) as string | undefined)?.trim()) throw new Error(t('ruleEditor.reasonRequired'));
+                      },
+                    }),
+                  ]}
                 >
                   <Input.TextArea rows={index === 0 ? 3 : 2} maxLength={2000} showCount placeholder={index === 0 ? t('ruleEditor.reasonPlaceholder') : undefined} data-testid={index === 0 ? 'rule-reason' : 'rule-reason-other'} />
                 </Form.Item>
