@@ -223,7 +223,31 @@ function RuleCard({ rule, jurisdiction, tightenPath }: { rule: Rule; jurisdictio
             {text(rule.note)}
           </Typography.Paragraph>
         )}
-        {rule.parameters.length > 0 ? (
+        {rule.parameters.length > 0 && phone ? (
+          // On a phone, one block per parameter with a line per tier: a table would hide the value in force off the screen.
+          <Space orientation="vertical" size={8} style={{ width: '100%' }}>
+            {rule.parameters.map((parameter) => (
+              <div key={parameter.name} className="fh-parameter-block" data-parameter={parameter.name}>
+                <div>
+                  <Typography.Text strong>{text(parameter.label, parameter.name)}</Typography.Text> <Typography.Text type="secondary">· {t(`rulebook.directions.${parameter.direction}`)}</Typography.Text>
+                  {parameter.verified === false && <Tag style={{ marginInlineStart: 6 }}>{t('rulebook.unverified')}</Tag>}
+                </div>
+                {chain.map((code) => (
+                  <Flex key={code} justify="space-between" gap={8}>
+                    <Typography.Text type="secondary">{tierTitle(code)}</Typography.Text>
+                    {tierCell(parameter, code)}
+                  </Flex>
+                ))}
+                <Flex justify="space-between" gap={8}>
+                  <span>{t('rulebook.inForce')}</span>
+                  <Typography.Text strong data-testid="parameter-value">
+                    {valueText(parameter.type, parameter.value, parameter.unit)}
+                  </Typography.Text>
+                </Flex>
+              </div>
+            ))}
+          </Space>
+        ) : rule.parameters.length > 0 ? (
           <Table<RuleParameter> rowKey="name" size="small" columns={columns} dataSource={rule.parameters} pagination={false} scroll={{ x: 'max-content' }} onRow={(parameter) => ({ 'data-parameter': parameter.name }) as React.HTMLAttributes<HTMLElement>} />
         ) : (
           <Typography.Text type="secondary">{t('rulebook.noParameters')}</Typography.Text>
