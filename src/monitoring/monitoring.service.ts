@@ -243,6 +243,19 @@ export class MonitoringService {
     return row && { records: row.records, rules: row.rules, raised: row.alerts_raised, superseded: row.alerts_superseded, faults: row.faults, finishedAt: row.finished_at.toISOString() };
   }
 
+  /**
+   * The records a rule could not be evaluated on (it threw: a division by zero, a value it did not
+   * expect), newest first: findings about the rule for the supervisors who write rules. An
+   * institution's identity is shown only within the caller's jurisdiction.
+   */
+  async ruleFaults(caller: Caller, ruleId: string): Promise<{ ruleVersion: string; institutionId: string; recordType: string; recordId: string; problem: string; at: string }[]> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    const within = new Set(await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode));
+    return (await store.faultsOf(this.db, ruleId, 200))
+      .filter((row) => within.has(row.institution_id))
+      .map((row) => ({ ruleVersion: row.rule_version, institutionId: row.institution_id, recordType: row.record_type, recordId: row.record_id, problem: row.problem, at: row.at.toISOString() }));
+  }
+
   private scopeOf(caller: Caller): store.AlertFilter {
     const { principal } = caller;
     if (principal.role === 'supervisor') return { jurisdictionPrefix: scopePrefix(principal.jurisdictionCode) };

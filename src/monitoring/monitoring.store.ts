@@ -193,3 +193,8 @@ export async function openAlertKeys(db: Kysely<Database>, scope: { institutionId
 export async function runOf(db: Kysely<Database>, filingId: string) {
   return db.selectFrom('monitoring_run').selectAll().where('filing_id', '=', filingId).executeTakeFirst();
 }
+
+/** The newest faults of a rule (records it could not be evaluated on). */
+export async function faultsOf(db: Kysely<Database>, ruleId: string, limit: number) {
+  return db.selectFrom('rule_fault').selectAll().where('rule_id', '=', ruleId).orderBy('fault_id', 'desc').limit(limit).execute();
+}
