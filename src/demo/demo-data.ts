@@ -6,6 +6,7 @@
 import type { InstitutionKind, LicenceStatus, LicenceType } from '../registry/licence-types.js';
 import { residentIdCheckCharacter, usccCheckCharacter } from '../standard/identifiers.js';
 import { buildSchedule, type RepaymentMethod } from '../standard/cost-of-credit.js';
+import type { RecordType } from '../standard/standard.js';
 
 export const DEMO_PASSWORD = 'fenghuo-demo';
 
@@ -140,7 +141,7 @@ export interface DemoViolation {
   institution: string;
   /** GB/T 2260 code of the institution's province. */
   province: string;
-  recordType: 'product' | 'loan' | 'repayment' | 'payment' | 'fund_flow' | 'collection' | 'disclosure' | 'complaint';
+  recordType: RecordType;
   /** The period the records are filed for. */
   period: string;
   /** The records that break it (for a rule on a total, every record of the total). */
@@ -337,7 +338,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
     product_type: 'cash_loan',
     advertised_annual_rate: terms.rate[i]!,
     // Qianhai advertises its 12-month loan without saying how the rate is computed.
-    rate_basis: key === 'qianhai' && i === 1 ? null : 'simple',
+    rate_basis: key === 'qianhai' && i === 1 ? null : 'irr',
     fee_description: terms.feeRate > 0 ? `每期服务费为本金的 ${(terms.feeRate * 100).toFixed(1)}%` : '无其他费用',
     min_amount_fen: 100_000,
     max_amount_fen: 20_000_000,
@@ -359,7 +360,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       product_type: 'p2p_loan',
       advertised_annual_rate: key === 'jinjiang' ? 0.24 : 0.2,
       // Jinjiang does not say whether its 24 % is simple or compound.
-      rate_basis: key === 'jinjiang' ? null : 'simple',
+      rate_basis: key === 'jinjiang' ? null : 'irr',
       fee_description: '借款人按借款本金的 1% 一次性支付平台服务费',
       min_amount_fen: 1_000_000,
       max_amount_fen: 10_000_000,
