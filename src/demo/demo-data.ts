@@ -148,6 +148,11 @@ export interface DemoViolation {
   recordIds: readonly string[];
   /** For a rule on a total: the other records that make it up (`id@institution` when another institution filed it). */
   context?: readonly string[];
+  /**
+   * The tier whose rule or refinement makes the records a violation, when it is not the national
+   * rule itself: the example province and city rules of src/demo/rules.
+   */
+  tier?: string;
 }
 
 /**
@@ -210,6 +215,13 @@ export const demoViolations: readonly DemoViolation[] = [
   // An advertised rate that does not say whether it is simple or compound.
   { rule: 'CN-PRODUCT-RATE-BASIS', institution: 'qianhai', province: '440000', recordType: 'product', period: '2026-09', recordIds: ['QIAN-P2'] },
   { rule: 'CN-PRODUCT-RATE-BASIS', institution: 'jinjiang', province: '510000', recordType: 'product', period: '2026-09', recordIds: ['JINJ-P3'] },
+  // Lawful under the national rules, not under the example rules of a province or city (src/demo/rules):
+  // a call at 21:20 in Guangdong (quiet from 21:00 there), CNY 195,000 owed to a lender in Shenzhen
+  // (CNY 150,000 there), a medical loan costing 26 % in Zhejiang (24 % there; nationally it is only
+  // above the 24 % window line, CN-LOAN-COST-WINDOW-24).
+  { rule: 'CN-COLL-NIGHT', tier: '440000', institution: 'qianhai', province: '440000', recordType: 'collection', period: '2026-10', recordIds: ['QIAN-CX08'] },
+  { rule: 'CN-BORROW-INDIVIDUAL-PLATFORM', tier: '440300', institution: 'qianhai', province: '440000', recordType: 'loan', period: '2026-10', recordIds: ['QIAN-X20'] },
+  { rule: 'ZJ-LOAN-MEDICAL-COST', tier: '330000', institution: 'qiantang', province: '330000', recordType: 'loan', period: '2026-10', recordIds: ['QIAN-X30'] },
   // Complaints closed 20 days after they were received.
   { rule: 'CN-COMPLAINT-LATE', institution: 'jinjiang', province: '510000', recordType: 'complaint', period: '2026-10', recordIds: ['JINJ-TX01'] },
   { rule: 'CN-COMPLAINT-LATE', institution: 'zhujiang', province: '440000', recordType: 'complaint', period: '2026-10', recordIds: ['ZHUJ-TX01'] },
@@ -238,6 +250,8 @@ interface PlantedLoan {
   defaults?: boolean;
   /** Penalty charged on an overdue instalment, share of its principal. */
   penaltyShare?: number;
+  /** The loan purpose (default: one at random). */
+  purpose?: string;
 }
 
 /** The day in October 2026 on which each lender lends CNY 195,000 to the same person. */
@@ -248,6 +262,9 @@ function plantedLoans(key: string, rate: [number, number]): PlantedLoan[] {
   const x20Day = X20_DAYS[key];
   if (x20Day !== undefined) loans.push({ id: 'X20', person: specialPeople.multi, product: 1, contractDate: `2026-10-${x20Day}`, principal: 19_500_000, rate: rate[0] });
   switch (key) {
+    case 'qiantang':
+      loans.push({ id: 'X30', product: 1, contractDate: '2026-10-13', principal: 5_000_000, rate: 0.235, purpose: 'medical' });
+      break;
     case 'qianhai':
       loans.push(
         { id: 'X01', product: 0, contractDate: '2026-09-08', principal: 800_000, rate: 0.15, feeRate: 0.02 },
@@ -404,6 +421,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
     defaults: boolean;
     penaltyShare: number;
     planted: boolean;
+    purpose?: string | undefined;
   }
 
   const addLoan = (spec: LoanSpec) => {
@@ -429,7 +447,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       repayment_method: spec.method,
       fee_per_installment_fen: spec.fee,
       other_fees_fen: 0,
-      purpose: pick(purposes),
+      purpose: spec.purpose ?? pick(purposes),
       guarantee_type: 'none',
       guarantor_type: null,
       guarantor_id: null,
@@ -515,6 +533,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       defaults: loan.defaults ?? false,
       penaltyShare: loan.penaltyShare ?? 0,
       planted: true,
+      purpose: loan.purpose,
     });
   }
 
@@ -701,6 +720,7 @@ function plantedCollections(key: string, prefix: string, period: string, city: s
         action('CX05', 15, '14:10', 'phone_call', byAgency),
         action('CX06', 15, '16:40', 'phone_call', byAgency),
         action('CX07', 16, '15:00', 'phone_call', { contacted_party: 'third_party', contacted_phone: '13600399001' }),
+        action('CX08', 19, '21:20', 'phone_call', { call_connected: false }),
       ];
     case 'jinjiang':
       return [
