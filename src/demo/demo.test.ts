@@ -92,15 +92,23 @@ describe('demo data set', () => {
     expect(rules.size).toBeGreaterThanOrEqual(8);
     expect(new Set(demoViolations.map((v) => v.province)).size).toBeGreaterThanOrEqual(3);
     const db = ctx.platform.database.db;
+    const filed = async (institution: string, recordType: (typeof demoViolations)[number]['recordType'], period: string): Promise<Set<string>> => {
+      const def = recordTypeDef(recordType);
+      const { rows } = await sql<{ id: string }>`
+        select r.${sql.ref(def.idField)} as id from ${sql.table(def.table)} r join institution i using (institution_id)
+        where i.name_zh = ${demoInstitutions.find((d) => d.key === institution)!.nameZh} and r.period = ${period}`.execute(db);
+      return new Set(rows.map((r) => r.id));
+    };
     for (const violation of demoViolations) {
       const demo = demoInstitutions.find((d) => d.key === violation.institution)!;
       expect(violation.province).toBe(`${demo.city.slice(0, 2)}0000`);
-      const def = recordTypeDef(violation.recordType);
-      const { rows } = await sql<{ id: string }>`
-        select r.${sql.ref(def.idField)} as id from ${sql.table(def.table)} r join institution i using (institution_id)
-        where i.name_zh = ${demo.nameZh} and r.period = ${violation.period}`.execute(db);
-      const filed = new Set(rows.map((r) => r.id));
-      for (const id of violation.recordIds) expect(filed.has(id), `${violation.rule} ${violation.institution} ${id}`).toBe(true);
+      const own = await filed(violation.institution, violation.recordType, violation.period);
+      for (const id of violation.recordIds) expect(own.has(id), `${violation.rule} ${violation.institution} ${id}`).toBe(true);
+      for (const entry of violation.context ?? []) {
+        const [id, institution] = entry.split('@') as [string, string | undefined];
+        const records = institution ? await filed(institution, violation.recordType, violation.period) : own;
+        expect(records.has(id), `${violation.rule} ${entry}`).toBe(true);
+      }
     }
   });
 
