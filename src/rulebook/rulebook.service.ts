@@ -159,6 +159,12 @@ export class RulebookService {
     );
   }
 
+  /** The value of one parameter of a rule in force in `jurisdiction` on `date`, or undefined when the rule is not in force there. */
+  async parameterValue(jurisdiction: string, ruleId: string, parameter: string, date: string): Promise<ParameterValue | undefined> {
+    const rule = (await this.rulesInForce(jurisdiction, date)).find((r) => r.id === ruleId);
+    return rule?.parameters.find((p) => p.name === parameter)?.value;
+  }
+
   /** A resolved rule compiled and ready to evaluate (compiled once per rule version). */
   executable(rule: ResolvedRule): ExecutableRule {
     const key = `${rule.id}|${rule.version}`;
