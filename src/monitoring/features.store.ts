@@ -13,7 +13,7 @@ import '../standard/domain.schema.js';
 export type FeatureRow = Record<string, unknown> & { record_id: string; party_key: string; period: string; filing_id: string; institution_id: string };
 
 /** Which records a page reads: those of one filing, or the loans in force of some parties (a cross-institution re-check). */
-export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; excludeInstitutionId?: string };
+export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; excludeFilingId?: string };
 
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
@@ -25,7 +25,7 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
   }
   const keys = [...scope.partyKeys];
   return sql`select * from filed_loan where valid_to is null and party_key = any(${keys}::text[])
-    ${scope.excludeInstitutionId ? sql`and institution_id <> ${scope.excludeInstitutionId}` : sql``}
+    ${scope.excludeFilingId ? sql`and filing_id <> ${scope.excludeFilingId}` : sql``}
     and (institution_id::text || '|' || loan_id) > ${after} order by institution_id::text || '|' || loan_id limit ${limit}`;
 }
 

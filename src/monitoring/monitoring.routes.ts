@@ -163,6 +163,19 @@ export function monitoringRoutes(services: { monitoring: MonitoringService }): F
       },
     );
     app.get(
+      '/supervisor/rules/:ruleId/faults',
+      {
+        config: { access: ['supervisor'] },
+        schema: {
+          tags: ['rulebook'],
+          summary: 'Records a rule could not be evaluated on, newest first (findings about the rule; the run went on)',
+          params: Type.Object({ ruleId: RuleId }),
+          response: { 200: Type.Object({ faults: Type.Array(Type.Object({ ruleVersion: Type.String(), institutionId: Uuid, recordType: Type.String(), recordId: Type.String(), problem: Type.String(), at: Type.String({ format: 'date-time' }) })) }), ...errorResponses },
+        },
+      },
+      async (request) => ({ faults: await monitoring.ruleFaults(callerOf(request), request.params.ruleId) }),
+    );
+    app.get(
       '/supervisor/rules/dry-runs/:jobId',
       { config: { access: ['supervisor'] }, schema: { tags: ['rulebook'], summary: 'A dry run: its progress, then how many alerts the change would add and remove', params: Type.Object({ jobId: Uuid }), response: { 200: DryRunJob, ...errorResponses } } },
       async (request) => publicJob(monitoring.dryRun(callerOf(request), request.params.jobId)),

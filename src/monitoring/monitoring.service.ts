@@ -207,20 +207,30 @@ export class MonitoringService {
     await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
     if (recordType === 'loan' || recordType === 'repayment') {
       const partyKeys = await partyKeysOfFiling(this.db, recordType, event.filingId);
-      await this.recheckBalances(partyKeys, recordType === 'loan' ? event.institutionId : undefined, `filing ${event.filingId}`);
+      await this.recheckBalances(partyKeys, recordType === 'loan' ? event.filingId : undefined, `filing ${event.filingId}`);
     }
     return { records, rules: rules.size, ...summary };
   }
 
-  /** Re-check the balance rules on the loans in force of some borrowers (other institutions' when `excludeInstitutionId` is set). */
-  async recheckBalances(partyKeys: readonly string[], excludeInstitutionId: string | undefined, cause: string): Promise<void> {
+  /**
+   * Re-check the balance rules on every loan in force of some borrowers, at every institution and
+   * in every period (a loan filing's own loans excluded: its run has just checked them). A new loan
+   * or repayment can move which loan took a borrower over a limit; the alert follows it.
+   */
+  async recheckBalances(partyKeys: readonly string[], excludeFilingId: string | undefined, cause: string): Promise<void> {
     const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
-    const ruleIds = (await this.rulebook.rulesInForce('000000', new Date().toISOString().slice(0, 10), { recordType: 'loan' })).filter(balanceRule).map((r) => r.id);
+    const rulesFor = this.inForce('loan', balanceRule);
     for (let i = 0; i < partyKeys.length; i += PAGE) {
       const keys = partyKeys.slice(i, i + PAGE);
       const outcomes: Outcome[] = [];
-      await this.evaluate('loan', { partyKeys: keys, ...(excludeInstitutionId ? { excludeInstitutionId } : {}) }, this.inForce('loan', balanceRule), (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds, excludeInstitutionId: excludeInstitutionId ?? '00000000-0000-0000-0000-000000000000' }, `balances changed by ${cause}`);
+      const ruleIds = new Set<string>();
+      const exclude = excludeFilingId ? { excludeFilingId } : {};
+      await this.evaluate('loan', { partyKeys: keys, ...exclude }, async (j, d) => {
+        const found = await rulesFor(j, d);
+        for (const r of found) ruleIds.add(r.rule.id);
+        return found;
+      }, (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], ...exclude }, `balances changed by ${cause}`);
     }
   }
 
@@ -241,6 +251,19 @@ export class MonitoringService {
   async runOf(filingId: string): Promise<{ records: number; rules: number; raised: number; superseded: number; faults: number; finishedAt: string } | undefined> {
     const row = await store.runOf(this.db, filingId);
     return row && { records: row.records, rules: row.rules, raised: row.alerts_raised, superseded: row.alerts_superseded, faults: row.faults, finishedAt: row.finished_at.toISOString() };
+  }
+
+  /**
+   * The records a rule could not be evaluated on (it threw: a division by zero, a value it did not
+   * expect), newest first: findings about the rule for the supervisors who write rules. An
+   * institution's identity is shown only within the caller's jurisdiction.
+   */
+  async ruleFaults(caller: Caller, ruleId: string): Promise<{ ruleVersion: string; institutionId: string; recordType: string; recordId: string; problem: string; at: string }[]> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    const within = new Set(await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode));
+    return (await store.faultsOf(this.db, ruleId, 200))
+      .filter((row) => within.has(row.institution_id))
+      .map((row) => ({ ruleVersion: row.rule_version, institutionId: row.institution_id, recordType: row.record_type, recordId: row.record_id, problem: row.problem, at: row.at.toISOString() }));
   }
 
   private scopeOf(caller: Caller): store.AlertFilter {

@@ -63,7 +63,7 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 }
 
 /** Which open alerts a run answers for: those of one filing's scope, or of some rules on some parties' loans elsewhere. */
-export type SupersedeScope = { institutionId: string; recordType: string; period: string } | { partyKeys: readonly string[]; ruleIds: readonly string[]; excludeInstitutionId: string };
+export type SupersedeScope = { institutionId: string; recordType: string; period: string } | { partyKeys: readonly string[]; ruleIds: readonly string[]; excludeFilingId?: string };
 
 /** Mark superseded the open (new or triaged) alerts in `scope` that the run did not raise again; returns their ids. */
 export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeScope, raisedKeys: readonly string[], reason: string): Promise<string[]> {
@@ -74,8 +74,8 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
     if (scope.partyKeys.length === 0 || scope.ruleIds.length === 0) return [];
     query = query
       .where('party_key', '=', sql<string>`any(${[...scope.partyKeys]}::text[])`)
-      .where('rule_id', 'in', [...scope.ruleIds])
-      .where('institution_id', '<>', scope.excludeInstitutionId);
+      .where('rule_id', 'in', [...scope.ruleIds]);
+    if (scope.excludeFilingId) query = query.where('filing_id', '<>', scope.excludeFilingId);
   }
   if (raisedKeys.length > 0) query = query.where('dedupe_key', '<>', sql<string>`all(${[...raisedKeys]}::text[])`);
   const open = await query.forUpdate().execute();
@@ -192,4 +192,9 @@ export async function openAlertKeys(db: Kysely<Database>, scope: { institutionId
 /** The record of the latest run over a filing, or undefined when it has not been checked yet. */
 export async function runOf(db: Kysely<Database>, filingId: string) {
   return db.selectFrom('monitoring_run').selectAll().where('filing_id', '=', filingId).executeTakeFirst();
+}
+
+/** The newest faults of a rule (records it could not be evaluated on). */
+export async function faultsOf(db: Kysely<Database>, ruleId: string, limit: number) {
+  return db.selectFrom('rule_fault').selectAll().where('rule_id', '=', ruleId).orderBy('fault_id', 'desc').limit(limit).execute();
 }
