@@ -378,7 +378,7 @@ export const en: Messages<typeof zh> = {
     title: 'Loan {{loanId}}',
     source: { filed_instalments: 'From the instalments filed', modelled_schedule: 'From the schedule its terms give' },
     compound: 'Compound (effective annual rate)',
-    compoundNote: 'The rate per period compounded over a year; the 36% cap on the total cost is compared with this figure.',
+    compoundNote: 'The rate per period compounded over a year; the cap on the total cost ({{cap}}) is compared with this figure.',
     simple: 'Simple (nominal annual rate)',
     simpleNoteMonths: 'Rate per {{months}}-month period, {{rate}}, × {{periods}} periods a year; it must be labelled simple.',
     simpleNoteDays: 'Rate per {{days}}-day period, {{rate}}, × {{periods}} periods a year; it must be labelled simple.',

@@ -382,7 +382,7 @@ export const zh = {
     title: '借据 {{loanId}}',
     source: { filed_instalments: '按已报送的各期还款计算', modelled_schedule: '按合同条款推算的还款计划计算' },
     compound: '复利年化（实际年利率）',
-    compoundNote: '每期内部收益率按复利折算为一年；36% 综合成本上限与此口径比较。',
+    compoundNote: '每期内部收益率按复利折算为一年；综合成本上限（{{cap}}）与此口径比较。',
     simple: '单利年化（名义年利率）',
     simpleNoteMonths: '每期（{{months}} 个月）内部收益率 {{rate}} × 每年 {{periods}} 期；须注明为单利。',
     simpleNoteDays: '每期（{{days}} 天）内部收益率 {{rate}} × 每年 {{periods}} 期；须注明为单利。',
