@@ -14,7 +14,8 @@ import { useUrlFilters } from '../components/useUrlFilters.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../filing/standard.js';
 import type { Rule, RuleParameter, RulesReply } from '../types.js';
 import { SeverityTag } from './tags.js';
-import { tierChain, tierOf, tighter, todayInChina, useValueText } from './values.js';
+import { tierChain, tierOf, tighter, todayInChina } from './parameters.js';
+import { useValueText } from './values.js';
 
 const packs = ['conduct', 'reporting'] as const;
 

@@ -12,7 +12,8 @@ import { formatCount, useLocalName } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import { useRecordTypeName, useStandard, useZhEn } from '../../filing/standard.js';
 import { useJurisdictionName } from '../../rulebook/RulebookView.js';
-import { fromFormValue, todayInChina, toFormValue, useFactLabel, useFactText, useValueText } from '../../rulebook/values.js';
+import { fromFormValue, todayInChina, toFormValue } from '../../rulebook/parameters.js';
+import { useFactLabel, useFactText, useValueText } from '../../rulebook/values.js';
 import { useSession } from '../../session.js';
 import type { DryRunJob, Rule, RuleParameter, RulesReply } from '../../types.js';
 
