@@ -236,6 +236,7 @@ export function evaluateRow(rules: readonly ExecutableRule[], recordType: Record
         rule_id: rule.id,
         rule_version: rule.version,
         rule_jurisdiction: rule.jurisdiction,
+        pack: 'conduct',
         severity: definition.severity,
         rule_text: JSON.stringify({ title: definition.title, explanation: definition.explanation, basis: definition.basis }),
         institution_id: institution.institutionId,

@@ -142,6 +142,34 @@ export function monitoringRoutes(services: { monitoring: MonitoringService }): F
       { config: { access: ['institution'] }, schema: { tags: ['monitoring'], summary: 'One alert about your institution', params: AlertParams, response: { 200: AlertDetail, ...errorResponses } } },
       async (request) => monitoring.getAlert(callerOf(request), request.params.alertId),
     );
+    const Calendar = Type.Object({
+      entries: Type.Array(
+        Type.Object({
+          period: Type.String(),
+          recordType: Type.String(),
+          ruleId: Type.String(),
+          status: literals(['filed', 'late', 'missing', 'not_due'] as const),
+          dueOn: Type.String({ description: 'YYYY-MM-DD, China time; due by 24:00 that day' }),
+          acceptedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        }),
+      ),
+    });
+    app.get(
+      '/supervisor/institutions/:institutionId/filing-calendar',
+      {
+        config: { access: ['supervisor'] },
+        schema: { tags: ['monitoring'], summary: 'What an institution owes month by month under its licences: filed on time, late, missing or not yet due', params: Type.Object({ institutionId: Uuid }), response: { 200: Calendar, ...errorResponses } },
+      },
+      async (request) => ({ entries: await monitoring.filingCalendar(callerOf(request), request.params.institutionId) }),
+    );
+    app.get(
+      '/institution/filing-calendar',
+      { config: { access: ['institution'] }, schema: { tags: ['monitoring'], summary: 'What your institution owes month by month, and where each filing stands', response: { 200: Calendar, ...errorResponses } } },
+      async (request) => {
+        const principal = request.principal;
+        return { entries: principal.role === 'institution' ? await monitoring.filingCalendar(callerOf(request), principal.institutionId) : [] };
+      },
+    );
     app.post(
       '/supervisor/rules/dry-runs',
       {

@@ -12,6 +12,7 @@ export interface NewAlert {
   rule_id: string;
   rule_version: string;
   rule_jurisdiction: string;
+  pack: 'conduct' | 'reporting';
   severity: 'low' | 'medium' | 'high';
   rule_text: string;
   institution_id: string;
@@ -63,13 +64,20 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 }
 
 /** Which open alerts a run answers for: those of one filing's scope, or of some rules on some parties' loans elsewhere. */
-export type SupersedeScope = { institutionId: string; recordType: string; period: string } | { partyKeys: readonly string[]; ruleIds: readonly string[]; excludeFilingId?: string };
+export type SupersedeScope =
+  | { institutionId: string; recordType: string; period: string }
+  | { partyKeys: readonly string[]; ruleIds: readonly string[]; excludeFilingId?: string }
+  /** The reporting alerts of one institution. */
+  | { institutionId: string; ruleIds: readonly string[] };
 
 /** Mark superseded the open (new or triaged) alerts in `scope` that the run did not raise again; returns their ids. */
 export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeScope, raisedKeys: readonly string[], reason: string): Promise<string[]> {
   let query = db.selectFrom('alert').select(['alert_id', 'status']).where('status', 'in', ['new', 'triaged']);
-  if ('institutionId' in scope) {
-    query = query.where('institution_id', '=', scope.institutionId).where('record_type', '=', scope.recordType).where('period', '=', scope.period);
+  if ('institutionId' in scope && 'ruleIds' in scope) {
+    if (scope.ruleIds.length === 0) return [];
+    query = query.where('pack', '=', 'reporting').where('institution_id', '=', scope.institutionId).where('rule_id', 'in', [...scope.ruleIds]);
+  } else if ('institutionId' in scope) {
+    query = query.where('pack', '=', 'conduct').where('institution_id', '=', scope.institutionId).where('record_type', '=', scope.recordType).where('period', '=', scope.period);
   } else {
     if (scope.partyKeys.length === 0 || scope.ruleIds.length === 0) return [];
     query = query
