@@ -17,6 +17,7 @@ import type { BilingualText, Severity as RuleSeverity } from '../../src/rulebook
 import type { RuleView } from '../../src/rulebook/rulebook.routes.js';
 import type { Fact, FactType } from '../../src/rulebook/explain.js';
 import type { AlertStatus } from '../../src/monitoring/monitoring.schema.js';
+import type { CalendarEntry, ObligationStatus } from '../../src/monitoring/obligations.js';
 import type { AlertDetail as MonitoringAlertDetail, AlertPage as MonitoringAlertPage, AlertSummary as MonitoringAlertSummary, DryRunJob as MonitoringDryRunJob } from '../../src/monitoring/monitoring.service.js';
 import { zh } from './i18n/zh.js';
 
@@ -140,5 +141,7 @@ export interface RulesReply {
   date: string;
   rules: Rule[];
 }
+/** GET /v1/supervisor/institutions/:id/filing-calendar and /v1/institution/filing-calendar: one month of one record type. */
+export type { CalendarEntry, ObligationStatus };
 /** GET /v1/supervisor/rules/dry-runs/:jobId (who started it stays with the server). */
 export type DryRunJob = Omit<MonitoringDryRunJob, 'owner'>;

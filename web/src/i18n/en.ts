@@ -574,4 +574,11 @@ export const en: Messages<typeof zh> = {
     back: 'Back to the rulebook',
     notFound: 'Rule {{ruleId}} is not among the rules in force in your jurisdiction today',
   },
+  calendar: {
+    title: 'Filing calendar (what the licences make owed)',
+    due: 'Due {{date}} by 24:00 China time',
+    accepted: 'accepted {{at}}',
+    none: 'The institution owes no filing yet',
+    status: { filed: 'On time', late: 'Late', missing: 'Missing', not_due: 'Not due' },
+  },
 };

@@ -1,6 +1,6 @@
 import type { FilingStatus } from '../../../src/filing/filing.schema.js';
 import type { InstitutionKind, LicenceStatus, LicenceType } from '../../../src/registry/licence-types.js';
-import type { AlertStatus, RuleSeverity } from '../types.js';
+import type { AlertStatus, ObligationStatus, RuleSeverity } from '../types.js';
 
 /**
  * 中文（默认）界面文字。Every key here must also exist in en.ts (the type checks it).
@@ -577,5 +577,12 @@ export const zh = {
     loosenedFixed: '不得修改该值',
     back: '返回规则库',
     notFound: '在本辖区今日有效的规则中没有找到规则 {{ruleId}}',
+  },
+  calendar: {
+    title: '报送日历（按许可应报送的数据）',
+    due: '截止 {{date}} 24:00（北京时间）',
+    accepted: '接受于 {{at}}',
+    none: '该机构目前没有报送义务',
+    status: { filed: '按时', late: '逾期', missing: '未报送', not_due: '未到期' } satisfies Record<ObligationStatus, string>,
   },
 };
