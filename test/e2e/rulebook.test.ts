@@ -409,6 +409,21 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
     await page.getByTestId('alert-detail').waitFor();
     expect(await page.locator('[data-action]').count()).toBe(0);
     await inBothLanguages(page, 'institution-alert');
+
+    // What its licences make it owe, month by month, beside its filings.
+    await page.getByRole('link', { name: '数据报送' }).click();
+    const calendar = page.getByTestId('filing-calendar');
+    await calendar.locator('[data-obligation]').first().waitFor();
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('fenghuo.session') ?? '{}') as { token: string }).token);
+    const owed = (await call<{ entries: { status: string }[] }>('GET', '/v1/institution/filing-calendar', token)).body.entries;
+    expect(await calendar.locator('[data-obligation="filed"]').count()).toBe(owed.filter((entry) => entry.status === 'filed').length);
+    await calendar.scrollIntoViewIfNeeded();
+    await settled(page);
+    await calendar.screenshot({ path: `${screens}rulebook-institution-calendar-zh.png` });
+    await switchLanguage(page, 'en');
+    expect(await calendar.innerText()).not.toMatch(chinese);
+    await calendar.screenshot({ path: `${screens}rulebook-institution-calendar-en.png` });
+    await switchLanguage(page, 'zh');
     await done();
 
     // The narrowest phone the other pages are held to: the header's links and buttons still on one line, in both languages.

@@ -575,7 +575,7 @@ export const en: Messages<typeof zh> = {
     notFound: 'Rule {{ruleId}} is not among the rules in force in your jurisdiction today',
   },
   calendar: {
-    title: 'Filing calendar (what the licences make owed)',
+    title: 'Filing calendar (owed under the licences)',
     due: 'Due {{date}} by 24:00 China time',
     accepted: 'accepted {{at}}',
     none: 'The institution owes no filing yet',
