@@ -30,40 +30,55 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
 }
 
 /**
- * Loans with their balances: each loan's unpaid principal is its principal less what its current
- * instalment states repaid of principal (a payment covers interest and fees first). A borrower's
- * balance "as of" a loan sums the loans in force signed up to and including it, so a limit fires
- * on the loan that crossed it, once, and a later loan elsewhere does not move that alert.
+ * Loans with their balances on the day each was signed. Art.17 of the P2P measures caps what a
+ * borrower owes; it is broken when a loan takes the balance over the cap, and repaying later does
+ * not undo that. So a borrower's balance "as of" a loan sums the loans signed up to and including
+ * it (same day: by institution, then loan id), each at its principal less the principal repaid on
+ * or before that loan's contract date (a payment covers interest and fees first; an instalment's
+ * repayment counts on its last payment date). A limit fires on the loan that crossed it, once; a
+ * later loan elsewhere, or a later repayment, does not move that alert, while a repayment made
+ * before the loan was signed, filed late, does.
  */
 async function loans(db: Kysely<Database>, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
     with page as (${loanPage(scope, after, limit)}),
     parties as (select distinct party_key from page),
     repaid as (
-      select r.institution_id, r.loan_id,
-        sum(least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0))) as principal_repaid
+      select r.institution_id, r.loan_id, r.paid_date,
+        least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0)) as principal_repaid
       from filed_repayment r
-      where r.valid_to is null and r.party_key in (select party_key from parties)
-      group by r.institution_id, r.loan_id
+      where r.valid_to is null and r.paid_date is not null and r.party_key in (select party_key from parties)
     ),
-    balances as (
-      select l.party_key, l.institution_id, l.loan_id, l.contract_date,
-        greatest(l.principal_fen - coalesce(rp.principal_repaid, 0), 0) as outstanding
+    borrowed as (
+      select l.party_key, l.institution_id, l.loan_id, l.contract_date, l.principal_fen
       from filed_loan l
-      left join repaid rp on rp.institution_id = l.institution_id and rp.loan_id = l.loan_id
       where l.valid_to is null and l.party_key in (select party_key from parties)
     ),
-    ranked as (
-      select b.*,
-        sum(b.outstanding) over (partition by b.party_key, b.institution_id order by b.contract_date, b.loan_id rows unbounded preceding) as on_platform,
-        sum(b.outstanding) over (partition by b.party_key order by b.contract_date, b.institution_id, b.loan_id rows unbounded preceding) as all_platforms
-      from balances b
+    owed_then as (
+      select p.institution_id as at_institution, p.loan_id as at_loan, b.institution_id, b.loan_id,
+        greatest(b.principal_fen - coalesce((
+          select sum(rp.principal_repaid) from repaid rp
+          where rp.institution_id = b.institution_id and rp.loan_id = b.loan_id and rp.paid_date <= p.contract_date
+        ), 0), 0) as owed
+      from page p
+      join borrowed b on b.party_key = p.party_key and (b.contract_date, b.institution_id, b.loan_id) <= (p.contract_date, p.institution_id, p.loan_id)
     ),
-    platforms as (select party_key, count(distinct institution_id) filter (where outstanding > 0) as platforms from balances group by party_key)
+    balances as (
+      select at_institution, at_loan,
+        sum(owed) filter (where institution_id = at_institution and loan_id = at_loan) as outstanding,
+        sum(owed) filter (where institution_id = at_institution) as on_platform,
+        sum(owed) as all_platforms
+      from owed_then group by at_institution, at_loan
+    ),
+    owed_now as (
+      select b.party_key, b.institution_id, greatest(b.principal_fen - coalesce((select sum(rp.principal_repaid) from repaid rp where rp.institution_id = b.institution_id and rp.loan_id = b.loan_id), 0), 0) as owed
+      from borrowed b
+    ),
+    platforms as (select party_key, count(distinct institution_id) filter (where owed > 0) as platforms from owed_now group by party_key)
     select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
-      r.outstanding, r.on_platform, r.all_platforms, pl.platforms
+      bl.outstanding, bl.on_platform, bl.all_platforms, pl.platforms
     from page
-    join ranked r on r.institution_id = page.institution_id and r.loan_id = page.loan_id and r.party_key = page.party_key
+    join balances bl on bl.at_institution = page.institution_id and bl.at_loan = page.loan_id
     join platforms pl on pl.party_key = page.party_key
     left join filed_product p on p.institution_id = page.institution_id and p.product_id = page.product_id and p.valid_to is null
     order by ${'filingId' in scope ? sql`page.loan_id` : sql`page.institution_id::text || '|' || page.loan_id`}

@@ -41,17 +41,17 @@ export const featureCatalogue: readonly FeatureDef[] = [
     '利息与全部费用按实际现金流计算的内部收益率年化（复利），以实际放款金额为本金；随贷款存储。',
     'Interest and every fee as the annualised internal rate of return (compound) of the actual cash flows, on the amount actually disbursed; stored with the loan.',
   ]),
-  f('loan_outstanding_fen', 'money_fen', ['loan'], ['本笔贷款未还本金', 'Unpaid principal of this loan'], [
-    '合同本金减去各期（当前状态）已还本金；还款先抵利息和费用。',
-    'The principal less what its instalments (as now filed) repaid of principal; a payment covers interest and fees first.',
+  f('loan_outstanding_fen', 'money_fen', ['loan'], ['本笔贷款签订时未还本金', 'Unpaid principal of this loan when signed'], [
+    '合同本金减去合同签订日当日及之前已还的本金（还款先抵利息和费用），即本笔贷款计入余额的金额。',
+    'The principal less the principal repaid on or before the contract date (a payment covers interest and fees first): what this loan adds to the balance.',
   ]),
   f('borrower_outstanding_on_platform_fen', 'money_fen', ['loan'], ['借款人在本平台的借款余额', 'Borrower’s balance on this platform'], [
-    '该借款人在本机构签订于本笔之前（含本笔，同日按借据编号）的在贷合同未还本金之和：余额限额在使余额超限的那笔贷款上预警一次。',
-    'The unpaid principal of this borrower’s loans in force at this institution signed up to and including this one (same day: by loan id), so that a limit fires once, on the loan that crossed it.',
+    '本笔贷款签订之日，该借款人在本机构签订于本笔之前（含本笔，同日按借据编号）的贷款未还本金之和：各笔为本金减去该日及之前已还本金。余额超限发生在借款之时，事后还款不改变；余额限额在使余额超限的那笔贷款上预警一次。',
+    'The unpaid principal, on the day this loan was signed, of this borrower’s loans at this institution signed up to and including this one (same day: by loan id), each its principal less the principal repaid by that day. A balance goes over the limit when the money is lent and later repayment does not undo it; a limit fires once, on the loan that crossed it.',
   ]),
   f('borrower_outstanding_all_platforms_fen', 'money_fen', ['loan'], ['借款人在全部平台的借款余额', 'Borrower’s balance on all platforms'], [
-    '同一借款人（按身份证号码的假名或统一社会信用代码识别）在所有报送机构签订于本笔之前（含本笔）的在贷合同未还本金之和。',
-    'The same sum across every institution that files, the borrower known by the pseudonym of the ID number or by the USCC, over loans signed up to and including this one.',
+    '同一借款人（按身份证号码的假名或统一社会信用代码识别）在所有报送机构签订于本笔之前（含本笔）的贷款，于本笔签订之日的未还本金之和。',
+    'The same sum across every institution that files, the borrower known by the pseudonym of the ID number or by the USCC, over loans signed up to and including this one, as owed on the day it was signed.',
   ]),
   f('borrower_platforms', 'integer', ['loan'], ['借款人的在贷平台数', 'Platforms lending to the borrower'], ['该借款人有在贷合同的机构数。', 'How many institutions have a loan in force to this borrower.']),
   f('overdue_charges_annual_rate', 'rate', ['repayment'], ['逾期费用年化利率', 'Overdue charges as an annual rate'], [

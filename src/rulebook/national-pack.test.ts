@@ -180,14 +180,16 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   loan('A', 'BIP-NOT-AT-LIMIT', '2024-07-02', { ...ind(bip1), ...amount(10_000_000) });
   loan('A', 'BIP-FIRE-CROSSES-BY-ONE-FEN', '2024-07-03', { ...ind(bip1), ...amount(1) });
   loan('A', 'BIP-NOT-AFTER-CROSSING', '2024-07-04', { ...ind(bip1), ...amount(1_000_000) });
-  // Repaid principal lowers the balance: 1,000,000 fen of principal repaid later brings 21,000,000 back to the limit.
+  // The balance on the day a loan is signed: principal repaid by then lowers it (a payment covers interest first); repaid later does not.
   const bip2 = person();
   loan('A', 'BIP-NOT-REPAID-FIRST', '2024-07-01', { ...ind(bip2), ...amount(15_000_000) });
-  loan('A', 'BIP-NOT-CROSSED-BUT-REPAID', '2024-07-02', { ...ind(bip2), ...amount(6_000_000) });
-  // A payment covers interest first: 1,000,000 paid against 100 of interest repays 999,900 of principal, still 100 over.
+  loan('A', 'BIP-NOT-REPAID-ON-SIGNING-DAY', '2024-07-02', { ...ind(bip2), ...amount(6_000_000) });
   const bip3 = person();
   loan('A', 'BIP-NOT-PARTLY-REPAID-FIRST', '2024-07-01', { ...ind(bip3), ...amount(15_000_000) });
   loan('A', 'BIP-FIRE-INTEREST-PAID-FIRST', '2024-07-02', { ...ind(bip3), ...amount(6_000_000) });
+  const bip6 = person();
+  loan('A', 'BIP-NOT-REPAID-LATER-FIRST', '2024-07-01', { ...ind(bip6), ...amount(15_000_000) });
+  loan('A', 'BIP-FIRE-REPAID-ONLY-AFTER-SIGNING', '2024-07-02', { ...ind(bip6), ...amount(6_000_000) });
   const bip4 = person();
   loan('A', 'BIP-NOT-SPLIT-ACROSS-PLATFORMS-A', '2024-07-01', { ...ind(bip4), ...amount(15_000_000) });
   loan('B', 'BIP-NOT-SPLIT-ACROSS-PLATFORMS-B', '2024-07-02', { ...ind(bip4), ...amount(15_000_000) });
@@ -207,7 +209,8 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   loan('B', 'BIA-NOT-AFTER-CROSSING', '2024-07-09', { ...ind(bia1), ...amount(100) });
   const bia2 = person();
   loan('A', 'BIA-NOT-REPAID-ELSEWHERE-FIRST', '2024-07-05', { ...ind(bia2), ...amount(60_000_000) });
-  loan('B', 'BIA-NOT-CROSSED-BUT-REPAID-ELSEWHERE', '2024-07-06', { ...ind(bia2), ...amount(40_000_001) });
+  // Over the limit when B files; A's repayment of 100 fen on the day B lent, filed afterwards, brings it back under.
+  loan('B', 'BIA-NOT-REPAID-ELSEWHERE-BEFORE-SIGNING', '2024-07-06', { ...ind(bia2), ...amount(40_000_001) });
   loan('A', 'BIA-NOT-ORGANISATION', '2024-07-05', { ...org(company()), ...amount(100_000_001) });
 
   // Organisation on one platform: CNY 1,000,000.
@@ -249,13 +252,15 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   repay('A', 'OVD-NOT-NOT-OVERDUE', 'LOAN-OVD-NEW-LPR', { ...charges('5000', ''), days_past_due: '0', status: 'paid_on_time', amount_paid_fen: '101000', paid_date: '2024-08-19' });
   repay('L', 'OVD-NOT-LICENSED-LENDER', 'LOAN-OVD-LICENSED', charges('50000', ''));
   repay('L', 'OVD-FIRE-LICENSED-P2P-PRODUCT', 'LOAN-OVD-LICENSED-P2P', charges('50000', ''));
-  // Repaid principal for the balance cases.
-  const paid = (principal: number, interest: number): Row => ({
-    due_date: '2024-10-10', principal_due_fen: String(principal), interest_due_fen: String(interest), amount_paid_fen: String(principal), paid_date: '2024-10-10', days_past_due: '0', status: 'paid_on_time',
+  // Repaid principal for the balance cases: 1,000,000 fen on the day of the second loan (with 100 of interest first), or months later.
+  const paid = (principal: number, interest: number, on: string): Row => ({
+    due_date: '2024-10-10', principal_due_fen: String(principal), interest_due_fen: String(interest), amount_paid_fen: String(principal), paid_date: on, days_past_due: '0',
+    status: on < '2024-10-10' ? 'prepaid' : 'paid_on_time',
   });
-  repay('A', 'REPAID-BIP2', 'BIP-NOT-REPAID-FIRST', paid(1_000_000, 0));
-  repay('A', 'REPAID-BIP3', 'BIP-NOT-PARTLY-REPAID-FIRST', paid(1_000_000, 100));
-  repay('A', 'REPAID-BIA2', 'BIA-NOT-REPAID-ELSEWHERE-FIRST', paid(100, 0));
+  repay('A', 'REPAID-BIP2', 'BIP-NOT-REPAID-FIRST', paid(1_000_000, 0, '2024-07-02'));
+  repay('A', 'REPAID-BIP3', 'BIP-NOT-PARTLY-REPAID-FIRST', paid(1_000_000, 100, '2024-07-02'));
+  repay('A', 'REPAID-BIP6', 'BIP-NOT-REPAID-LATER-FIRST', paid(1_000_000, 0, '2024-10-10'));
+  repay('A', 'REPAID-BIA2', 'BIA-NOT-REPAID-ELSEWHERE-FIRST', paid(100, 0, '2024-07-06'));
 
   // ---- Fund flows, 2024-07.
   const flow = (id: string, changes: Row) => add('A', 'fund_flow', '2024-07', id, { flow_id: id, flow_time: '2024-07-05T10:00:00+08:00', ...changes });
@@ -486,6 +491,9 @@ describeEachEngine('the national rule pack on its legal boundaries', (engine) =>
     expect((await explain('CN-COMPLAINT-LATE', 'LATE-FIRE-16-CHINA-DAYS')).en).toContain('16 calendar days');
     expect((await explain('CN-BORROW-INDIVIDUAL-ALL', 'BIA-FIRE-CROSSES-ACROSS-PLATFORMS')).zh).toContain('1,000,001.00 元，超过 1,000,000.00 元');
     expect((await explain('CN-PAY-CLASS-II-LIMIT', 'PAY2-FIRE-CROSSES-THIS-YEAR')).en).toContain('has paid CNY 100,000.01 from its balance this year; this payment of CNY 0.01');
+    // Raised when B filed, superseded when A's repayment made before B lent was filed.
+    const repaidElsewhere = (await context.services.monitoring.listAlerts(supervisorCaller, { ruleId: 'CN-BORROW-INDIVIDUAL-ALL', page: 1, pageSize: 200 })).items.filter((a) => a.recordId === 'BIA-NOT-REPAID-ELSEWHERE-BEFORE-SIGNING');
+    expect(repaidElsewhere.map((a) => a.status)).toEqual(['superseded']);
     const calls = await explain('CN-COLL-CALLS-PER-DAY', 'CALLS-FIRE-FOURTH-BY-AGENCY');
     expect(calls.en).toContain('reached this debtor by phone 5 times that day (China time); this was call 4, beyond 3 a day');
     expect((await explain('CN-COLL-NIGHT', 'NIGHT-FIRE-UTC-AFTERNOON-IS-CHINA-NIGHT')).en).toContain('hour 23 China time (2024-07-11 23:30 China time)');
