@@ -98,18 +98,24 @@ async function repayments(db: Kysely<Database>, filingId: string, after: string,
   return result.rows;
 }
 
+/**
+ * Payments with the balance-payment totals Art.11 of PBOC Announcement [2015] No.43 limits. Class I:
+ * one account since it was opened, transfers to the payer's own bank account (withdrawals)
+ * included. Classes II and III: a year (China calendar) of all the payer's payment accounts at the
+ * institution, which it must manage together, withdrawals to the payer's own bank account excluded.
+ */
 async function payments(db: Kysely<Database>, filingId: string, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
     with page as (select * from filed_payment where filing_id = ${filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}),
-    accounts as (select distinct institution_id, payer_account_pseudonym from page),
+    payers as (select distinct institution_id, party_key from page),
     history as (
       select h.institution_id, h.payment_id,
-        sum(case when h.channel = 'balance' and h.status = 'succeeded' then h.amount_fen else 0 end)
+        sum(case when h.channel in ('balance', 'withdrawal') and h.status = 'succeeded' then h.amount_fen else 0 end)
           over (partition by h.institution_id, h.payer_account_pseudonym order by h.transaction_time, h.payment_id) as since_opening,
         sum(case when h.channel = 'balance' and h.status = 'succeeded' then h.amount_fen else 0 end)
-          over (partition by h.institution_id, h.payer_account_pseudonym, ${chinaYear('h.transaction_time')} order by h.transaction_time, h.payment_id) as this_year
+          over (partition by h.institution_id, h.party_key, ${chinaYear('h.transaction_time')} order by h.transaction_time, h.payment_id) as this_year
       from filed_payment h
-      join accounts a on a.institution_id = h.institution_id and a.payer_account_pseudonym = h.payer_account_pseudonym
+      join payers a on a.institution_id = h.institution_id and a.party_key = h.party_key
       where h.valid_to is null
     )
     select page.*, page.payment_id as record_id, hi.since_opening, hi.this_year

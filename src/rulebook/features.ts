@@ -59,13 +59,13 @@ export const featureCatalogue: readonly FeatureDef[] = [
     '(overdue interest + penalty and other fees) ÷ principal due × 365 ÷ days past due; absent when not overdue or not filed.',
   ]),
   f('loan_contract_date', 'date', ['repayment'], ['借款合同签订日期', 'Loan contract date'], ['还款记录所属贷款的合同签订日期；贷款未报送时不存在。', 'The contract date of the repayment’s loan; absent when the loan was not filed.']),
-  f('payer_balance_paid_this_year_fen', 'money_fen', ['payment'], ['付款账户本年余额支付累计', 'Balance payments of the account this year'], [
-    '同一付款账户在本机构、同一公历年（北京时间）内成功的余额支付金额累计，截至并包括本笔。',
-    'Succeeded balance payments of the same payer account at this institution in the same calendar year (China time), up to and including this one.',
+  f('payer_balance_paid_this_year_fen', 'money_fen', ['payment'], ['付款人本年余额支付累计', 'Balance payments of the payer this year'], [
+    '同一付款人在本机构开立的全部支付账户、同一公历年（北京时间）内成功的余额支付金额累计，截至并包括本笔；不含向本人同名银行账户转账（提现）。',
+    'Succeeded balance payments from all the payer’s payment accounts at this institution in the same calendar year (China time), up to and including this one; transfers to the payer’s own bank account (withdrawals) excluded.',
   ]),
   f('payer_balance_paid_since_opening_fen', 'money_fen', ['payment'], ['付款账户开户以来余额支付累计', 'Balance payments of the account since opening'], [
-    '同一付款账户在本机构已报送的全部成功余额支付金额累计，截至并包括本笔。',
-    'Every succeeded balance payment of the same payer account filed by this institution, up to and including this one.',
+    '同一付款账户在本机构已报送的全部成功余额支付金额累计，含向本人同名银行账户转账（提现），截至并包括本笔。',
+    'Every succeeded balance payment of the same payer account filed by this institution, transfers to the payer’s own bank account (withdrawals) included, up to and including this one.',
   ]),
   f('payer_verified_before_payment', 'boolean', ['payment'], ['付款前已完成实名验证', 'Payer verified before paying'], ['付款人实名验证时间早于或等于交易时间。', 'The payer’s real-name verification is no later than the transaction.']),
   f('to_own_account', 'boolean', ['fund_flow'], ['转入平台自有账户', 'Into the platform’s own account'], ['转入方为报送机构本身（统一社会信用代码相同）。', 'The receiving party is the filing institution itself (the same USCC).']),

@@ -341,16 +341,24 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   complaint('LATE-NOT-WITHDRAWN', '2024-10-01T10:00:00+08:00', 'withdrawn', '2024-10-30T10:00:00+08:00');
 
   // ---- Payments: December 2024 and January 2025 (the China calendar year turns at 16:00 UTC on 31 December).
-  const pay = (id: string, time: string, account: string, cls: string, fen: number, changes: Row = {}) =>
-    add('A', 'payment', time.slice(0, 7), id, { payment_id: id, transaction_time: time, payer_account: account, payer_verification_class: cls, amount_fen: String(fen), channel: 'balance', ...changes });
-  // Class I: CNY 1,000 since the account was opened, across years.
+  // Each account its own payer unless a case says otherwise (classes II and III add up all of a payer's accounts).
+  const payers = new Map<string, string>();
+  const pay = (id: string, time: string, account: string, cls: string, fen: number, changes: Row = {}) => {
+    if (!payers.has(account)) payers.set(account, person());
+    add('A', 'payment', time.slice(0, 7), id, {
+      payment_id: id, transaction_time: time, payer_id: payers.get(account)!, payer_account: account, payer_verification_class: cls, amount_fen: String(fen), channel: 'balance', ...changes,
+    });
+  };
+  // Class I: CNY 1,000 since the account was opened, across years, transfers to the payer's own bank account included.
   pay('PAY1-NOT-FIRST-LAST-YEAR', '2024-12-20T10:00:00+08:00', 'ACC-I-1', 'I', 60_000);
   pay('PAY1-NOT-FAILED', '2025-01-03T10:00:00+08:00', 'ACC-I-1', 'I', 50_000, { status: 'failed' });
   pay('PAY1-NOT-QUICK-PAY', '2025-01-04T10:00:00+08:00', 'ACC-I-1', 'I', 50_000, { channel: 'quick_pay' });
   pay('PAY1-NOT-AT-LIMIT', '2025-01-05T10:00:00+08:00', 'ACC-I-1', 'I', 40_000);
   pay('PAY1-FIRE-CROSSES-SINCE-OPENING', '2025-01-06T10:00:00+08:00', 'ACC-I-1', 'I', 1);
   pay('PAY1-NOT-AFTER-CROSSING', '2025-01-07T10:00:00+08:00', 'ACC-I-1', 'I', 100);
-  // Class II: CNY 100,000 a China calendar year.
+  pay('PAY1-NOT-BALANCE-BEFORE-WITHDRAWAL', '2025-01-03T10:00:00+08:00', 'ACC-I-2', 'I', 90_000);
+  pay('PAY1-FIRE-WITHDRAWAL-TO-OWN-BANK-CROSSES', '2025-01-04T10:00:00+08:00', 'ACC-I-2', 'I', 10_001, { channel: 'withdrawal' });
+  // Class II: CNY 100,000 a China calendar year over all the payer's accounts, withdrawals to the payer's own bank account excluded.
   pay('PAY2-NOT-LAST-YEAR', '2024-12-31T23:59:59+08:00', 'ACC-II-1', 'II', 9_000_000);
   pay('PAY2-NOT-NEW-CHINA-YEAR', '2025-01-01T00:00:00+08:00', 'ACC-II-1', 'II', 9_000_000);
   pay('PAY2-NOT-AT-LIMIT', '2025-01-02T10:00:00+08:00', 'ACC-II-1', 'II', 1_000_000);
@@ -358,12 +366,19 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   pay('PAY2-NOT-AFTER-CROSSING', '2025-01-04T10:00:00+08:00', 'ACC-II-1', 'II', 100);
   pay('PAY2-FIRE-ONE-PAYMENT-OVER', '2025-01-05T10:00:00+08:00', 'ACC-II-2', 'II', 10_000_001);
   pay('PAY2-NOT-CLASS-III-ACCOUNT', '2025-01-05T10:00:00+08:00', 'ACC-III-9', 'III', 15_000_000);
+  pay('PAY2-NOT-WITHDRAWAL-TO-OWN-BANK', '2025-01-05T10:00:00+08:00', 'ACC-II-3', 'II', 10_000_001, { channel: 'withdrawal' });
+  pay('PAY2-NOT-FIRST-ACCOUNT-OF-PAYER', '2025-01-06T10:00:00+08:00', 'ACC-II-4', 'II', 6_000_000);
+  payers.set('ACC-II-5', payers.get('ACC-II-4')!);
+  pay('PAY2-FIRE-SECOND-ACCOUNT-OF-SAME-PAYER', '2025-01-07T10:00:00+08:00', 'ACC-II-5', 'II', 4_000_001);
   // Class III: CNY 200,000 a year.
   pay('PAY3-NOT-AT-LIMIT', '2025-01-02T10:00:00+08:00', 'ACC-III-1', 'III', 20_000_000);
   pay('PAY3-FIRE-CROSSES', '2025-01-03T10:00:00+08:00', 'ACC-III-1', 'III', 1);
   pay('PAY3-NOT-AFTER-CROSSING', '2025-01-04T10:00:00+08:00', 'ACC-III-1', 'III', 1);
   pay('PAY3-NOT-LAST-YEAR', '2024-12-15T10:00:00+08:00', 'ACC-III-2', 'III', 15_000_000);
   pay('PAY3-NOT-NEW-YEAR', '2025-01-05T10:00:00+08:00', 'ACC-III-2', 'III', 6_000_000);
+  pay('PAY3-NOT-FIRST-ACCOUNT-OF-PAYER', '2025-01-06T10:00:00+08:00', 'ACC-III-3', 'III', 12_000_000);
+  payers.set('ACC-III-4', payers.get('ACC-III-3')!);
+  pay('PAY3-FIRE-SECOND-ACCOUNT-OF-SAME-PAYER', '2025-01-07T10:00:00+08:00', 'ACC-III-4', 'III', 8_000_001);
   // Verification before payment (standard 1.1): later than the transaction fires; the same instant does not.
   const verified = (at: string, changes: Row = {}): Row => ({ channel: 'quick_pay', payer_verified_at: at, ...changes });
   pay('PAYV-FIRE-ONE-SECOND-LATER', '2025-01-10T10:00:00+08:00', 'ACC-V-1', 'II', 5000, verified('2025-01-10T10:00:01+08:00'));
@@ -490,7 +505,8 @@ describeEachEngine('the national rule pack on its legal boundaries', (engine) =>
     expect(holiday.en).toContain('beyond 15 calendar days');
     expect((await explain('CN-COMPLAINT-LATE', 'LATE-FIRE-16-CHINA-DAYS')).en).toContain('16 calendar days');
     expect((await explain('CN-BORROW-INDIVIDUAL-ALL', 'BIA-FIRE-CROSSES-ACROSS-PLATFORMS')).zh).toContain('1,000,001.00 元，超过 1,000,000.00 元');
-    expect((await explain('CN-PAY-CLASS-II-LIMIT', 'PAY2-FIRE-CROSSES-THIS-YEAR')).en).toContain('has paid CNY 100,000.01 from its balance this year; this payment of CNY 0.01');
+    expect((await explain('CN-PAY-CLASS-II-LIMIT', 'PAY2-FIRE-CROSSES-THIS-YEAR')).en).toContain('has paid CNY 100,000.01 this year');
+    expect((await explain('CN-PAY-CLASS-II-LIMIT', 'PAY2-FIRE-SECOND-ACCOUNT-OF-SAME-PAYER')).zh).toContain('全部支付账户本年余额付款累计 100,000.01 元');
     // Raised when B filed, superseded when A's repayment made before B lent was filed.
     const repaidElsewhere = (await context.services.monitoring.listAlerts(supervisorCaller, { ruleId: 'CN-BORROW-INDIVIDUAL-ALL', page: 1, pageSize: 200 })).items.filter((a) => a.recordId === 'BIA-NOT-REPAID-ELSEWHERE-BEFORE-SIGNING');
     expect(repaidElsewhere.map((a) => a.status)).toEqual(['superseded']);
