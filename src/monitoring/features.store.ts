@@ -54,14 +54,14 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
       from filed_loan l
       where l.valid_to is null and l.party_key in (select party_key from parties)
     ),
+    repaid_by_day as (select institution_id, loan_id, paid_date, sum(principal_repaid) as principal_repaid from repaid group by institution_id, loan_id, paid_date),
     owed_then as (
       select p.institution_id as at_institution, p.loan_id as at_loan, b.institution_id, b.loan_id,
-        greatest(b.principal_fen - coalesce((
-          select sum(rp.principal_repaid) from repaid rp
-          where rp.institution_id = b.institution_id and rp.loan_id = b.loan_id and rp.paid_date <= p.contract_date
-        ), 0), 0) as owed
+        greatest(b.principal_fen - coalesce(sum(rp.principal_repaid), 0), 0) as owed
       from page p
       join borrowed b on b.party_key = p.party_key and (b.contract_date, b.institution_id, b.loan_id) <= (p.contract_date, p.institution_id, p.loan_id)
+      left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id and rp.paid_date <= p.contract_date
+      group by p.institution_id, p.loan_id, b.institution_id, b.loan_id, b.principal_fen
     ),
     balances as (
       select at_institution, at_loan,
@@ -71,8 +71,10 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
       from owed_then group by at_institution, at_loan
     ),
     owed_now as (
-      select b.party_key, b.institution_id, greatest(b.principal_fen - coalesce((select sum(rp.principal_repaid) from repaid rp where rp.institution_id = b.institution_id and rp.loan_id = b.loan_id), 0), 0) as owed
+      select b.party_key, b.institution_id, greatest(b.principal_fen - coalesce(sum(rp.principal_repaid), 0), 0) as owed
       from borrowed b
+      left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id
+      group by b.party_key, b.institution_id, b.loan_id, b.principal_fen
     ),
     platforms as (select party_key, count(distinct institution_id) filter (where owed > 0) as platforms from owed_now group by party_key)
     select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
