@@ -165,6 +165,8 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   // Up-front deduction (Civil Code Art.670), from 2021-01-01.
   loan('A', 'UPFRONT-FIRE-ONE-FEN-SHORT', '2024-07-22', { principal_fen: '100000', disbursed_fen: '99999' });
   loan('A', 'UPFRONT-NOT-IN-FULL', '2024-07-22', { principal_fen: '100000', disbursed_fen: '100000' });
+  // Contract Law Art.200 said the same before the Civil Code took effect on 2021-01-01.
+  loan('A', 'UPFRONT-FIRE-UNDER-CONTRACT-LAW', '2020-08-19', { principal_fen: '100000', disbursed_fen: '95000' });
   loan('L', 'UPFRONT-FIRE-LICENSED-LENDER', '2024-07-22', { principal_fen: '100000', disbursed_fen: '90000', product_id: 'CASH-L' });
 
   // Loans the repayment cases refer to.
