@@ -12,8 +12,11 @@ import '../standard/domain.schema.js';
 /** One row: the record's columns, its id, and the SQL-computed features. */
 export type FeatureRow = Record<string, unknown> & { record_id: string; party_key: string; period: string; filing_id: string; institution_id: string };
 
-/** Which records a page reads: those of one filing, or the loans in force of some parties (a cross-institution re-check). */
-export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; excludeInstitutionId?: string };
+/**
+ * Which records a page reads: those of one filing, or the loans in force of some parties (a
+ * re-check of balances), less those of one institution's period (the filing just checked).
+ */
+export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; exclude?: { institutionId: string; period: string } };
 
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
@@ -25,7 +28,7 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
   }
   const keys = [...scope.partyKeys];
   return sql`select * from filed_loan where valid_to is null and party_key = any(${keys}::text[])
-    ${scope.excludeInstitutionId ? sql`and institution_id <> ${scope.excludeInstitutionId}` : sql``}
+    ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
     and (institution_id::text || '|' || loan_id) > ${after} order by institution_id::text || '|' || loan_id limit ${limit}`;
 }
 

@@ -207,20 +207,21 @@ export class MonitoringService {
     await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
     if (recordType === 'loan' || recordType === 'repayment') {
       const partyKeys = await partyKeysOfFiling(this.db, recordType, event.filingId);
-      await this.recheckBalances(partyKeys, recordType === 'loan' ? event.institutionId : undefined, `filing ${event.filingId}`);
+      // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
+      await this.recheckBalances(partyKeys, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
     }
     return { records, rules: rules.size, ...summary };
   }
 
-  /** Re-check the balance rules on the loans in force of some borrowers (other institutions' when `excludeInstitutionId` is set). */
-  async recheckBalances(partyKeys: readonly string[], excludeInstitutionId: string | undefined, cause: string): Promise<void> {
+  /** Re-check the balance rules on the loans in force of some borrowers, but for those of `exclude` (one institution's period, just checked). */
+  async recheckBalances(partyKeys: readonly string[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
     const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
     const ruleIds = (await this.rulebook.rulesInForce('000000', new Date().toISOString().slice(0, 10), { recordType: 'loan' })).filter(balanceRule).map((r) => r.id);
     for (let i = 0; i < partyKeys.length; i += PAGE) {
       const keys = partyKeys.slice(i, i + PAGE);
       const outcomes: Outcome[] = [];
-      await this.evaluate('loan', { partyKeys: keys, ...(excludeInstitutionId ? { excludeInstitutionId } : {}) }, this.inForce('loan', balanceRule), (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds, excludeInstitutionId: excludeInstitutionId ?? '00000000-0000-0000-0000-000000000000' }, `balances changed by ${cause}`);
+      await this.evaluate('loan', { partyKeys: keys, ...(exclude ? { exclude } : {}) }, this.inForce('loan', balanceRule), (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds, ...(exclude ? { exclude } : {}) }, `balances changed by ${cause}`);
     }
   }
 

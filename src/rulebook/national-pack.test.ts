@@ -200,6 +200,10 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   const bip5 = person();
   loan('A', 'BIP-FIRE-SAME-DAY-OVER-BY-ITSELF', '2024-07-05', { ...ind(bip5), ...amount(20_000_001) });
   loan('A', 'BIP-NOT-SAME-DAY-SMALL', '2024-07-05', { ...ind(bip5), ...amount(100) });
+  // A's August filing comes before its July one: the July loan filed late takes the August loan over the limit.
+  const bip7 = person();
+  loan('A', 'BIP-FIRE-SIGNED-LATER-FILED-FIRST', '2024-08-05', { ...ind(bip7), ...amount(6_000_000) });
+  loan('A', 'BIP-NOT-SIGNED-EARLIER-FILED-LATE', '2024-07-10', { ...ind(bip7), ...amount(15_000_000) });
   loan('L', 'BIP-FIRE-LICENSED-LENDER', '2024-07-05', { ...ind(person()), ...amount(20_000_001), product_id: 'CASH-L' });
 
   // Individual on all platforms: CNY 1,000,000, across A and B.
@@ -398,6 +402,7 @@ const FILING_ORDER: [Who, RecordType, string][] = [
   ['A', 'product', '2024-07'],
   ['A', 'loan', '2020-08'],
   ['L', 'loan', '2020-08'],
+  ['A', 'loan', '2024-08'],
   ['A', 'loan', '2024-07'],
   ['L', 'loan', '2024-07'],
   ['B', 'loan', '2024-07'],
