@@ -13,10 +13,10 @@ import '../standard/domain.schema.js';
 export type FeatureRow = Record<string, unknown> & { record_id: string; party_key: string; period: string; filing_id: string; institution_id: string };
 
 /**
- * Which records a page reads: those of one filing, or the loans in force of some parties (a
- * re-check of balances), less those of one institution's period (the filing just checked).
+ * Which records a page reads: those of one filing, or the loans or payments in force of some
+ * parties (a re-check of balances and payment totals), at one institution if `within` is set, less those of one institution's period (the filing just checked).
  */
-export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; exclude?: { institutionId: string; period: string } };
+export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
 
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
@@ -109,9 +109,20 @@ async function repayments(db: Kysely<Database>, filingId: string, after: string,
  * included. Classes II and III: a year (China calendar) of all the payer's payment accounts at the
  * institution, which it must manage together, withdrawals to the payer's own bank account excluded.
  */
-async function payments(db: Kysely<Database>, filingId: string, after: string, limit: number): Promise<FeatureRow[]> {
+function paymentPage(scope: RecordScope, after: string, limit: number) {
+  if ('filingId' in scope) {
+    return sql`select * from filed_payment where filing_id = ${scope.filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}`;
+  }
+  const keys = [...scope.partyKeys];
+  return sql`select * from filed_payment where valid_to is null and party_key = any(${keys}::text[])
+    ${scope.within ? sql`and institution_id = ${scope.within}` : sql``}
+    ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
+    and (institution_id::text || '|' || payment_id) > ${after} order by institution_id::text || '|' || payment_id limit ${limit}`;
+}
+
+async function payments(db: Kysely<Database>, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
-    with page as (select * from filed_payment where filing_id = ${filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}),
+    with page as (${paymentPage(scope, after, limit)}),
     payers as (select distinct institution_id, party_key from page),
     history as (
       select h.institution_id, h.payment_id,
@@ -125,7 +136,7 @@ async function payments(db: Kysely<Database>, filingId: string, after: string, l
     )
     select page.*, page.payment_id as record_id, hi.since_opening, hi.this_year
     from page join history hi on hi.institution_id = page.institution_id and hi.payment_id = page.payment_id
-    order by page.payment_id
+    order by ${'filingId' in scope ? sql`page.payment_id` : sql`page.institution_id::text || '|' || page.payment_id`}
   `.execute(db);
   return result.rows;
 }
@@ -163,16 +174,15 @@ const simple: Partial<Record<RecordType, { table: string; id: string }>> = {
 
 /**
  * One page of records in `scope` whose id sorts after `after`, with the SQL features of their
- * record type. A cross-institution scope (party keys) is read for loans only.
+ * record type. A scope of party keys is read for loans and payments only.
  */
 export async function recordPage(db: Kysely<Database>, recordType: RecordType, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   if (recordType === 'loan') return loans(db, scope, after, limit);
+  if (recordType === 'payment') return payments(db, scope, after, limit);
   if (!('filingId' in scope)) return [];
   switch (recordType) {
     case 'repayment':
       return repayments(db, scope.filingId, after, limit);
-    case 'payment':
-      return payments(db, scope.filingId, after, limit);
     case 'collection':
       return collections(db, scope.filingId, after, limit);
     default: {
@@ -184,8 +194,8 @@ export async function recordPage(db: Kysely<Database>, recordType: RecordType, s
 }
 
 /** The party keys of a filing's loans or repayments: whose balances it may have changed. */
-export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment', filingId: string): Promise<string[]> {
-  const table = recordType === 'loan' ? 'filed_loan' : 'filed_repayment';
+export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filingId: string): Promise<string[]> {
+  const table = recordType === 'loan' ? 'filed_loan' : recordType === 'repayment' ? 'filed_repayment' : 'filed_payment';
   const result = await sql<{ party_key: string }>`select distinct party_key from ${sql.table(table)} where filing_id = ${filingId}`.execute(db);
   return result.rows.map((row) => row.party_key);
 }

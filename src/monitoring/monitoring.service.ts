@@ -21,6 +21,8 @@ import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.
 const PAGE = 5000;
 /** Features that read other loans of the borrower: a change to those loans re-checks these rules. */
 const BALANCE_FEATURES = new Set(['loan_outstanding_fen', 'borrower_outstanding_on_platform_fen', 'borrower_outstanding_all_platforms_fen', 'borrower_platforms']);
+/** Features that add up a payer's other payments: a payment filed for another period re-checks these rules. */
+const PAYMENT_TOTAL_FEATURES = new Set(['payer_balance_paid_this_year_fen', 'payer_balance_paid_since_opening_fen']);
 
 export interface AlertSummary {
   id: string;
@@ -204,12 +206,18 @@ export class MonitoringService {
       records += rows;
     });
     const summary = await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`);
-    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
     if (recordType === 'loan' || recordType === 'repayment') {
       const partyKeys = await partyKeysOfFiling(this.db, recordType, event.filingId);
       // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
       await this.recheckBalances(partyKeys, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
     }
+    if (recordType === 'payment') {
+      // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
+      const partyKeys = await partyKeysOfFiling(this.db, 'payment', event.filingId);
+      await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
+    }
+    // Recorded last, so that a run on record means every alert it leads to, the re-checks' too, is in place.
+    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
     return { records, rules: rules.size, ...summary };
   }
 
@@ -222,6 +230,18 @@ export class MonitoringService {
       const outcomes: Outcome[] = [];
       await this.evaluate('loan', { partyKeys: keys, ...(exclude ? { exclude } : {}) }, this.inForce('loan', balanceRule), (page) => void outcomes.push(...page));
       await this.commit(outcomes, { partyKeys: keys, ruleIds, ...(exclude ? { exclude } : {}) }, `balances changed by ${cause}`);
+    }
+  }
+
+  /** Re-check the payment-total rules on a payer's payments at the institution in other periods than `exclude.period`. */
+  private async recheckPaymentTotals(partyKeys: readonly string[], exclude: { institutionId: string; period: string }, cause: string): Promise<void> {
+    const totalRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => PAYMENT_TOTAL_FEATURES.has(f));
+    const ruleIds = (await this.rulebook.rulesInForce('000000', new Date().toISOString().slice(0, 10), { recordType: 'payment' })).filter(totalRule).map((r) => r.id);
+    for (let i = 0; i < partyKeys.length; i += PAGE) {
+      const keys = partyKeys.slice(i, i + PAGE);
+      const outcomes: Outcome[] = [];
+      await this.evaluate('payment', { partyKeys: keys, within: exclude.institutionId, exclude }, this.inForce('payment', totalRule), (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds, within: exclude.institutionId, exclude }, `payment totals changed by ${cause}`);
     }
   }
 

@@ -63,7 +63,7 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 }
 
 /** Which open alerts a run answers for: those of one filing's scope, or of some rules on some parties' loans elsewhere. */
-export type SupersedeScope = { institutionId: string; recordType: string; period: string } | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string } };
+export type SupersedeScope = { institutionId: string; recordType: string; period: string } | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
 
 /** Mark superseded the open (new or triaged) alerts in `scope` that the run did not raise again; returns their ids. */
 export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeScope, raisedKeys: readonly string[], reason: string): Promise<string[]> {
@@ -73,6 +73,7 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
   } else {
     if (scope.partyKeys.length === 0 || scope.ruleIds.length === 0) return [];
     query = query.where('party_key', '=', sql<string>`any(${[...scope.partyKeys]}::text[])`).where('rule_id', 'in', [...scope.ruleIds]);
+    if (scope.within) query = query.where('institution_id', '=', scope.within);
     const exclude = scope.exclude;
     if (exclude) query = query.where(sql<boolean>`not (institution_id = ${exclude.institutionId} and period = ${exclude.period})`);
   }

@@ -396,7 +396,7 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   return cases;
 }
 
-/** The order the filings are made in: products before the loans that name them, loans before repayments, December before January. */
+/** The order the filings are made in: products before the loans that name them, loans before repayments; some periods filed late. */
 const FILING_ORDER: [Who, RecordType, string][] = [
   ['L', 'product', '2020-08'],
   ['A', 'product', '2024-07'],
@@ -412,8 +412,9 @@ const FILING_ORDER: [Who, RecordType, string][] = [
   ['A', 'collection', '2024-07'],
   ['A', 'disclosure', '2024-07'],
   ['A', 'complaint', '2024-10'],
-  ['A', 'payment', '2024-12'],
+  // January before December: the December payments, filed late, make a January payment the one that crosses.
   ['A', 'payment', '2025-01'],
+  ['A', 'payment', '2024-12'],
 ];
 
 const PLACEHOLDER = /\{[a-z]+\.[a-z0-9_]+\}/;
