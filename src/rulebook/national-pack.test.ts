@@ -3,6 +3,9 @@
  * case rows named after what they test (`4LPR-FIRE-…` must fire the rule, `4LPR-NOT-…` must not),
  * filed a handful of filings per engine, and after the filings each rule's own cases that fired are
  * exactly those meant to. Rows meant for one rule may fire others; only a rule's own cases count.
+ * Three institutions: A (Hangzhou) and B (Shenzhen) without a lending licence, L (Hangzhou) with an
+ * approved online-lending licence. Money in fen, rates as decimals, times in China time unless
+ * written with Z.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, makeResidentId, makeUscc, startPlatform, type TestContext } from '../../test/harness.js';
@@ -402,6 +405,7 @@ const FILING_ORDER: [Who, RecordType, string][] = [
   ['A', 'product', '2024-07'],
   ['A', 'loan', '2020-08'],
   ['L', 'loan', '2020-08'],
+  // August before July: a July loan filed late takes an August loan over a limit.
   ['A', 'loan', '2024-08'],
   ['A', 'loan', '2024-07'],
   ['L', 'loan', '2024-07'],
