@@ -193,9 +193,16 @@ export async function recordPage(db: Kysely<Database>, recordType: RecordType, s
   }
 }
 
-/** The party keys of a filing's loans or repayments: whose balances it may have changed. */
-export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filingId: string): Promise<string[]> {
-  const table = recordType === 'loan' ? 'filed_loan' : recordType === 'repayment' ? 'filed_repayment' : 'filed_payment';
-  const result = await sql<{ party_key: string }>`select distinct party_key from ${sql.table(table)} where filing_id = ${filingId}`.execute(db);
-  return result.rows.map((row) => row.party_key);
+/**
+ * Whose balances or payment totals a filing may have changed: the party keys of its records and,
+ * for a resubmission (`replaced`), of the rows of the same institution and period that earlier
+ * versions filed, so that the borrowers and payers of records it dropped are re-checked too.
+ */
+export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filing: { filingId: string; institutionId: string; period: string; replaced: boolean }): Promise<string[]> {
+  const table = sql.table(recordType === 'loan' ? 'filed_loan' : recordType === 'repayment' ? 'filed_repayment' : 'filed_payment');
+  const result = await sql<{ party_key: string }>`
+    select party_key from ${table} where filing_id = ${filing.filingId}
+    ${filing.replaced ? sql`union select party_key from ${table} where institution_id = ${filing.institutionId} and period = ${filing.period} and valid_to is not null` : sql``}
+  `.execute(db);
+  return [...new Set(result.rows.map((row) => row.party_key))];
 }

@@ -206,14 +206,15 @@ export class MonitoringService {
       records += rows;
     });
     const summary = await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`);
+    const filed = { filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 };
     if (recordType === 'loan' || recordType === 'repayment') {
-      const partyKeys = await partyKeysOfFiling(this.db, recordType, event.filingId);
+      const partyKeys = await partyKeysOfFiling(this.db, recordType, filed);
       // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
       await this.recheckBalances(partyKeys, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
     }
     if (recordType === 'payment') {
       // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
-      const partyKeys = await partyKeysOfFiling(this.db, 'payment', event.filingId);
+      const partyKeys = await partyKeysOfFiling(this.db, 'payment', filed);
       await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
     }
     // Recorded last, so that a run on record means every alert it leads to, the re-checks' too, is in place.

@@ -19,6 +19,8 @@ type Row = Record<string, string>;
 interface Case {
   id: string;
   fires: boolean;
+  /** Filed in the first version of its filing only, and left out of the resubmission. */
+  dropped?: boolean;
   who: Who;
   type: RecordType;
   period: string;
@@ -62,9 +64,9 @@ const company = () => makeUscc('310104', 500 + nextCompany++);
 /** The cases, built once: every row a filing holds is here, with the rule it is meant for in its id. */
 function buildCases(uscc: Record<Who, string>): Case[] {
   const cases: Case[] = [];
-  const add = (who: Who, type: RecordType, period: string, id: string, row: Row) => {
+  const add = (who: Who, type: RecordType, period: string, id: string, row: Row, dropped = false) => {
     const fires = /^[A-Z0-9]+-FIRE-/.test(id);
-    cases.push({ id, fires, who, type, period, row });
+    cases.push({ id, fires, who, type, period, row, ...(dropped ? { dropped } : {}) });
   };
 
   // ---- Products. L's before the 2021-03-31 rate-basis rule; A's in 2024-07.
@@ -220,6 +222,13 @@ function buildCases(uscc: Record<Who, string>): Case[] {
   loan('A', 'BIA-NOT-REPAID-ELSEWHERE-FIRST', '2024-07-05', { ...ind(bia2), ...amount(60_000_000) });
   // Over the limit when B files; A's repayment of 100 fen on the day B lent, filed afterwards, brings it back under.
   loan('B', 'BIA-NOT-REPAID-ELSEWHERE-BEFORE-SIGNING', '2024-07-06', { ...ind(bia2), ...amount(40_000_001) });
+  // B's loan takes A's later one over the limit until B resubmits its July without it.
+  const bia3 = person();
+  loan('A', 'BIA-NOT-OVER-ONLY-WITH-A-LOAN-RESUBMITTED-AWAY', '2024-07-20', { ...ind(bia3), ...amount(50_000_000) });
+  add('B', 'loan', '2024-07', 'BIA-NOT-RESUBMITTED-AWAY', {
+    loan_id: 'BIA-NOT-RESUBMITTED-AWAY', contract_id: 'C-BIA-NOT-RESUBMITTED-AWAY', product_id: '', contract_date: '2024-07-06', disbursement_date: '2024-07-06', first_due_date: '2024-08-06',
+    ...ind(bia3), ...amount(50_000_001),
+  }, true);
   loan('A', 'BIA-NOT-ORGANISATION', '2024-07-05', { ...org(company()), ...amount(100_000_001) });
 
   // Organisation on one platform: CNY 1,000,000.
@@ -400,7 +409,7 @@ function buildCases(uscc: Record<Who, string>): Case[] {
 }
 
 /** The order the filings are made in: products before the loans that name them, loans before repayments; some periods filed late. */
-const FILING_ORDER: [Who, RecordType, string][] = [
+const FILING_ORDER: [Who, RecordType, string, 'resubmission'?][] = [
   ['L', 'product', '2020-08'],
   ['A', 'product', '2024-07'],
   ['A', 'loan', '2020-08'],
@@ -410,6 +419,7 @@ const FILING_ORDER: [Who, RecordType, string][] = [
   ['A', 'loan', '2024-07'],
   ['L', 'loan', '2024-07'],
   ['B', 'loan', '2024-07'],
+  ['B', 'loan', '2024-07', 'resubmission'],
   ['A', 'repayment', '2024-10'],
   ['L', 'repayment', '2024-10'],
   ['A', 'fund_flow', '2024-07'],
@@ -443,9 +453,9 @@ describeEachEngine('the national rule pack on its legal boundaries', (engine) =>
     await registry.transitionLicence(supervisorCaller, licence.licenceId, 'approved', 'qualifications met');
 
     cases = buildCases({ A: who.A.uscc, B: who.B.uscc, L: who.L.uscc });
-    for (const [w, type, period] of FILING_ORDER) {
-      const rows = cases.filter((c) => c.who === w && c.type === type && c.period === period).map((c) => c.row);
-      const filing = await fileAndSign(context, who[w], type, period, recordsCsv(type, rows));
+    for (const [w, type, period, resubmission] of FILING_ORDER) {
+      const rows = cases.filter((c) => c.who === w && c.type === type && c.period === period && !(resubmission && c.dropped)).map((c) => c.row);
+      const filing = await fileAndSign(context, who[w], type, period, recordsCsv(type, rows), { resubmission: resubmission === 'resubmission' });
       if (filing.status !== 'accepted') {
         const detail = await context.services.filing.get(who[w].caller, filing.filingId);
         throw new Error(`${w} ${type} ${period}: ${filing.status} ${JSON.stringify(detail.findings.slice(0, 5))}`);
