@@ -8,6 +8,8 @@ create table alert (
   rule_id text not null,
   rule_version text not null,
   rule_jurisdiction text not null,
+  -- conduct: a record broke a rule; reporting: a filing an institution owed is late or missing.
+  pack text not null check (pack in ('conduct', 'reporting')),
   severity text not null check (severity in ('low', 'medium', 'high')),
   -- The rule's title, explanation template and legal basis as of that version, so that the alert
   -- explains itself on its own.

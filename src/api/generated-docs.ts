@@ -6,6 +6,7 @@ import { ephemeralKeyMaterial } from '../platform/crypto.js';
 import { createPlatform, closePlatform } from '../platform/platform.js';
 import { renderErrorReference } from '../platform/errors.js';
 import { renderStandardReference } from '../filing/edits/reference.js';
+import { renderRulebookReference } from '../rulebook/reference.js';
 import { buildApp } from './app.js';
 
 export const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
@@ -31,6 +32,7 @@ export async function writeGeneratedDocs(): Promise<string[]> {
     [`${docsDir}openapi.json`, await renderOpenApi()],
     [`${docsDir}errors.md`, renderErrorReference()],
     [`${docsDir}standard.md`, renderStandardReference()],
+    [`${docsDir}rulebook.md`, await renderRulebookReference()],
   ];
   for (const [file, content] of files) await writeFile(file, content);
   return files.map(([file]) => file);

@@ -28,9 +28,9 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const registry = new RegistryService(platform);
   const identity = new IdentityService(platform);
   const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
-  const supervision = new SupervisionService(platform, registry, filing);
-  const loanCost = new LoanCostService(platform, registry);
   const rulebook = new RulebookService(platform);
+  const supervision = new SupervisionService(platform, registry, filing, rulebook);
+  const loanCost = new LoanCostService(platform, registry, rulebook);
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
   return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring };
 }

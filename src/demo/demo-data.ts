@@ -6,6 +6,7 @@
 import type { InstitutionKind, LicenceStatus, LicenceType } from '../registry/licence-types.js';
 import { residentIdCheckCharacter, usccCheckCharacter } from '../standard/identifiers.js';
 import { buildSchedule, type RepaymentMethod } from '../standard/cost-of-credit.js';
+import type { RecordType } from '../standard/standard.js';
 
 export const DEMO_PASSWORD = 'fenghuo-demo';
 
@@ -118,7 +119,7 @@ function person(region: string, birth: string, sequence: string, phone: string):
 
 /** Borrowers of the deliberate violations, apart from the generated crowd. */
 const specialPeople = {
-  /** Borrows CNY 180,000 at each of seven lenders in four provinces. */
+  /** Borrows CNY 195,000 at each of six lenders in four provinces. */
   multi: person('330106', '19750412', '917', '13957100917'),
   /** Borrows CNY 270,000 from Pujiang. */
   bigPujiang: person('310115', '19800923', '918', '13816200918'),
@@ -140,11 +141,18 @@ export interface DemoViolation {
   institution: string;
   /** GB/T 2260 code of the institution's province. */
   province: string;
-  recordType: 'product' | 'loan' | 'repayment' | 'payment' | 'fund_flow' | 'collection' | 'disclosure' | 'complaint';
+  recordType: RecordType;
   /** The period the records are filed for. */
   period: string;
-  /** The records that break it (for a rule on a total, every record of the total). */
+  /** The records the rule fires on (for a rule on a total, the record that takes the total over the limit). */
   recordIds: readonly string[];
+  /** For a rule on a total: the other records that make it up (`id@institution` when another institution filed it). */
+  context?: readonly string[];
+  /**
+   * The tier whose rule or refinement makes the records a violation, when it is not the national
+   * rule itself: the example province and city rules of src/demo/rules.
+   */
+  tier?: string;
 }
 
 /**
@@ -164,31 +172,34 @@ export const demoViolations: readonly DemoViolation[] = [
   // Interest withheld from the principal at disbursement.
   { rule: 'CN-LOAN-UPFRONT-DEDUCTION', institution: 'jinjiang', province: '510000', recordType: 'loan', period: '2026-10', recordIds: ['JINJ-X03', 'JINJ-X04', 'JINJ-X05'] },
   { rule: 'CN-LOAN-UPFRONT-DEDUCTION', institution: 'pujiang', province: '310000', recordType: 'loan', period: '2026-09', recordIds: ['PUJI-X01'] },
-  // Penalties of 8 % of the principal due within a month of falling overdue.
-  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'qianhai', province: '440000', recordType: 'repayment', period: '2026-10', recordIds: ['QIAN-X10-1'] },
-  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'qianhai', province: '440000', recordType: 'repayment', period: '2026-11', recordIds: ['QIAN-X10-1', 'QIAN-X10-2'] },
-  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'jinjiang', province: '510000', recordType: 'repayment', period: '2026-10', recordIds: ['JINJ-X10-1'] },
-  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'jinjiang', province: '510000', recordType: 'repayment', period: '2026-11', recordIds: ['JINJ-X10-1', 'JINJ-X10-2'] },
-  // One individual owes CNY 270,000 at Pujiang, another CNY 240,000 at Zhujiang.
-  { rule: 'CN-BORROW-INDIVIDUAL-PLATFORM', institution: 'pujiang', province: '310000', recordType: 'loan', period: '2026-10', recordIds: ['PUJI-X21', 'PUJI-X22'] },
-  { rule: 'CN-BORROW-INDIVIDUAL-PLATFORM', institution: 'zhujiang', province: '440000', recordType: 'loan', period: '2026-10', recordIds: ['ZHUJ-X21', 'ZHUJ-X22'] },
-  // One individual owes CNY 180,000 at each of seven lenders: CNY 1.26 million in all.
-  ...(['qiantang', 'yongjiang', 'qianhai', 'zhujiang', 'pujiang', 'lujiazui', 'jinghua'] as const).map((key) => ({
+  // P2P loans (under the private-lending cap) charging a penalty of 8 % of the principal due within
+  // a month of falling overdue. An instalment overdue in October is filed again, still overdue, for November.
+  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'jinjiang', province: '510000', recordType: 'repayment', period: '2026-10', recordIds: ['JINJ-X08-1'] },
+  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'jinjiang', province: '510000', recordType: 'repayment', period: '2026-11', recordIds: ['JINJ-X08-2'], context: ['JINJ-X08-1'] },
+  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'jinghua', province: '110000', recordType: 'repayment', period: '2026-10', recordIds: ['JING-X08-1'] },
+  { rule: 'CN-REPAY-OVERDUE-CHARGES', institution: 'jinghua', province: '110000', recordType: 'repayment', period: '2026-11', recordIds: ['JING-X08-2'], context: ['JING-X08-1'] },
+  // One individual owes CNY 270,000 at Pujiang, another CNY 240,000 at Zhujiang: the second loan goes over CNY 200,000.
+  { rule: 'CN-BORROW-INDIVIDUAL-PLATFORM', institution: 'pujiang', province: '310000', recordType: 'loan', period: '2026-10', recordIds: ['PUJI-X22'], context: ['PUJI-X21'] },
+  { rule: 'CN-BORROW-INDIVIDUAL-PLATFORM', institution: 'zhujiang', province: '440000', recordType: 'loan', period: '2026-10', recordIds: ['ZHUJ-X22'], context: ['ZHUJ-X21'] },
+  // One individual borrows CNY 195,000 at each of six lenders in five cities, signed on 20–26 October: the
+  // sixth (Lujiazui, the 26th) takes the balance over CNY 1 million, whether or not the first instalments are paid.
+  {
     rule: 'CN-BORROW-INDIVIDUAL-ALL',
-    institution: key,
-    province: `${demoCity(key).slice(0, 2)}0000`,
-    recordType: 'loan' as const,
+    institution: 'lujiazui',
+    province: '310000',
+    recordType: 'loan',
     period: '2026-10',
-    recordIds: [`${prefixOf(key)}-X20`],
-  })),
+    recordIds: ['LUJI-X20'],
+    context: ['QIAN-X20@qiantang', 'YONG-X20@yongjiang', 'QIAN-X20@qianhai', 'ZHUJ-X20@zhujiang', 'JING-X20@jinghua'],
+  },
   // Lenders' money paid into a collection account of the platform instead of the custodian bank.
   { rule: 'CN-FUNDS-POOLING', institution: 'jinjiang', province: '510000', recordType: 'fund_flow', period: '2026-10', recordIds: ['JINJ-F-POOL1', 'JINJ-F-POOL2'] },
   { rule: 'CN-FUNDS-POOLING', institution: 'jinghua', province: '110000', recordType: 'fund_flow', period: '2026-10', recordIds: ['JING-F-POOL1'] },
-  // A payment 25 minutes before the payer's identity was verified; one with no verification at all.
+  // Payments 25 and 35 minutes before the payer's identity was verified.
   { rule: 'CN-PAY-BEFORE-VERIFICATION', institution: 'tianfu-pay', province: '510000', recordType: 'payment', period: '2026-10', recordIds: ['TIAN-TX01'] },
   { rule: 'CN-PAY-BEFORE-VERIFICATION', institution: 'waitan-pay', province: '310000', recordType: 'payment', period: '2026-10', recordIds: ['WAIT-TX01'] },
   // A class I account pays CNY 1,150 from its balance (the limit is CNY 1,000 since opening).
-  { rule: 'CN-PAY-CLASS-I-LIMIT', institution: 'nanshan-pay', province: '440000', recordType: 'payment', period: '2026-10', recordIds: ['NANS-TX01', 'NANS-TX02', 'NANS-TX03'] },
+  { rule: 'CN-PAY-CLASS-I-LIMIT', institution: 'nanshan-pay', province: '440000', recordType: 'payment', period: '2026-10', recordIds: ['NANS-TX03'], context: ['NANS-TX01', 'NANS-TX02'] },
   // Collection at 23:15, 07:20, 22:40 and 06:50 China time, no agreement recorded.
   { rule: 'CN-COLL-NIGHT', institution: 'qianhai', province: '440000', recordType: 'collection', period: '2026-10', recordIds: ['QIAN-CX01', 'QIAN-CX02'] },
   { rule: 'CN-COLL-NIGHT', institution: 'jinjiang', province: '510000', recordType: 'collection', period: '2026-10', recordIds: ['JINJ-CX01', 'JINJ-CX02'] },
@@ -204,14 +215,17 @@ export const demoViolations: readonly DemoViolation[] = [
   // An advertised rate that does not say whether it is simple or compound.
   { rule: 'CN-PRODUCT-RATE-BASIS', institution: 'qianhai', province: '440000', recordType: 'product', period: '2026-09', recordIds: ['QIAN-P2'] },
   { rule: 'CN-PRODUCT-RATE-BASIS', institution: 'jinjiang', province: '510000', recordType: 'product', period: '2026-09', recordIds: ['JINJ-P3'] },
+  // Lawful under the national rules, not under the example rules of a province or city (src/demo/rules):
+  // a call at 21:20 in Guangdong (quiet from 21:00 there), CNY 195,000 owed to a lender in Shenzhen
+  // (CNY 150,000 there), a medical loan costing 26 % in Zhejiang (24 % there; nationally it is only
+  // above the 24 % window line, CN-LOAN-COST-WINDOW-24).
+  { rule: 'CN-COLL-NIGHT', tier: '440000', institution: 'qianhai', province: '440000', recordType: 'collection', period: '2026-10', recordIds: ['QIAN-CX08'] },
+  { rule: 'CN-BORROW-INDIVIDUAL-PLATFORM', tier: '440300', institution: 'qianhai', province: '440000', recordType: 'loan', period: '2026-10', recordIds: ['QIAN-X20'] },
+  { rule: 'ZJ-LOAN-MEDICAL-COST', tier: '330000', institution: 'qiantang', province: '330000', recordType: 'loan', period: '2026-10', recordIds: ['QIAN-X30'] },
   // Complaints closed 20 days after they were received.
   { rule: 'CN-COMPLAINT-LATE', institution: 'jinjiang', province: '510000', recordType: 'complaint', period: '2026-10', recordIds: ['JINJ-TX01'] },
   { rule: 'CN-COMPLAINT-LATE', institution: 'zhujiang', province: '440000', recordType: 'complaint', period: '2026-10', recordIds: ['ZHUJ-TX01'] },
 ];
-
-function demoCity(key: string): string {
-  return demoInstitutions.find((d) => d.key === key)!.city;
-}
 
 /** The prefix of an institution's record ids: the first four letters of its key. */
 export function prefixOf(key: string): string {
@@ -236,22 +250,26 @@ interface PlantedLoan {
   defaults?: boolean;
   /** Penalty charged on an overdue instalment, share of its principal. */
   penaltyShare?: number;
+  /** The loan purpose (default: one at random). */
+  purpose?: string;
 }
 
-const X20_PRINCIPAL = 18_000_000; // CNY 180,000 at each of seven lenders
+/** The day in October 2026 on which each lender lends CNY 195,000 to the same person. */
+const X20_DAYS: Record<string, number> = { qiantang: 20, yongjiang: 21, qianhai: 22, zhujiang: 23, jinghua: 24, lujiazui: 26 };
 
 function plantedLoans(key: string, rate: [number, number]): PlantedLoan[] {
-  const low = rate[0];
   const loans: PlantedLoan[] = [];
-  if (['qiantang', 'yongjiang', 'qianhai', 'zhujiang', 'pujiang', 'lujiazui', 'jinghua'].includes(key)) {
-    loans.push({ id: 'X20', person: specialPeople.multi, product: 1, contractDate: `2026-10-${20 + (key.length % 7)}`, principal: X20_PRINCIPAL, rate: low });
-  }
+  const x20Day = X20_DAYS[key];
+  if (x20Day !== undefined) loans.push({ id: 'X20', person: specialPeople.multi, product: 1, contractDate: `2026-10-${x20Day}`, principal: 19_500_000, rate: rate[0] });
   switch (key) {
+    case 'qiantang':
+      loans.push({ id: 'X30', product: 1, contractDate: '2026-10-13', principal: 5_000_000, rate: 0.235, purpose: 'medical' });
+      break;
     case 'qianhai':
       loans.push(
         { id: 'X01', product: 0, contractDate: '2026-09-08', principal: 800_000, rate: 0.15, feeRate: 0.02 },
         { id: 'X02', product: 0, contractDate: '2026-09-17', principal: 600_000, rate: 0.15, feeRate: 0.02 },
-        { id: 'X10', person: specialPeople.debtorQianhai, product: 0, contractDate: '2026-09-05', principal: 2_000_000, rate: 0.15, defaults: true, penaltyShare: 0.08 },
+        { id: 'X10', person: specialPeople.debtorQianhai, product: 0, contractDate: '2026-09-05', principal: 2_000_000, rate: 0.15, defaults: true },
       );
       break;
     case 'jinjiang':
@@ -261,11 +279,15 @@ function plantedLoans(key: string, rate: [number, number]): PlantedLoan[] {
         { id: 'X05', product: 1, contractDate: '2026-10-22', principal: 800_000, disbursed: 720_000, rate: 0.18, feeRate: 0.012 },
         { id: 'X06', product: 2, contractDate: '2026-10-12', principal: 5_000_000, rate: 0.24 },
         { id: 'X07', product: 2, contractDate: '2026-10-19', principal: 3_000_000, rate: 0.24 },
-        { id: 'X10', person: specialPeople.debtorJinjiang, product: 0, contractDate: '2026-09-05', principal: 1_500_000, rate: 0.15, defaults: true, penaltyShare: 0.08 },
+        { id: 'X08', product: 2, contractDate: '2026-09-03', principal: 3_000_000, rate: 0.1, defaults: true, penaltyShare: 0.08 },
+        { id: 'X10', person: specialPeople.debtorJinjiang, product: 0, contractDate: '2026-09-05', principal: 1_500_000, rate: 0.15, defaults: true },
       );
       break;
     case 'jinghua':
-      loans.push({ id: 'X06', product: 2, contractDate: '2026-10-14', principal: 4_000_000, rate: 0.2 });
+      loans.push(
+        { id: 'X06', product: 2, contractDate: '2026-10-14', principal: 4_000_000, rate: 0.2 },
+        { id: 'X08', product: 2, contractDate: '2026-09-07', principal: 4_000_000, rate: 0.1, defaults: true, penaltyShare: 0.08 },
+      );
       break;
     case 'pujiang':
       loans.push(
@@ -337,7 +359,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
     product_type: 'cash_loan',
     advertised_annual_rate: terms.rate[i]!,
     // Qianhai advertises its 12-month loan without saying how the rate is computed.
-    rate_basis: key === 'qianhai' && i === 1 ? null : 'simple',
+    rate_basis: key === 'qianhai' && i === 1 ? null : 'irr',
     fee_description: terms.feeRate > 0 ? `每期服务费为本金的 ${(terms.feeRate * 100).toFixed(1)}%` : '无其他费用',
     min_amount_fen: 100_000,
     max_amount_fen: 20_000_000,
@@ -359,7 +381,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       product_type: 'p2p_loan',
       advertised_annual_rate: key === 'jinjiang' ? 0.24 : 0.2,
       // Jinjiang does not say whether its 24 % is simple or compound.
-      rate_basis: key === 'jinjiang' ? null : 'simple',
+      rate_basis: key === 'jinjiang' ? null : 'irr',
       fee_description: '借款人按借款本金的 1% 一次性支付平台服务费',
       min_amount_fen: 1_000_000,
       max_amount_fen: 10_000_000,
@@ -399,6 +421,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
     defaults: boolean;
     penaltyShare: number;
     planted: boolean;
+    purpose?: string | undefined;
   }
 
   const addLoan = (spec: LoanSpec) => {
@@ -424,7 +447,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       repayment_method: spec.method,
       fee_per_installment_fen: spec.fee,
       other_fees_fen: 0,
-      purpose: pick(purposes),
+      purpose: spec.purpose ?? pick(purposes),
       guarantee_type: 'none',
       guarantor_type: null,
       guarantor_id: null,
@@ -510,6 +533,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
       defaults: loan.defaults ?? false,
       penaltyShare: loan.penaltyShare ?? 0,
       planted: true,
+      purpose: loan.purpose,
     });
   }
 
@@ -696,6 +720,7 @@ function plantedCollections(key: string, prefix: string, period: string, city: s
         action('CX05', 15, '14:10', 'phone_call', byAgency),
         action('CX06', 15, '16:40', 'phone_call', byAgency),
         action('CX07', 16, '15:00', 'phone_call', { contacted_party: 'third_party', contacted_phone: '13600399001' }),
+        action('CX08', 19, '21:20', 'phone_call', { call_connected: false }),
       ];
     case 'jinjiang':
       return [
@@ -764,8 +789,8 @@ export function paymentFiles(institution: DemoInstitution, index: number, people
       rows.push(payment(`${prefix}-TX01`, people[700]!, `${prefix}-A-NEW700`, 'II', `${isoDate(year, month, 14)}T10:20:00+08:00`, 14, '09:55', 86_000, 'quick_pay', 3));
       break;
     case 'waitan-pay':
-      // No verification on record at all.
-      rows.push(payment(`${prefix}-TX01`, people[701]!, `${prefix}-A-NEW701`, 'II', null, 17, '15:30', 52_000, 'qr_code', 4));
+      // Paid at 15:30, verified at 16:05.
+      rows.push(payment(`${prefix}-TX01`, people[701]!, `${prefix}-A-NEW701`, 'II', `${isoDate(year, month, 17)}T16:05:00+08:00`, 17, '15:30', 52_000, 'qr_code', 4));
       break;
   }
   return rows;

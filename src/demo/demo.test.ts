@@ -92,15 +92,23 @@ describe('demo data set', () => {
     expect(rules.size).toBeGreaterThanOrEqual(8);
     expect(new Set(demoViolations.map((v) => v.province)).size).toBeGreaterThanOrEqual(3);
     const db = ctx.platform.database.db;
+    const filed = async (institution: string, recordType: (typeof demoViolations)[number]['recordType'], period: string): Promise<Set<string>> => {
+      const def = recordTypeDef(recordType);
+      const { rows } = await sql<{ id: string }>`
+        select r.${sql.ref(def.idField)} as id from ${sql.table(def.table)} r join institution i using (institution_id)
+        where i.name_zh = ${demoInstitutions.find((d) => d.key === institution)!.nameZh} and r.period = ${period}`.execute(db);
+      return new Set(rows.map((r) => r.id));
+    };
     for (const violation of demoViolations) {
       const demo = demoInstitutions.find((d) => d.key === violation.institution)!;
       expect(violation.province).toBe(`${demo.city.slice(0, 2)}0000`);
-      const def = recordTypeDef(violation.recordType);
-      const { rows } = await sql<{ id: string }>`
-        select r.${sql.ref(def.idField)} as id from ${sql.table(def.table)} r join institution i using (institution_id)
-        where i.name_zh = ${demo.nameZh} and r.period = ${violation.period}`.execute(db);
-      const filed = new Set(rows.map((r) => r.id));
-      for (const id of violation.recordIds) expect(filed.has(id), `${violation.rule} ${violation.institution} ${id}`).toBe(true);
+      const own = await filed(violation.institution, violation.recordType, violation.period);
+      for (const id of violation.recordIds) expect(own.has(id), `${violation.rule} ${violation.institution} ${id}`).toBe(true);
+      for (const entry of violation.context ?? []) {
+        const [id, institution] = entry.split('@') as [string, string | undefined];
+        const records = institution ? await filed(institution, violation.recordType, violation.period) : own;
+        expect(records.has(id), `${violation.rule} ${entry}`).toBe(true);
+      }
     }
   });
 
@@ -110,6 +118,33 @@ describe('demo data set', () => {
       select payment_id from filed_payment where payer_verified_at is null or payer_verified_at > transaction_time order by payment_id`.execute(db);
     const deliberate = demoViolations.filter((v) => v.rule === 'CN-PAY-BEFORE-VERIFICATION').flatMap((v) => v.recordIds);
     expect(rows.map((r) => r.payment_id)).toEqual([...deliberate].sort());
+  });
+
+  it('raises the alerts of the deliberate violations, and no other, once monitoring has checked every filing', async () => {
+    const national = await supervisorSession(ctx, 'demo-alerts', '000000');
+    const filings = (await ctx.app.inject({ method: 'GET', url: '/v1/filings?pageSize=200', headers: national })).json() as { items: { filingId: string }[] };
+    for (const filing of filings.items) {
+      while (!(await ctx.services.monitoring.runOf(filing.filingId))) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const page = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/alerts?pageSize=200&status=new', headers: national })).json() as { items: { ruleId: string; recordId: string; institution: { nameEn: string } }[]; total: number };
+    expect(page.total).toBe(page.items.length);
+    const raised = new Set(page.items.map((a) => `${a.ruleId} ${a.recordId}`));
+    const expected = new Set(demoViolations.flatMap((v) => v.recordIds.map((id) => `${v.rule} ${id}`)));
+    for (const key of expected) expect(raised, key).toContain(key);
+    // Besides them, only the low-severity 24 % warning, on loans that are planted violations anyway (and the Zhejiang medical loan).
+    const planted = new Set(demoViolations.flatMap((v) => v.recordIds));
+    const others = [...raised].filter((key) => !expected.has(key));
+    for (const key of others) {
+      const [rule, id] = key.split(' ') as [string, string];
+      expect(rule, key).toBe('CN-LOAN-COST-WINDOW-24');
+      expect(planted, key).toContain(id);
+    }
+    expect(new Set(page.items.map((a) => a.ruleId)).size).toBeGreaterThanOrEqual(8);
+    // A supervisor in Guangdong sees the Guangdong and Shenzhen tiers at work, and nothing from Sichuan.
+    const guangdong = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/alerts?pageSize=200', headers: await supervisorSession(ctx, 'demo-gd', '440000') })).json() as { items: { recordId: string; ruleVersion: string }[] };
+    expect(guangdong.items.find((a) => a.recordId === 'QIAN-CX08')?.ruleVersion).toBe('1@000000+1@440000');
+    expect(guangdong.items.find((a) => a.recordId === 'QIAN-X20')?.ruleVersion).toBe('1@000000+1@440300');
+    expect(guangdong.items.some((a) => a.recordId.startsWith('JINJ-'))).toBe(false);
   });
 
   it('does nothing the second time', async () => {

@@ -1,7 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Services } from '../api/services.js';
+import type { ProposedChange } from '../rulebook/rulebook.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { FhError } from '../platform/errors.js';
 import type { RecordType } from '../standard/standard.js';
@@ -56,6 +59,8 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
     supervisors.set(s.username, supervisorCaller(user.user_id, s.displayName, s.jurisdictionCode));
   }
   const national = supervisors.get('national')!;
+  await applyDemoRules(services, [...supervisors.values()]);
+  log('demo: provincial and city rules applied by their supervisors');
 
   const apiKeys: { name: string; apiKey: string }[] = [];
   const institutionCallers = new Map<string, Caller>();
@@ -116,6 +121,28 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   }
   log(`demo: ${filings} filings accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
+}
+
+const DEMO_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
+
+/**
+ * The demo's own tiers: a Guangdong refinement, a Shenzhen one and a Zhejiang rule, each applied
+ * by that jurisdiction's supervisor through the rulebook service, as a supervisor would by API.
+ */
+async function applyDemoRules(services: Services, supervisors: readonly Caller[]): Promise<void> {
+  for (const name of (await readdir(DEMO_RULES_DIR)).filter((f) => f.endsWith('.yaml')).sort()) {
+    const document = parseYaml(await readFile(path.join(DEMO_RULES_DIR, name), 'utf8')) as Record<string, unknown> & { jurisdiction: string };
+    const caller = supervisors.find((s) => s.principal.role === 'supervisor' && s.principal.jurisdictionCode === document.jurisdiction);
+    if (!caller) throw new Error(`demo rule ${name}: no demo supervisor for ${document.jurisdiction}`);
+    if ('refines' in document) {
+      const d = document as unknown as { refines: string; jurisdiction: string; effective: { from: string }; parameters: Record<string, number | string | boolean>; reason: { zh: string; en: string } };
+      await services.rulebook.apply(caller, { kind: 'parameters', ruleId: d.refines, jurisdiction: d.jurisdiction, parameters: d.parameters, effectiveFrom: d.effective.from, reason: d.reason });
+    } else {
+      // The service checks the document as it checks one posted by API.
+      const { jurisdiction, version: _version, ...rule } = document;
+      await services.rulebook.apply(caller, { kind: 'rule', jurisdiction, rule: rule as unknown as Extract<ProposedChange, { kind: 'rule' }>['rule'] });
+    }
+  }
 }
 
 /** The demo accounts, for the start-up banner: supervisors, consumers and two institution keys. */

@@ -923,6 +923,14 @@ export class FilingService {
     }));
   }
 
+  /**
+   * When each institution first had a filing accepted for each record type and period (a later
+   * resubmission does not move it): what reporting deadlines are held against.
+   */
+  async firstAcceptances(institutionIds: readonly string[]): Promise<{ institutionId: string; recordType: RecordType; period: string; acceptedAt: Date }[]> {
+    return (await store.firstAcceptances(this.db, institutionIds)).map((row) => ({ institutionId: row.institution_id, recordType: row.record_type as RecordType, period: row.period, acceptedAt: new Date(row.first_accepted_at) }));
+  }
+
   /** A receipt, for its institution or a supervisor above it. */
   async receipt(caller: Caller, receiptId: string): Promise<SignedReceipt> {
     const row = await store.receiptById(this.db, receiptId);

@@ -97,6 +97,18 @@ export async function acceptedFilings(db: Kysely<Database>): Promise<FilingRow[]
   return db.selectFrom('filing').selectAll().where('status', '=', 'accepted').orderBy('accepted_at').orderBy('filing_id').execute();
 }
 
+/** When each (institution, record type, period) was first accepted: the date a reporting deadline is held against. */
+export async function firstAcceptances(db: Kysely<Database>, institutionIds: readonly string[]): Promise<{ institution_id: string; record_type: string; period: string; first_accepted_at: Date }[]> {
+  if (institutionIds.length === 0) return [];
+  return db
+    .selectFrom('filing')
+    .select(['institution_id', 'record_type', 'period', (eb) => eb.fn.min<Date>('accepted_at').as('first_accepted_at')])
+    .where('accepted_at', 'is not', null)
+    .where('institution_id', 'in', [...institutionIds])
+    .groupBy(['institution_id', 'record_type', 'period'])
+    .execute();
+}
+
 /** Replace a filing's findings: the count per edit and its example rows. */
 export async function replaceFindings(db: Kysely<Database>, filingId: string, tallies: readonly EditTally[]): Promise<void> {
   await db.deleteFrom('filing_finding').where('filing_id', '=', filingId).execute();

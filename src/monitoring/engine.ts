@@ -5,7 +5,7 @@
  * and a rule that throws into a fault, never a crash.
  */
 import { createHash } from 'node:crypto';
-import { isWorkday } from 'chinese-days';
+import chineseDays from 'chinese-days';
 import type { RecordType } from '../standard/standard.js';
 import { recordTypeDef } from '../standard/standard.js';
 import { celValue, conditionFields } from '../rulebook/compile.js';
@@ -45,7 +45,7 @@ function daysBetween(from: string, to: string): number {
 export function workingDaysBetween(from: string, to: string): number {
   let count = 0;
   for (let t = Date.parse(`${from}T00:00:00Z`) + DAY_MS, end = Date.parse(`${to}T00:00:00Z`); t <= end; t += DAY_MS) {
-    if (isWorkday(new Date(t).toISOString().slice(0, 10))) count++;
+    if (chineseDays.isWorkday(new Date(t).toISOString().slice(0, 10))) count++;
   }
   return count;
 }
@@ -236,6 +236,7 @@ export function evaluateRow(rules: readonly ExecutableRule[], recordType: Record
         rule_id: rule.id,
         rule_version: rule.version,
         rule_jurisdiction: rule.jurisdiction,
+        pack: 'conduct',
         severity: definition.severity,
         rule_text: JSON.stringify({ title: definition.title, explanation: definition.explanation, basis: definition.basis }),
         institution_id: institution.institutionId,

@@ -14,7 +14,8 @@ export type FeatureRow = Record<string, unknown> & { record_id: string; party_ke
 
 /**
  * Which records a page reads: those of one filing, or the loans or payments in force of some
- * parties (a re-check of balances and payment totals), at one institution if `within` is set, less those of one institution's period (the filing just checked).
+ * parties (a re-check of balances and payment totals), at one institution if `within` is set, less
+ * those of one institution's period (the filing just checked).
  */
 export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
 

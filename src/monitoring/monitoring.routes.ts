@@ -142,6 +142,34 @@ export function monitoringRoutes(services: { monitoring: MonitoringService }): F
       { config: { access: ['institution'] }, schema: { tags: ['monitoring'], summary: 'One alert about your institution', params: AlertParams, response: { 200: AlertDetail, ...errorResponses } } },
       async (request) => monitoring.getAlert(callerOf(request), request.params.alertId),
     );
+    const Calendar = Type.Object({
+      entries: Type.Array(
+        Type.Object({
+          period: Type.String(),
+          recordType: Type.String(),
+          ruleId: Type.String(),
+          status: literals(['filed', 'late', 'missing', 'not_due'] as const),
+          dueOn: Type.String({ description: 'YYYY-MM-DD, China time; due by 24:00 that day' }),
+          acceptedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        }),
+      ),
+    });
+    app.get(
+      '/supervisor/institutions/:institutionId/filing-calendar',
+      {
+        config: { access: ['supervisor'] },
+        schema: { tags: ['monitoring'], summary: 'What an institution owes month by month under its licences: filed on time, late, missing or not yet due', params: Type.Object({ institutionId: Uuid }), response: { 200: Calendar, ...errorResponses } },
+      },
+      async (request) => ({ entries: await monitoring.filingCalendar(callerOf(request), request.params.institutionId) }),
+    );
+    app.get(
+      '/institution/filing-calendar',
+      { config: { access: ['institution'] }, schema: { tags: ['monitoring'], summary: 'What your institution owes month by month, and where each filing stands', response: { 200: Calendar, ...errorResponses } } },
+      async (request) => {
+        const principal = request.principal;
+        return { entries: principal.role === 'institution' ? await monitoring.filingCalendar(callerOf(request), principal.institutionId) : [] };
+      },
+    );
     app.post(
       '/supervisor/rules/dry-runs',
       {
@@ -161,6 +189,19 @@ export function monitoringRoutes(services: { monitoring: MonitoringService }): F
           : await monitoring.startDryRun(callerOf(request), { kind: 'parameters', jurisdiction: b.jurisdiction, ruleId: b.ruleId ?? '', parameters: b.parameters ?? {}, effectiveFrom, reason: { zh: '试运行', en: 'Dry run' } });
         return reply.code(202).send(publicJob(job));
       },
+    );
+    app.get(
+      '/supervisor/rules/:ruleId/faults',
+      {
+        config: { access: ['supervisor'] },
+        schema: {
+          tags: ['rulebook'],
+          summary: 'Records a rule could not be evaluated on, newest first (findings about the rule; the run went on)',
+          params: Type.Object({ ruleId: RuleId }),
+          response: { 200: Type.Object({ faults: Type.Array(Type.Object({ ruleVersion: Type.String(), institutionId: Uuid, recordType: Type.String(), recordId: Type.String(), problem: Type.String(), at: Type.String({ format: 'date-time' }) })) }), ...errorResponses },
+        },
+      },
+      async (request) => ({ faults: await monitoring.ruleFaults(callerOf(request), request.params.ruleId) }),
     );
     app.get(
       '/supervisor/rules/dry-runs/:jobId',

@@ -27,6 +27,7 @@ export interface AlertTable {
   rule_id: string;
   rule_version: string;
   rule_jurisdiction: string;
+  pack: 'conduct' | 'reporting';
   severity: 'low' | 'medium' | 'high';
   rule_text: Json<RuleText>;
   institution_id: string;

@@ -13,7 +13,8 @@ import type { FilingService } from '../filing/filing.service.js';
 import type { ExecutableRule, ProposedChange, RulebookService } from '../rulebook/rulebook.service.js';
 import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
-import { evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
+import { alertIdOf, dedupeKey, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
+import { chinaMonthOf, dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
 import { recordPage, partyKeysOfFiling, type FeatureRow, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
@@ -130,8 +131,38 @@ export class MonitoringService {
       name: 'monitoring',
       start: async () => {
         await this.rulebook.syncFiles();
-        const subscription = await this.platform.events.subscribe('filing.accepted', 'monitoring', async (event) => void (await this.checkFiling(event)), { backfill: () => this.filing.acceptedFilingEvents() });
-        stop = () => subscription.stop();
+        const subscription = await this.platform.events.subscribe(
+          'filing.accepted',
+          'monitoring',
+          async (event) => {
+            await this.checkFiling(event);
+            await this.checkObligations([event.institutionId]);
+          },
+          { backfill: () => this.filing.acceptedFilingEvents() },
+        );
+        // Deadlines pass without any event: the calendar is checked at start and every hour.
+        let sweeping: Promise<void> | undefined;
+        let stopped = false;
+        const sweep = () => {
+          if (sweeping || stopped) return;
+          sweeping = this.checkObligations()
+            .then(
+              () => undefined,
+              (error: unknown) => {
+                if (!stopped) console.error('[fenghuo] reporting obligations:', (error as Error).message);
+              },
+            )
+            .finally(() => (sweeping = undefined));
+        };
+        sweep();
+        const timer = setInterval(sweep, 3600_000);
+        timer.unref();
+        stop = async () => {
+          stopped = true;
+          clearInterval(timer);
+          await sweeping;
+          await subscription.stop();
+        };
       },
       stop: async () => stop?.(),
     };
@@ -222,27 +253,42 @@ export class MonitoringService {
     return { records, rules: rules.size, ...summary };
   }
 
-  /** Re-check the balance rules on the loans in force of some borrowers, but for those of `exclude` (one institution's period, just checked). */
+  /**
+   * Re-check the balance rules on every loan in force of some borrowers, at every institution and
+   * in every period, but for those of `exclude` (the institution's period just checked). A new loan,
+   * a loan filed late or dropped, or a repayment can move which loan took a borrower over a limit;
+   * the alert follows it.
+   */
   async recheckBalances(partyKeys: readonly string[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
     const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
-    const ruleIds = (await this.rulebook.rulesInForce('000000', new Date().toISOString().slice(0, 10), { recordType: 'loan' })).filter(balanceRule).map((r) => r.id);
+    const rulesFor = this.inForce('loan', balanceRule);
     for (let i = 0; i < partyKeys.length; i += PAGE) {
       const keys = partyKeys.slice(i, i + PAGE);
       const outcomes: Outcome[] = [];
-      await this.evaluate('loan', { partyKeys: keys, ...(exclude ? { exclude } : {}) }, this.inForce('loan', balanceRule), (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds, ...(exclude ? { exclude } : {}) }, `balances changed by ${cause}`);
+      const ruleIds = new Set<string>();
+      await this.evaluate('loan', { partyKeys: keys, ...(exclude ? { exclude } : {}) }, async (j, d) => {
+        const found = await rulesFor(j, d);
+        for (const r of found) ruleIds.add(r.rule.id);
+        return found;
+      }, (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], ...(exclude ? { exclude } : {}) }, `balances changed by ${cause}`);
     }
   }
 
-  /** Re-check the payment-total rules on a payer's payments at the institution in other periods than `exclude.period`. */
+  /** Re-check the payment-total rules on some payers' payments at the institution in other periods than `exclude.period`. */
   private async recheckPaymentTotals(partyKeys: readonly string[], exclude: { institutionId: string; period: string }, cause: string): Promise<void> {
     const totalRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => PAYMENT_TOTAL_FEATURES.has(f));
-    const ruleIds = (await this.rulebook.rulesInForce('000000', new Date().toISOString().slice(0, 10), { recordType: 'payment' })).filter(totalRule).map((r) => r.id);
+    const rulesFor = this.inForce('payment', totalRule);
     for (let i = 0; i < partyKeys.length; i += PAGE) {
       const keys = partyKeys.slice(i, i + PAGE);
       const outcomes: Outcome[] = [];
-      await this.evaluate('payment', { partyKeys: keys, within: exclude.institutionId, exclude }, this.inForce('payment', totalRule), (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds, within: exclude.institutionId, exclude }, `payment totals changed by ${cause}`);
+      const ruleIds = new Set<string>();
+      await this.evaluate('payment', { partyKeys: keys, within: exclude.institutionId, exclude }, async (j, d) => {
+        const found = await rulesFor(j, d);
+        for (const r of found) ruleIds.add(r.rule.id);
+        return found;
+      }, (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], within: exclude.institutionId, exclude }, `payment totals changed by ${cause}`);
     }
   }
 
@@ -259,10 +305,134 @@ export class MonitoringService {
     });
   }
 
+  /**
+   * An institution's filing calendar: for each month since each licence was approved, each record
+   * type its licences make it owe (the reporting rules in force for its jurisdiction at the month's
+   * end), filed on time, late, missing or not yet due as of `asOf` (default now).
+   */
+  async filingCalendar(caller: Caller, institutionId: string, asOf: Date = new Date()): Promise<CalendarEntry[]> {
+    await this.registry.assertCanSee(caller, institutionId);
+    return (await this.calendars([institutionId], asOf)).get(institutionId) ?? [];
+  }
+
+  private async calendars(institutionIds: readonly string[], asOf: Date): Promise<Map<string, CalendarEntry[]>> {
+    const [institutions, licences, accepted] = await Promise.all([this.registry.institutionsByIds(institutionIds), this.registry.approvedLicences(institutionIds), this.filing.firstAcceptances(institutionIds)]);
+    const acceptedAt = new Map(accepted.map((a) => [`${a.institutionId}|${a.recordType}|${a.period}`, a.acceptedAt]));
+    const lastPeriod = chinaMonthOf(asOf);
+    const out = new Map<string, CalendarEntry[]>();
+    for (const id of institutionIds) {
+      const institution = institutions.get(id);
+      const held = licences.get(id) ?? [];
+      if (!institution || held.length === 0) {
+        out.set(id, []);
+        continue;
+      }
+      const first = held.map((l) => chinaMonthOf(l.approvedAt)).sort()[0]!;
+      const entries: CalendarEntry[] = [];
+      for (const period of periodsBetween(first, lastPeriod)) {
+        const monthEnd = `${nextPeriod(period)}-01`;
+        const rules = await this.rulebook.rulesInForce(institution.jurisdictionCode, monthEnd, { pack: 'reporting' });
+        const licencesThen = held.filter((l) => chinaMonthOf(l.approvedAt) <= period).map((l) => l.type);
+        const owed = new Map<RecordType, { ruleId: string; dueOn: string }>();
+        for (const rule of rules) {
+          const executable = this.rulebook.executable(rule);
+          if (!executable.compiled.fires({ record: { licences: licencesThen, kind: institution.kind }, features: {} }, executable.params)) continue;
+          const dueDay = Number(executable.values.due_day);
+          for (const recordType of rule.definition.recordTypes) {
+            const dueOn = dueDateOf(period, dueDay);
+            const seen = owed.get(recordType);
+            // Two rules owing the same record type: the earlier deadline binds.
+            if (!seen || dueOn < seen.dueOn) owed.set(recordType, { ruleId: rule.id, dueOn });
+          }
+        }
+        for (const [recordType, { ruleId, dueOn }] of owed) {
+          const at = acceptedAt.get(`${id}|${recordType}|${period}`);
+          entries.push({ period, recordType, ruleId, status: obligationStatus(dueOn, at, asOf), dueOn, acceptedAt: at ? at.toISOString() : null });
+        }
+      }
+      out.set(id, entries);
+    }
+    return out;
+  }
+
+  /**
+   * Raise an alert for every late or missing filing of these institutions (all of them when
+   * undefined) as of `asOf`, and supersede reporting alerts that no longer hold (a missing filing
+   * that arrived late becomes a late one).
+   */
+  async checkObligations(institutionIds?: readonly string[], asOf: Date = new Date()): Promise<{ raised: number; superseded: number }> {
+    const ids = institutionIds ?? (await this.registry.institutionIdsWithin('000000'));
+    let raised = 0;
+    let superseded = 0;
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200);
+      const [calendars, institutions] = await Promise.all([this.calendars(chunk, asOf), this.registry.institutionsByIds(chunk)]);
+      for (const [id, entries] of calendars) {
+        const institution = institutions.get(id)!;
+        const alerts: Outcome[] = [];
+        const ruleIds = new Set<string>();
+        for (const entry of entries) {
+          ruleIds.add(entry.ruleId);
+          if (entry.status !== 'late' && entry.status !== 'missing') continue;
+          const rule = (await this.rulebook.rulesInForce(institution.jurisdictionCode, `${nextPeriod(entry.period)}-01`, { pack: 'reporting' })).find((r) => r.id === entry.ruleId)!;
+          const recordId = `${entry.recordType}:${entry.period}:${entry.status}`;
+          const key = dedupeKey(rule.id, rule.version, id, entry.recordType, recordId);
+          const d = rule.definition;
+          const facts = [
+            { name: 'record_type', kind: 'field' as const, type: 'string' as const, label: { zh: '报送类型', en: 'Record type' }, value: entry.recordType },
+            { name: 'period', kind: 'field' as const, type: 'string' as const, label: { zh: '报告期', en: 'Period' }, value: entry.period },
+            { name: 'due_on', kind: 'field' as const, type: 'date' as const, label: { zh: '截止日期', en: 'Due on' }, value: entry.dueOn },
+            { name: 'accepted_at', kind: 'field' as const, type: 'datetime' as const, label: { zh: '首次受理时间', en: 'First accepted at' }, value: entry.acceptedAt },
+            ...rule.parameters.map((p) => ({ name: p.name, kind: 'parameter' as const, type: p.type, label: p.label, value: p.value })),
+          ];
+          alerts.push({
+            kind: 'hit',
+            alert: {
+              alert_id: alertIdOf(key),
+              dedupe_key: key,
+              rule_id: rule.id,
+              rule_version: rule.version,
+              rule_jurisdiction: rule.jurisdiction,
+              pack: 'reporting',
+              severity: d.severity,
+              rule_text: JSON.stringify({ title: d.title, explanation: d.explanation, basis: d.basis }),
+              institution_id: id,
+              jurisdiction_code: institution.jurisdictionCode,
+              record_type: entry.recordType,
+              record_id: recordId,
+              party_key: null,
+              period: entry.period,
+              filing_id: '00000000-0000-0000-0000-000000000000',
+              records: JSON.stringify([]),
+              facts: JSON.stringify(facts),
+            },
+          });
+        }
+        const result = await this.commit(alerts, { institutionId: id, ruleIds: [...ruleIds] }, `the filing calendar as of ${asOf.toISOString()}`);
+        raised += result.raised;
+        superseded += result.superseded;
+      }
+    }
+    return { raised, superseded };
+  }
+
   /** What the latest monitoring run over a filing found, or undefined before it has run. */
   async runOf(filingId: string): Promise<{ records: number; rules: number; raised: number; superseded: number; faults: number; finishedAt: string } | undefined> {
     const row = await store.runOf(this.db, filingId);
     return row && { records: row.records, rules: row.rules, raised: row.alerts_raised, superseded: row.alerts_superseded, faults: row.faults, finishedAt: row.finished_at.toISOString() };
+  }
+
+  /**
+   * The records a rule could not be evaluated on (it threw: a division by zero, a value it did not
+   * expect), newest first: findings about the rule for the supervisors who write rules. An
+   * institution's identity is shown only within the caller's jurisdiction.
+   */
+  async ruleFaults(caller: Caller, ruleId: string): Promise<{ ruleVersion: string; institutionId: string; recordType: string; recordId: string; problem: string; at: string }[]> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    const within = new Set(await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode));
+    return (await store.faultsOf(this.db, ruleId, 200))
+      .filter((row) => within.has(row.institution_id))
+      .map((row) => ({ ruleVersion: row.rule_version, institutionId: row.institution_id, recordType: row.record_type, recordId: row.record_id, problem: row.problem, at: row.at.toISOString() }));
   }
 
   private scopeOf(caller: Caller): store.AlertFilter {

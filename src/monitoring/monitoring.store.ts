@@ -12,6 +12,7 @@ export interface NewAlert {
   rule_id: string;
   rule_version: string;
   rule_jurisdiction: string;
+  pack: 'conduct' | 'reporting';
   severity: 'low' | 'medium' | 'high';
   rule_text: string;
   institution_id: string;
@@ -63,13 +64,21 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 }
 
 /** Which open alerts a run answers for: those of one filing's scope, or of some rules on some parties' loans elsewhere. */
-export type SupersedeScope = { institutionId: string; recordType: string; period: string } | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
+export type SupersedeScope =
+  | { institutionId: string; recordType: string; period: string }
+  /** Some rules on some parties' records, at one institution if `within` is set, less one institution's period. */
+  | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string }
+  /** The reporting alerts of one institution. */
+  | { institutionId: string; ruleIds: readonly string[] };
 
 /** Mark superseded the open (new or triaged) alerts in `scope` that the run did not raise again; returns their ids. */
 export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeScope, raisedKeys: readonly string[], reason: string): Promise<string[]> {
   let query = db.selectFrom('alert').select(['alert_id', 'status']).where('status', 'in', ['new', 'triaged']);
-  if ('institutionId' in scope) {
-    query = query.where('institution_id', '=', scope.institutionId).where('record_type', '=', scope.recordType).where('period', '=', scope.period);
+  if ('institutionId' in scope && 'ruleIds' in scope) {
+    if (scope.ruleIds.length === 0) return [];
+    query = query.where('pack', '=', 'reporting').where('institution_id', '=', scope.institutionId).where('rule_id', 'in', [...scope.ruleIds]);
+  } else if ('institutionId' in scope) {
+    query = query.where('pack', '=', 'conduct').where('institution_id', '=', scope.institutionId).where('record_type', '=', scope.recordType).where('period', '=', scope.period);
   } else {
     if (scope.partyKeys.length === 0 || scope.ruleIds.length === 0) return [];
     query = query.where('party_key', '=', sql<string>`any(${[...scope.partyKeys]}::text[])`).where('rule_id', 'in', [...scope.ruleIds]);
@@ -192,4 +201,9 @@ export async function openAlertKeys(db: Kysely<Database>, scope: { institutionId
 /** The record of the latest run over a filing, or undefined when it has not been checked yet. */
 export async function runOf(db: Kysely<Database>, filingId: string) {
   return db.selectFrom('monitoring_run').selectAll().where('filing_id', '=', filingId).executeTakeFirst();
+}
+
+/** The newest faults of a rule (records it could not be evaluated on). */
+export async function faultsOf(db: Kysely<Database>, ruleId: string, limit: number) {
+  return db.selectFrom('rule_fault').selectAll().where('rule_id', '=', ruleId).orderBy('fault_id', 'desc').limit(limit).execute();
 }

@@ -146,6 +146,15 @@ export class RegistryService {
     return out;
   }
 
+  /** Each institution's licences approved now, with when they last became approved (the start of what they owe). */
+  async approvedLicences(institutionIds: readonly string[]): Promise<Map<string, { type: LicenceType; approvedAt: Date }[]>> {
+    const out = new Map<string, { type: LicenceType; approvedAt: Date }[]>(institutionIds.map((id) => [id, []]));
+    for (const licence of await store.licencesOf(this.db, institutionIds)) {
+      if (licence.status === 'approved') out.get(licence.institution_id)?.push({ type: licence.licence_type, approvedAt: licence.status_changed_at });
+    }
+    return out;
+  }
+
   /** Ids of the institutions a supervisor's jurisdiction covers (everything under it). */
   async institutionIdsWithin(jurisdictionCode: string): Promise<string[]> {
     return store.institutionIdsWithin(this.db, scopePrefix(jurisdictionCode));

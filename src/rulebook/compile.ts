@@ -170,6 +170,51 @@ export function checkParameterValue(name: string, def: ParameterDef, value: Para
   if (typeof value === 'number' && ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))) bad('a value within the range');
 }
 
+/** The facts a reporting obligation's explanation may show as `{record.x}`. */
+export const OBLIGATION_FIELDS: ReadonlySet<string> = new Set(['record_type', 'period', 'due_on', 'accepted_at']);
+
+let obligationEnvironment: Environment | undefined;
+
+/** A reporting rule: its condition says whether an institution, by its licences, owes the record types. */
+function compileObligation(definition: RuleDefinition): CompiledRule {
+  for (const [name, def] of Object.entries(definition.parameters)) checkParameterValue(name, def, def.value);
+  if (!('due_day' in definition.parameters)) fail('FH_RULE_PARAMETER_INVALID', { field: 'parameters.due_day', details: { parameter: 'due_day', expected: 'the day of the following month a filing is due by' } });
+  obligationEnvironment ??= new Environment({ limits: { maxAstNodes: 500, maxDepth: 30, maxListElements: 50, maxMapEntries: 20, maxCallArguments: 8 } }).registerVariable({ name: 'institution', schema: { licences: 'list<string>', kind: 'string' } });
+  const env = obligationEnvironment.clone().registerVariable({ name: 'params', schema: Object.fromEntries(Object.entries(definition.parameters).map(([name, def]) => [name, celTypeOfValue(def.type)])) });
+  let program: ReturnType<Environment['parse']>;
+  try {
+    program = env.parse(definition.condition);
+  } catch (error) {
+    const range = (error as { range?: { start: number } }).range;
+    fail('FH_RULE_SYNTAX', { field: 'condition', details: { problem: (error as { summary?: string }).summary ?? (error as Error).message, ...position(definition.condition, range?.start ?? 0) } });
+  }
+  const checked = env.check(definition.condition);
+  if (!checked.valid || checked.type !== 'bool') {
+    const error = checked.error as unknown as { summary?: string; message: string; range?: { start: number } } | undefined;
+    fail('FH_RULE_TYPE', { field: 'condition', details: { problem: error?.summary ?? error?.message ?? `the condition gives ${String(checked.type)}, not bool`, ...position(definition.condition, error?.range?.start ?? 0) } });
+  }
+  for (const language of ['zh', 'en'] as const) {
+    const text = definition.explanation[language];
+    for (const match of text.matchAll(/\{(record|features|params|derived)\.([a-z0-9_]+)\}/g)) {
+      const [, prefix, name] = match as unknown as [string, string, string];
+      const known = prefix === 'record' ? OBLIGATION_FIELDS.has(name) : prefix === 'params' ? name in definition.parameters : false;
+      if (!known) fail('FH_RULE_TYPE', { field: `explanation.${language}`, details: { problem: `no ${prefix}.${name} in a reporting obligation`, ...position(text, match.index) } });
+    }
+  }
+  return {
+    definition,
+    recordType: recordTypeOf(definition),
+    features: [],
+    fields: [],
+    fires(input, params) {
+      return program({ institution: input.record, params }) === true;
+    },
+    derive() {
+      return {};
+    },
+  };
+}
+
 /**
  * Check a rule definition and compile its condition. Refuses, with the position at fault:
  * FH_RULE_SYNTAX (the condition does not parse), FH_RULE_UNKNOWN_FEATURE (a feature the catalogue
@@ -177,6 +222,8 @@ export function checkParameterValue(name: string, def: ParameterDef, value: Para
  * type mismatch, a condition that is not true/false), FH_RULE_PARAMETER_INVALID.
  */
 export function compileRule(definition: RuleDefinition): CompiledRule {
+  if (definition.pack === 'reporting') return compileObligation(definition);
+  if (definition.recordTypes.length !== 1) fail('FH_VALIDATION', { field: 'recordTypes', details: { problem: 'a conduct rule applies to one record type' } });
   const recordType = recordTypeOf(definition);
   for (const [name, def] of Object.entries(definition.parameters)) {
     if (def.type === 'code' && !def.codes) fail('FH_RULE_PARAMETER_INVALID', { field: `parameters.${name}.codes`, details: { parameter: name, expected: 'the list of codes' } });

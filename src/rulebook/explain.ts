@@ -3,7 +3,7 @@
  * filled from the facts, money in yuan, rates in percent, times in China time, codes by their
  * names in the code lists, one language at a time.
  */
-import { codeLists, recordTypeDef, type RecordType } from '../standard/standard.js';
+import { codeLists, isRecordType, recordTypeDef, type RecordType } from '../standard/standard.js';
 
 export type FactKind = 'field' | 'feature' | 'parameter' | 'derived';
 export type FactType = 'money_fen' | 'rate' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean' | 'string' | 'code';
@@ -61,6 +61,8 @@ function codeName(recordType: RecordType, fact: Fact, language: Language): strin
 
 /** One fact's value as text in `language`. */
 export function formatFact(recordType: RecordType, fact: Fact, language: Language): string {
+  // A reporting obligation names the record type owed.
+  if (fact.name === 'record_type' && fact.kind === 'field' && typeof fact.value === 'string' && isRecordType(fact.value)) return recordTypeDef(fact.value)[language];
   if (fact.value === null) return language === 'zh' ? '（未报送）' : '(not filed)';
   switch (fact.type) {
     case 'money_fen':

@@ -72,7 +72,7 @@ export const RuleDefinitionSchema = Type.Object(
     jurisdiction: Jurisdiction,
     pack: Type.Union(rulePacks.map((p) => Type.Literal(p))),
     severity: Type.Union(severities.map((s) => Type.Literal(s))),
-    recordTypes: Type.Array(Type.Union(recordTypes.map((t) => Type.Literal(t))), { minItems: 1, maxItems: 1 }),
+    recordTypes: Type.Array(Type.Union(recordTypes.map((t) => Type.Literal(t))), { minItems: 1, maxItems: 9, uniqueItems: true, description: 'A conduct rule applies to one record type; a reporting rule names the record types it makes owed' }),
     title: Text,
     /** A sentence with `{name}` placeholders: record fields, features, parameters and derived values. */
     explanation: Text,
@@ -86,7 +86,10 @@ export const RuleDefinitionSchema = Type.Object(
     ),
     effective: Type.Object({ from: Date_, to: Type.Optional(Date_) }, { additionalProperties: false }),
     parameters: Type.Record(Name, ParameterDefSchema, { maxProperties: 20 }),
-    /** CEL over `record`, `features` and `params`; true = the record breaks the rule. */
+    /**
+     * CEL. Conduct: over `record`, `features` and `params`; true = the record breaks the rule.
+     * Reporting: over `institution` (`licences`, `kind`) and `params`; true = it owes the record types.
+     */
     condition: Type.String({ minLength: 1, maxLength: 4000 }),
     /** Values worked out from the same inputs for the explanation, e.g. the cap 4 × LPR. */
     derived: Type.Optional(Type.Record(Name, DerivedSchema, { maxProperties: 10 })),

@@ -119,8 +119,10 @@ export class RulebookService {
       if (existing.digest !== digest) fail('FH_RULE_VERSION_CONFLICT', { field: 'version', details: { ruleId, jurisdiction: definition.jurisdiction, version: definition.version, source } });
       return false;
     }
-    const recordType = read.kind === 'rule' ? recordTypeOf(read.definition) : ((await this.baseRule(ruleId))?.record_type ?? 'loan');
-    const pack = read.kind === 'rule' ? read.definition.pack : ((await this.baseRule(ruleId))?.pack ?? 'conduct');
+    // Inside the caller's transaction (PGlite has one connection: a query beside it would wait forever).
+    const base = read.kind === 'rule' ? undefined : (await store.allVersions(db)).find((row) => row.rule_id === ruleId && row.kind === 'rule');
+    const recordType = read.kind === 'rule' ? recordTypeOf(read.definition) : (base?.record_type ?? 'loan');
+    const pack = read.kind === 'rule' ? read.definition.pack : (base?.pack ?? 'conduct');
     const inserted = await store.insertVersion(db, {
       rule_id: ruleId,
       jurisdiction_code: definition.jurisdiction,
@@ -139,10 +141,6 @@ export class RulebookService {
     return inserted;
   }
 
-  private async baseRule(ruleId: string): Promise<store.RuleVersionRow | undefined> {
-    return (await store.allVersions(this.db)).find((row) => row.rule_id === ruleId && row.kind === 'rule');
-  }
-
   /** Every stored version, cached for a second (the rulebook changes rarely; a write here clears it at once). */
   async storedVersions(fresh = false): Promise<StoredVersion[]> {
     if (!fresh && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.versions;
@@ -159,6 +157,12 @@ export class RulebookService {
     return resolveRules(await this.storedVersions(), jurisdiction, date).filter(
       (rule) => (!options.pack || rule.definition.pack === options.pack) && (!options.recordType || recordTypeOf(rule.definition) === options.recordType),
     );
+  }
+
+  /** The value of one parameter of a rule in force in `jurisdiction` on `date`, or undefined when the rule is not in force there. */
+  async parameterValue(jurisdiction: string, ruleId: string, parameter: string, date: string): Promise<ParameterValue | undefined> {
+    const rule = (await this.rulesInForce(jurisdiction, date)).find((r) => r.id === ruleId);
+    return rule?.parameters.find((p) => p.name === parameter)?.value;
   }
 
   /** A resolved rule compiled and ready to evaluate (compiled once per rule version). */

@@ -4,6 +4,7 @@ import { fail } from '../platform/errors.js';
 import type { RegistryService } from '../registry/registry.service.js';
 import { personSubject } from '../identity/identity.service.js';
 import { buildSchedule, costOfCreditDetail, type CostOfCreditDetail, type LoanTerms, type RepaymentMethod } from '../standard/cost-of-credit.js';
+import type { RulebookService } from '../rulebook/rulebook.service.js';
 import * as store from './loan-cost.store.js';
 
 /** Which annualisation a threshold compares: the simple (nominal APR) or the compound (effective annual) figure. */
@@ -12,7 +13,9 @@ export type CostFigure = 'simple' | 'compound';
 export interface CostThreshold {
   /** Stable id of the figure. */
   id: string;
-  limit: number;
+  /** The rule of the rulebook whose parameter is the limit: a legal limit lives in one place. */
+  ruleId: string;
+  parameter: string;
   figure: CostFigure;
   /** False for a figure found only in secondary sources (REGULATIONS.md marks it unverified). */
   verified: boolean;
@@ -21,40 +24,48 @@ export interface CostThreshold {
 }
 
 /**
- * The thresholds a loan's cost is held against (docs: shared/domain/REGULATIONS.md §1).
- * - 36 %: the outer limit of a cash loan's comprehensive annualised cost (Circular 141, 2017). The
- *   cost is interest and every fee by IRR, and PBOC Announcement [2021] No.3 has the IRR figure
- *   compounded (12.80 % simple = 13.58 % IRR): the compound figure, the stored annualised_cost.
- * - 24 %: supervisory window guidance for internet consumer lending, unverified; it is quoted as an
- *   annual rate without compounding, as a contract rate is quoted: the simple figure.
+ * The thresholds a loan's cost is held against (docs: shared/domain/REGULATIONS.md §1), each the
+ * parameter of a rule in force for the institution's jurisdiction on the contract date, so that a
+ * province that tightened it is shown its own figure.
+ * - CN-LOAN-COST-CASH-LOAN: the outer limit of a cash loan's comprehensive annualised cost
+ *   (Circular 141, 2017). The cost is interest and every fee by IRR, and PBOC Announcement [2021]
+ *   No.3 has the IRR figure compounded (12.80 % simple = 13.58 % IRR): the compound figure.
+ * - CN-LOAN-COST-WINDOW-24: supervisory window guidance for internet consumer lending, unverified;
+ *   compared, as the rule compares it, with the compound figure (since 2021 every annual rate shown
+ *   to a borrower is the IRR one).
  */
 export const COST_THRESHOLDS: readonly CostThreshold[] = [
   {
     id: 'cash_loan_cost_cap',
-    limit: 0.36,
+    ruleId: 'CN-LOAN-COST-CASH-LOAN',
+    parameter: 'cost_cap',
     figure: 'compound',
     verified: true,
-    basisZh: '《关于规范整顿"现金贷"业务的通知》（整治办函〔2017〕141号）：综合年化成本以 36% 为上限；按内部收益率（复利）年化，见中国人民银行公告〔2021〕第3号',
-    basisEn: 'Circular on regulating cash-loan business (Zheng Zhi Ban Han [2017] No.141): comprehensive annualised cost at most 36%; annualised by IRR (compound), PBOC Announcement [2021] No.3',
+    basisZh: '《关于规范整顿"现金贷"业务的通知》（整治办函〔2017〕141号）：综合年化成本上限；按内部收益率（复利）年化，见中国人民银行公告〔2021〕第3号',
+    basisEn: 'Circular on regulating cash-loan business (Zheng Zhi Ban Han [2017] No.141): the cap on the comprehensive annualised cost; annualised by IRR (compound), PBOC Announcement [2021] No.3',
   },
   {
     id: 'internet_consumer_window',
-    limit: 0.24,
-    figure: 'simple',
+    ruleId: 'CN-LOAN-COST-WINDOW-24',
+    parameter: 'window_level',
+    figure: 'compound',
     verified: false,
-    basisZh: '互联网消费贷款窗口指导 24%（未经公开规则核实，作为可调整参数）；按单利年化利率比较',
-    basisEn: 'Window guidance for internet consumer lending, 24% (not verified against a published rule; a parameter); compared with the simple annual rate',
+    basisZh: '互联网消费贷款窗口指导（未经公开规则核实，作为可调整参数）；按内部收益率（复利）年化比较',
+    basisEn: 'Window guidance for internet consumer lending (not verified against a published rule; a parameter); compared with the IRR (compound) figure',
   },
 ];
 
 /**
- * Each regulatory limit with the figure it compares and whether the loan is above it. A cost equal
- * to the limit is within it ("at most 36%"); null rates (no rate equates the flows) compare as null.
+ * Each regulatory limit in force (`limits`, by threshold id) with the figure it compares and
+ * whether the loan is above it. A cost equal to the limit is within it ("at most 36%"); null rates
+ * (no rate equates the flows) compare as null. A threshold whose rule is not in force is left out.
  */
-export function compareWithThresholds(rates: { simple: number; compound: number } | null): LoanCostView['thresholds'] {
-  return COST_THRESHOLDS.map((t) => {
+export function compareWithThresholds(rates: { simple: number; compound: number } | null, limits: ReadonlyMap<string, number>): LoanCostView['thresholds'] {
+  return COST_THRESHOLDS.flatMap((t) => {
+    const limit = limits.get(t.id);
+    if (limit === undefined) return [];
     const rate = rates ? rates[t.figure] : null;
-    return { id: t.id, limit: t.limit, figure: t.figure, rate, above: rate === null ? null : rate > t.limit, verified: t.verified, basisZh: t.basisZh, basisEn: t.basisEn };
+    return [{ id: t.id, limit, figure: t.figure, rate, above: rate === null ? null : rate > limit, verified: t.verified, basisZh: t.basisZh, basisEn: t.basisEn }];
   });
 }
 
@@ -146,6 +157,7 @@ export class LoanCostService {
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
+    private readonly rulebook: RulebookService,
   ) {}
 
   /**
@@ -154,10 +166,15 @@ export class LoanCostService {
    * for an unknown loan). Reading an individual's loan writes the audit log.
    */
   async loanCost(caller: Caller, institutionId: string, loanId: string): Promise<LoanCostView> {
-    await this.registry.assertCanSee(caller, institutionId);
+    const institution = await this.registry.assertCanSee(caller, institutionId);
     const db = this.platform.database.db;
     const loan = await store.loanTerms(db, institutionId, loanId);
     if (!loan) fail('FH_NOT_FOUND', { field: 'params.loanId' });
+    const limits = new Map<string, number>();
+    for (const t of COST_THRESHOLDS) {
+      const value = await this.rulebook.parameterValue(institution.jurisdictionCode, t.ruleId, t.parameter, loan.contract_date);
+      if (typeof value === 'number') limits.set(t.id, value);
+    }
     const filed = await store.filedInstalments(db, institutionId, loanId);
 
     let source: LoanCostView['source'] = 'modelled_schedule';
@@ -214,7 +231,7 @@ export class LoanCostService {
         periodDays: cost.periodDays,
         periodsPerYear: cost.periodsPerYear,
       },
-      thresholds: compareWithThresholds(cost && { simple: cost.simpleAnnualRate, compound: cost.effectiveAnnualRate }),
+      thresholds: compareWithThresholds(cost && { simple: cost.simpleAnnualRate, compound: cost.effectiveAnnualRate }, limits),
       payments: schedule,
     };
   }

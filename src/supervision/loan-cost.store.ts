@@ -9,6 +9,7 @@ export type LoanTermsRow = Pick<
   | 'loan_id'
   | 'borrower_type'
   | 'borrower_pseudonym'
+  | 'contract_date'
   | 'principal_fen'
   | 'disbursed_fen'
   | 'disbursement_date'
@@ -44,6 +45,7 @@ export async function loanTerms(db: Kysely<Database>, institutionId: string, loa
       'loan_id',
       'borrower_type',
       'borrower_pseudonym',
+      'contract_date',
       'principal_fen',
       'disbursed_fen',
       'disbursement_date',

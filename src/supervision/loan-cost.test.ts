@@ -101,10 +101,10 @@ describeEachEngine('the cost of one loan over HTTP', (engine) => {
     expect(body.cost).toMatchObject({ basis: 'months', periodMonths: 1, periodDays: null });
     expect(body.thresholds.map((t) => [t.limit, t.figure, t.above])).toEqual([
       [0.36, 'compound', false],
-      [0.24, 'simple', false],
+      [0.24, 'compound', false],
     ]);
     expect(body.thresholds[0]!.rate).toBe(body.cost!.compoundAnnualRate);
-    expect(body.thresholds[1]!.rate).toBe(body.cost!.simpleAnnualRate);
+    expect(body.thresholds[1]!.rate).toBe(body.cost!.compoundAnnualRate);
   });
 
   it('takes the cost of a loan whose instalments are filed from those filed amounts and dates', async () => {

@@ -22,7 +22,7 @@ const Business = Type.Object({
   repayments: Type.Object({ instalments: Type.Integer(), overdue: Type.Integer(), overdueRate: Nullable(Type.Number()) }),
   complaints: Type.Object({ complaints: Type.Integer(), open: Type.Integer(), byCategory: Type.Array(Type.Object({ category: Type.String(), count: Type.Integer() })) }),
   multiLendingBorrowers: Type.Integer({ description: 'Borrowers with loans in force at three or more institutions' }),
-  costCap: Type.Number(),
+  costCap: Type.Union([Type.Number(), Type.Null()], { description: 'The cash-loan cost cap in force (rule CN-LOAN-COST-CASH-LOAN), null where no such rule is in force' }),
   dataAsOf: Type.Union([
     Type.Object({ period: Type.String({ description: 'The newest period with an accepted filing behind the figures' }), acceptedAt: Type.String({ format: 'date-time' }) }),
     Type.Null(),

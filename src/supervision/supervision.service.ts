@@ -2,12 +2,12 @@ import type { Platform } from '../platform/platform.js';
 import type { Caller } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
 import type { RegistryService } from '../registry/registry.service.js';
+import type { RulebookService } from '../rulebook/rulebook.service.js';
 import type { FilingService } from '../filing/filing.service.js';
 import * as store from './supervision.store.js';
 
 // The outer limit of the comprehensive annualised cost of cash loans (Circular 141, 2017); the
 // rulebook will make it a per-jurisdiction parameter.
-const COST_CAP = 0.36;
 // Borrowing at this many institutions at once is what the dashboard counts as multi-lending.
 const MANY_INSTITUTIONS = 3;
 
@@ -17,7 +17,8 @@ export interface BusinessOverview {
   repayments: { instalments: number; overdue: number; overdueRate: number | null };
   complaints: { complaints: number; open: number; byCategory: { category: string; count: number }[] };
   multiLendingBorrowers: number;
-  costCap: number;
+  /** The cash-loan cost cap in force (null when no such rule is in force there). */
+  costCap: number | null;
   /** The newest period with an accepted filing behind these figures, or null when none was accepted. */
   dataAsOf: { period: string; acceptedAt: string } | null;
 }
@@ -31,12 +32,13 @@ export class SupervisionService {
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly filing: FilingService,
+    private readonly rulebook: RulebookService,
   ) {}
 
   /** Loans, cost of credit, overdue instalments, complaints and multi-lending within the caller's jurisdiction. */
   async businessOverview(caller: Caller): Promise<BusinessOverview> {
     if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
-    return this.overviewOf(await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode));
+    return this.overviewOf(await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode), caller.principal.jurisdictionCode);
   }
 
   /**
@@ -45,14 +47,18 @@ export class SupervisionService {
    */
   async institutionBusiness(caller: Caller, institutionId: string): Promise<BusinessOverview> {
     if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
-    await this.registry.assertCanSee(caller, institutionId);
-    return this.overviewOf([institutionId], { countLoansElsewhere: true });
+    const institution = await this.registry.assertCanSee(caller, institutionId);
+    return this.overviewOf([institutionId], institution.jurisdictionCode, { countLoansElsewhere: true });
   }
 
-  private async overviewOf(ids: string[], options: { countLoansElsewhere?: boolean } = {}): Promise<BusinessOverview> {
+  private async overviewOf(ids: string[], jurisdiction: string, options: { countLoansElsewhere?: boolean } = {}): Promise<BusinessOverview> {
     const db = this.platform.database.db;
+    // The cash-loan cost cap in force there today (the rulebook's parameter, tightened or not by the jurisdiction's tiers).
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const cap = await this.rulebook.parameterValue(jurisdiction, 'CN-LOAN-COST-CASH-LOAN', 'cost_cap', today);
+    const costCap = typeof cap === 'number' ? cap : null;
     const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers, dataAsOf] = await Promise.all([
-      store.loanTotals(db, ids, COST_CAP),
+      store.loanTotals(db, ids, costCap),
       store.loansByMonth(db, ids),
       store.repaymentTotals(db, ids),
       store.complaintTotals(db, ids),
@@ -65,7 +71,7 @@ export class SupervisionService {
       repayments: { ...repayments, overdueRate: repayments.instalments > 0 ? repayments.overdue / repayments.instalments : null },
       complaints,
       multiLendingBorrowers,
-      costCap: COST_CAP,
+      costCap,
       dataAsOf,
     };
   }

@@ -16,7 +16,7 @@ export interface LoanTotals {
 }
 
 /** Loans in force of these institutions: counts, amounts, distinct borrowers and cost of credit. */
-export async function loanTotals(db: Kysely<Database>, institutionIds: readonly string[], costCap: number): Promise<LoanTotals> {
+export async function loanTotals(db: Kysely<Database>, institutionIds: readonly string[], costCap: number | null): Promise<LoanTotals> {
   if (institutionIds.length === 0) return { loans: 0, principalFen: 0, disbursedFen: 0, borrowers: 0, averageAnnualisedCost: null, aboveCap: 0 };
   const row = await db
     .selectFrom('filed_loan')

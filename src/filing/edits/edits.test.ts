@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeResidentId, makeUscc } from '../../../test/harness.js';
 import { SAMPLE_COMPANY, SAMPLE_PERSON, sampleRow, type SampleRow } from './sample-rows.js';
+import { editDescription } from '../pipeline.js';
 import { recordTypeDef, recordTypes, type RecordType } from '../../standard/standard.js';
 import { annualisedCostOfLoan, createValidator, editCatalogue, editById, editsFor, IdSet, retiredEdits, type FileStats, type RowFinding, type ValidatorContext } from './index.js';
 
@@ -155,6 +156,10 @@ describe('the edit catalogue', () => {
       expect(edit.zh).toMatch(/[\u4e00-\u9fff]/);
       expect(edit.en).toMatch(/^[A-Z]/);
     }
+    // A finding of an older filing still reads.
+    expect(editDescription('Q007')?.en).toMatch(/^Less than the principal was disbursed/);
+    expect(editDescription('Q004')?.en).toMatch(/under 18/);
+    expect(editDescription('Q999')).toBeUndefined();
     expect(retiredEdits.map((e) => [e.id, e.movedToRule])).toEqual([
       ['Q001', 'CN-LOAN-COST-CASH-LOAN'],
       ['Q002', 'CN-LOAN-COST-WINDOW-24'],

@@ -91,7 +91,7 @@ export function BusinessSection({ business, title }: { business: BusinessOvervie
         <Col xs={12} md={8} xl={6}>
           <Figure
             testId="stat-above-cap"
-            title={t('dashboard.aboveCap', { cap: formatRate(business.costCap, language, 0) })}
+            title={t('dashboard.aboveCap', { cap: business.costCap === null ? '—' : formatRate(business.costCap, language, 0) })}
             value={count(loans.aboveCap)}
             icon={<WarningOutlined />}
             risk={{ active: loans.aboveCap > 0 }}
