@@ -6,12 +6,13 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AuditOutlined, BankOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BankOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
 import { InstitutionPage } from './areas/public/InstitutionPage.js';
 import { RegisterPage } from './areas/public/RegisterPage.js';
+import { RulesPage } from './areas/public/RulesPage.js';
 import { LoginPage } from './areas/login/LoginPage.js';
 import { SessionProvider } from './session.js';
 import { theme } from './theme.js';
@@ -31,11 +32,17 @@ const SupervisorInstitution = lazyPage(supervisor, (m) => m.InstitutionDetailPag
 const SupervisorFilings = lazyPage(supervisor, (m) => m.FilingsPage);
 const SupervisorFiling = lazyPage(supervisor, (m) => m.FilingDetailPage);
 const SupervisorLoanCost = lazyPage(supervisor, (m) => m.LoanCostPage);
+const SupervisorAlerts = lazyPage(supervisor, (m) => m.AlertsPage);
+const SupervisorAlert = lazyPage(supervisor, (m) => m.AlertPage);
+const SupervisorRulebook = lazyPage(supervisor, (m) => m.RulebookPage);
+const SupervisorRuleEditor = lazyPage(supervisor, (m) => m.RuleEditorPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
 const InstitutionFiling = lazyPage(institution, (m) => m.FilingDetailPage);
 const InstitutionLoanCost = lazyPage(institution, (m) => m.LoanCostPage);
+const InstitutionAlerts = lazyPage(institution, (m) => m.AlertsPage);
+const InstitutionAlert = lazyPage(institution, (m) => m.AlertPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 
@@ -43,10 +50,13 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
   { path: '/supervisor/institutions', labelKey: 'menu.institutions', icon: <BankOutlined /> },
   { path: '/supervisor/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
+  { path: '/supervisor/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
+  { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
   { path: '/institution', labelKey: 'menu.profile', icon: <ProfileOutlined /> },
   { path: '/institution/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
+  { path: '/institution/alerts', labelKey: 'menu.ourAlerts', icon: <AlertOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
@@ -103,6 +113,7 @@ export function App() {
               <Route element={<AppLayout />}>
                 <Route index element={<HomePage />} />
                 <Route path="institutions/:institutionId" element={<InstitutionPage />} />
+                <Route path="rules" element={<RulesPage />} />
                 <Route path="register" element={<RegisterPage />} />
                 <Route path="login" element={<LoginPage />} />
                 <Route path="supervisor" element={<RoleArea role="supervisor" menu={supervisorMenu} />}>
@@ -112,12 +123,18 @@ export function App() {
                   <Route path="filings" element={lazyElement(SupervisorFilings)} />
                   <Route path="filings/:filingId" element={lazyElement(SupervisorFiling)} />
                   <Route path="institutions/:institutionId/loan-cost" element={lazyElement(SupervisorLoanCost)} />
+                  <Route path="alerts" element={lazyElement(SupervisorAlerts)} />
+                  <Route path="alerts/:alertId" element={lazyElement(SupervisorAlert)} />
+                  <Route path="rules" element={lazyElement(SupervisorRulebook)} />
+                  <Route path="rules/:ruleId/tighten" element={lazyElement(SupervisorRuleEditor)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
                   <Route path="filings" element={lazyElement(InstitutionFilings)} />
                   <Route path="filings/:filingId" element={lazyElement(InstitutionFiling)} />
                   <Route path="loan-cost" element={lazyElement(InstitutionLoanCost)} />
+                  <Route path="alerts" element={lazyElement(InstitutionAlerts)} />
+                  <Route path="alerts/:alertId" element={lazyElement(InstitutionAlert)} />
                   <Route path="api-keys" element={lazyElement(InstitutionApiKeys)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>

@@ -12,6 +12,13 @@ import type { BusinessOverview } from '../../src/supervision/supervision.service
 import type { LoanCostView } from '../../src/supervision/loan-cost.service.js';
 import type { Jurisdiction } from '../../src/standard/regions.js';
 import type { CodeList } from '../../src/standard/standard.js';
+import type { Static } from '@sinclair/typebox';
+import type { BilingualText, Severity as RuleSeverity } from '../../src/rulebook/rule.js';
+import type { RuleView } from '../../src/rulebook/rulebook.routes.js';
+import type { Fact, FactType } from '../../src/rulebook/explain.js';
+import type { AlertStatus } from '../../src/monitoring/monitoring.schema.js';
+import type { CalendarEntry, ObligationStatus } from '../../src/monitoring/obligations.js';
+import type { AlertDetail as MonitoringAlertDetail, AlertPage as MonitoringAlertPage, AlertSummary as MonitoringAlertSummary, DryRunJob as MonitoringDryRunJob } from '../../src/monitoring/monitoring.service.js';
 import { zh } from './i18n/zh.js';
 
 export type { BusinessOverview, CodeList, FilingStatus, FilingView, InstitutionKind, Jurisdiction, LicenceStatus, Qualification };
@@ -24,6 +31,8 @@ export type { AccessLogEntry, ConsumerProfile } from '../../src/identity/identit
 export const licenceStatuses = Object.keys(zh.status) as LicenceStatus[];
 export const filingStatuses = Object.keys(zh.filingStatus) as FilingStatus[];
 export const institutionKinds = Object.keys(zh.kind) as InstitutionKind[];
+export const severities = Object.keys(zh.severity) as RuleSeverity[];
+export const alertStatuses = Object.keys(zh.alertStatus) as AlertStatus[];
 
 export type Role = 'supervisor' | 'institution' | 'consumer';
 
@@ -105,3 +114,34 @@ export interface IssuedApiKey {
 
 /** GET /v1/loans/:loanId/cost: the true cost of one loan. */
 export type LoanCostReply = LoanCostView;
+
+/*
+ * The rulebook and supervisory monitoring (GET /v1/rules, /v1/supervisor/alerts, /v1/institution/alerts,
+ * the dry runs of a refinement): the server's own shapes.
+ */
+
+/** A text in both languages, as rules and alerts carry them. */
+export type ZhEn = BilingualText;
+export type { AlertStatus, Fact, RuleSeverity };
+export type AlertSummary = MonitoringAlertSummary;
+export type AlertDetail = MonitoringAlertDetail;
+/** GET /v1/supervisor/alerts and /v1/institution/alerts */
+export type AlertsReply = MonitoringAlertPage;
+/** The moves a supervisor makes; `superseded` is the system's. */
+export type AlertMove = Exclude<AlertStatus, 'new' | 'superseded'>;
+export type ValueType = FactType;
+export type ParameterUnit = 'days' | 'working_days' | 'hours' | 'calls' | 'times';
+/** GET /v1/rules: one rule in force, its parameters resolved through the tiers. */
+export type Rule = Static<typeof RuleView>;
+export type RuleParameter = Rule['parameters'][number];
+export type ParameterType = RuleParameter['type'];
+/** GET /v1/rules */
+export interface RulesReply {
+  jurisdiction: { code: string; nameZh: string; nameEn: string };
+  date: string;
+  rules: Rule[];
+}
+/** GET /v1/supervisor/institutions/:id/filing-calendar and /v1/institution/filing-calendar: one month of one record type. */
+export type { CalendarEntry, ObligationStatus };
+/** GET /v1/supervisor/rules/dry-runs/:jobId (who started it stays with the server). */
+export type DryRunJob = Omit<MonitoringDryRunJob, 'owner'>;

@@ -1,5 +1,5 @@
 import { Button, Dropdown, Layout, Segmented, Space, Typography } from 'antd';
-import { LogoutOutlined, UserOutlined, DashboardOutlined, SearchOutlined } from '@ant-design/icons';
+import { BookOutlined, LogoutOutlined, UserOutlined, DashboardOutlined, SearchOutlined } from '@ant-design/icons';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { Logo } from './Logo.js';
@@ -50,6 +50,9 @@ export function AppLayout() {
         <nav className="fh-nav">
           <NavLink to="/" end className="fh-nav-link">
             <SearchOutlined /> <span className="fh-nav-label">{t('nav.registry')}</span>
+          </NavLink>
+          <NavLink to="/rules" className="fh-nav-link">
+            <BookOutlined /> <span className="fh-nav-label">{t('nav.rulebook')}</span>
           </NavLink>
           {principal && (
             <NavLink to={areaHome[principal.role]} className="fh-nav-link">

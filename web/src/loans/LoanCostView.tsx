@@ -81,7 +81,10 @@ export function LoanCostView({ institutionId }: { institutionId: string }) {
               <Row gutter={[24, 16]}>
                 <Col xs={24} md={12}>
                   <Statistic title={t('loanCost.compound')} value={formatRate(data.cost.compoundAnnualRate, language)} data-testid="loan-cost-compound" />
-                  <Typography.Text type="secondary">{t('loanCost.compoundNote')}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {/* The cap in force for the institution's jurisdiction, from the rulebook, never a constant here. */}
+                    {t('loanCost.compoundNote', { cap: formatRate(data.thresholds.find((threshold) => threshold.id === 'cash_loan_cost_cap')?.limit ?? null, language, 0) })}
+                  </Typography.Text>
                 </Col>
                 <Col xs={24} md={12}>
                   <Statistic title={t('loanCost.simple')} value={formatRate(data.cost.simpleAnnualRate, language)} data-testid="loan-cost-simple" />

@@ -11,6 +11,7 @@ import { describeError, showFieldError } from '../../components/forms.js';
 import { formatBytes, formatCount } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import { FilingStatusTag } from '../../filing/FilingStatusTag.js';
+import { FilingCalendar } from '../../filing/FilingCalendar.js';
 import { FilingTable } from '../../filing/FilingTable.js';
 import { StandardDrawer } from '../../filing/StandardDrawer.js';
 import { useRecordTypeName, useStandard } from '../../filing/standard.js';
@@ -276,6 +277,7 @@ export function FilingsPage() {
         {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
         <FilingTable page={list.data} loading={list.loading} standard={standard} basePath="/institution/filings" onPage={(next) => setParams({ ...(showReplaced ? { all: 'true' } : {}), page: String(next) })} />
       </Card>
+      <FilingCalendar path="/v1/institution/filing-calendar" />
       <StandardDrawer open={helpOpen} onClose={() => setHelpOpen(false)} standard={standard} recordType={helpType} onRecordType={setHelpType} />
     </>
   );

@@ -4,3 +4,5 @@ export { ApiKeysPage } from './ApiKeysPage.js';
 export { FilingsPage } from './FilingsPage.js';
 export { FilingDetailPage } from './FilingDetailPage.js';
 export { LoanCostPage } from './LoanCostPage.js';
+export { AlertsPage } from './AlertsPage.js';
+export { AlertPage } from './AlertPage.js';

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { useRemote } from '../../components/useRemote.js';
+import { FilingCalendar } from '../../filing/FilingCalendar.js';
 import { FilingTable } from '../../filing/FilingTable.js';
 import { useStandard } from '../../filing/standard.js';
 import type { BusinessOverview, FilingView, Page } from '../../types.js';
@@ -37,6 +38,7 @@ export function InstitutionBusiness({ institutionId }: { institutionId: string }
         {filings.error !== undefined && <ErrorState error={filings.error} onRetry={filings.reload} />}
         <FilingTable page={filings.data} loading={filings.loading} standard={standard} basePath="/supervisor/filings" onPage={() => {}} />
       </Card>
+      <FilingCalendar path={`/v1/supervisor/institutions/${encodeURIComponent(institutionId)}/filing-calendar`} />
     </div>
   );
 }

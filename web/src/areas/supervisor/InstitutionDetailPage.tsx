@@ -1,5 +1,5 @@
 import { Alert, App, Breadcrumb, Button, Form, Input, Modal, Select, Skeleton, Space, Switch, Tooltip, Typography } from 'antd';
-import { CalculatorOutlined, CheckOutlined, KeyOutlined, PauseOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
+import { AlertOutlined, CalculatorOutlined, CheckOutlined, KeyOutlined, PauseOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -162,6 +162,11 @@ export function InstitutionDetailPage() {
                 <Button icon={<KeyOutlined />} onClick={() => setIssuingKey(true)}>
                   {t('apiKeys.issue')}
                 </Button>
+                <Link to={`/supervisor/alerts?institution=${institutionId}`}>
+                  <Button icon={<AlertOutlined />} data-testid="open-alerts">
+                    {t('alerts.ofInstitution')}
+                  </Button>
+                </Link>
                 <Link to={`/supervisor/institutions/${institutionId}/loan-cost`}>
                   <Button icon={<CalculatorOutlined />} data-testid="open-loan-cost">
                     {t('loanCost.open')}

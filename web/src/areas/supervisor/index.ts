@@ -5,3 +5,7 @@ export { InstitutionDetailPage } from './InstitutionDetailPage.js';
 export { FilingsPage } from './FilingsPage.js';
 export { FilingDetailPage } from './FilingDetailPage.js';
 export { LoanCostPage } from './LoanCostPage.js';
+export { AlertsPage } from './AlertsPage.js';
+export { AlertPage } from './AlertPage.js';
+export { RulebookPage } from './RulebookPage.js';
+export { RuleEditorPage } from './RuleEditorPage.js';
