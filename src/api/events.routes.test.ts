@@ -54,7 +54,11 @@ describeEachEngine('HTTP: parked events for national supervisors', (engine) => {
 
     const consumers = await ctx.app.inject({ method: 'GET', url: '/v1/events/consumers', headers: national });
     expect(consumers.statusCode).toBe(200);
-    expect(consumers.json().consumers).toEqual([expect.objectContaining({ consumer: 'flaky-ops', subject: 'test.ops', backfill: 'outbox', pending: 0, parked: 1 })]);
+    // The platform's own consumer (monitoring) is listed beside the test's.
+    expect(consumers.json().consumers).toEqual([
+      expect.objectContaining({ consumer: 'flaky-ops', subject: 'test.ops', backfill: 'outbox', pending: 0, parked: 1 }),
+      expect.objectContaining({ consumer: 'monitoring', subject: 'filing.accepted', backfill: 'callback', parked: 0 }),
+    ]);
     expect(consumers.json().stats).toMatchObject({ pending: 0, parked: 1, broker: 'in-process' });
     const metrics = (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^fenghuo_events_parked 1$/m);

@@ -12,8 +12,12 @@ import '../standard/domain.schema.js';
 /** One row: the record's columns, its id, and the SQL-computed features. */
 export type FeatureRow = Record<string, unknown> & { record_id: string; party_key: string; period: string; filing_id: string; institution_id: string };
 
-/** Which records a page reads: those of one filing, or the loans in force of some parties (a cross-institution re-check). */
-export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; excludeFilingId?: string };
+/**
+ * Which records a page reads: those of one filing, or the loans or payments in force of some
+ * parties (a re-check of balances and payment totals), at one institution if `within` is set, less
+ * those of one institution's period (the filing just checked).
+ */
+export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
 
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
@@ -25,45 +29,62 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
   }
   const keys = [...scope.partyKeys];
   return sql`select * from filed_loan where valid_to is null and party_key = any(${keys}::text[])
-    ${scope.excludeFilingId ? sql`and filing_id <> ${scope.excludeFilingId}` : sql``}
+    ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
     and (institution_id::text || '|' || loan_id) > ${after} order by institution_id::text || '|' || loan_id limit ${limit}`;
 }
 
 /**
- * Loans with their balances: each loan's unpaid principal is its principal less what its current
- * instalment states repaid of principal (a payment covers interest and fees first). A borrower's
- * balance "as of" a loan sums the loans in force signed up to and including it, so a limit fires
- * on the loan that crossed it, once, and a later loan elsewhere does not move that alert.
+ * Loans with their balances on the day each was signed. Art.17 of the P2P measures caps what a
+ * borrower owes; it is broken when a loan takes the balance over the cap, and repaying later does
+ * not undo that. So a borrower's balance "as of" a loan sums the loans signed up to and including
+ * it (same day: by institution, then loan id), each at its principal less the principal repaid on
+ * or before that loan's contract date (a payment covers interest and fees first; an instalment's
+ * repayment counts on its last payment date). A limit fires on the loan that crossed it, once; a
+ * later loan elsewhere, or a later repayment, does not move that alert, while a repayment made
+ * before the loan was signed, filed late, does.
  */
 async function loans(db: Kysely<Database>, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
     with page as (${loanPage(scope, after, limit)}),
     parties as (select distinct party_key from page),
     repaid as (
-      select r.institution_id, r.loan_id,
-        sum(least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0))) as principal_repaid
+      select r.institution_id, r.loan_id, r.paid_date,
+        least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0)) as principal_repaid
       from filed_repayment r
-      where r.valid_to is null and r.party_key in (select party_key from parties)
-      group by r.institution_id, r.loan_id
+      where r.valid_to is null and r.paid_date is not null and r.party_key in (select party_key from parties)
     ),
-    balances as (
-      select l.party_key, l.institution_id, l.loan_id, l.contract_date,
-        greatest(l.principal_fen - coalesce(rp.principal_repaid, 0), 0) as outstanding
+    borrowed as (
+      select l.party_key, l.institution_id, l.loan_id, l.contract_date, l.principal_fen
       from filed_loan l
-      left join repaid rp on rp.institution_id = l.institution_id and rp.loan_id = l.loan_id
       where l.valid_to is null and l.party_key in (select party_key from parties)
     ),
-    ranked as (
-      select b.*,
-        sum(b.outstanding) over (partition by b.party_key, b.institution_id order by b.contract_date, b.loan_id rows unbounded preceding) as on_platform,
-        sum(b.outstanding) over (partition by b.party_key order by b.contract_date, b.institution_id, b.loan_id rows unbounded preceding) as all_platforms
-      from balances b
+    repaid_by_day as (select institution_id, loan_id, paid_date, sum(principal_repaid) as principal_repaid from repaid group by institution_id, loan_id, paid_date),
+    owed_then as (
+      select p.institution_id as at_institution, p.loan_id as at_loan, b.institution_id, b.loan_id,
+        greatest(b.principal_fen - coalesce(sum(rp.principal_repaid), 0), 0) as owed
+      from page p
+      join borrowed b on b.party_key = p.party_key and (b.contract_date, b.institution_id, b.loan_id) <= (p.contract_date, p.institution_id, p.loan_id)
+      left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id and rp.paid_date <= p.contract_date
+      group by p.institution_id, p.loan_id, b.institution_id, b.loan_id, b.principal_fen
     ),
-    platforms as (select party_key, count(distinct institution_id) filter (where outstanding > 0) as platforms from balances group by party_key)
+    balances as (
+      select at_institution, at_loan,
+        sum(owed) filter (where institution_id = at_institution and loan_id = at_loan) as outstanding,
+        sum(owed) filter (where institution_id = at_institution) as on_platform,
+        sum(owed) as all_platforms
+      from owed_then group by at_institution, at_loan
+    ),
+    owed_now as (
+      select b.party_key, b.institution_id, greatest(b.principal_fen - coalesce(sum(rp.principal_repaid), 0), 0) as owed
+      from borrowed b
+      left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id
+      group by b.party_key, b.institution_id, b.loan_id, b.principal_fen
+    ),
+    platforms as (select party_key, count(distinct institution_id) filter (where owed > 0) as platforms from owed_now group by party_key)
     select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
-      r.outstanding, r.on_platform, r.all_platforms, pl.platforms
+      bl.outstanding, bl.on_platform, bl.all_platforms, pl.platforms
     from page
-    join ranked r on r.institution_id = page.institution_id and r.loan_id = page.loan_id and r.party_key = page.party_key
+    join balances bl on bl.at_institution = page.institution_id and bl.at_loan = page.loan_id
     join platforms pl on pl.party_key = page.party_key
     left join filed_product p on p.institution_id = page.institution_id and p.product_id = page.product_id and p.valid_to is null
     order by ${'filingId' in scope ? sql`page.loan_id` : sql`page.institution_id::text || '|' || page.loan_id`}
@@ -83,23 +104,40 @@ async function repayments(db: Kysely<Database>, filingId: string, after: string,
   return result.rows;
 }
 
-async function payments(db: Kysely<Database>, filingId: string, after: string, limit: number): Promise<FeatureRow[]> {
+/**
+ * Payments with the balance-payment totals Art.11 of PBOC Announcement [2015] No.43 limits. Class I:
+ * one account since it was opened, transfers to the payer's own bank account (withdrawals)
+ * included. Classes II and III: a year (China calendar) of all the payer's payment accounts at the
+ * institution, which it must manage together, withdrawals to the payer's own bank account excluded.
+ */
+function paymentPage(scope: RecordScope, after: string, limit: number) {
+  if ('filingId' in scope) {
+    return sql`select * from filed_payment where filing_id = ${scope.filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}`;
+  }
+  const keys = [...scope.partyKeys];
+  return sql`select * from filed_payment where valid_to is null and party_key = any(${keys}::text[])
+    ${scope.within ? sql`and institution_id = ${scope.within}` : sql``}
+    ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
+    and (institution_id::text || '|' || payment_id) > ${after} order by institution_id::text || '|' || payment_id limit ${limit}`;
+}
+
+async function payments(db: Kysely<Database>, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
-    with page as (select * from filed_payment where filing_id = ${filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}),
-    accounts as (select distinct institution_id, payer_account_pseudonym from page),
+    with page as (${paymentPage(scope, after, limit)}),
+    payers as (select distinct institution_id, party_key from page),
     history as (
       select h.institution_id, h.payment_id,
-        sum(case when h.channel = 'balance' and h.status = 'succeeded' then h.amount_fen else 0 end)
+        sum(case when h.channel in ('balance', 'withdrawal') and h.status = 'succeeded' then h.amount_fen else 0 end)
           over (partition by h.institution_id, h.payer_account_pseudonym order by h.transaction_time, h.payment_id) as since_opening,
         sum(case when h.channel = 'balance' and h.status = 'succeeded' then h.amount_fen else 0 end)
-          over (partition by h.institution_id, h.payer_account_pseudonym, ${chinaYear('h.transaction_time')} order by h.transaction_time, h.payment_id) as this_year
+          over (partition by h.institution_id, h.party_key, ${chinaYear('h.transaction_time')} order by h.transaction_time, h.payment_id) as this_year
       from filed_payment h
-      join accounts a on a.institution_id = h.institution_id and a.payer_account_pseudonym = h.payer_account_pseudonym
+      join payers a on a.institution_id = h.institution_id and a.party_key = h.party_key
       where h.valid_to is null
     )
     select page.*, page.payment_id as record_id, hi.since_opening, hi.this_year
     from page join history hi on hi.institution_id = page.institution_id and hi.payment_id = page.payment_id
-    order by page.payment_id
+    order by ${'filingId' in scope ? sql`page.payment_id` : sql`page.institution_id::text || '|' || page.payment_id`}
   `.execute(db);
   return result.rows;
 }
@@ -137,16 +175,15 @@ const simple: Partial<Record<RecordType, { table: string; id: string }>> = {
 
 /**
  * One page of records in `scope` whose id sorts after `after`, with the SQL features of their
- * record type. A cross-institution scope (party keys) is read for loans only.
+ * record type. A scope of party keys is read for loans and payments only.
  */
 export async function recordPage(db: Kysely<Database>, recordType: RecordType, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   if (recordType === 'loan') return loans(db, scope, after, limit);
+  if (recordType === 'payment') return payments(db, scope, after, limit);
   if (!('filingId' in scope)) return [];
   switch (recordType) {
     case 'repayment':
       return repayments(db, scope.filingId, after, limit);
-    case 'payment':
-      return payments(db, scope.filingId, after, limit);
     case 'collection':
       return collections(db, scope.filingId, after, limit);
     default: {
@@ -157,9 +194,16 @@ export async function recordPage(db: Kysely<Database>, recordType: RecordType, s
   }
 }
 
-/** The party keys of a filing's loans or repayments: whose balances it may have changed. */
-export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment', filingId: string): Promise<string[]> {
-  const table = recordType === 'loan' ? 'filed_loan' : 'filed_repayment';
-  const result = await sql<{ party_key: string }>`select distinct party_key from ${sql.table(table)} where filing_id = ${filingId}`.execute(db);
-  return result.rows.map((row) => row.party_key);
+/**
+ * Whose balances or payment totals a filing may have changed: the party keys of its records and,
+ * for a resubmission (`replaced`), of the rows of the same institution and period that earlier
+ * versions filed, so that the borrowers and payers of records it dropped are re-checked too.
+ */
+export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filing: { filingId: string; institutionId: string; period: string; replaced: boolean }): Promise<string[]> {
+  const table = sql.table(recordType === 'loan' ? 'filed_loan' : recordType === 'repayment' ? 'filed_repayment' : 'filed_payment');
+  const result = await sql<{ party_key: string }>`
+    select party_key from ${table} where filing_id = ${filing.filingId}
+    ${filing.replaced ? sql`union select party_key from ${table} where institution_id = ${filing.institutionId} and period = ${filing.period} and valid_to is not null` : sql``}
+  `.execute(db);
+  return [...new Set(result.rows.map((row) => row.party_key))];
 }

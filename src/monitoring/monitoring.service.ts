@@ -22,6 +22,8 @@ import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.
 const PAGE = 5000;
 /** Features that read other loans of the borrower: a change to those loans re-checks these rules. */
 const BALANCE_FEATURES = new Set(['loan_outstanding_fen', 'borrower_outstanding_on_platform_fen', 'borrower_outstanding_all_platforms_fen', 'borrower_platforms']);
+/** Features that add up a payer's other payments: a payment filed for another period re-checks these rules. */
+const PAYMENT_TOTAL_FEATURES = new Set(['payer_balance_paid_this_year_fen', 'payer_balance_paid_since_opening_fen']);
 
 export interface AlertSummary {
   id: string;
@@ -235,33 +237,58 @@ export class MonitoringService {
       records += rows;
     });
     const summary = await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`);
-    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
+    const filed = { filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 };
     if (recordType === 'loan' || recordType === 'repayment') {
-      const partyKeys = await partyKeysOfFiling(this.db, recordType, event.filingId);
-      await this.recheckBalances(partyKeys, recordType === 'loan' ? event.filingId : undefined, `filing ${event.filingId}`);
+      const partyKeys = await partyKeysOfFiling(this.db, recordType, filed);
+      // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
+      await this.recheckBalances(partyKeys, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
     }
+    if (recordType === 'payment') {
+      // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
+      const partyKeys = await partyKeysOfFiling(this.db, 'payment', filed);
+      await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
+    }
+    // Recorded last, so that a run on record means every alert it leads to, the re-checks' too, is in place.
+    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
     return { records, rules: rules.size, ...summary };
   }
 
   /**
    * Re-check the balance rules on every loan in force of some borrowers, at every institution and
-   * in every period (a loan filing's own loans excluded: its run has just checked them). A new loan
-   * or repayment can move which loan took a borrower over a limit; the alert follows it.
+   * in every period, but for those of `exclude` (the institution's period just checked). A new loan,
+   * a loan filed late or dropped, or a repayment can move which loan took a borrower over a limit;
+   * the alert follows it.
    */
-  async recheckBalances(partyKeys: readonly string[], excludeFilingId: string | undefined, cause: string): Promise<void> {
+  async recheckBalances(partyKeys: readonly string[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
     const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
     const rulesFor = this.inForce('loan', balanceRule);
     for (let i = 0; i < partyKeys.length; i += PAGE) {
       const keys = partyKeys.slice(i, i + PAGE);
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
-      const exclude = excludeFilingId ? { excludeFilingId } : {};
-      await this.evaluate('loan', { partyKeys: keys, ...exclude }, async (j, d) => {
+      await this.evaluate('loan', { partyKeys: keys, ...(exclude ? { exclude } : {}) }, async (j, d) => {
         const found = await rulesFor(j, d);
         for (const r of found) ruleIds.add(r.rule.id);
         return found;
       }, (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], ...exclude }, `balances changed by ${cause}`);
+      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], ...(exclude ? { exclude } : {}) }, `balances changed by ${cause}`);
+    }
+  }
+
+  /** Re-check the payment-total rules on some payers' payments at the institution in other periods than `exclude.period`. */
+  private async recheckPaymentTotals(partyKeys: readonly string[], exclude: { institutionId: string; period: string }, cause: string): Promise<void> {
+    const totalRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => PAYMENT_TOTAL_FEATURES.has(f));
+    const rulesFor = this.inForce('payment', totalRule);
+    for (let i = 0; i < partyKeys.length; i += PAGE) {
+      const keys = partyKeys.slice(i, i + PAGE);
+      const outcomes: Outcome[] = [];
+      const ruleIds = new Set<string>();
+      await this.evaluate('payment', { partyKeys: keys, within: exclude.institutionId, exclude }, async (j, d) => {
+        const found = await rulesFor(j, d);
+        for (const r of found) ruleIds.add(r.rule.id);
+        return found;
+      }, (page) => void outcomes.push(...page));
+      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], within: exclude.institutionId, exclude }, `payment totals changed by ${cause}`);
     }
   }
 

@@ -66,7 +66,8 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 /** Which open alerts a run answers for: those of one filing's scope, or of some rules on some parties' loans elsewhere. */
 export type SupersedeScope =
   | { institutionId: string; recordType: string; period: string }
-  | { partyKeys: readonly string[]; ruleIds: readonly string[]; excludeFilingId?: string }
+  /** Some rules on some parties' records, at one institution if `within` is set, less one institution's period. */
+  | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string }
   /** The reporting alerts of one institution. */
   | { institutionId: string; ruleIds: readonly string[] };
 
@@ -80,10 +81,10 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
     query = query.where('pack', '=', 'conduct').where('institution_id', '=', scope.institutionId).where('record_type', '=', scope.recordType).where('period', '=', scope.period);
   } else {
     if (scope.partyKeys.length === 0 || scope.ruleIds.length === 0) return [];
-    query = query
-      .where('party_key', '=', sql<string>`any(${[...scope.partyKeys]}::text[])`)
-      .where('rule_id', 'in', [...scope.ruleIds]);
-    if (scope.excludeFilingId) query = query.where('filing_id', '<>', scope.excludeFilingId);
+    query = query.where('party_key', '=', sql<string>`any(${[...scope.partyKeys]}::text[])`).where('rule_id', 'in', [...scope.ruleIds]);
+    if (scope.within) query = query.where('institution_id', '=', scope.within);
+    const exclude = scope.exclude;
+    if (exclude) query = query.where(sql<boolean>`not (institution_id = ${exclude.institutionId} and period = ${exclude.period})`);
   }
   if (raisedKeys.length > 0) query = query.where('dedupe_key', '<>', sql<string>`all(${[...raisedKeys]}::text[])`);
   const open = await query.forUpdate().execute();

@@ -41,17 +41,17 @@ export const featureCatalogue: readonly FeatureDef[] = [
     '利息与全部费用按实际现金流计算的内部收益率年化（复利），以实际放款金额为本金；随贷款存储。',
     'Interest and every fee as the annualised internal rate of return (compound) of the actual cash flows, on the amount actually disbursed; stored with the loan.',
   ]),
-  f('loan_outstanding_fen', 'money_fen', ['loan'], ['本笔贷款未还本金', 'Unpaid principal of this loan'], [
-    '合同本金减去各期（当前状态）已还本金；还款先抵利息和费用。',
-    'The principal less what its instalments (as now filed) repaid of principal; a payment covers interest and fees first.',
+  f('loan_outstanding_fen', 'money_fen', ['loan'], ['本笔贷款签订时未还本金', 'Unpaid principal of this loan when signed'], [
+    '合同本金减去合同签订日当日及之前已还的本金（还款先抵利息和费用），即本笔贷款计入余额的金额。',
+    'The principal less the principal repaid on or before the contract date (a payment covers interest and fees first): what this loan adds to the balance.',
   ]),
   f('borrower_outstanding_on_platform_fen', 'money_fen', ['loan'], ['借款人在本平台的借款余额', 'Borrower’s balance on this platform'], [
-    '该借款人在本机构签订于本笔之前（含本笔，同日按借据编号）的在贷合同未还本金之和：余额限额在使余额超限的那笔贷款上预警一次。',
-    'The unpaid principal of this borrower’s loans in force at this institution signed up to and including this one (same day: by loan id), so that a limit fires once, on the loan that crossed it.',
+    '本笔贷款签订之日，该借款人在本机构签订于本笔之前（含本笔，同日按借据编号）的贷款未还本金之和：各笔为本金减去该日及之前已还本金。余额超限发生在借款之时，事后还款不改变；余额限额在使余额超限的那笔贷款上预警一次。',
+    'The unpaid principal, on the day this loan was signed, of this borrower’s loans at this institution signed up to and including this one (same day: by loan id), each its principal less the principal repaid by that day. A balance goes over the limit when the money is lent and later repayment does not undo it; a limit fires once, on the loan that crossed it.',
   ]),
   f('borrower_outstanding_all_platforms_fen', 'money_fen', ['loan'], ['借款人在全部平台的借款余额', 'Borrower’s balance on all platforms'], [
-    '同一借款人（按身份证号码的假名或统一社会信用代码识别）在所有报送机构签订于本笔之前（含本笔）的在贷合同未还本金之和。',
-    'The same sum across every institution that files, the borrower known by the pseudonym of the ID number or by the USCC, over loans signed up to and including this one.',
+    '同一借款人（按身份证号码的假名或统一社会信用代码识别）在所有报送机构签订于本笔之前（含本笔）的贷款，于本笔签订之日的未还本金之和。',
+    'The same sum across every institution that files, the borrower known by the pseudonym of the ID number or by the USCC, over loans signed up to and including this one, as owed on the day it was signed.',
   ]),
   f('borrower_platforms', 'integer', ['loan'], ['借款人的在贷平台数', 'Platforms lending to the borrower'], ['该借款人有在贷合同的机构数。', 'How many institutions have a loan in force to this borrower.']),
   f('overdue_charges_annual_rate', 'rate', ['repayment'], ['逾期费用年化利率', 'Overdue charges as an annual rate'], [
@@ -59,13 +59,13 @@ export const featureCatalogue: readonly FeatureDef[] = [
     '(overdue interest + penalty and other fees) ÷ principal due × 365 ÷ days past due; absent when not overdue or not filed.',
   ]),
   f('loan_contract_date', 'date', ['repayment'], ['借款合同签订日期', 'Loan contract date'], ['还款记录所属贷款的合同签订日期；贷款未报送时不存在。', 'The contract date of the repayment’s loan; absent when the loan was not filed.']),
-  f('payer_balance_paid_this_year_fen', 'money_fen', ['payment'], ['付款账户本年余额支付累计', 'Balance payments of the account this year'], [
-    '同一付款账户在本机构、同一公历年（北京时间）内成功的余额支付金额累计，截至并包括本笔。',
-    'Succeeded balance payments of the same payer account at this institution in the same calendar year (China time), up to and including this one.',
+  f('payer_balance_paid_this_year_fen', 'money_fen', ['payment'], ['付款人本年余额支付累计', 'Balance payments of the payer this year'], [
+    '同一付款人在本机构开立的全部支付账户、同一公历年（北京时间）内成功的余额支付金额累计，截至并包括本笔；不含向本人同名银行账户转账（提现）。',
+    'Succeeded balance payments from all the payer’s payment accounts at this institution in the same calendar year (China time), up to and including this one; transfers to the payer’s own bank account (withdrawals) excluded.',
   ]),
   f('payer_balance_paid_since_opening_fen', 'money_fen', ['payment'], ['付款账户开户以来余额支付累计', 'Balance payments of the account since opening'], [
-    '同一付款账户在本机构已报送的全部成功余额支付金额累计，截至并包括本笔。',
-    'Every succeeded balance payment of the same payer account filed by this institution, up to and including this one.',
+    '同一付款账户在本机构已报送的全部成功余额支付金额累计，含向本人同名银行账户转账（提现），截至并包括本笔。',
+    'Every succeeded balance payment of the same payer account filed by this institution, transfers to the payer’s own bank account (withdrawals) included, up to and including this one.',
   ]),
   f('payer_verified_before_payment', 'boolean', ['payment'], ['付款前已完成实名验证', 'Payer verified before paying'], ['付款人实名验证时间早于或等于交易时间。', 'The payer’s real-name verification is no later than the transaction.']),
   f('to_own_account', 'boolean', ['fund_flow'], ['转入平台自有账户', 'Into the platform’s own account'], ['转入方为报送机构本身（统一社会信用代码相同）。', 'The receiving party is the filing institution itself (the same USCC).']),
