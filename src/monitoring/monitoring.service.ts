@@ -46,7 +46,8 @@ export interface AlertDetail extends AlertSummary {
   basis: RuleText['basis'];
   facts: Fact[];
   records: AlertRecordRef[];
-  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; reason: string | null }[];
+  /** `by`: 'system', or the supervisor's user id ('supervisor' to an institution); `byName`: their display name. */
+  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; byName: string | null; reason: string | null }[];
 }
 
 export interface AlertQuery {
@@ -508,6 +509,7 @@ export class MonitoringService {
     const row = await this.visibleAlert(caller, alertId);
     const [summary] = await this.summaries([row]);
     const history = await store.transitionsOf(this.db, alertId);
+    const names = await this.platform.auth.displayNames(history.flatMap((h) => (h.actor_role === 'supervisor' && h.actor_id ? [h.actor_id] : [])));
     const recordType = row.record_type as RecordType;
     return {
       ...summary!,
@@ -515,7 +517,11 @@ export class MonitoringService {
       basis: row.rule_text.basis,
       facts: row.facts,
       records: row.records,
-      history: history.map((h) => ({ from: h.from_status, to: h.to_status, at: h.at.toISOString(), by: h.actor_role === 'system' ? 'system' : (h.actor_id ?? h.actor_role), reason: h.reason })),
+      // An institution reads that a supervisor moved its alert, not which one.
+      history: history.map((h) => {
+        const by = h.actor_role === 'system' ? 'system' : caller.principal.role === 'institution' ? 'supervisor' : (h.actor_id ?? h.actor_role);
+        return { from: h.from_status, to: h.to_status, at: h.at.toISOString(), by, byName: caller.principal.role === 'institution' ? null : (names.get(h.actor_id ?? '') ?? null), reason: h.reason };
+      }),
     };
   }
 
