@@ -37,7 +37,7 @@ const AlertDetail = Type.Composite([
     basis: Type.Object({ law: BilingualTextSchema, article: Type.String(), figure: BilingualTextSchema }),
     facts: Type.Array(Fact),
     records: Type.Array(Type.Object({ recordType: Type.String(), recordId: Type.String(), filingId: Uuid, period: Type.String() })),
-    history: Type.Array(Type.Object({ from: Type.Union([Status, Type.Null()]), to: Status, at: Type.String({ format: 'date-time' }), by: Type.String(), reason: Type.Union([Type.String(), Type.Null()]) })),
+    history: Type.Array(Type.Object({ from: Type.Union([Status, Type.Null()]), to: Status, at: Type.String({ format: 'date-time' }), by: Type.String({ description: "'system', or the supervisor's user id ('supervisor' when an institution reads it)" }), byName: Type.Union([Type.String(), Type.Null()], { description: "The supervisor's display name" }), reason: Type.Union([Type.String(), Type.Null()]) })),
   }),
 ]);
 

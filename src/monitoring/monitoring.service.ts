@@ -6,6 +6,7 @@ import type { Caller } from '../platform/auth/access.js';
 import type { Capability } from '../platform/capability.js';
 import type { EventPayloads } from '../platform/events.js';
 import { fail, FhError } from '../platform/errors.js';
+import { counter, histogram } from '../platform/metrics.js';
 import { scopePrefix } from '../standard/regions.js';
 import type { RecordType } from '../standard/standard.js';
 import type { RegistryService } from '../registry/registry.service.js';
@@ -46,7 +47,8 @@ export interface AlertDetail extends AlertSummary {
   basis: RuleText['basis'];
   facts: Fact[];
   records: AlertRecordRef[];
-  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; reason: string | null }[];
+  /** `by`: 'system', or the supervisor's user id ('supervisor' to an institution); `byName`: their display name. */
+  history: { from: AlertStatus | null; to: AlertStatus; at: string; by: string; byName: string | null; reason: string | null }[];
 }
 
 export interface AlertQuery {
@@ -112,13 +114,21 @@ type Sink = (outcomes: Outcome[], rows: number) => Promise<void> | void;
  */
 export class MonitoringService {
   private readonly jobs = new Map<string, DryRunJob>();
+  private readonly metrics;
 
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly rulebook: RulebookService,
     private readonly filing: FilingService,
-  ) {}
+  ) {
+    this.metrics = {
+      raised: counter(platform.metrics, { name: 'fenghuo_alerts_raised_total', help: 'Alerts raised (or raised again) by monitoring, by rule pack', labelNames: ['pack'] as const }),
+      superseded: counter(platform.metrics, { name: 'fenghuo_alerts_superseded_total', help: 'Open alerts superseded because the data no longer holds them' }),
+      faults: counter(platform.metrics, { name: 'fenghuo_rule_faults_total', help: 'Records a rule could not be evaluated on (findings about the rule)' }),
+      runSeconds: histogram(platform.metrics, { name: 'fenghuo_monitoring_filing_seconds', help: 'Time to check one accepted filing against the rulebook', buckets: [0.05, 0.2, 1, 5, 20, 60, 300] }),
+    };
+  }
 
   private get db(): Kysely<Database> {
     return this.platform.database.db;
@@ -223,6 +233,15 @@ export class MonitoringService {
    * to the same borrowers. Re-running gives the same alerts.
    */
   async checkFiling(event: EventPayloads['filing.accepted']): Promise<RunSummary> {
+    const endTimer = this.metrics.runSeconds.startTimer();
+    try {
+      return await this.checkFilingTimed(event);
+    } finally {
+      endTimer();
+    }
+  }
+
+  private async checkFilingTimed(event: EventPayloads['filing.accepted']): Promise<RunSummary> {
     const recordType = event.recordType;
     const outcomes: Outcome[] = [];
     let records = 0;
@@ -302,6 +321,11 @@ export class MonitoringService {
       const superseded = await store.supersedeMissing(trx, scope, keys, `no longer raised by ${cause}`);
       await store.insertFaults(trx, faults);
       return { raised: inserted.length + reopened.length, superseded: superseded.length, faults: faults.length };
+    }).then((result) => {
+      this.metrics.raised.inc({ pack: 'institutionId' in scope && 'ruleIds' in scope ? 'reporting' : 'conduct' }, result.raised);
+      this.metrics.superseded.inc(result.superseded);
+      this.metrics.faults.inc(result.faults);
+      return result;
     });
   }
 
@@ -508,6 +532,7 @@ export class MonitoringService {
     const row = await this.visibleAlert(caller, alertId);
     const [summary] = await this.summaries([row]);
     const history = await store.transitionsOf(this.db, alertId);
+    const names = await this.platform.auth.displayNames(history.flatMap((h) => (h.actor_role === 'supervisor' && h.actor_id ? [h.actor_id] : [])));
     const recordType = row.record_type as RecordType;
     return {
       ...summary!,
@@ -515,7 +540,11 @@ export class MonitoringService {
       basis: row.rule_text.basis,
       facts: row.facts,
       records: row.records,
-      history: history.map((h) => ({ from: h.from_status, to: h.to_status, at: h.at.toISOString(), by: h.actor_role === 'system' ? 'system' : (h.actor_id ?? h.actor_role), reason: h.reason })),
+      // An institution reads that a supervisor moved its alert, not which one.
+      history: history.map((h) => {
+        const by = h.actor_role === 'system' ? 'system' : caller.principal.role === 'institution' ? 'supervisor' : (h.actor_id ?? h.actor_role);
+        return { from: h.from_status, to: h.to_status, at: h.at.toISOString(), by, byName: caller.principal.role === 'institution' ? null : (names.get(h.actor_id ?? '') ?? null), reason: h.reason };
+      }),
     };
   }
 

@@ -117,6 +117,12 @@ export class AuthService {
   }
 
   /** End a session. */
+  /** The display names of some users, by id (unknown ids are left out): who acted, in words. */
+  async displayNames(userIds: readonly string[]): Promise<Map<string, string>> {
+    const ids = userIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    return new Map((await store.usersByIds(this.db, ids)).map((user) => [user.user_id, user.display_name]));
+  }
+
   async logout(token: string): Promise<void> {
     await store.revokeSession(this.db, sha256Hex(token));
   }

@@ -15,6 +15,12 @@ export async function userById(db: Kysely<Database>, userId: string): Promise<Ap
   return db.selectFrom('app_user').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }
 
+/** Several users by id (for naming who acted). */
+export async function usersByIds(db: Kysely<Database>, userIds: readonly string[]): Promise<AppUser[]> {
+  if (userIds.length === 0) return [];
+  return db.selectFrom('app_user').selectAll().where('user_id', 'in', [...userIds]).execute();
+}
+
 export async function insertUser(db: Kysely<Database>, user: Insertable<AppUserTable>): Promise<AppUser> {
   return db.insertInto('app_user').values(user).returningAll().executeTakeFirstOrThrow();
 }

@@ -63,11 +63,12 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
   const layout = screens.md === false ? 'vertical' : 'horizontal';
   const { principal } = useSession();
 
-  /** Who moved the alert: the system, the reader, or another supervisor (the history names users by id). */
-  const who = (by: string) => {
+  /** Who moved the alert: the system, the reader, another supervisor by name, or (to an institution) a supervisor. */
+  const who = (by: string, byName: string | null) => {
     if (!by || by === 'system') return t('alerts.system');
     if (principal?.role === 'supervisor' && by === principal.userId) return t('alerts.byYou', { name: principal.displayName });
-    return scope === 'supervisor' ? t('alerts.anotherSupervisor', { id: by.slice(0, 8) }) : t('alerts.aSupervisor');
+    if (scope === 'supervisor') return byName ?? t('alerts.anotherSupervisor', { id: by.slice(0, 8) });
+    return t('alerts.aSupervisor');
   };
 
   const move = async (to: AlertMove, reason?: string) => {
@@ -186,7 +187,7 @@ export function AlertDetailView({ alertId, scope, listPath, filingPath }: Props)
                     </Space>
                     <div>
                       <Typography.Text type="secondary">
-                        {dateTime(entry.at)} · {t('alerts.by', { by: who(entry.by) })}
+                        {dateTime(entry.at)} · {t('alerts.by', { by: who(entry.by, entry.byName) })}
                       </Typography.Text>
                     </div>
                     {entry.reason && <div className="fh-reason">{t('alerts.reasonLine', { reason: note(entry.reason) })}</div>}
