@@ -15,7 +15,7 @@ import { RegisterPage } from './areas/public/RegisterPage.js';
 import { RulesPage } from './areas/public/RulesPage.js';
 import { LoginPage } from './areas/login/LoginPage.js';
 import { SessionProvider } from './session.js';
-import { theme } from './theme.js';
+import { englishTheme, theme } from './theme.js';
 
 /** One page of a lazily loaded area module. */
 function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
@@ -105,7 +105,7 @@ export function App() {
   const english = i18n.language.startsWith('en');
   dayjs.locale(english ? 'en' : 'zh-cn');
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={theme}>
+    <ConfigProvider locale={english ? enUS : zhCN} theme={english ? englishTheme : theme}>
       <AntApp>
         <SessionProvider>
           <BrowserRouter>

@@ -20,3 +20,16 @@ export const theme: ThemeConfig = {
     Table: { headerBg: '#faf7f5' },
   },
 };
+
+/**
+ * The theme for English pages: Latin fonts before the CJK ones, so that punctuation such as ’ is
+ * drawn at Latin width (a CJK font draws it full-width); Chinese names still fall back to CJK.
+ */
+export const englishTheme: ThemeConfig = {
+  ...theme,
+  token: {
+    ...theme.token,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif",
+  },
+};
