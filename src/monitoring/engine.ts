@@ -5,7 +5,9 @@
  * and a rule that throws into a fault, never a crash.
  */
 import { createHash } from 'node:crypto';
-import { isWorkday } from 'chinese-days';
+// The package's main entry is minified CommonJS whose named exports Node cannot see from ESM
+// (only bundlers, which read its "module" entry, can): take them from the default export.
+import chineseDays from 'chinese-days';
 import type { RecordType } from '../standard/standard.js';
 import { recordTypeDef } from '../standard/standard.js';
 import { celValue, conditionFields } from '../rulebook/compile.js';
@@ -24,6 +26,7 @@ export interface InstitutionFacts {
   lendingLicensed: boolean;
 }
 
+const { isWorkday } = chineseDays;
 const DAY_MS = 86_400_000;
 const CHINA_MS = 8 * 3600_000;
 
