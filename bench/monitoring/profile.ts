@@ -68,6 +68,22 @@ try {
   await services.rulebook.syncFiles();
   const set = await generate(services, { loans: Number(values.loans), institutions: Number(values.institutions), perRule: 3 });
   statements.clear();
+  const pglite = platform.database.pglite;
+  if (pglite) {
+    // The embedded engine answers in process: its statements are timed around its query call.
+    const query = pglite.query.bind(pglite);
+    (pglite as unknown as { query: unknown }).query = async (text: string, params?: unknown[], opts?: unknown) => {
+      const started = performance.now();
+      const result = await query(text, params as never, opts as never);
+      const key = text.replace(/\s+/g, ' ').slice(0, 140);
+      const s = statements.get(key) ?? { calls: 0, ms: 0, rows: 0 };
+      s.calls++;
+      s.ms += performance.now() - started;
+      s.rows += result.rows.length;
+      statements.set(key, s);
+      return result;
+    };
+  }
   if (values['no-check']) throw new Error(`generated, not checked: ${database}`);
   // The JavaScript side of the check alone (not the generation): a CPU profile around it.
   const session = values['cpu-profile'] ? new Session() : undefined;

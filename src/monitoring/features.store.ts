@@ -29,46 +29,74 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
     and (institution_id::text || '|' || loan_id) > ${after} order by institution_id::text || '|' || loan_id limit ${limit}`;
 }
 
+/** How a loan page is ordered and resumed: the loan id within a filing, institution and loan id across institutions. */
+function loanOrder(scope: RecordScope, alias: string) {
+  return 'filingId' in scope ? sql.raw(`${alias}.loan_id`) : sql.raw(`(${alias}.institution_id::text || '|' || ${alias}.loan_id)`);
+}
+
+/**
+ * The page's rows among its parties' loans in force: in the page's filing (or, across institutions,
+ * outside the excluded one), ordered after `after`, up to the page's last. Across institutions the
+ * rows are already of the scope's parties (the page's parties are among them), so the long list of
+ * party keys is not tested again row by row.
+ */
+function inLoanPage(scope: RecordScope, alias: string, after: string) {
+  const order = loanOrder(scope, alias);
+  const within = 'filingId' in scope
+    ? sql`${sql.raw(alias)}.filing_id = ${scope.filingId}`
+    : scope.excludeInstitutionId ? sql`${sql.raw(alias)}.institution_id <> ${scope.excludeInstitutionId}` : sql`true`;
+  return sql`${within} and ${order} > ${after} and ${order} <= (select last from bounds)`;
+}
+
 /**
  * Loans with their balances: each loan's unpaid principal is its principal less what its current
  * instalment states repaid of principal (a payment covers interest and fees first). A borrower's
  * balance "as of" a loan sums the loans in force signed up to and including it, so a limit fires
  * on the loan that crossed it, once, and a later loan elsewhere does not move that alert.
+ *
+ * The page's loans are picked out of their parties' balances by their place in the page's order
+ * (after `after`, up to the page's last) rather than by a join to the page: the planner cannot size
+ * either set, and the join it chose for a few rows became a nested loop over thousands on PGlite.
+ * Their full rows are then read by key.
  */
 async function loans(db: Kysely<Database>, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
     with page as (${loanPage(scope, after, limit)}),
     -- The page's parties as one array: the planner then looks their rows up by the party index,
     -- where a set it cannot size (a CTE) made it scan every loan and instalment for every page.
-    parties as (select array_agg(distinct party_key) as keys from page),
+    bounds as (select array_agg(distinct party_key) as keys, max(${loanOrder(scope, 'page')}) as last from page),
     repaid as (
       select r.institution_id, r.loan_id,
         sum(least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0))) as principal_repaid
       from filed_repayment r
-      where r.valid_to is null and r.party_key = any((select keys from parties)::text[])
+      where r.valid_to is null and r.party_key = any((select keys from bounds)::text[])
       group by r.institution_id, r.loan_id
     ),
     balances as (
-      select l.party_key, l.institution_id, l.loan_id, l.contract_date,
+      select l.party_key, l.institution_id, l.loan_id, l.filing_id, l.contract_date,
         greatest(l.principal_fen - coalesce(rp.principal_repaid, 0), 0) as outstanding
       from filed_loan l
       left join repaid rp on rp.institution_id = l.institution_id and rp.loan_id = l.loan_id
-      where l.valid_to is null and l.party_key = any((select keys from parties)::text[])
+      where l.valid_to is null and l.party_key = any((select keys from bounds)::text[])
     ),
     ranked as (
       select b.*,
         sum(b.outstanding) over (partition by b.party_key, b.institution_id order by b.contract_date, b.loan_id rows unbounded preceding) as on_platform,
-        sum(b.outstanding) over (partition by b.party_key order by b.contract_date, b.institution_id, b.loan_id rows unbounded preceding) as all_platforms
+        sum(b.outstanding) over (partition by b.party_key order by b.contract_date, b.institution_id, b.loan_id rows unbounded preceding) as all_platforms,
+        -- One row of each institution counts it among the borrower's platforms when any of its loans there is outstanding.
+        case when row_number() over (partition by b.party_key, b.institution_id order by b.loan_id) = 1
+          and max(b.outstanding) over (partition by b.party_key, b.institution_id) > 0 then 1 else 0 end as platform_counted
       from balances b
     ),
-    platforms as (select party_key, count(distinct institution_id) filter (where outstanding > 0) as platforms from balances group by party_key)
-    select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
-      r.outstanding, r.on_platform, r.all_platforms, pl.platforms
-    from page
-    join ranked r on r.institution_id = page.institution_id and r.loan_id = page.loan_id and r.party_key = page.party_key
-    join platforms pl on pl.party_key = page.party_key
-    left join filed_product p on p.institution_id = page.institution_id and p.product_id = page.product_id and p.valid_to is null
-    order by ${'filingId' in scope ? sql`page.loan_id` : sql`page.institution_id::text || '|' || page.loan_id`}
+    counted as (select ranked.*, sum(ranked.platform_counted) over (partition by ranked.party_key) as platforms from ranked)
+    select l.*, l.loan_id as record_id, p.product_type as product_type_feature,
+      c.outstanding, c.on_platform, c.all_platforms, c.platforms
+    from counted c
+    -- The page's full rows by their key (an index lookup, whatever the planner guesses of c).
+    join filed_loan l on l.institution_id = c.institution_id and l.loan_id = c.loan_id and l.party_key = c.party_key and l.valid_to is null
+    left join filed_product p on p.institution_id = l.institution_id and p.product_id = l.product_id and p.valid_to is null
+    where ${inLoanPage(scope, 'c', after)}
+    order by ${loanOrder(scope, 'c')}
   `.execute(db);
   return result.rows;
 }
