@@ -138,10 +138,23 @@ function codeFeatures(recordType: RecordType, row: FeatureRow, institution: Inst
   }
 }
 
+type ConditionFields = ReturnType<typeof conditionFields>;
+const fieldsByType = new Map<RecordType, ConditionFields>();
+
+/** The fields a condition can read, built once per record type rather than for every row. */
+function fieldsOf(recordType: RecordType): ConditionFields {
+  let fields = fieldsByType.get(recordType);
+  if (!fields) {
+    fields = conditionFields(recordType);
+    fieldsByType.set(recordType, fields);
+  }
+  return fields;
+}
+
 /** What a condition reads for one row: `record` and `features` with absent values left out. */
 export function evaluationInput(recordType: RecordType, row: FeatureRow, institution: InstitutionFacts, lpr: (date: string) => number | undefined): { record: Record<string, unknown>; features: Record<string, unknown>; plain: Record<string, unknown> } {
   const record: Record<string, unknown> = {};
-  for (const [name, type] of conditionFields(recordType)) {
+  for (const [name, type] of fieldsOf(recordType)) {
     const value = celValue(type, row[name]);
     if (value !== undefined) record[name] = value;
   }
