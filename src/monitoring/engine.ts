@@ -5,6 +5,8 @@
  * and a rule that throws into a fault, never a crash.
  */
 import { createHash } from 'node:crypto';
+// The package's main entry is minified CommonJS whose named exports Node cannot see from ESM
+// (only bundlers, which read its "module" entry, can): take them from the default export.
 import chineseDays from 'chinese-days';
 import type { RecordType } from '../standard/standard.js';
 import { recordTypeDef } from '../standard/standard.js';
@@ -24,6 +26,7 @@ export interface InstitutionFacts {
   lendingLicensed: boolean;
 }
 
+const { isWorkday } = chineseDays;
 const DAY_MS = 86_400_000;
 const CHINA_MS = 8 * 3600_000;
 
@@ -45,7 +48,7 @@ function daysBetween(from: string, to: string): number {
 export function workingDaysBetween(from: string, to: string): number {
   let count = 0;
   for (let t = Date.parse(`${from}T00:00:00Z`) + DAY_MS, end = Date.parse(`${to}T00:00:00Z`); t <= end; t += DAY_MS) {
-    if (chineseDays.isWorkday(new Date(t).toISOString().slice(0, 10))) count++;
+    if (isWorkday(new Date(t).toISOString().slice(0, 10))) count++;
   }
   return count;
 }
@@ -135,10 +138,23 @@ function codeFeatures(recordType: RecordType, row: FeatureRow, institution: Inst
   }
 }
 
+type ConditionFields = ReturnType<typeof conditionFields>;
+const fieldsByType = new Map<RecordType, ConditionFields>();
+
+/** The fields a condition can read, built once per record type rather than for every row. */
+function fieldsOf(recordType: RecordType): ConditionFields {
+  let fields = fieldsByType.get(recordType);
+  if (!fields) {
+    fields = conditionFields(recordType);
+    fieldsByType.set(recordType, fields);
+  }
+  return fields;
+}
+
 /** What a condition reads for one row: `record` and `features` with absent values left out. */
 export function evaluationInput(recordType: RecordType, row: FeatureRow, institution: InstitutionFacts, lpr: (date: string) => number | undefined): { record: Record<string, unknown>; features: Record<string, unknown>; plain: Record<string, unknown> } {
   const record: Record<string, unknown> = {};
-  for (const [name, type] of conditionFields(recordType)) {
+  for (const [name, type] of fieldsOf(recordType)) {
     const value = celValue(type, row[name]);
     if (value !== undefined) record[name] = value;
   }

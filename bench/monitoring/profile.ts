@@ -1,0 +1,111 @@
+/**
+ * Where the monitoring check spends its time: generates a data set on PostgreSQL, then checks it
+ * once with every SQL statement timed by its text (client side: the wait for the server's answer)
+ * and, with --cpu-profile, a CPU profile of the check alone for the JavaScript side:
+ *
+ *   npx tsx bench/monitoring/profile.ts --loans 100000 --cpu-profile /tmp/check.cpuprofile
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import pg from 'pg';
+
+const { values } = parseArgs({ options: { loans: { type: 'string', default: '20000' }, institutions: { type: 'string', default: '20' }, engine: { type: 'string', default: 'postgres' }, keep: { type: 'boolean', default: false }, 'no-check': { type: 'boolean', default: false }, 'cpu-profile': { type: 'string' } } });
+const ADMIN = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// Every statement's round trip, by the statement's text.
+const statements = new Map<string, { calls: number; ms: number; rows: number }>();
+const original = pg.Client.prototype.query;
+(pg.Client.prototype as unknown as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string };
+  const text = typeof first === 'string' ? first : (first?.text ?? '');
+  const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+  if (result && typeof (result as Promise<unknown>).then === 'function' && text) {
+    const started = performance.now();
+    const key = text.replace(/\s+/g, ' ').slice(0, 140);
+    void (result as Promise<{ rowCount?: number }>).then(
+      (r) => {
+        const s = statements.get(key) ?? { calls: 0, ms: 0, rows: 0 };
+        s.calls++;
+        s.ms += performance.now() - started;
+        s.rows += r?.rowCount ?? 0;
+        statements.set(key, s);
+      },
+      () => {},
+    );
+  }
+  return result;
+};
+
+const admin = async (statement: string) => {
+  const client = new pg.Client({ connectionString: ADMIN });
+  await client.connect();
+  await client.query(statement);
+  await client.end();
+};
+
+const { loadConfig } = await import('../../src/platform/config.js');
+const { createPlatform, closePlatform } = await import('../../src/platform/platform.js');
+const { createServices } = await import('../../src/api/services.js');
+const { generate } = await import('./generate.js');
+const { checkAll, compare } = await import('./check.js');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fh-bench-profile-'));
+const database = `fh_bench_profile_${randomBytes(5).toString('hex')}`;
+const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
+if (values.engine === 'postgres') {
+  await admin(`create database ${database}`);
+  const url = new URL(ADMIN);
+  url.pathname = `/${database}`;
+  env.DATABASE_URL = url.toString();
+}
+const platform = await createPlatform(loadConfig(env));
+try {
+  const services = createServices(platform);
+  await services.rulebook.syncFiles();
+  const set = await generate(services, { loans: Number(values.loans), institutions: Number(values.institutions), perRule: 3 });
+  statements.clear();
+  const pglite = platform.database.pglite;
+  if (pglite) {
+    // The embedded engine answers in process: its statements are timed around its query call.
+    const query = pglite.query.bind(pglite);
+    (pglite as unknown as { query: unknown }).query = async (text: string, params?: unknown[], opts?: unknown) => {
+      const started = performance.now();
+      const result = await query(text, params as never, opts as never);
+      const key = text.replace(/\s+/g, ' ').slice(0, 140);
+      const s = statements.get(key) ?? { calls: 0, ms: 0, rows: 0 };
+      s.calls++;
+      s.ms += performance.now() - started;
+      s.rows += result.rows.length;
+      statements.set(key, s);
+      return result;
+    };
+  }
+  if (values['no-check']) throw new Error(`generated, not checked: ${database}`);
+  // The JavaScript side of the check alone (not the generation): a CPU profile around it.
+  const session = values['cpu-profile'] ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const pass = await checkAll(services, set);
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
+    session.disconnect();
+  }
+  const result = await compare(services, set);
+  const sqlMs = [...statements.values()].reduce((s, v) => s + v.ms, 0);
+  console.log(`check: ${pass.seconds.toFixed(2)} s for ${set.loans} loans (${Math.round(set.loans / pass.seconds)} loans/s), by type ${JSON.stringify(pass.byType)}; recall ${result.recall}, false ${result.falseAlerts}`);
+  console.log(`SQL round trips: ${(sqlMs / 1000).toFixed(2)} s in ${[...statements.values()].reduce((s, v) => s + v.calls, 0)} statements`);
+  for (const [text, s] of [...statements.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) console.log(`${(s.ms / 1000).toFixed(2).padStart(8)} s ${String(s.calls).padStart(6)} calls ${String(s.rows).padStart(8)} rows  ${text}`);
+} finally {
+  await closePlatform(platform);
+  if (values.engine === 'postgres' && !values.keep) await admin(`drop database if exists ${database} with (force)`);
+  else if (values.keep) console.log(`kept ${database}`);
+  rmSync(dataDir, { recursive: true, force: true });
+}
