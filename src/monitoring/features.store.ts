@@ -46,17 +46,19 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
 async function loans(db: Kysely<Database>, scope: RecordScope, after: string, limit: number): Promise<FeatureRow[]> {
   const result = await sql<FeatureRow>`
     with page as (${loanPage(scope, after, limit)}),
-    parties as (select distinct party_key from page),
+    -- The page's parties as one array: the planner then looks their rows up by the party index,
+    -- where a set it cannot size (a CTE) made PGlite scan every loan and instalment for every page.
+    parties as (select array_agg(distinct party_key) as keys from page),
     repaid as (
       select r.institution_id, r.loan_id, r.paid_date,
         least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0)) as principal_repaid
       from filed_repayment r
-      where r.valid_to is null and r.paid_date is not null and r.party_key in (select party_key from parties)
+      where r.valid_to is null and r.paid_date is not null and r.party_key = any((select keys from parties)::text[])
     ),
     borrowed as (
       select l.party_key, l.institution_id, l.loan_id, l.contract_date, l.principal_fen
       from filed_loan l
-      where l.valid_to is null and l.party_key in (select party_key from parties)
+      where l.valid_to is null and l.party_key = any((select keys from parties)::text[])
     ),
     repaid_by_day as (select institution_id, loan_id, paid_date, sum(principal_repaid) as principal_repaid from repaid group by institution_id, loan_id, paid_date),
     owed_then as (
