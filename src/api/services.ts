@@ -40,5 +40,5 @@ export function createServices(platform: Platform, options: { log?: (line: strin
  * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
  */
 export function capabilities(services: Services): Capability[] {
-  return [services.monitoring.capability()];
+  return [services.rulebook.capability(), services.monitoring.capability()];
 }

@@ -134,13 +134,12 @@ export class MonitoringService {
     return this.platform.database.db;
   }
 
-  /** The capability: load the rule files, then take every `filing.accepted` (filings accepted before it first ran included). */
+  /** The capability: take every `filing.accepted` (filings accepted before it first ran included); it starts after the rulebook's. */
   capability(): Capability {
     let stop: (() => Promise<void>) | undefined;
     return {
       name: 'monitoring',
       start: async () => {
-        await this.rulebook.syncFiles();
         const subscription = await this.platform.events.subscribe(
           'filing.accepted',
           'monitoring',

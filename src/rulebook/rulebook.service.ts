@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
 import type { Caller } from '../platform/auth/access.js';
+import type { Capability } from '../platform/capability.js';
 import { fail } from '../platform/errors.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import { isWithin, jurisdictionByCode } from '../standard/regions.js';
@@ -78,6 +79,11 @@ export class RulebookService {
 
   private get db(): Kysely<Database> {
     return this.platform.database.db;
+  }
+
+  /** The capability: the rule files are loaded at start, before anything reads the rules. */
+  capability(): Capability {
+    return { name: 'rulebook', start: async () => void (await this.syncFiles()) };
   }
 
   /**

@@ -10,7 +10,8 @@ import { loadConfig } from '../../src/platform/config.js';
 import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
 import { closePlatform, createPlatform, type Platform } from '../../src/platform/platform.js';
 import { buildApp } from '../../src/api/app.js';
-import { createServices } from '../../src/api/services.js';
+import { capabilities, createServices } from '../../src/api/services.js';
+import { startCapabilities } from '../../src/platform/capability.js';
 import { ensureWebBuilt } from '../../src/api/serve.js';
 import { freshDatabase, makeResidentId, makeUscc } from '../harness.js';
 
@@ -51,6 +52,8 @@ export async function startWebPlatform(port = 0): Promise<WebPlatform> {
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir }) };
   const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
   const services = createServices(platform);
+  // As `serve` does: the rulebook's files are loaded and monitoring runs, so the pages show the limits in force.
+  const running = await startCapabilities(platform, capabilities(services));
   const app = await buildApp(platform, { services, serveWeb: true, logger: false });
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
@@ -66,12 +69,14 @@ export async function startWebPlatform(port = 0): Promise<WebPlatform> {
       ...seeded,
       async close() {
         await app.close();
+        await running.stop();
         await closePlatform(platform);
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await app.close();
+    await running.stop();
     await closePlatform(platform);
     await rm(dataDir, { recursive: true, force: true });
     throw error;
