@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 // (only bundlers, which read its "module" entry, can): take them from the default export.
 import chineseDays from 'chinese-days';
 import type { RecordType } from '../standard/standard.js';
+import { chinaDay, chinaHour } from '../standard/china-time.js';
 import { recordTypeDef } from '../standard/standard.js';
 import { celValue, conditionFields } from '../rulebook/compile.js';
 import { featureDef } from '../rulebook/features.js';
@@ -28,12 +29,8 @@ export interface InstitutionFacts {
 
 const { isWorkday } = chineseDays;
 const DAY_MS = 86_400_000;
-const CHINA_MS = 8 * 3600_000;
-
-function chinaDateOf(value: unknown): string {
-  const at = value instanceof Date ? value : new Date(String(value));
-  return new Date(at.getTime() + CHINA_MS).toISOString().slice(0, 10);
-}
+const instant = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+const chinaDateOf = (value: unknown): string => chinaDay(instant(value));
 
 function periodEnd(period: string): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
@@ -121,8 +118,7 @@ function codeFeatures(recordType: RecordType, row: FeatureRow, institution: Inst
     case 'fund_flow':
       return { to_own_account: row.to_party_uscc !== null && row.to_party_uscc === institution.uscc };
     case 'collection': {
-      const at = row.action_time instanceof Date ? row.action_time : new Date(String(row.action_time));
-      return { action_hour_china: new Date(at.getTime() + CHINA_MS).getUTCHours(), connected_calls_same_day: num(row.calls_day), connected_call_order_in_day: num(row.call_order) };
+      return { action_hour_china: chinaHour(instant(row.action_time)), connected_calls_same_day: num(row.calls_day), connected_call_order_in_day: num(row.call_order) };
     }
     case 'complaint': {
       const received = chinaDateOf(row.received_at);

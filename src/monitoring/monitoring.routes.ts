@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
 import { errorResponses } from '../platform/schemas.js';
+import { chinaDay } from '../standard/china-time.js';
 import { BilingualTextSchema, RuleDefinitionSchema, RuleId } from '../rulebook/rule.js';
 import { alertStatuses } from './monitoring.schema.js';
 import type { MonitoringService } from './monitoring.service.js';
@@ -183,7 +184,7 @@ export function monitoringRoutes(services: { monitoring: MonitoringService }): F
       },
       async (request, reply) => {
         const b = request.body;
-        const effectiveFrom = b.effectiveFrom ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+        const effectiveFrom = b.effectiveFrom ?? chinaDay();
         const job = b.rule
           ? await monitoring.startDryRun(callerOf(request), { kind: 'rule', jurisdiction: b.jurisdiction, rule: b.rule })
           : await monitoring.startDryRun(callerOf(request), { kind: 'parameters', jurisdiction: b.jurisdiction, ruleId: b.ruleId ?? '', parameters: b.parameters ?? {}, effectiveFrom, reason: { zh: '试运行', en: 'Dry run' } });

@@ -8,6 +8,7 @@ import type { EventPayloads } from '../platform/events.js';
 import { fail, FhError } from '../platform/errors.js';
 import { counter, histogram } from '../platform/metrics.js';
 import { scopePrefix } from '../standard/regions.js';
+import { chinaMonth } from '../standard/china-time.js';
 import type { RecordType } from '../standard/standard.js';
 import type { RegistryService } from '../registry/registry.service.js';
 import type { FilingService } from '../filing/filing.service.js';
@@ -15,7 +16,7 @@ import type { ExecutableRule, ProposedChange, RulebookService } from '../ruleboo
 import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
 import { alertIdOf, dedupeKey, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
-import { chinaMonthOf, dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
+import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
 import { recordPage, partyKeysOfFiling, type FeatureRow, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
@@ -341,7 +342,7 @@ export class MonitoringService {
   private async calendars(institutionIds: readonly string[], asOf: Date): Promise<Map<string, CalendarEntry[]>> {
     const [institutions, licences, accepted] = await Promise.all([this.registry.institutionsByIds(institutionIds), this.registry.approvedLicences(institutionIds), this.filing.firstAcceptances(institutionIds)]);
     const acceptedAt = new Map(accepted.map((a) => [`${a.institutionId}|${a.recordType}|${a.period}`, a.acceptedAt]));
-    const lastPeriod = chinaMonthOf(asOf);
+    const lastPeriod = chinaMonth(asOf);
     const out = new Map<string, CalendarEntry[]>();
     for (const id of institutionIds) {
       const institution = institutions.get(id);
@@ -350,12 +351,12 @@ export class MonitoringService {
         out.set(id, []);
         continue;
       }
-      const first = held.map((l) => chinaMonthOf(l.approvedAt)).sort()[0]!;
+      const first = held.map((l) => chinaMonth(l.approvedAt)).sort()[0]!;
       const entries: CalendarEntry[] = [];
       for (const period of periodsBetween(first, lastPeriod)) {
         const monthEnd = `${nextPeriod(period)}-01`;
         const rules = await this.rulebook.rulesInForce(institution.jurisdictionCode, monthEnd, { pack: 'reporting' });
-        const licencesThen = held.filter((l) => chinaMonthOf(l.approvedAt) <= period).map((l) => l.type);
+        const licencesThen = held.filter((l) => chinaMonth(l.approvedAt) <= period).map((l) => l.type);
         const owed = new Map<RecordType, { ruleId: string; dueOn: string }>();
         for (const rule of rules) {
           const executable = this.rulebook.executable(rule);

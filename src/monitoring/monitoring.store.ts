@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../platform/database.js';
 import type { AlertStatus, AlertTable, AlertTransitionTable } from './monitoring.schema.js';
 import './monitoring.schema.js';
@@ -6,25 +6,8 @@ import './monitoring.schema.js';
 export type AlertRow = Selectable<AlertTable>;
 export type TransitionRow = Selectable<AlertTransitionTable>;
 
-export interface NewAlert {
-  alert_id: string;
-  dedupe_key: string;
-  rule_id: string;
-  rule_version: string;
-  rule_jurisdiction: string;
-  pack: 'conduct' | 'reporting';
-  severity: 'low' | 'medium' | 'high';
-  rule_text: string;
-  institution_id: string;
-  jurisdiction_code: string;
-  record_type: string;
-  record_id: string;
-  party_key: string | null;
-  period: string;
-  filing_id: string;
-  records: string;
-  facts: string;
-}
+/** An alert as a run raises it: every column but its status and times, the JSON ones as text. */
+export type NewAlert = Omit<Insertable<AlertTable>, 'status'>;
 
 const SYSTEM = { actor_role: 'system', actor_id: 'monitoring' };
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { fileAndSign, institution, recordsCsv, supervisorCaller, type TestInstitution } from '../filing/filing.test-support.js';
-import { chinaMonthOf, dueDateOf, obligationStatus } from './obligations.js';
+import { chinaMonth } from '../standard/china-time.js';
+import { dueDateOf, obligationStatus } from './obligations.js';
 
 describe('a reporting deadline, to the second in China time', () => {
   it('is the due day of the following month, across a year end', () => {
@@ -20,8 +21,8 @@ describe('a reporting deadline, to the second in China time', () => {
   });
 
   it('reads the month in China: 00:30 on 1 December in Beijing is December', () => {
-    expect(chinaMonthOf(new Date('2026-11-30T16:30:00Z'))).toBe('2026-12');
-    expect(chinaMonthOf(new Date('2026-11-30T15:59:59Z'))).toBe('2026-11');
+    expect(chinaMonth(new Date('2026-11-30T16:30:00Z'))).toBe('2026-12');
+    expect(chinaMonth(new Date('2026-11-30T15:59:59Z'))).toBe('2026-11');
   });
 });
 
@@ -29,7 +30,7 @@ describeEachEngine('the filing calendar follows the licences', (engine) => {
   let context: TestContext;
   let lender: TestInstitution;
   let unlicensed: TestInstitution;
-  const thisMonth = chinaMonthOf(new Date());
+  const thisMonth = chinaMonth(new Date());
 
   beforeAll(async () => {
     context = await startPlatform(engine);

@@ -9,13 +9,6 @@ import type { RecordType } from '../standard/standard.js';
 
 export type ObligationStatus = 'filed' | 'late' | 'missing' | 'not_due';
 
-const CHINA_MS = 8 * 3600_000;
-
-/** The China-time month (YYYY-MM) of an instant. */
-export function chinaMonthOf(at: Date): string {
-  return new Date(at.getTime() + CHINA_MS).toISOString().slice(0, 7);
-}
-
 /** The month after `period`. */
 export function nextPeriod(period: string): string {
   const [y, m] = period.split('-').map(Number) as [number, number];

@@ -3,6 +3,7 @@
  * filled from the facts, money in yuan, rates in percent, times in China time, codes by their
  * names in the code lists, one language at a time.
  */
+import { chinaDay, chinaHour } from '../standard/china-time.js';
 import { codeLists, isRecordType, recordTypeDef, type RecordType } from '../standard/standard.js';
 
 export type FactKind = 'field' | 'feature' | 'parameter' | 'derived';
@@ -46,8 +47,7 @@ export function formatMoney(fen: number, language: Language): string {
 export function formatChinaTime(iso: string, language: Language): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  const shifted = new Date(at.getTime() + 8 * 3600_000).toISOString();
-  const text = `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
+  const text = `${chinaDay(at)} ${String(chinaHour(at)).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
   return language === 'zh' ? `${text}（北京时间）` : `${text} China time`;
 }
 

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callerOf } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
 import { errorResponses, JurisdictionRef } from '../platform/schemas.js';
-import { chinaDate } from '../standard/china-time.js';
+import { chinaDay } from '../standard/china-time.js';
 import { jurisdictionByCode } from '../standard/regions.js';
 import { recordTypes } from '../standard/standard.js';
 import { BilingualTextSchema, directions, parameterTypes, rulePacks, RuleDefinitionSchema, RuleId, severities, type ResolvedRule } from './rule.js';
@@ -77,11 +77,6 @@ export function ruleView(rule: ResolvedRule) {
   };
 }
 
-function today(): string {
-  const { year, month, day } = chinaDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 const RulesQuery = Type.Object(
   {
     jurisdiction: Type.Optional(JurisdictionCode),
@@ -126,7 +121,7 @@ export function rulebookRoutes(services: { rulebook: RulebookService }): Fastify
         const jurisdiction = request.query.jurisdiction ?? '000000';
         const known = jurisdiction === '000000' ? { nameZh: '全国', nameEn: 'Nationwide' } : jurisdictionByCode(jurisdiction);
         if (!known) fail('FH_INVALID_JURISDICTION', { field: 'query.jurisdiction' });
-        const date = request.query.date ?? today();
+        const date = request.query.date ?? chinaDay();
         const rules = await rulebook.rulesInForce(jurisdiction, date, { ...(request.query.pack ? { pack: request.query.pack } : {}), ...(request.query.recordType ? { recordType: request.query.recordType } : {}) });
         return { jurisdiction: { code: jurisdiction, nameZh: known.nameZh, nameEn: known.nameEn }, date, rules: rules.map(ruleView) };
       },

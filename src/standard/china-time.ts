@@ -18,6 +18,16 @@ export function chinaMonth(at: Date = new Date()): string {
   return `${year}-${String(month).padStart(2, '0')}`;
 }
 
+/** The calendar day of `at` in China, `YYYY-MM-DD`. */
+export function chinaDay(at: Date = new Date()): string {
+  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The hour (0–23) of `at` in China. */
+export function chinaHour(at: Date): number {
+  return new Date(at.getTime() + CHINA_OFFSET_MS).getUTCHours();
+}
+
 /** YYYYMMDD of `at` in China as a number (the form birth dates are compared in). */
 export function chinaDateKey(at: Date = new Date()): number {
   const { year, month, day } = chinaDate(at);

@@ -2,6 +2,7 @@ import type { Platform } from '../platform/platform.js';
 import type { Caller } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
 import type { RegistryService } from '../registry/registry.service.js';
+import { chinaDay } from '../standard/china-time.js';
 import type { RulebookService } from '../rulebook/rulebook.service.js';
 import type { FilingService } from '../filing/filing.service.js';
 import * as store from './supervision.store.js';
@@ -54,8 +55,7 @@ export class SupervisionService {
   private async overviewOf(ids: string[], jurisdiction: string, options: { countLoansElsewhere?: boolean } = {}): Promise<BusinessOverview> {
     const db = this.platform.database.db;
     // The cash-loan cost cap in force there today (the rulebook's parameter, tightened or not by the jurisdiction's tiers).
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const cap = await this.rulebook.parameterValue(jurisdiction, 'CN-LOAN-COST-CASH-LOAN', 'cost_cap', today);
+    const cap = await this.rulebook.parameterValue(jurisdiction, 'CN-LOAN-COST-CASH-LOAN', 'cost_cap', chinaDay());
     const costCap = typeof cap === 'number' ? cap : null;
     const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers, dataAsOf] = await Promise.all([
       store.loanTotals(db, ids, costCap),

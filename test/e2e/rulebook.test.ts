@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +24,7 @@ import { loadConfig } from '../../src/platform/config.js';
 import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
 import { closePlatform, createPlatform } from '../../src/platform/platform.js';
 import { freshDatabase } from '../harness.js';
+import { browserTools } from './browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -31,7 +33,7 @@ if (!haveChromium) {
   console.warn(`[e2e] skipping the rulebook browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
 }
 
-const screens = '/tmp/shots/';
+const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation, e.g. "alerts.title". */
 const rawKey = /\b(app|nav|menu|role|common|form|error|fields|alerts|alertStatus|severity|rulebook|ruleEditor)\.[a-zA-Z_]+/;
 /** A field or parameter name of the data standard or a rule (`principal_fen`, `limit_fen`), or an error code. */
@@ -87,6 +89,7 @@ async function startDemoPlatform(): Promise<Running> {
 describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300_000 }, () => {
   let web: Running;
   let browser: Browser;
+  const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens, 'rulebook-');
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
@@ -111,45 +114,6 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  /** A fresh browser profile (no session, Chinese by default). */
-  async function freshPage(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; done: () => Promise<void> }> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    return {
-      page,
-      async done() {
-        await context.close();
-        expect(errors, 'uncaught errors in the page').toEqual([]);
-      },
-    };
-  }
-
-  /** No loading overlay and no animation under way (endless spinners aside). */
-  async function settled(page: Page): Promise<void> {
-    await page.waitForFunction(
-      () => document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 && document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
-    );
-  }
-
-  /** A full-page screenshot once the page has settled, scrolled to the top, no toast left from an earlier step. */
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.mouse.move(0, 0);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForFunction(() => document.querySelector('.ant-message-notice') === null);
-    await settled(page);
-    await page.screenshot({ path: `${screens}rulebook-${name}.png`, fullPage: true });
-  }
-
-  async function switchLanguage(page: Page, language: 'zh' | 'en'): Promise<void> {
-    await page.locator('.fh-language').getByText(language === 'en' ? 'EN' : '中文').click();
-    await page.locator(`html[lang="${language === 'en' ? 'en' : 'zh-CN'}"]`).waitFor({ state: 'attached' });
-    await page.locator('.fh-language .ant-segmented-item-selected').getByText(language === 'en' ? 'EN' : '中文').waitFor();
-    await settled(page);
   }
 
   /** What this page shows of data and values: field and parameter names must never show there. */

@@ -9,9 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeResidentId } from '../harness.js';
 import { startWebPlatform, type WebPlatform } from './web-platform.js';
+import { browserTools } from './browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -29,6 +30,7 @@ const chinese = /[\u4e00-\u9fff]/;
 describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () => {
   let web: WebPlatform;
   let browser: Browser;
+  const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
@@ -43,48 +45,6 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     await browser?.close();
     await web?.close();
   });
-
-  /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */
-  async function freshPage(viewport = { width: 1440, height: 900 }): Promise<{ page: Page; done: () => Promise<void> }> {
-    const context: BrowserContext = await browser.newContext({ viewport, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    return {
-      page,
-      async done() {
-        await context.close();
-        expect(errors, 'uncaught errors in the page').toEqual([]);
-      },
-    };
-  }
-
-  /** Wait until no loading overlay shows and no fade is under way (endless spinners aside), so screenshots show data. */
-  async function settled(page: Page): Promise<void> {
-    await page.waitForFunction(
-      () => document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 && document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
-    );
-  }
-
-  /** A full-page screenshot once the page has settled: scrolled to the top (the sticky header stays on top) and no hover menu open. */
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.mouse.move(0, 0);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    // A toast from an earlier step (in the language of that moment) has gone.
-    await page.waitForFunction(() => document.querySelector('.ant-message-notice') === null);
-    await settled(page);
-    await page.screenshot({ path: `${screens}${name}.png`, fullPage: true });
-  }
-
-  /** Switch the UI language with the header control and wait until the page has re-rendered in it. */
-  async function switchLanguage(page: Page, language: 'zh' | 'en'): Promise<void> {
-    await page.locator('.fh-language').getByText(language === 'en' ? 'EN' : '中文').click();
-    await page.locator(`html[lang="${language === 'en' ? 'en' : 'zh-CN'}"]`).waitFor({ state: 'attached' });
-    // The header re-renders with the rest of the page once the language has changed.
-    await page.locator('.fh-language .ant-segmented-item-selected').getByText(language === 'en' ? 'EN' : '中文').waitFor();
-    await settled(page);
-  }
 
   /**
    * The page in Chinese and in English, a screenshot of each (`<name>-zh`, `<name>-en`), checking

@@ -1,0 +1,58 @@
+/**
+ * What the browser tests share: a fresh page that fails on uncaught errors, waiting until a page
+ * has settled, full-page screenshots and switching the UI language.
+ */
+import { expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+
+export interface BrowserTools {
+  /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */
+  freshPage(viewport?: { width: number; height: number }): Promise<{ page: Page; done: () => Promise<void> }>;
+  /** Wait until no loading overlay shows and no fade is under way (endless spinners aside), so screenshots show data. */
+  settled(page: Page): Promise<void>;
+  /** A full-page screenshot once the page has settled: scrolled to the top and no hover menu or toast left. */
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Switch the UI language with the header control and wait until the page has re-rendered in it. */
+  switchLanguage(page: Page, language: 'zh' | 'en'): Promise<void>;
+}
+
+/** The tools over one browser, writing screenshots to `screens` (a directory path ending in `/`) with `prefix`. */
+export function browserTools(browser: () => Browser, screens: string, prefix = ''): BrowserTools {
+  const settled = async (page: Page) => {
+    await page.waitForFunction(
+      () => document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 && document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
+    );
+  };
+  return {
+    async freshPage(viewport = { width: 1440, height: 900 }) {
+      const context = await browser().newContext({ viewport, locale: 'zh-CN' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(60_000);
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      return {
+        page,
+        async done() {
+          await context.close();
+          expect(errors, 'uncaught errors in the page').toEqual([]);
+        },
+      };
+    },
+    settled,
+    async screenshot(page, name) {
+      await page.mouse.move(0, 0);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      // A toast from an earlier step (in the language of that moment) has gone.
+      await page.waitForFunction(() => document.querySelector('.ant-message-notice') === null);
+      await settled(page);
+      await page.screenshot({ path: `${screens}${prefix}${name}.png`, fullPage: true });
+    },
+    async switchLanguage(page, language) {
+      await page.locator('.fh-language').getByText(language === 'en' ? 'EN' : '中文').click();
+      await page.locator(`html[lang="${language === 'en' ? 'en' : 'zh-CN'}"]`).waitFor({ state: 'attached' });
+      // The header re-renders with the rest of the page once the language has changed.
+      await page.locator('.fh-language .ant-segmented-item-selected').getByText(language === 'en' ? 'EN' : '中文').waitFor();
+      await settled(page);
+    },
+  };
+}
