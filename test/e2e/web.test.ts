@@ -389,11 +389,14 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
 
     /** Fill the period, attach `csv` and upload it; resolves with the validation result card. */
     const uploadFile = async (csv: string, name: string) => {
+      // Cards that load beside the form (the filing calendar) must not move the button under a click.
+      await settled(page);
       const periodInput = page.locator('input#period');
       await periodInput.click();
       await periodInput.fill(period);
       await periodInput.press('Enter');
       await page.getByTestId('file-drop').locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await settled(page);
       await page.getByTestId('upload').click();
       // The bar reached the whole file, and the upload has finished.
       await page.locator('[data-testid="upload-progress"][data-percent="100"][data-done="true"]').waitFor();
