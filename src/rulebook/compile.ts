@@ -12,7 +12,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { fail } from '../platform/errors.js';
 import { recordTypeDef, type FieldType, type RecordType } from '../standard/standard.js';
-import { featureDef, featuresFor, type FeatureType } from './features.js';
+import { featureDef, featuresFor, screeningFeatureCatalogue, screeningFeatureDef, screeningRecordFields, type FeatureDef, type FeatureType } from './features.js';
 import { recordTypeOf, type ParameterDef, type ParameterValue, type RuleDefinition } from './rule.js';
 
 type CelType = 'int' | 'double' | 'string' | 'bool';
@@ -85,6 +85,33 @@ function baseEnvironment(recordType: RecordType): Environment {
     baseEnvironments.set(recordType, env);
   }
   return env;
+}
+
+let screeningEnvironment: Environment | undefined;
+
+/** The environment of screening rules: a payment as it arrives and the real-time features. */
+function screeningBaseEnvironment(): Environment {
+  screeningEnvironment ??= new Environment({ limits: { maxAstNodes: 2000, maxDepth: 50, maxListElements: 100, maxMapEntries: 50, maxCallArguments: 8 } })
+    .registerVariable({ name: 'record', schema: Object.fromEntries(screeningRecordFields.map((field) => [field.name, celTypeOfValue(field.type)])) })
+    .registerVariable({ name: 'features', schema: Object.fromEntries(screeningFeatureCatalogue.map((feature) => [feature.name, celTypeOfValue(feature.type)])) })
+    .registerFunction('times(double, double): double', (a: number, b: number) => decimalProduct(a, b))
+    .registerFunction('times(int, double): double', (a: bigint, b: number) => decimalProduct(Number(a), b));
+  return screeningEnvironment;
+}
+
+/** What a condition of this rule may read: its environment, its features and its record fields. */
+function vocabularyOf(definition: RuleDefinition, recordType: RecordType): { env: Environment; feature: (name: string) => FeatureDef | undefined; fields: Map<string, CelType> } {
+  if (definition.pack === 'screening') {
+    return { env: screeningBaseEnvironment(), feature: screeningFeatureDef, fields: new Map(screeningRecordFields.map((field) => [field.name, celTypeOfValue(field.type)])) };
+  }
+  return {
+    env: baseEnvironment(recordType),
+    feature: (name) => {
+      const feature = featureDef(name);
+      return feature && feature.recordTypes.includes(recordType) ? feature : undefined;
+    },
+    fields: conditionFields(recordType),
+  };
 }
 
 /** a × b rounded to 12 decimal places: the product of two decimals as written, not its binary approximation. */
@@ -225,11 +252,16 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
   if (definition.pack === 'reporting') return compileObligation(definition);
   if (definition.recordTypes.length !== 1) fail('FH_VALIDATION', { field: 'recordTypes', details: { problem: 'a conduct rule applies to one record type' } });
   const recordType = recordTypeOf(definition);
+  if (definition.pack === 'screening' && (recordType !== 'payment' || definition.weight === undefined)) {
+    fail('FH_VALIDATION', { field: definition.weight === undefined ? 'weight' : 'recordTypes', details: { problem: 'a screening rule applies to payments and has a weight' } });
+  }
+  if (definition.pack !== 'screening' && definition.weight !== undefined) fail('FH_VALIDATION', { field: 'weight', details: { problem: 'only a screening rule has a weight' } });
   for (const [name, def] of Object.entries(definition.parameters)) {
     if (def.type === 'code' && !def.codes) fail('FH_RULE_PARAMETER_INVALID', { field: `parameters.${name}.codes`, details: { parameter: name, expected: 'the list of codes' } });
     checkParameterValue(name, def, def.value);
   }
-  const env = baseEnvironment(recordType)
+  const vocabulary = vocabularyOf(definition, recordType);
+  const env = vocabulary.env
     .clone()
     .registerVariable({ name: 'params', schema: Object.fromEntries(Object.entries(definition.parameters).map(([name, def]) => [name, celTypeOfValue(def.type)])) });
 
@@ -242,8 +274,7 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
   const compiled = expressions.map(({ field, text, expect }) => {
     for (const match of text.matchAll(FEATURE_REF)) {
       const name = match[1]!;
-      const feature = featureDef(name);
-      if (!feature || !feature.recordTypes.includes(recordType)) {
+      if (!vocabulary.feature(name)) {
         fail('FH_RULE_UNKNOWN_FEATURE', { field, details: { feature: name, recordType, ...position(text, match.index) } });
       }
       features.add(name);
@@ -267,15 +298,14 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
     return program;
   });
   // The explanation may show more than the condition reads: each placeholder must name something real.
-  const knownFields = conditionFields(recordType);
+  const knownFields = vocabulary.fields;
   for (const language of ['zh', 'en'] as const) {
     const text = definition.explanation[language];
     for (const match of text.matchAll(/\{(record|features|params|derived)\.([a-z0-9_]+)\}/g)) {
       const [, prefix, name] = match as unknown as [string, string, string];
       const field = `explanation.${language}`;
       if (prefix === 'features') {
-        const feature = featureDef(name);
-        if (!feature || !feature.recordTypes.includes(recordType)) fail('FH_RULE_UNKNOWN_FEATURE', { field, details: { feature: name, recordType, ...position(text, match.index) } });
+        if (!vocabulary.feature(name)) fail('FH_RULE_UNKNOWN_FEATURE', { field, details: { feature: name, recordType, ...position(text, match.index) } });
         features.add(name);
       } else if (prefix === 'record') {
         if (!knownFields.has(name)) fail('FH_RULE_TYPE', { field, details: { problem: `no field ${name} in a ${recordType} record`, ...position(text, match.index) } });

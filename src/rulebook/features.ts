@@ -9,7 +9,7 @@ import type { RecordType } from '../standard/standard.js';
 import type { BilingualText } from './rule.js';
 
 /** The value type of a feature: how CEL sees it and how an explanation shows it. */
-export type FeatureType = 'money_fen' | 'rate' | 'integer' | 'boolean' | 'string' | 'date';
+export type FeatureType = 'money_fen' | 'rate' | 'integer' | 'decimal' | 'boolean' | 'string' | 'date';
 
 export interface FeatureDef {
   name: string;
@@ -97,4 +97,83 @@ export function featureDef(name: string): FeatureDef | undefined {
 /** The features a record type's rules may read. */
 export function featuresFor(recordType: RecordType): FeatureDef[] {
   return featureCatalogue.filter((feature) => feature.recordTypes.includes(recordType));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screening: what a real-time screening rule reads of a payment (`record.x`) and the features the
+// screening engine computes for it in memory (or Redis) as it arrives (`features.x`).
+
+/** A field of a payment under screening, as a screening rule's condition reads it. */
+export interface ScreeningFieldDef {
+  name: string;
+  type: FeatureType;
+  label: BilingualText;
+}
+
+const s = (name: string, type: FeatureType, label: [string, string]): ScreeningFieldDef => ({ name, type, label: { zh: label[0], en: label[1] } });
+
+export const screeningRecordFields: readonly ScreeningFieldDef[] = [
+  s('currency', 'string', ['币种', 'Currency']),
+  s('amount_minor', 'integer', ['金额（币种最小单位）', 'Amount (minor units)']),
+  s('amount_fen', 'money_fen', ['金额', 'Amount']),
+  s('funding_source', 'string', ['资金来源', 'Funding source']),
+  s('verification_class', 'string', ['付款账户类别', 'Payer account class']),
+  s('purpose', 'string', ['用途', 'Purpose']),
+];
+
+const sf = (name: string, type: FeatureType, label: [string, string], description: [string, string]): FeatureDef => ({
+  name,
+  type,
+  recordTypes: ['payment'],
+  label: { zh: label[0], en: label[1] },
+  description: { zh: description[0], en: description[1] },
+});
+
+const WINDOW = '含本笔，窗口为（本笔时间 − 窗口长度，本笔时间］。';
+const WINDOW_EN = 'This payment included; the window is (its time − the window length, its time].';
+
+/**
+ * The screening features. Amounts are in the payment's currency's minor units and count only
+ * payments in that currency; `_fen` features count CNY only.
+ */
+export const screeningFeatureCatalogue: readonly FeatureDef[] = [
+  sf('payer_payments_1m', 'integer', ['付款账户 1 分钟内笔数', 'Payer’s payments in 1 minute'], [`同一付款账户 1 分钟内提交筛查的交易笔数，${WINDOW}`, `Payments screened from the same payer account in the last minute. ${WINDOW_EN}`]),
+  sf('payer_payments_1h', 'integer', ['付款账户 1 小时内笔数', 'Payer’s payments in 1 hour'], [`同一付款账户 1 小时内的交易笔数，${WINDOW}`, `Payments from the same payer account in the last hour. ${WINDOW_EN}`]),
+  sf('payer_payments_24h', 'integer', ['付款账户 24 小时内笔数', 'Payer’s payments in 24 hours'], [`同一付款账户 24 小时内的交易笔数，${WINDOW}`, `Payments from the same payer account in the last 24 hours. ${WINDOW_EN}`]),
+  sf('payer_amount_1h', 'integer', ['付款账户 1 小时内金额', 'Payer’s amount in 1 hour'], [`同一付款账户 1 小时内同币种交易金额合计（最小单位），${WINDOW}`, `The amount paid from the same payer account in the last hour, same currency, in minor units. ${WINDOW_EN}`]),
+  sf('payer_amount_24h', 'integer', ['付款账户 24 小时内金额', 'Payer’s amount in 24 hours'], [`同一付款账户 24 小时内同币种交易金额合计（最小单位），${WINDOW}`, `The amount paid from the same payer account in the last 24 hours, same currency, in minor units. ${WINDOW_EN}`]),
+  sf('payer_amount_24h_fen', 'money_fen', ['付款账户 24 小时内人民币金额', 'Payer’s CNY amount in 24 hours'], [`同一付款账户 24 小时内人民币交易金额合计，${WINDOW}非人民币交易时不存在。`, `The CNY amount paid from the same payer account in the last 24 hours. ${WINDOW_EN} Absent for a payment in another currency.`]),
+  sf('payee_payments_1h', 'integer', ['收款账户 1 小时内笔数', 'Payee’s payments in 1 hour'], [`同一收款账户 1 小时内收到的、经本平台筛查的交易笔数（所有机构），${WINDOW}`, `Payments to the same payee account screened in the last hour, from every institution. ${WINDOW_EN}`]),
+  sf('payee_payments_24h', 'integer', ['收款账户 24 小时内笔数', 'Payee’s payments in 24 hours'], [`同一收款账户 24 小时内收到的交易笔数（所有机构），${WINDOW}`, `Payments to the same payee account in the last 24 hours, from every institution. ${WINDOW_EN}`]),
+  sf('payee_amount_24h', 'integer', ['收款账户 24 小时内金额', 'Payee’s amount in 24 hours'], [`同一收款账户 24 小时内收到的同币种金额合计（最小单位），${WINDOW}`, `The amount paid to the same payee account in the last 24 hours, same currency, in minor units. ${WINDOW_EN}`]),
+  sf('device_payments_1h', 'integer', ['设备 1 小时内笔数', 'Device’s payments in 1 hour'], [`同一设备 1 小时内发起的交易笔数，${WINDOW}未报送设备时不存在。`, `Payments made from the same device in the last hour. ${WINDOW_EN} Absent when no device was sent.`]),
+  sf('device_payments_24h', 'integer', ['设备 24 小时内笔数', 'Device’s payments in 24 hours'], [`同一设备 24 小时内发起的交易笔数，${WINDOW}未报送设备时不存在。`, `Payments made from the same device in the last 24 hours. ${WINDOW_EN} Absent when no device was sent.`]),
+  sf('first_payment_to_payee', 'boolean', ['首次向该收款人付款', 'First payment to this payee'], ['付款账户此前（在筛查保存的历史内）从未向该收款账户付款。', 'The payer account has not paid this payee account before, as far as the screening history holds.']),
+  sf('payer_history_size', 'integer', ['付款账户历史笔数', 'Payer’s history size'], ['计算金额异常度所用的该付款账户此前同币种交易笔数（最多最近 50 笔）。', 'How many earlier payments of the payer account in this currency the amount is compared with (the latest 50 at most).']),
+  sf('amount_robust_z', 'decimal', ['金额异常度（稳健 z 值）', 'Amount outlier score (robust z)'], [
+    '本笔金额相对该付款账户此前同币种交易金额的稳健 z 值：(金额 − 中位数) ÷ (1.4826 × 绝对中位差)；绝对中位差为 0 时以平均绝对偏差 × 1.2533 代替；历史少于 5 笔或离散度为 0 时不存在。',
+    'How far the amount lies from the payer account’s earlier payments in this currency: (amount − median) ÷ (1.4826 × median absolute deviation); when that deviation is 0, 1.2533 × the mean absolute deviation; absent with fewer than 5 earlier payments or no spread.',
+  ]),
+  sf('hour_china', 'integer', ['交易时刻（北京时间，时）', 'Hour (China time)'], ['付款人发起交易时北京时间的小时数，0–23。', 'The hour in China time at which the payer initiated the payment, 0–23.']),
+  sf('payer_balance_paid_year_fen', 'money_fen', ['付款人本年余额支付累计', 'Payer’s balance payments this year'], [
+    '同一付款人（报送身份证号码时按其假名合并全部账户，否则按付款账户）在本机构同一北京时间公历年内经筛查的人民币余额支付累计，含本笔。',
+    'The payer’s CNY balance payments screened at this institution in the same China-time calendar year, this one included; all the payer’s accounts together when the identity number is sent, else the account.',
+  ]),
+  sf('payer_balance_paid_since_opening_fen', 'money_fen', ['付款账户余额支付累计', 'Account’s balance payments so far'], [
+    '同一付款账户在本机构经筛查的人民币余额支付累计，含本笔（自本平台开始筛查该账户起）。',
+    'The CNY balance payments of the same payer account screened at this institution, this one included (since screening first saw the account).',
+  ]),
+  sf('payee_on_watch_list', 'boolean', ['收款账户在涉诈名单上', 'Payee on the fraud watch list'], ['收款账户被确认为欺诈收款账户，或在欺诈投诉中被指认。', 'The payee account was confirmed as a fraud account, or named in a fraud complaint.']),
+  sf('payee_confirmed_fraud', 'boolean', ['收款账户已确认涉诈', 'Payee confirmed as fraud'], ['有机构报告向该收款账户的交易为已确认的欺诈。', 'An institution reported a payment to this payee account as confirmed fraud.']),
+  sf('payer_multi_platform_borrower', 'boolean', ['付款人多头借贷', 'Payer borrows on many platforms'], [
+    '付款人（按身份证号码的假名）在报送数据中于 3 家及以上机构有未结清贷款；未报送身份证号码时不存在。',
+    'The payer (by the pseudonym of the ID number) has loans in force at 3 or more institutions in the filed data; absent when no identity number was sent.',
+  ]),
+];
+
+const screeningByName = new Map(screeningFeatureCatalogue.map((feature) => [feature.name, feature]));
+
+/** The screening feature `name`, or undefined. */
+export function screeningFeatureDef(name: string): FeatureDef | undefined {
+  return screeningByName.get(name);
 }

@@ -9,7 +9,11 @@ import { recordTypes, type RecordType } from '../standard/standard.js';
 export const severities = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof severities)[number];
 
-export const rulePacks = ['conduct', 'reporting'] as const;
+/**
+ * `conduct`: checked on every accepted filing; `reporting`: what an institution owes; `screening`:
+ * evaluated on a payment in real time, each rule adding its weight to the payment's risk score.
+ */
+export const rulePacks = ['conduct', 'reporting', 'screening'] as const;
 export type RulePack = (typeof rulePacks)[number];
 
 /** How a parameter is given: money in fen, a decimal rate, a whole number, a plain decimal (a multiple), a date, a yes/no, or one code of a list. */
@@ -72,6 +76,8 @@ export const RuleDefinitionSchema = Type.Object(
     jurisdiction: Jurisdiction,
     pack: Type.Union(rulePacks.map((p) => Type.Literal(p))),
     severity: Type.Union(severities.map((s) => Type.Literal(s))),
+    /** Screening rules only: the points a hit adds to the payment's risk score (0–100; the score is capped at 100). */
+    weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     recordTypes: Type.Array(Type.Union(recordTypes.map((t) => Type.Literal(t))), { minItems: 1, maxItems: 9, uniqueItems: true, description: 'A conduct rule applies to one record type; a reporting rule names the record types it makes owed' }),
     title: Text,
     /** A sentence with `{name}` placeholders: record fields, features, parameters and derived values. */
