@@ -12,6 +12,7 @@ import { filingRoutes } from '../filing/filing.routes.js';
 import { eventRoutes } from './events.routes.js';
 import { rulebookRoutes } from '../rulebook/rulebook.routes.js';
 import { monitoringRoutes } from '../monitoring/monitoring.routes.js';
+import { screeningRoutes } from '../screening/screening.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -41,6 +42,7 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(filingRoutes({ filing: services.filing }));
     await app.register(rulebookRoutes({ rulebook: services.rulebook }));
     await app.register(monitoringRoutes({ monitoring: services.monitoring }));
+    await app.register(screeningRoutes({ screening: services.screening }));
     await app.register(eventRoutes(platform));
   };
 }

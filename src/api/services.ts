@@ -7,6 +7,8 @@ import { SupervisionService } from '../supervision/supervision.service.js';
 import { LoanCostService } from '../supervision/loan-cost.service.js';
 import { RulebookService } from '../rulebook/rulebook.service.js';
 import { MonitoringService } from '../monitoring/monitoring.service.js';
+import { ScreeningService } from '../screening/screening.service.js';
+import { SmsGatewayChannel } from '../screening/reminders.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -21,6 +23,7 @@ export interface Services {
   loanCost: LoanCostService;
   rulebook: RulebookService;
   monitoring: MonitoringService;
+  screening: ScreeningService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -32,7 +35,9 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const supervision = new SupervisionService(platform, registry, filing, rulebook);
   const loanCost = new LoanCostService(platform, registry, rulebook);
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring };
+  const sms = platform.config.smsGatewayUrl ? [new SmsGatewayChannel(platform.config.smsGatewayUrl, platform.config.publicUrl ?? `http://127.0.0.1:${platform.config.port}`)] : [];
+  const screening = new ScreeningService(platform, registry, rulebook, identity, { channels: sms });
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening };
 }
 
 /**
@@ -40,5 +45,5 @@ export function createServices(platform: Platform, options: { log?: (line: strin
  * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
  */
 export function capabilities(services: Services): Capability[] {
-  return [services.rulebook.capability(), services.monitoring.capability()];
+  return [services.rulebook.capability(), services.monitoring.capability(), services.screening.capability()];
 }

@@ -11,6 +11,10 @@ export interface Config {
   databaseUrl: string | undefined;
   natsUrl: string | undefined;
   redisUrl: string | undefined;
+  /** An HTTP SMS gateway for safe-transaction reminders (FH_SMS_GATEWAY_URL); none: reminders go to the portal inbox only. */
+  smsGatewayUrl: string | undefined;
+  /** The address consumers reach the portal at, named in SMS reminders (FH_PUBLIC_URL). */
+  publicUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Key for the HMAC that pseudonymises identifiers (base64, ≥ 32 bytes). Absent: generated into dataDir. */
   pseudonymKey: string | undefined;
@@ -125,6 +129,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    smsGatewayUrl: url(env, 'FH_SMS_GATEWAY_URL', ['http:', 'https:']),
+    publicUrl: url(env, 'FH_PUBLIC_URL', ['http:', 'https:']),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     pseudonymKey: base64Key(env, 'FH_PSEUDONYM_KEY'),
     vaultKeys,

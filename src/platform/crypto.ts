@@ -34,7 +34,7 @@ export class Pseudonymizer {
   }
 
   /** The pseudonym of `value` in the namespace `kind` (different kinds never collide). */
-  pseudonym(kind: 'resident_id' | 'phone' | 'account', value: string): string {
+  pseudonym(kind: 'resident_id' | 'phone' | 'account' | 'device', value: string): string {
     return createHmac('sha256', this.key).update(kind).update('\0').update(value).digest('hex');
   }
 

@@ -1,0 +1,139 @@
+/**
+ * The decision: every screening rule in force for the institution's jurisdiction evaluated on the
+ * payment and its features; the weights of the rules that fire add up to the score (at most 100);
+ * the institution's thresholds turn the score into allow, confirm, review or block.
+ */
+import type { ExecutableRule } from '../rulebook/rulebook.service.js';
+import { screeningFeatureDef, screeningRecordFields } from '../rulebook/features.js';
+import type { Fact, FactType } from '../rulebook/explain.js';
+import { celValue } from '../rulebook/compile.js';
+import type { FeatureValues } from './features.js';
+
+export const decisions = ['allow', 'confirm', 'review', 'block'] as const;
+export type Decision = (typeof decisions)[number];
+
+export interface Thresholds {
+  confirm: number;
+  review: number;
+  block: number;
+}
+
+/** One rule that fired, with what made it fire. */
+export interface Reason {
+  ruleId: string;
+  ruleVersion: string;
+  weight: number;
+  severity: 'low' | 'medium' | 'high';
+  facts: Fact[];
+}
+
+/** A rule that could not be evaluated on this payment: it adds nothing and is reported. */
+export interface RuleFault {
+  ruleId: string;
+  problem: string;
+}
+
+export interface Verdict {
+  score: number;
+  decision: Decision;
+  reasons: Reason[];
+  faults: RuleFault[];
+}
+
+/** The payment's fields as a screening rule reads them (`record.x`). */
+export interface ScreeningRecord {
+  currency: string;
+  amount_minor: number;
+  amount_fen?: number;
+  funding_source: string;
+  verification_class?: string;
+  purpose?: string;
+}
+
+const recordTypes = new Map(screeningRecordFields.map((field) => [field.name, field.type]));
+
+interface PreparedRule {
+  rule: ExecutableRule;
+  weight: number;
+  evaluate: (record: Record<string, unknown>, features: Record<string, unknown>) => boolean;
+}
+
+/** The score's decision under the thresholds: the highest level reached. */
+export function decide(score: number, thresholds: Thresholds): Decision {
+  if (score >= thresholds.block) return 'block';
+  if (score >= thresholds.review) return 'review';
+  if (score >= thresholds.confirm) return 'confirm';
+  return 'allow';
+}
+
+function factType(type: string): FactType {
+  return type === 'string' ? 'string' : (type as FactType);
+}
+
+/**
+ * The screening rules of one jurisdiction, compiled, ready to run on payment after payment. Built
+ * once per rulebook change; `screen` does no I/O.
+ */
+export class ScreeningRuleSet {
+  private readonly rules: PreparedRule[];
+
+  constructor(readonly executables: readonly ExecutableRule[]) {
+    this.rules = executables.map((rule) => ({
+      rule,
+      weight: rule.rule.definition.weight ?? 0,
+      evaluate: (record, features) => rule.compiled.fires({ record, features }, rule.params),
+    }));
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** Evaluate every rule; a rule that throws is a fault, not a hit. */
+  screen(record: ScreeningRecord, features: FeatureValues, thresholds: Thresholds): Verdict {
+    const celRecord: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(record)) if (value !== undefined) celRecord[name] = celValue(recordTypes.get(name) === 'string' ? 'string' : typeof value === 'number' ? 'int' : 'string', value);
+    const celFeatures: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(features)) {
+      const def = screeningFeatureDef(name);
+      celFeatures[name] = def && (def.type === 'integer' || def.type === 'money_fen') ? BigInt(value as number) : value;
+    }
+    let score = 0;
+    const reasons: Reason[] = [];
+    const faults: RuleFault[] = [];
+    for (const prepared of this.rules) {
+      let fired: boolean;
+      try {
+        fired = prepared.evaluate(celRecord, celFeatures);
+      } catch (error) {
+        faults.push({ ruleId: prepared.rule.rule.id, problem: (error as Error).message });
+        continue;
+      }
+      if (!fired) continue;
+      score += prepared.weight;
+      reasons.push(this.reasonOf(prepared, record, features));
+    }
+    score = Math.min(100, score);
+    return { score, decision: decide(score, thresholds), reasons, faults };
+  }
+
+  private reasonOf(prepared: PreparedRule, record: ScreeningRecord, features: FeatureValues): Reason {
+    const { rule, compiled, values } = prepared.rule;
+    const facts: Fact[] = [];
+    const definition = rule.definition;
+    const text = `${definition.condition} ${definition.explanation.zh} ${definition.explanation.en}`;
+    for (const field of screeningRecordFields) {
+      const value = record[field.name as keyof ScreeningRecord];
+      if (value !== undefined && text.includes(`record.${field.name}`)) facts.push({ name: field.name, kind: 'field', type: factType(field.type), label: field.label, value });
+    }
+    for (const name of compiled.features) {
+      const def = screeningFeatureDef(name);
+      const value = features[name];
+      if (def && value !== undefined) facts.push({ name, kind: 'feature', type: factType(def.type), label: def.label, value });
+    }
+    for (const parameter of rule.parameters) {
+      facts.push({ name: parameter.name, kind: 'parameter', type: parameter.type, label: parameter.label, value: values[parameter.name] ?? parameter.value });
+    }
+    return { ruleId: rule.id, ruleVersion: rule.version, weight: prepared.weight, severity: definition.severity, facts };
+  }
+}
