@@ -232,10 +232,12 @@ export class ScreeningService {
     const initiated = new Date(payment.initiatedAt);
     const ref = (kind: 'account' | 'device', value: string) => this.refOf(kind, value);
     const payerPseudonym = payment.payer.residentId !== undefined ? this.identity.pseudonym('resident_id', payment.payer.residentId) : undefined;
+    // A payer's account and device are the institution's own identifiers; a payee account is
+    // counted across institutions, which is what no single institution can see.
     const observation: Observation = {
-      payerRef: ref('account', payment.payer.account),
+      payerRef: ref('account', `${institutionId}:${payment.payer.account}`),
       payeeRef: ref('account', payment.payee.account),
-      deviceRef: payment.device !== undefined ? ref('device', payment.device) : undefined,
+      deviceRef: payment.device !== undefined ? ref('device', `${institutionId}:${payment.device}`) : undefined,
       payerPseudonym,
       currency: payment.currency,
       amountMinor: payment.amountMinor,
@@ -587,9 +589,9 @@ export class ScreeningService {
     for (const code of chain) {
       const row = rows.find((r) => r.jurisdiction_code === code);
       if (!row) continue;
-      if (row.confirm_max <= bounds.confirmMax) [bounds.confirmMax, bounds.setBy.confirmMax] = [row.confirm_max, code];
-      if (row.review_max <= bounds.reviewMax) [bounds.reviewMax, bounds.setBy.reviewMax] = [row.review_max, code];
-      if (row.block_max <= bounds.blockMax) [bounds.blockMax, bounds.setBy.blockMax] = [row.block_max, code];
+      if (bounds.setBy.confirmMax === null || row.confirm_max < bounds.confirmMax) [bounds.confirmMax, bounds.setBy.confirmMax] = [Math.min(row.confirm_max, bounds.confirmMax), code];
+      if (bounds.setBy.reviewMax === null || row.review_max < bounds.reviewMax) [bounds.reviewMax, bounds.setBy.reviewMax] = [Math.min(row.review_max, bounds.reviewMax), code];
+      if (bounds.setBy.blockMax === null || row.block_max < bounds.blockMax) [bounds.blockMax, bounds.setBy.blockMax] = [Math.min(row.block_max, bounds.blockMax), code];
     }
     return bounds;
   }
