@@ -18,6 +18,7 @@ import type { PaymentToScreen } from './payment.js';
 import { decide, ScreeningRuleSet, type Decision, type Reason, type Thresholds, type Verdict } from './engine.js';
 import { InProcessFeatureState, RedisFeatureState, type FeatureState, type Observation } from './features.js';
 import { DecisionRecorder } from './recorder.js';
+import { DEFAULT_STREAM_NAMES, ScreeningWorker, type ScreeningStreamNames } from './screening.nats.js';
 import { ReminderDesk, type ReminderChannel, type ReminderView } from './reminders.js';
 import * as store from './screening.store.js';
 import type { DecisionStatus, FinalDecision, Outcome, ReminderStatus, ReminderSummary } from './screening.schema.js';
@@ -127,13 +128,14 @@ export class ScreeningService {
   readonly recorder: DecisionRecorder;
   readonly reminders: ReminderDesk;
   private readonly metrics;
+  private worker: ScreeningWorker | undefined;
 
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly rulebook: RulebookService,
     private readonly identity: IdentityService,
-    options: { channels?: ReminderChannel[]; flushMs?: number; sweepMs?: number } = {},
+    private readonly options: { channels?: ReminderChannel[]; flushMs?: number; sweepMs?: number; streamNames?: ScreeningStreamNames; worker?: boolean } = {},
   ) {
     this.db = platform.database.db;
     this.recorder = new DecisionRecorder(this.db, platform.audit, options.flushMs !== undefined ? { flushMs: options.flushMs } : {});
@@ -159,8 +161,14 @@ export class ScreeningService {
         }
         this.recorder.start();
         this.reminders.start();
+        // With NATS, this process is also one worker of the queue group that screens payments published to the stream.
+        if (this.platform.config.natsUrl && this.options.worker !== false) {
+          this.worker = new ScreeningWorker(this, this.platform.config.natsUrl, this.options.streamNames ?? DEFAULT_STREAM_NAMES, {}, (error, where) => console.error(`[fenghuo] ${where}:`, (error as Error).message));
+          this.worker.start();
+        }
       },
       stop: async () => {
+        await this.worker?.stop();
         await this.reminders.stop();
         await this.recorder.stop();
         await this.state.close();

@@ -2,15 +2,31 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines, makeResidentId, REDIS_TEST_URL, serviceAvailable, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { engines, makeResidentId, NATS_TEST_URL, REDIS_TEST_URL, serviceAvailable, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import type { Engine } from '../platform/database.js';
 import { institution, type TestInstitution } from '../filing/filing.test-support.js';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { RedisFeatureState } from './features.js';
+import { awaitDecision, ensureScreeningStreams, publishPayment } from './screening.nats.js';
 
-type Mode = { name: string; engine: Engine; redis: boolean };
+type Mode = { name: string; engine: Engine; redis: boolean; nats: boolean };
 
 const redisUp = await serviceAvailable('Redis', REDIS_TEST_URL, 'the Redis mode of the screening suite');
-const modes: Mode[] = [...engines.map((engine) => ({ name: `embedded on ${engine}`, engine, redis: false })), ...(redisUp ? [{ name: 'Redis counters on pglite', engine: 'pglite' as Engine, redis: true }] : [])];
+const natsUp = await serviceAvailable('NATS', NATS_TEST_URL, 'the NATS mode of the screening suite');
+const modes: Mode[] = [
+  ...engines.map((engine) => ({ name: `embedded on ${engine}`, engine, redis: false, nats: false })),
+  ...(redisUp ? [{ name: 'Redis counters on pglite', engine: 'pglite' as Engine, redis: true, nats: false }] : []),
+  // Payments arrive through the JetStream request stream and decisions leave through the decision stream; counters in Redis.
+  ...(redisUp && natsUp ? [{ name: 'NATS workers with Redis counters on postgres', engine: (engines.includes('postgres') ? 'postgres' : 'pglite') as Engine, redis: true, nats: true }] : []),
+];
+
+/** What a test reads of a reply, whether it came over HTTP or from the decision stream. */
+interface Reply {
+  statusCode: number;
+  body: string;
+  json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test replies are read loosely
+}
 
 const CONSUMER_ID = makeResidentId('330106', '1988-04-12', 31);
 
@@ -48,11 +64,22 @@ for (const mode of modes) {
     let hook: Awaited<ReturnType<typeof receiver>>;
     let redis: RedisFeatureState | undefined;
     const prefix = `fenghuo:test:${randomUUID()}:`;
+    const streamName = `FH_SCREEN_T${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+    const names = { stream: streamName, subjects: streamName.toLowerCase().replace(/_/g, '.') };
+    let nc: NatsConnection | undefined;
+    let js: JetStreamClient;
+    let jsm: JetStreamManager;
     let now = Date.parse('2026-06-10T02:00:00Z'); // 10:00 China time
     const at = (offsetMs = 0) => new Date((now += offsetMs)).toISOString();
 
-    const screen = (who: TestInstitution, body: unknown, headers: Record<string, string> = {}) =>
-      ctx.app.inject({ method: 'POST', url: '/v1/screen', headers: { 'x-api-key': who.apiKey, 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+    const screen = async (who: TestInstitution, body: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
+      const payload = typeof body === 'string' ? body : JSON.stringify(body);
+      if (!mode.nats) return ctx.app.inject({ method: 'POST', url: '/v1/screen', headers: { 'x-api-key': who.apiKey, 'content-type': 'application/json', ...headers }, payload });
+      const published = await publishPayment(js, { institutionId: who.institutionId, body: payload, contentType: headers['content-type'] ?? 'application/json', idempotencyKey: headers['idempotency-key'] }, names);
+      const result = await awaitDecision(jsm, published.decisionSubject, names);
+      const reply = 'decision' in result ? result.decision : { error: result.error };
+      return { statusCode: result.status, body: JSON.stringify(reply), json: () => reply };
+    };
     const payment = (overrides: Record<string, unknown> = {}) => ({
       paymentId: `P-${randomUUID().slice(0, 8)}`,
       initiatedAt: at(1000),
@@ -68,7 +95,13 @@ for (const mode of modes) {
     beforeAll(async () => {
       sms = await receiver();
       hook = await receiver();
-      ctx = await startPlatform(mode.engine, { smsGatewayUrl: sms.url });
+      ctx = await startPlatform(mode.engine, { smsGatewayUrl: sms.url, ...(mode.nats ? { natsUrl: NATS_TEST_URL, screeningStream: streamName } : {}) });
+      if (mode.nats) {
+        nc = await connect({ servers: NATS_TEST_URL });
+        js = jetstream(nc);
+        jsm = await jetstreamManager(nc);
+        await ensureScreeningStreams(jsm, names);
+      }
       if (mode.redis) {
         redis = await RedisFeatureState.open(REDIS_TEST_URL, prefix);
         await ctx.services.screening.useFeatureState(redis);
@@ -79,6 +112,10 @@ for (const mode of modes) {
 
     afterAll(async () => {
       await ctx?.close();
+      if (nc) {
+        for (const suffix of ['_REQUESTS', '_DECISIONS']) await jsm.streams.delete(`${streamName}${suffix}`).catch(() => false);
+        await nc.close();
+      }
       sms?.server.close();
       hook?.server.close();
       if (mode.redis) {
@@ -230,7 +267,8 @@ for (const mode of modes) {
         expect(reply.json().error.code).toBe(code);
         if (field) expect(reply.json().error.field).toBe(field);
       }
-      const huge = await screen(payer, JSON.stringify({ ...payment({ payer: account }), padding: 'x'.repeat(10 * 1024 * 1024) }));
+      // Over HTTP (the broker has its own limit on a message's size, and its own accounts).
+      const huge = await ctx.app.inject({ method: 'POST', url: '/v1/screen', headers: { 'x-api-key': payer.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ ...payment({ payer: account }), padding: 'x'.repeat(10 * 1024 * 1024) }) });
       expect(huge.statusCode).toBe(413);
       expect(huge.json().error.code).toBe('FH_PAYLOAD_TOO_LARGE');
       const unauthenticated = await ctx.app.inject({ method: 'POST', url: '/v1/screen', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payment()) });
