@@ -14,6 +14,7 @@ import type { RulebookService } from '../rulebook/rulebook.service.js';
 import { renderExplanation, type Language } from '../rulebook/explain.js';
 import { tierChain } from '../rulebook/tiers.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
+import type { SupervisionService } from '../supervision/supervision.service.js';
 import type { PaymentToScreen } from './payment.js';
 import { decide, ScreeningRuleSet, type Decision, type Reason, type Thresholds, type Verdict } from './engine.js';
 import { InProcessFeatureState, RedisFeatureState, type FeatureState, type Observation } from './features.js';
@@ -31,6 +32,7 @@ const RULES_TTL_MS = 5_000;
 const SETTINGS_TTL_MS = 5_000;
 const IDEMPOTENCY_MS = 86_400_000;
 const IDEMPOTENCY_KEPT = 1_000_000;
+const MULTI_LENDING_REFRESH_MS = 10 * 60_000;
 
 export interface ScreeningSettings {
   currencies: string[];
@@ -129,12 +131,14 @@ export class ScreeningService {
   readonly reminders: ReminderDesk;
   private readonly metrics;
   private worker: ScreeningWorker | undefined;
+  private multiLendingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly rulebook: RulebookService,
     private readonly identity: IdentityService,
+    private readonly supervision: Pick<SupervisionService, 'multiLendingPseudonyms'>,
     private readonly options: { channels?: ReminderChannel[]; flushMs?: number; sweepMs?: number; streamNames?: ScreeningStreamNames; worker?: boolean } = {},
   ) {
     this.db = platform.database.db;
@@ -161,6 +165,9 @@ export class ScreeningService {
         }
         this.recorder.start();
         this.reminders.start();
+        await this.refreshMultiLending();
+        this.multiLendingTimer = setInterval(() => void this.refreshMultiLending(), MULTI_LENDING_REFRESH_MS);
+        this.multiLendingTimer.unref();
         // With NATS, this process is also one worker of the queue group that screens payments published to the stream.
         if (this.platform.config.natsUrl && this.options.worker !== false) {
           this.worker = new ScreeningWorker(this, this.platform.config.natsUrl, this.options.streamNames ?? DEFAULT_STREAM_NAMES, {}, (error, where) => console.error(`[fenghuo] ${where}:`, (error as Error).message));
@@ -168,6 +175,7 @@ export class ScreeningService {
         }
       },
       stop: async () => {
+        clearInterval(this.multiLendingTimer);
         await this.worker?.stop();
         await this.reminders.stop();
         await this.recorder.stop();
@@ -176,10 +184,21 @@ export class ScreeningService {
     };
   }
 
+  /** Reload who borrows on many platforms from the filed loans (at start and every ten minutes). */
+  async refreshMultiLending(): Promise<void> {
+    try {
+      await this.state.setMultiPlatformBorrowers(await this.supervision.multiLendingPseudonyms());
+    } catch (error) {
+      // The set in hand stays; the next refresh tries again.
+      console.error('[fenghuo] screening: multi-lending borrowers not refreshed:', (error as Error).message);
+    }
+  }
+
   /** Use another feature state (tests give Redis a key prefix of their own). */
   async useFeatureState(state: FeatureState): Promise<void> {
     await this.state.close();
     this.state = state;
+    await this.refreshMultiLending();
     for (const entry of await store.watchEntries(this.db)) {
       await state.setWatched(entry.payee_ref, { confirmedFraud: entry.source === 'confirmed_fraud', complaint: entry.source === 'complaint' });
     }

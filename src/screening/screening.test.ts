@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, makeResidentId, NATS_TEST_URL, REDIS_TEST_URL, serviceAvailable, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import type { Engine } from '../platform/database.js';
-import { institution, type TestInstitution } from '../filing/filing.test-support.js';
+import { fileAndSign, institution, recordsCsv, type TestInstitution } from '../filing/filing.test-support.js';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { RedisFeatureState } from './features.js';
@@ -344,6 +344,22 @@ for (const mode of modes) {
       const hangzhou = await supervisorSession(ctx, `screen-hz-${mode.name.replace(/\W/g, '')}`, '330100');
       const hz = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/screening/stats?from=2026-01-01&to=2026-12-31', headers: hangzhou })).json();
       expect(hz.rules.find((r: { ruleId: string }) => r.ruleId === 'CN-SCREEN-PAYEE-WATCHLIST')).toBeUndefined();
+    });
+
+    it('knows from the filed loans a payer who borrows on three platforms, once the identity number comes with the payment', async () => {
+      const borrower = makeResidentId('320102', '1979-09-09', 41);
+      const lenders = [payer, other, await institution(ctx, 503, '110000')];
+      for (const [i, lender] of lenders.entries()) {
+        const filing = await fileAndSign(ctx, lender, 'loan', '2024-06', recordsCsv('loan', [{ loan_id: `ML-${i}`, contract_id: `MLC-${i}`, borrower_id: borrower }]));
+        expect(filing.status).toBe('accepted');
+      }
+      await ctx.services.screening.refreshMultiLending();
+      const known = (await screen(payer, payment({ payer: { account: 'ML-ACC', residentId: borrower }, payee: { account: 'ML-NEW-PAYEE' }, amount: '200.00' }))).json();
+      expect(known.reasons.map((r: { ruleId: string }) => r.ruleId)).toEqual(['CN-SCREEN-BORROWER-NEW-PAYEE']);
+      expect(known).toMatchObject({ score: 20, decision: 'allow' });
+      // Without the number the payer cannot be matched to the filed loans.
+      const unknown = (await screen(payer, payment({ payer: { account: 'ML-ACC-2' }, payee: { account: 'ML-NEW-PAYEE-2' }, amount: '200.00' }))).json();
+      expect(unknown.reasons).toEqual([]);
     });
 
     it('keeps thresholds within the bounds a supervisor sets; a city may tighten the province, never loosen it', async () => {
