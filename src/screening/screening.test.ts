@@ -362,6 +362,22 @@ for (const mode of modes) {
       expect(unknown.reasons).toEqual([]);
     });
 
+    it.runIf(mode.redis && !mode.nats)('answers 503 while Redis is away, counting and recording nothing, and screens again when it is back', async () => {
+      await ctx.services.screening.recorder.flush();
+      const count = async () => Number((await ctx.platform.database.db.selectFrom('screening_decision').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await count();
+      await redis!.close();
+      const away = await screen(payer, payment({ payer: { account: 'REDIS-AWAY' } }));
+      expect(away.statusCode).toBe(503);
+      expect(away.json().error.code).toBe('FH_SCREEN_COUNTERS_UNAVAILABLE');
+      await ctx.services.screening.recorder.flush();
+      expect(await count()).toBe(before);
+      redis = await RedisFeatureState.open(REDIS_TEST_URL, prefix);
+      await ctx.services.screening.useFeatureState(redis);
+      const back = (await screen(payer, payment({ payer: { account: 'REDIS-AWAY' } }))).json();
+      expect(back).toMatchObject({ decision: 'allow' });
+    });
+
     it('keeps thresholds within the bounds a supervisor sets; a city may tighten the province, never loosen it', async () => {
       const province = await supervisorSession(ctx, `bounds-zj-${mode.name.replace(/\W/g, '')}`, '330000');
       const set = await ctx.app.inject({ method: 'PUT', url: '/v1/supervisor/screening/bounds/330000', headers: province, payload: { confirmMax: 40, reviewMax: 70, blockMax: 95 } });
