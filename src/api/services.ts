@@ -9,6 +9,7 @@ import { RulebookService } from '../rulebook/rulebook.service.js';
 import { MonitoringService } from '../monitoring/monitoring.service.js';
 import { ScreeningService } from '../screening/screening.service.js';
 import { SmsGatewayChannel } from '../screening/reminders.js';
+import { ConsentService } from '../privacy/consent.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -24,6 +25,7 @@ export interface Services {
   rulebook: RulebookService;
   monitoring: MonitoringService;
   screening: ScreeningService;
+  consent: ConsentService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -38,7 +40,8 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const sms = platform.config.smsGatewayUrl ? [new SmsGatewayChannel(platform.config.smsGatewayUrl, platform.config.publicUrl ?? `http://127.0.0.1:${platform.config.port}`)] : [];
   const streamNames = { stream: platform.config.screeningStream, subjects: platform.config.screeningStream.toLowerCase().replace(/_/g, '.') };
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames });
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening };
+  const consent = new ConsentService(platform, registry, identity);
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent };
 }
 
 /**

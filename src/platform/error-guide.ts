@@ -92,6 +92,11 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
   FH_SCREEN_REMINDER_CLOSED: { cause: 'The safe-transaction reminder was already confirmed, rejected or expired; `details` gives its status.', action: 'Read the decision again; a payment that expired can be sent again as a new payment.' },
   FH_SCREEN_OUTCOME_CONFLICT: { cause: 'The decision already has another outcome on record (confirmed fraud or a false positive); an outcome is recorded once.', action: 'Read the decision; if the first report was wrong, contact the supervisor.' },
   FH_SCREEN_COUNTERS_UNAVAILABLE: { cause: 'The shared counters (Redis) did not answer, so the velocity features cannot be computed and no decision was made; nothing was counted.', action: 'Retry after a short wait; treat the payment by your own fallback policy meanwhile.' },
+  FH_CONSENT_MISSING: { cause: 'No recorded authorisation of the person lets this institution do this (for a credit inquiry: query their report); `details` names the scope asked for.', action: 'Obtain the person’s authorisation (they grant it in the Fenghuo portal) before asking again.' },
+  FH_CONSENT_EXPIRED: { cause: 'The person’s authorisation ended on its expiry date (China time); `details` gives it.', action: 'Ask the person to grant a new authorisation.' },
+  FH_CONSENT_WITHDRAWN: { cause: 'The person withdrew the authorisation (PIPL Art.15); it stopped having effect at that moment. `details` gives when.', action: 'Do not ask again unless the person grants a new authorisation.' },
+  FH_CONSENT_PURPOSE: { cause: 'The person authorised other purposes than the one given (for example post-loan management, not loan approval); `details` lists what they authorised.', action: 'Ask only for an authorised purpose, or obtain an authorisation for this one.' },
+  FH_CONSENT_CLOSED: { cause: 'The authorisation was already withdrawn or has expired: there is nothing to withdraw.', action: 'Read your authorisations again; grant a new one if needed.' },
   FH_ALERT_TRANSITION: {
     cause: 'The alert cannot move to the requested status from its current one (new → triaged → escalated or dismissed; a dismissed, escalated or superseded alert is closed). `details` names both statuses.',
     action: 'Read the alert again: someone else may have moved it meanwhile.',
