@@ -10,6 +10,7 @@ import { MonitoringService } from '../monitoring/monitoring.service.js';
 import { ScreeningService } from '../screening/screening.service.js';
 import { SmsGatewayChannel } from '../screening/reminders.js';
 import { ConsentService } from '../privacy/consent.service.js';
+import { CreditService } from '../credit/credit.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -26,6 +27,7 @@ export interface Services {
   monitoring: MonitoringService;
   screening: ScreeningService;
   consent: ConsentService;
+  credit: CreditService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -41,7 +43,8 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const streamNames = { stream: platform.config.screeningStream, subjects: platform.config.screeningStream.toLowerCase().replace(/_/g, '.') };
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames });
   const consent = new ConsentService(platform, registry, identity);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent };
+  const credit = new CreditService(platform, registry, filing, identity, consent);
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit };
 }
 
 /**
@@ -49,5 +52,5 @@ export function createServices(platform: Platform, options: { log?: (line: strin
  * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
  */
 export function capabilities(services: Services): Capability[] {
-  return [services.rulebook.capability(), services.monitoring.capability(), services.screening.capability()];
+  return [services.rulebook.capability(), services.monitoring.capability(), services.screening.capability(), services.credit.capability()];
 }
