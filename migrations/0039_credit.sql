@@ -53,3 +53,22 @@ create table credit_inquiry (
 );
 create index credit_inquiry_party on credit_inquiry (party_key, at desc);
 create trigger credit_inquiry_append_only before update or delete on credit_inquiry for each row execute function fh_append_only();
+
+-- Objections to a tradeline (Art.25): marked on every report at once, answered by the furnishing
+-- institution within 20 calendar days of filing, escalated to its supervisor after that.
+create table credit_dispute (
+  dispute_id uuid primary key,
+  party_key text not null,
+  institution_id uuid not null,
+  loan_id text not null,
+  reason text not null,
+  filed_at timestamptz not null,
+  -- The last day of the 20 (China time); unanswered after it, the dispute goes to the supervisor.
+  due_on date not null,
+  status text not null check (status in ('open', 'escalated', 'corrected', 'kept')),
+  statement text,
+  answered_at timestamptz,
+  escalated_at timestamptz
+);
+create index credit_dispute_party on credit_dispute (party_key, filed_at desc);
+create index credit_dispute_desk on credit_dispute (institution_id, status, due_on);

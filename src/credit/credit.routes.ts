@@ -25,6 +25,7 @@ const Report = Type.Object({
       worstDaysPastDue: Type.Integer(),
       grid: Type.Array(Type.Object({ month: Type.String(), code: Type.String() }), { description: 'N on time; 1–7 days past due in 30-day steps; W written off; * nothing filed; / not yet opened' }),
       negative: Type.Union([Type.Object({ from: Type.String(), endedOn: Type.Union([Type.String(), Type.Null()]), shownUntil: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+      disputes: Type.Array(Type.Object({ disputeId: Type.String(), status: Type.String(), filedAt: Type.String(), dueOn: Type.String(), statement: Type.Union([Type.String(), Type.Null()]) })),
     }),
   ),
   totals: Type.Object({ outstandingFen: Type.Integer(), lenders: Type.Integer(), openTradelines: Type.Integer(), newLoans30Days: Type.Integer(), newLoans90Days: Type.Integer(), overdueTradelines: Type.Integer() }),
@@ -32,6 +33,22 @@ const Report = Type.Object({
   notices: Type.Array(Type.Object({ noticeId: Type.String(), institution: Text, loanId: Type.String(), negativeFrom: Type.String(), createdAt: Type.String() })),
   freeReports: Type.Object({ perYear: Type.Integer(), basis: Type.String() }),
 });
+
+const DisputeStatus = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type.Literal('corrected'), Type.Literal('kept')]);
+const Dispute = Type.Object({
+  disputeId: Type.String({ format: 'uuid' }),
+  institution: Type.Object({ institutionId: Type.String(), nameZh: Type.String(), nameEn: Type.String() }),
+  loanId: Type.String(),
+  reason: Type.String(),
+  filedAt: Type.String({ format: 'date-time' }),
+  dueOn: Type.String({ description: 'The last of the 20 days (China time) the institution has to answer' }),
+  status: DisputeStatus,
+  statement: Type.Union([Type.String(), Type.Null()]),
+  answeredAt: Type.Union([Type.String(), Type.Null()]),
+  escalatedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const Disputes = Type.Object({ items: Type.Array(Dispute) });
+const StatusQuery = Type.Object({ status: Type.Optional(DisputeStatus) }, { additionalProperties: false });
 
 /** The consolidated credit report: the person's own, and institutions' inquiries with the person's authorisation. */
 export function creditRoutes(services: { credit: CreditService }): FastifyPluginAsync {
@@ -57,6 +74,53 @@ export function creditRoutes(services: { credit: CreditService }): FastifyPlugin
         },
       },
       async (request) => credit.inquire(callerOf(request), request.body),
+    );
+
+    app.post(
+      '/consumer/credit/disputes',
+      {
+        config: { access: ['consumer'] },
+        schema: {
+          tags: ['consumer', 'credit'],
+          summary: 'Object to one of my tradelines: marked on every report at once, answered by the lender within 20 days',
+          body: Type.Object({ institutionId: Type.String({ format: 'uuid' }), loanId: Type.String({ minLength: 1, maxLength: 100 }), reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+          response: { 201: Dispute, ...errorResponses },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await credit.fileDispute(callerOf(request), request.body)),
+    );
+
+    app.get(
+      '/consumer/credit/disputes',
+      { config: { access: ['consumer'] }, schema: { tags: ['consumer', 'credit'], summary: 'My disputes, newest first', response: { 200: Disputes, ...errorResponses } } },
+      async (request) => ({ items: await credit.myDisputes(callerOf(request)) }),
+    );
+
+    app.get(
+      '/institution/credit/disputes',
+      { config: { access: ['institution'] }, schema: { tags: ['credit'], summary: 'My dispute desk: objections to the tradelines I furnished, most urgent first', querystring: StatusQuery, response: { 200: Disputes, ...errorResponses } } },
+      async (request) => ({ items: await credit.disputeDesk(callerOf(request), request.query.status) }),
+    );
+
+    app.post(
+      '/institution/credit/disputes/:disputeId/answer',
+      {
+        config: { access: ['institution'] },
+        schema: {
+          tags: ['credit'],
+          summary: 'Answer a dispute: corrected (after a corrected filing) or kept with a statement',
+          params: Type.Object({ disputeId: Type.String({ format: 'uuid' }) }),
+          body: Type.Object({ outcome: Type.Union([Type.Literal('corrected'), Type.Literal('kept')]), statement: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+          response: { 200: Dispute, ...errorResponses },
+        },
+      },
+      async (request) => credit.answerDispute(callerOf(request), request.params.disputeId, request.body),
+    );
+
+    app.get(
+      '/supervisor/credit/disputes',
+      { config: { access: ['supervisor'] }, schema: { tags: ['credit'], summary: 'Disputes about institutions in my jurisdiction (escalated: unanswered after 20 days)', querystring: StatusQuery, response: { 200: Disputes, ...errorResponses } } },
+      async (request) => ({ items: await credit.supervisedDisputes(callerOf(request), request.query.status) }),
     );
   };
 }

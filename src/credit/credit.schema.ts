@@ -42,10 +42,27 @@ export interface CreditInquiryTable {
   at: ColumnType<Date, never, never>;
 }
 
+export type DisputeStatus = 'open' | 'escalated' | 'corrected' | 'kept';
+
+export interface CreditDisputeTable {
+  dispute_id: string;
+  party_key: string;
+  institution_id: string;
+  loan_id: string;
+  reason: string;
+  filed_at: ColumnType<Date, Date, never>;
+  due_on: ColumnType<string, string, never>;
+  status: DisputeStatus;
+  statement: string | null;
+  answered_at: Date | null;
+  escalated_at: Date | null;
+}
+
 declare module '../platform/database.js' {
   interface Database {
     tradeline: TradelineTable;
     credit_notice: CreditNoticeTable;
     credit_inquiry: CreditInquiryTable;
+    credit_dispute: CreditDisputeTable;
   }
 }

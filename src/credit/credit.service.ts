@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
@@ -14,7 +15,7 @@ import { personSubject, type IdentityService } from '../identity/identity.servic
 import type { ConsentService } from '../privacy/consent.service.js';
 import { consentPurposes } from '../privacy/consent.schema.js';
 import * as store from './credit.store.js';
-import type { TradelineStatus } from './credit.schema.js';
+import type { DisputeStatus, TradelineStatus } from './credit.schema.js';
 
 /** Art.16: negative information is kept for five years from the day the bad event ended. */
 export const NEGATIVE_YEARS = 5;
@@ -35,7 +36,25 @@ export interface TradelineView {
   grid: { month: string; code: string }[];
   /** The negative record as shown on the report date; null when there is none or it has expired (Art.16). */
   negative: { from: string; endedOn: string | null; shownUntil: string | null } | null;
+  /** Objections to this tradeline, marked from the moment they are filed (Art.25). */
+  disputes: { disputeId: string; status: DisputeStatus; filedAt: string; dueOn: string; statement: string | null }[];
 }
+
+export interface DisputeView {
+  disputeId: string;
+  institution: { institutionId: string; nameZh: string; nameEn: string };
+  loanId: string;
+  reason: string;
+  filedAt: string;
+  dueOn: string;
+  status: DisputeStatus;
+  statement: string | null;
+  answeredAt: string | null;
+  escalatedAt: string | null;
+}
+
+/** Art.25: an objection is checked and answered within 20 days of its filing. */
+export const DISPUTE_DAYS = 20;
 
 export interface CreditReport {
   reportDate: string;
@@ -53,6 +72,10 @@ function addYears(day: string, years: number): string {
   const target = new Date(Date.UTC(y + years, m - 1, d));
   if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
   return target.toISOString().slice(0, 10);
+}
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function addMonths(month: string, delta: number): string {
@@ -100,7 +123,14 @@ export class CreditService {
       name: 'credit',
       start: async () => {
         const subscription = await this.platform.events.subscribe('filing.accepted', 'credit', async (event) => void (await this.onFilingAccepted(event)), { backfill: () => this.filing.acceptedFilingEvents() });
-        stop = () => subscription.stop();
+        // Day 21 comes without any event: unanswered disputes are escalated at start and every hour.
+        await this.escalateOverdueDisputes();
+        const timer = setInterval(() => void this.escalateOverdueDisputes().catch((error: unknown) => console.error('[fenghuo] credit: escalating disputes:', (error as Error).message)), 3_600_000);
+        timer.unref();
+        stop = async () => {
+          clearInterval(timer);
+          await subscription.stop();
+        };
       },
       stop: async () => stop?.(),
     };
@@ -152,15 +182,23 @@ export class CreditService {
 
   /** The consolidated report of one person as of `reportDate` (China time). */
   private async report(pseudonym: string, reportDate: string, residentId: string, showIdentity: boolean): Promise<CreditReport> {
-    const [rows, inquiries, notices] = await Promise.all([
+    const [rows, inquiries, notices, disputes] = await Promise.all([
       store.tradelinesOf(this.db, pseudonym),
       store.inquiriesOf(this.db, pseudonym, new Date(Date.parse(`${reportDate}T00:00:00+08:00`) - 2 * 365 * 86_400_000)),
       store.noticesOf(this.db, pseudonym),
+      store.disputesOf(this.db, pseudonym),
     ]);
     const institutionIds = [...new Set([...rows.map((r) => r.institution_id), ...inquiries.flatMap((q) => (q.institution_id ? [q.institution_id] : [])), ...notices.map((n) => n.institution_id)])];
     const names = await this.registry.institutionsByIds(institutionIds);
     const nameOf = (id: string) => ({ institutionId: id, nameZh: names.get(id)?.nameZh ?? id, nameEn: names.get(id)?.nameEn ?? id });
-    const tradelines = rows.map((row) => this.tradelineView(row, reportDate, nameOf(row.institution_id)));
+    const tradelines = rows.map((row) =>
+      this.tradelineView(
+        row,
+        reportDate,
+        nameOf(row.institution_id),
+        disputes.filter((d) => d.institution_id === row.institution_id && d.loan_id === row.loan_id),
+      ),
+    );
     const open = tradelines.filter((t) => t.status !== 'closed');
     return {
       reportDate,
@@ -185,7 +223,7 @@ export class CreditService {
   }
 
   /** A tradeline as the report shows it on `reportDate`: a negative record beyond five years after it ended is gone (Art.16). */
-  private tradelineView(row: store.TradelineRow, reportDate: string, institution: TradelineView['institution']): TradelineView {
+  private tradelineView(row: store.TradelineRow, reportDate: string, institution: TradelineView['institution'], disputes: readonly store.DisputeRow[]): TradelineView {
     const shownUntil = row.negative_ended_on ? negativeShownUntil(row.negative_ended_on) : null;
     const expired = shownUntil !== null && reportDate > shownUntil;
     const first = addMonths(row.grid_to, -23);
@@ -203,6 +241,101 @@ export class CreditService {
       worstDaysPastDue: expired ? 0 : row.worst_days_past_due,
       grid: [...row.grid].map((code, i) => ({ month: addMonths(first, i), code: expired && /[1-7]/.test(code) ? 'N' : code })),
       negative: row.negative_from && !expired ? { from: row.negative_from, endedOn: row.negative_ended_on, shownUntil } : null,
+      disputes: disputes.map((d) => ({ disputeId: d.dispute_id, status: d.status, filedAt: d.filed_at.toISOString(), dueOn: d.due_on, statement: d.statement })),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Disputes (Art.25)
+
+  /**
+   * The calling consumer objects to one of their tradelines: marked on every report at once,
+   * due from the furnishing institution within 20 calendar days. Another person's tradeline is
+   * not found. Audited.
+   */
+  async fileDispute(caller: Caller, input: { institutionId: string; loanId: string; reason: string }): Promise<DisputeView> {
+    const pseudonym = await this.identity.pseudonymOf(caller);
+    const line = await store.tradeline(this.db, pseudonym, input.institutionId, input.loanId).catch(() => undefined);
+    if (!line) fail('FH_NOT_FOUND', { field: 'body.loanId' });
+    const filedAt = new Date();
+    const dueOn = addDays(chinaDay(filedAt), DISPUTE_DAYS);
+    const disputeId = randomUUID();
+    await this.db.transaction().execute(async (trx) => {
+      await store.insertDispute(trx, { dispute_id: disputeId, party_key: pseudonym, institution_id: input.institutionId, loan_id: input.loanId, reason: input.reason, filed_at: filedAt, due_on: dueOn, status: 'open' });
+      await this.platform.audit.record(trx, caller.actor, { action: 'credit.dispute.filed', subject: personSubject(pseudonym), resource: `credit_dispute:${disputeId}`, detail: { institutionId: input.institutionId, loanId: input.loanId, dueOn } });
+    });
+    return this.disputeView((await store.disputeById(this.db, disputeId))!);
+  }
+
+  /** The calling consumer's disputes, newest first. */
+  async myDisputes(caller: Caller): Promise<DisputeView[]> {
+    const pseudonym = await this.identity.pseudonymOf(caller);
+    return this.disputeViews(await store.disputesOf(this.db, pseudonym));
+  }
+
+  /** The calling institution's dispute desk: disputes about the tradelines it furnished, most urgent first. */
+  async disputeDesk(caller: Caller, status?: DisputeStatus): Promise<DisputeView[]> {
+    if (caller.principal.role !== 'institution') fail('FH_FORBIDDEN');
+    return this.disputeViews(await store.disputesAt(this.db, [caller.principal.institutionId], status));
+  }
+
+  /** Disputes about institutions of the calling supervisor's jurisdiction (escalated ones: `status=escalated`). */
+  async supervisedDisputes(caller: Caller, status?: DisputeStatus): Promise<DisputeView[]> {
+    if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    const institutionIds = await this.registry.institutionIdsWithin(caller.principal.jurisdictionCode);
+    return this.disputeViews(await store.disputesAt(this.db, institutionIds, status));
+  }
+
+  /**
+   * The furnishing institution answers: `corrected` once a corrected filing has rebuilt the
+   * tradeline since the dispute was filed (FH_CREDIT_CORRECTION_MISSING otherwise), or `kept` with
+   * a statement that the report then shows. Another institution's dispute is not found; an
+   * answered one is FH_CREDIT_DISPUTE_CLOSED. Audited under the person.
+   */
+  async answerDispute(caller: Caller, disputeId: string, input: { outcome: 'corrected' | 'kept'; statement: string }): Promise<DisputeView> {
+    if (caller.principal.role !== 'institution') fail('FH_FORBIDDEN');
+    const dispute = await store.disputeById(this.db, disputeId).catch(() => undefined);
+    if (!dispute || dispute.institution_id !== caller.principal.institutionId) fail('FH_NOT_FOUND', { field: 'params.disputeId' });
+    if (dispute.status === 'corrected' || dispute.status === 'kept') fail('FH_CREDIT_DISPUTE_CLOSED', { field: 'params.disputeId', details: { status: dispute.status } });
+    if (input.outcome === 'corrected') {
+      const line = await store.tradeline(this.db, dispute.party_key, dispute.institution_id, dispute.loan_id);
+      if (line && line.updated_at <= dispute.filed_at) fail('FH_CREDIT_CORRECTION_MISSING', { field: 'body.outcome' });
+    }
+    await this.db.transaction().execute(async (trx) => {
+      if (!(await store.answerDispute(trx, disputeId, input.outcome, input.statement, new Date()))) fail('FH_CREDIT_DISPUTE_CLOSED', { field: 'params.disputeId' });
+      await this.platform.audit.record(trx, caller.actor, { action: `credit.dispute.${input.outcome}`, subject: personSubject(dispute.party_key), resource: `credit_dispute:${disputeId}`, reason: input.statement });
+    });
+    return this.disputeView((await store.disputeById(this.db, disputeId))!);
+  }
+
+  /** Escalate to the supervisor every dispute unanswered after its 20th day; returns how many. */
+  async escalateOverdueDisputes(today = chinaDay()): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const escalated = await store.escalateOverdue(trx, today, new Date());
+      for (const dispute of escalated) {
+        await this.platform.audit.record(trx, { role: 'system', id: 'credit' }, { action: 'credit.dispute.escalated', subject: personSubject(dispute.party_key), resource: `credit_dispute:${dispute.dispute_id}`, detail: { dueOn: dispute.due_on } });
+      }
+      return escalated.length;
+    });
+  }
+
+  private async disputeViews(rows: readonly store.DisputeRow[]): Promise<DisputeView[]> {
+    const names = await this.registry.institutionsByIds([...new Set(rows.map((r) => r.institution_id))]);
+    return rows.map((row) => this.disputeView(row, names.get(row.institution_id)));
+  }
+
+  private disputeView(row: store.DisputeRow, institution?: { nameZh: string; nameEn: string }): DisputeView {
+    return {
+      disputeId: row.dispute_id,
+      institution: { institutionId: row.institution_id, nameZh: institution?.nameZh ?? '', nameEn: institution?.nameEn ?? '' },
+      loanId: row.loan_id,
+      reason: row.reason,
+      filedAt: row.filed_at.toISOString(),
+      dueOn: row.due_on,
+      status: row.status,
+      statement: row.statement,
+      answeredAt: row.answered_at?.toISOString() ?? null,
+      escalatedAt: row.escalated_at?.toISOString() ?? null,
     };
   }
 }

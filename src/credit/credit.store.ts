@@ -134,3 +134,39 @@ export async function recordInquiry(db: Kysely<Database>, row: { party_key: stri
 export async function inquiriesOf(db: Kysely<Database>, partyKey: string, since: Date): Promise<InquiryRow[]> {
   return db.selectFrom('credit_inquiry').selectAll().where('party_key', '=', partyKey).where('at', '>=', since).orderBy('at', 'desc').execute();
 }
+
+export type DisputeRow = Selectable<Database['credit_dispute']>;
+
+export async function tradeline(db: Kysely<Database>, partyKey: string, institutionId: string, loanId: string): Promise<TradelineRow | undefined> {
+  return db.selectFrom('tradeline').selectAll().where('party_key', '=', partyKey).where('institution_id', '=', institutionId).where('loan_id', '=', loanId).executeTakeFirst();
+}
+
+export async function insertDispute(db: Kysely<Database>, row: Omit<DisputeRow, 'statement' | 'answered_at' | 'escalated_at'>): Promise<void> {
+  await db.insertInto('credit_dispute').values({ ...row, statement: null, answered_at: null, escalated_at: null }).execute();
+}
+
+export async function disputeById(db: Kysely<Database>, disputeId: string): Promise<DisputeRow | undefined> {
+  return db.selectFrom('credit_dispute').selectAll().where('dispute_id', '=', disputeId).executeTakeFirst();
+}
+
+export async function disputesOf(db: Kysely<Database>, partyKey: string): Promise<DisputeRow[]> {
+  return db.selectFrom('credit_dispute').selectAll().where('party_key', '=', partyKey).orderBy('filed_at', 'desc').execute();
+}
+
+export async function disputesAt(db: Kysely<Database>, institutionIds: readonly string[], status: string | undefined): Promise<DisputeRow[]> {
+  if (institutionIds.length === 0) return [];
+  let query = db.selectFrom('credit_dispute').selectAll().where('institution_id', 'in', [...institutionIds]);
+  if (status) query = query.where('status', '=', status as DisputeRow['status']);
+  return query.orderBy('due_on').orderBy('filed_at').limit(500).execute();
+}
+
+/** Answer an open or escalated dispute; false when it was answered meanwhile. */
+export async function answerDispute(db: Kysely<Database>, disputeId: string, status: 'corrected' | 'kept', statement: string, at: Date): Promise<boolean> {
+  const result = await db.updateTable('credit_dispute').set({ status, statement, answered_at: at }).where('dispute_id', '=', disputeId).where('status', 'in', ['open', 'escalated']).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Escalate every open dispute whose last day is before `today`; returns them. */
+export async function escalateOverdue(db: Kysely<Database>, today: string, at: Date): Promise<DisputeRow[]> {
+  return db.updateTable('credit_dispute').set({ status: 'escalated', escalated_at: at }).where('status', '=', 'open').where('due_on', '<', today).returningAll().execute();
+}

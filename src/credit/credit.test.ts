@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachEngine, makeResidentId, startPlatform, type TestContext } from '../../test/harness.js';
+import { describeEachEngine, makeResidentId, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { fileAndSign, institution, recordsCsv, type TestInstitution } from '../filing/filing.test-support.js';
 import type { Caller } from '../platform/auth/access.js';
 import type { RecordType } from '../standard/standard.js';
 import { negativeShownUntil } from './credit.service.js';
+import { chinaDay } from '../standard/china-time.js';
 
 const PERSON = makeResidentId('110105', '1986-03-14', 57);
 
@@ -101,5 +102,51 @@ describeEachEngine('shared credit information', (engine) => {
     const report = await ctx.services.credit.ownReport(consumer);
     expect(report.tradelines.find((t) => t.loanId === 'A-1')).toMatchObject({ principalFen: 1_200_000, balanceFen: 1_040_000 });
     expect(report.tradelines.find((t) => t.loanId === 'B-1')).toMatchObject({ principalFen: 300_000 });
+  });
+
+  it('marks a dispute on the report at once, lets only the furnishing lender answer, and escalates it on day 21', async () => {
+    const other = makeResidentId('110105', '1990-01-01', 77);
+    await ctx.services.identity.registerConsumer({ username: 'credit.other', password: 'a long password 4', displayName: '他人', residentId: other });
+    const otherLogin = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'credit.other', password: 'a long password 4' } });
+    const dispute = (body: Record<string, unknown>, as = headers) => ctx.app.inject({ method: 'POST', url: '/v1/consumer/credit/disputes', headers: as, payload: body });
+
+    const notMine = await dispute({ institutionId: lenderA.institutionId, loanId: 'A-1', reason: '不是我的' }, { authorization: `Bearer ${otherLogin.json().token}` });
+    expect(notMine.statusCode).toBe(404);
+    expect(notMine.json().error).toMatchObject({ code: 'FH_NOT_FOUND', field: 'body.loanId' });
+
+    const filed = await dispute({ institutionId: lenderA.institutionId, loanId: 'A-1', reason: '7 月那期我按时还了，有转账凭证' });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const { disputeId, dueOn, filedAt } = filed.json();
+    // Twenty calendar days counted from the China-time day it was filed.
+    expect(Date.parse(`${dueOn}T00:00:00Z`) - Date.parse(`${chinaDay(new Date(filedAt))}T00:00:00Z`)).toBe(20 * 86_400_000);
+    const report = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers })).json();
+    expect(report.tradelines.find((t: { loanId: string }) => t.loanId === 'A-1').disputes).toEqual([expect.objectContaining({ disputeId, status: 'open' })]);
+
+    const desk = (await ctx.app.inject({ method: 'GET', url: '/v1/institution/credit/disputes?status=open', headers: { 'x-api-key': lenderA.apiKey } })).json();
+    expect(desk.items.map((d: { disputeId: string }) => d.disputeId)).toEqual([disputeId]);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/institution/credit/disputes', headers: { 'x-api-key': lenderB.apiKey } })).json().items).toEqual([]);
+    const answer = (who: TestInstitution, body: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url: `/v1/institution/credit/disputes/${disputeId}/answer`, headers: { 'x-api-key': who.apiKey }, payload: body });
+    expect((await answer(lenderB, { outcome: 'kept', statement: '核实无误' })).statusCode).toBe(404);
+    expect((await answer(lenderA, { outcome: 'corrected', statement: '已更正' })).json().error.code).toBe('FH_CREDIT_CORRECTION_MISSING');
+
+    // Day 20 is still the lender's; on day 21 the dispute goes to the supervisor.
+    expect(await ctx.services.credit.escalateOverdueDisputes(dueOn)).toBe(0);
+    const dayAfter = new Date(Date.parse(`${dueOn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(await ctx.services.credit.escalateOverdueDisputes(dayAfter)).toBe(1);
+    const supervisor = await supervisorSession(ctx, 'credit.supervisor', '110000');
+    const escalated = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/disputes?status=escalated', headers: supervisor })).json();
+    expect(escalated.items).toEqual([expect.objectContaining({ disputeId, status: 'escalated' })]);
+    const elsewhere = await supervisorSession(ctx, 'credit.supervisor.zj', '330000');
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/disputes', headers: elsewhere })).json().items).toEqual([]);
+
+    // The lender corrects the record by resubmitting July, then answers.
+    await file(lenderA, 'repayment', '2024-07', [{ repayment_id: 'A-1-1-2024-07', loan_id: 'A-1', installment_number: '1', due_date: '2024-07-10', amount_paid_fen: '90000', paid_date: '2024-07-10', days_past_due: '0', status: 'paid_on_time' }], true);
+    const corrected = await answer(lenderA, { outcome: 'corrected', statement: '经核实为系统入账延迟，已更正' });
+    expect(corrected.json()).toMatchObject({ status: 'corrected', statement: '经核实为系统入账延迟，已更正' });
+    expect((await answer(lenderA, { outcome: 'kept', statement: '再次答复' })).json().error.code).toBe('FH_CREDIT_DISPUTE_CLOSED');
+    const after = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers })).json();
+    const a = after.tradelines.find((t: { loanId: string }) => t.loanId === 'A-1');
+    expect(a.grid.at(-2)).toEqual({ month: '2024-07', code: 'N' });
+    expect(a.disputes[0]).toMatchObject({ status: 'corrected' });
   });
 });

@@ -97,6 +97,8 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
   FH_CONSENT_WITHDRAWN: { cause: 'The person withdrew the authorisation (PIPL Art.15); it stopped having effect at that moment. `details` gives when.', action: 'Do not ask again unless the person grants a new authorisation.' },
   FH_CONSENT_PURPOSE: { cause: 'The person authorised other purposes than the one given (for example post-loan management, not loan approval); `details` lists what they authorised.', action: 'Ask only for an authorised purpose, or obtain an authorisation for this one.' },
   FH_CONSENT_CLOSED: { cause: 'The authorisation was already withdrawn or has expired: there is nothing to withdraw.', action: 'Read your authorisations again; grant a new one if needed.' },
+  FH_CREDIT_DISPUTE_CLOSED: { cause: 'The dispute was already answered (corrected or kept with a statement); `details` gives its status. An answer is given once.', action: 'Read the dispute again; a new objection is a new dispute.' },
+  FH_CREDIT_CORRECTION_MISSING: { cause: 'The answer says the tradeline was corrected, but no filing has changed it since the dispute was filed.', action: 'Resubmit the corrected loan or repayment records first (a resubmission of the period), then answer.' },
   FH_ALERT_TRANSITION: {
     cause: 'The alert cannot move to the requested status from its current one (new → triaged → escalated or dismissed; a dismissed, escalated or superseded alert is closed). `details` names both statuses.',
     action: 'Read the alert again: someone else may have moved it meanwhile.',
