@@ -32,7 +32,7 @@ export function ScreeningPage() {
   const to = url.get('to');
 
   const columns: TableColumnsType<DecisionView> = [
-    { title: t('screening.log.decidedAt'), dataIndex: 'decidedAt', width: 150, render: (value: string) => formatDateTime(value) },
+    { title: t('screening.log.decidedAt'), dataIndex: 'decidedAt', width: 140, render: (value: string) => formatDateTime(value) },
     { title: t('screening.log.paymentId'), dataIndex: 'paymentId', render: (value: string) => <span className="fh-mono">{value}</span> },
     { title: t('screening.log.amount'), key: 'amount', align: 'right', render: (_, row) => <span className="fh-mono">{formatAmount(row.currency, row.amountMinor, row.minorUnits)}</span> },
     { title: t('screening.log.score'), dataIndex: 'score', align: 'right', width: 90 },
@@ -40,6 +40,7 @@ export function ScreeningPage() {
     {
       title: t('screening.log.reasons'),
       key: 'reasons',
+      width: 260,
       render: (_, row) =>
         row.reasons.length === 0 ? (
           <Typography.Text type="secondary">{t('screening.log.noReasons')}</Typography.Text>
@@ -62,6 +63,7 @@ export function ScreeningPage() {
     {
       title: '',
       key: 'open',
+      fixed: 'right',
       render: (_, row) => (
         <Button type="link" size="small" onClick={() => setOpen(row)} data-action="details">
           {t('screening.log.details')}
@@ -109,7 +111,7 @@ export function ScreeningPage() {
           loading={list.loading}
           columns={columns}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 'max-content' }}
+          scroll={{ x: 1120 }}
           size="middle"
           onRow={(row) => ({ onClick: () => setOpen(row), style: { cursor: 'pointer' }, 'data-decision-id': row.decisionId }) as React.HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <Empty description={t('screening.log.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}

@@ -1,4 +1,4 @@
-import { Card, Col, DatePicker, Empty, Flex, Grid, Row, Select, Skeleton, Table, Tooltip, Typography } from 'antd';
+import { Card, Col, DatePicker, Empty, Flex, Grid, List, Row, Select, Skeleton, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -17,6 +17,32 @@ import { Chart } from './charts.js';
 
 type RuleStats = ScreeningStats['rules'][number];
 const DECISIONS = ['allow', 'confirm', 'review', 'block'] as const;
+
+/** A rule by its title in the reader's language, its id below for reference. */
+function RuleName({ rule }: { rule: RuleStats }) {
+  const text = useZhEn();
+  return (
+    <Flex vertical>
+      <span>{text(rule.title)}</span>
+      <Typography.Text type="secondary" className="fh-mono" style={{ fontSize: 12 }}>
+        {rule.ruleId}
+      </Typography.Text>
+    </Flex>
+  );
+}
+
+/** How the payments a rule fired on were decided, as tags with counts. */
+function DecisionMix({ rule }: { rule: RuleStats }) {
+  return (
+    <Flex gap={4} wrap>
+      {DECISIONS.filter((decision) => rule.decisions[decision] > 0).map((decision) => (
+        <span key={decision}>
+          <DecisionTag decision={decision} /> {rule.decisions[decision]}
+        </span>
+      ))}
+    </Flex>
+  );
+}
 
 /** Every day from `from` to `to`, inclusive, as YYYY-MM-DD. */
 function daysBetween(from: Dayjs, to: Dayjs): string[] {
@@ -82,7 +108,10 @@ export function ScreeningPage() {
           name: t('screening.stats.precision'),
           type: 'line',
           connectNulls: true,
+          symbol: 'circle',
           symbolSize: 8,
+          showAllSymbol: true,
+          clip: false,
           data: days.map((day) => {
             const precision = byDay.get(day)?.precision;
             return precision === null || precision === undefined ? null : Math.round(precision * 1000) / 10;
@@ -96,28 +125,13 @@ export function ScreeningPage() {
     {
       title: t('screening.stats.rule'),
       key: 'rule',
-      render: (_, row) => (
-        <Flex vertical>
-          <span>{text(row.title)}</span>
-          <Typography.Text type="secondary" className="fh-mono" style={{ fontSize: 12 }}>
-            {row.ruleId}
-          </Typography.Text>
-        </Flex>
-      ),
+      render: (_, row) => <RuleName rule={row} />,
     },
     { title: t('screening.stats.hits'), dataIndex: 'hits', align: 'right', render: (value: number) => formatCount(value, i18n.language) },
     {
       title: t('screening.stats.mix'),
       key: 'mix',
-      render: (_, row) => (
-        <Flex gap={4} wrap>
-          {DECISIONS.filter((decision) => row.decisions[decision] > 0).map((decision) => (
-            <span key={decision}>
-              <DecisionTag decision={decision} /> {row.decisions[decision]}
-            </span>
-          ))}
-        </Flex>
-      ),
+      render: (_, row) => <DecisionMix rule={row} />,
     },
     { title: t('screening.stats.confirmedFraud'), dataIndex: 'confirmedFraud', align: 'right' },
     { title: t('screening.stats.falsePositive'), dataIndex: 'falsePositive', align: 'right' },
@@ -141,6 +155,7 @@ export function ScreeningPage() {
         title={t('menu.screening')}
         subtitle={principal?.role === 'supervisor' ? `${t('supervisor.scope', { jurisdiction: name(principal.jurisdiction) })} · ${t('screening.stats.subtitle')}` : t('screening.stats.subtitle')}
         extra={
+          <div data-testid="stats-range">
           <DatePicker.RangePicker
             allowClear={false}
             value={range}
@@ -150,8 +165,8 @@ export function ScreeningPage() {
             }}
             disabledDate={(day) => day.isAfter(dayjs(), 'day')}
             style={{ maxWidth: '100%' }}
-            data-testid="stats-range"
           />
+          </div>
         }
       />
       {stats.error !== undefined && <ErrorState error={stats.error} onRetry={stats.reload} />}
@@ -170,6 +185,28 @@ export function ScreeningPage() {
           </Col>
           <Col xs={24} xl={14}>
             <Card className="fh-card" title={t('screening.stats.rules')}>
+              {screens.md === false ? (
+                <List<RuleStats>
+                  data-testid="rules-table"
+                  dataSource={rules}
+                  renderItem={(row) => (
+                    <List.Item key={row.ruleId} data-rule-id={row.ruleId} onClick={() => setPicked(row.ruleId)} style={{ cursor: 'pointer', display: 'block' }}>
+                      <RuleName rule={row} />
+                      <Flex wrap gap={12} style={{ marginTop: 6 }}>
+                        <span>
+                          {t('screening.stats.hits')} {formatCount(row.hits, i18n.language)}
+                        </span>
+                        <span>
+                          {t('screening.stats.precision')} <span data-testid="rule-precision">{percent(row.precision)}</span>
+                        </span>
+                      </Flex>
+                      <div style={{ marginTop: 6 }}>
+                        <DecisionMix rule={row} />
+                      </div>
+                    </List.Item>
+                  )}
+                />
+              ) : (
               <Table<RuleStats>
                 rowKey="ruleId"
                 size="small"
@@ -181,6 +218,7 @@ export function ScreeningPage() {
                 onRow={(row) => ({ onClick: () => setPicked(row.ruleId), style: { cursor: 'pointer' } })}
                 locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('screening.stats.none')} /> }}
               />
+              )}
             </Card>
           </Col>
           <Col xs={24} xl={10}>
