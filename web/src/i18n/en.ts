@@ -614,7 +614,7 @@ export const en: Messages<typeof zh> = {
       expired: 'The time to answer ran out; the payment institution has dealt with the payment by its own rules',
       overdue: 'The time to answer has run out',
       answeredAt: 'Answered at',
-      badgeTitle: '{{count}} payments waiting for you',
+      badgeTitle: 'Waiting for your answer: {{count}}',
     },
     log: {
       title: 'Screening log',
@@ -647,7 +647,7 @@ export const en: Messages<typeof zh> = {
       facts: 'The figures behind it',
       fact: 'Item',
       value: 'Value',
-      total: '{{total}} payments',
+      total: 'Total: {{total}}',
       none: 'No screened payment matches',
     },
     stats: {

@@ -1,4 +1,4 @@
-import { Button, Card, DatePicker, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Empty, Flex, Grid, Input, List, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -26,8 +26,23 @@ export function ScreeningPage() {
   const text = useZhEn();
   const url = useUrlFilters();
   const [open, setOpen] = useState<DecisionView>();
+  const screens = Grid.useBreakpoint();
+  const finalTag = (row: DecisionView) => (
+    <span data-final={row.finalDecision ?? 'pending'}>{row.finalDecision ? <DecisionTag decision={row.finalDecision} /> : <Tag style={{ marginInlineEnd: 0 }}>{t('screening.log.pendingFinal')}</Tag>}</span>
+  );
+  const reasonTitles = (row: DecisionView) =>
+    row.reasons.length === 0 ? (
+      <Typography.Text type="secondary">{t('screening.log.noReasons')}</Typography.Text>
+    ) : (
+      <Flex vertical gap={2}>
+        {row.reasons.map((reason) => (
+          <span key={reason.ruleId}>{text(reason.title)}</span>
+        ))}
+      </Flex>
+    );
   const query = { decision: url.get('decision'), status: url.get('status'), from: url.get('from'), to: url.get('to'), paymentId: url.get('paymentId'), page: url.page, pageSize: PAGE_SIZE };
   const list = useRemote(() => api.get<Page<DecisionView>>('/v1/institution/screening/decisions', query), JSON.stringify(query));
+  const pagination = { current: url.page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, showSizeChanger: false, onChange: url.setPage, showTotal: (total: number) => t('screening.log.total', { total }) };
   const from = url.get('from');
   const to = url.get('to');
 
@@ -41,24 +56,13 @@ export function ScreeningPage() {
       title: t('screening.log.reasons'),
       key: 'reasons',
       width: 260,
-      render: (_, row) =>
-        row.reasons.length === 0 ? (
-          <Typography.Text type="secondary">{t('screening.log.noReasons')}</Typography.Text>
-        ) : (
-          <Flex vertical gap={2}>
-            {row.reasons.map((reason) => (
-              <span key={reason.ruleId}>{text(reason.title)}</span>
-            ))}
-          </Flex>
-        ),
+      render: (_, row) => reasonTitles(row),
     },
     { title: t('screening.log.status'), key: 'status', render: (_, row) => <DecisionStatusTag status={row.status} /> },
     {
       title: t('screening.log.finalDecision'),
       key: 'final',
-      render: (_, row) => (
-        <span data-final={row.finalDecision ?? 'pending'}>{row.finalDecision ? <DecisionTag decision={row.finalDecision} /> : <Tag style={{ marginInlineEnd: 0 }}>{t('screening.log.pendingFinal')}</Tag>}</span>
-      ),
+      render: (_, row) => finalTag(row),
     },
     {
       title: '',
@@ -105,18 +109,49 @@ export function ScreeningPage() {
           <Input.Search allowClear key={url.get('paymentId') ?? ''} defaultValue={url.get('paymentId')} placeholder={t('screening.log.searchPayment')} onSearch={(value) => url.set('paymentId', value.trim() || undefined)} style={{ width: 240, maxWidth: '100%' }} data-testid="filter-payment" />
         </Flex>
         {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
-        <Table<DecisionView>
-          rowKey="decisionId"
-          data-testid="decisions-table"
-          loading={list.loading}
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1120 }}
-          size="middle"
-          onRow={(row) => ({ onClick: () => setOpen(row), style: { cursor: 'pointer' }, 'data-decision-id': row.decisionId }) as React.HTMLAttributes<HTMLElement>}
-          locale={{ emptyText: <Empty description={t('screening.log.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
-          pagination={{ current: url.page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, showSizeChanger: false, onChange: url.setPage, showTotal: (total) => t('screening.log.total', { total }) }}
-        />
+        {screens.md === false ? (
+          <List<DecisionView>
+            data-testid="decisions-table"
+            loading={list.loading}
+            dataSource={list.data?.items ?? []}
+            pagination={pagination}
+            locale={{ emptyText: <Empty description={t('screening.log.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
+            renderItem={(row) => (
+              <List.Item key={row.decisionId} data-decision-id={row.decisionId} onClick={() => setOpen(row)} style={{ cursor: 'pointer', display: 'block' }}>
+                <Flex justify="space-between" gap={8}>
+                  <span className="fh-mono">{row.paymentId}</span>
+                  <strong className="fh-mono">{formatAmount(row.currency, row.amountMinor, row.minorUnits)}</strong>
+                </Flex>
+                <Flex wrap gap={6} align="center" style={{ margin: '6px 0' }}>
+                  <DecisionTag decision={row.decision} />
+                  <DecisionStatusTag status={row.status} />
+                  <span>→</span>
+                  {finalTag(row)}
+                  <Typography.Text type="secondary">
+                    {t('screening.log.score')} {row.score}
+                  </Typography.Text>
+                </Flex>
+                {reasonTitles(row)}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {formatDateTime(row.decidedAt)}
+                </Typography.Text>
+              </List.Item>
+            )}
+          />
+        ) : (
+          <Table<DecisionView>
+            rowKey="decisionId"
+            data-testid="decisions-table"
+            loading={list.loading}
+            columns={columns}
+            dataSource={list.data?.items ?? []}
+            scroll={{ x: 1120 }}
+            size="middle"
+            onRow={(row) => ({ onClick: () => setOpen(row), style: { cursor: 'pointer' }, 'data-decision-id': row.decisionId }) as React.HTMLAttributes<HTMLElement>}
+            locale={{ emptyText: <Empty description={t('screening.log.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
+            pagination={pagination}
+          />
+        )}
       </Card>
       <DecisionDrawer decision={open} onClose={() => setOpen(undefined)} />
     </>

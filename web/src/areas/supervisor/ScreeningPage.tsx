@@ -156,16 +156,16 @@ export function ScreeningPage() {
         subtitle={principal?.role === 'supervisor' ? `${t('supervisor.scope', { jurisdiction: name(principal.jurisdiction) })} · ${t('screening.stats.subtitle')}` : t('screening.stats.subtitle')}
         extra={
           <div data-testid="stats-range">
-          <DatePicker.RangePicker
-            allowClear={false}
-            value={range}
-            aria-label={t('screening.stats.range')}
-            onChange={(value) => {
-              if (value?.[0] && value[1]) setRange([value[0], value[1]]);
-            }}
-            disabledDate={(day) => day.isAfter(dayjs(), 'day')}
-            style={{ maxWidth: '100%' }}
-          />
+            <DatePicker.RangePicker
+              allowClear={false}
+              value={range}
+              aria-label={t('screening.stats.range')}
+              onChange={(value) => {
+                if (value?.[0] && value[1]) setRange([value[0], value[1]]);
+              }}
+              disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+              style={{ maxWidth: '100%' }}
+            />
           </div>
         }
       />
@@ -183,7 +183,7 @@ export function ScreeningPage() {
               <Chart testId="chart-screening-daily" option={daily} height={screens.md === false ? 240 : 300} />
             </Card>
           </Col>
-          <Col xs={24} xl={14}>
+          <Col xs={24}>
             <Card className="fh-card" title={t('screening.stats.rules')}>
               {screens.md === false ? (
                 <List<RuleStats>
@@ -207,26 +207,26 @@ export function ScreeningPage() {
                   )}
                 />
               ) : (
-              <Table<RuleStats>
-                rowKey="ruleId"
-                size="small"
-                data-testid="rules-table"
-                columns={columns}
-                dataSource={rules}
-                pagination={false}
-                scroll={{ x: 'max-content' }}
-                onRow={(row) => ({ onClick: () => setPicked(row.ruleId), style: { cursor: 'pointer' } })}
-                locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('screening.stats.none')} /> }}
-              />
+                <Table<RuleStats>
+                  rowKey="ruleId"
+                  size="small"
+                  data-testid="rules-table"
+                  columns={columns}
+                  dataSource={rules}
+                  pagination={false}
+                  scroll={{ x: 'max-content' }}
+                  onRow={(row) => ({ onClick: () => setPicked(row.ruleId), style: { cursor: 'pointer' } })}
+                  locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('screening.stats.none')} /> }}
+                />
               )}
             </Card>
           </Col>
-          <Col xs={24} xl={10}>
+          <Col xs={24}>
             <Card className="fh-card" title={t('screening.stats.precisionTrend')}>
               {rule ? (
                 <>
                   <Select
-                    style={{ width: '100%', marginBottom: 12 }}
+                    style={{ width: 420, maxWidth: '100%', marginBottom: 12 }}
                     value={rule.ruleId}
                     aria-label={t('screening.stats.pickRule')}
                     onChange={setPicked}
