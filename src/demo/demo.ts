@@ -10,7 +10,7 @@ import { FhError } from '../platform/errors.js';
 import { currencyMinorUnits } from '../screening/currency.js';
 import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
-import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, paymentFiles, toJsonLines } from './demo-data.js';
+import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
 /** The months the demo lenders make loans in. */
@@ -84,16 +84,14 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
 
   const people = demoPeople(900);
   // Three of the people who borrow most, from Zhejiang, Guangdong and Shanghai, have accounts.
-  const consumerIds: string[] = [];
-  for (const [i, province] of ['33', '44', '31'].entries()) {
-    const person = people.slice(0, 40).find((p) => p.residentId.startsWith(province)) ?? people[i]!;
-    await identity.registerConsumer({ username: `consumer${i + 1}`, password: DEMO_PASSWORD, displayName: ['林晓', '陈安', '周宁'][i]!, residentId: person.residentId, phone: person.phone });
-    consumerIds.push(person.residentId);
+  const consumers = demoConsumers(people);
+  for (const { username, displayName, person } of consumers) {
+    await identity.registerConsumer({ username, password: DEMO_PASSWORD, displayName, residentId: person.residentId, phone: person.phone });
   }
 
-  // Screened before the lenders file, so that consumer1's held payment is held for what it is (a
-  // large first payment to a new payee) and not also for the loans the lenders are about to file.
-  await screenDemoPayments(services, institutionCallers.get('xihu-pay')!, consumerIds[0]!);
+  // Screened before the lenders file: consumer1's payment is held for being a large first payment
+  // to a new payee, whatever the lenders' filings later say about consumer1's borrowing.
+  await screenDemoPayments(services, institutionCallers.get('xihu-pay')!, consumers[0]!.person.residentId);
   log(`demo: ${demoScreenedPayments.length} payments screened, one held for consumer1 to confirm`);
 
   let filings = 0;
