@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
+import { DEMO_PASSWORD, demoConsumers, demoPeople } from '../../src/demo/demo-data.js';
 import { browserTools } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
@@ -127,16 +127,26 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     expect(screened.status).toBe(200);
     expect(screened.body).toMatchObject({ paymentId: 'E2E-0001', decision: 'allow', status: 'decided', finalDecision: 'allow' });
 
-    // The demo's held payment waits in consumer1's inbox.
+    // And a large first payment from consumer1 to someone new: held for consumer1's answer.
+    const consumer1 = demoConsumers(demoPeople(900))[0]!;
+    const held = await call<Decision>('POST', '/v1/screen', {
+      apiKey,
+      body: { paymentId: 'E2E-0002', initiatedAt: new Date().toISOString(), amount: '6000.00', currency: 'CNY', payer: { account: '6230580000000107', residentId: consumer1.person.residentId }, payee: { account: '6228480000000888', name: '刘洋' }, fundingSource: 'bank_card' },
+    });
+    expect(held.status).toBe(200);
+    expect(held.body, JSON.stringify(held.body.reasons.map((r) => r.ruleId))).toMatchObject({ decision: 'confirm', status: 'awaiting_consumer', finalDecision: null });
+
+    // The demo's held payment and this one wait in consumer1's inbox.
     const consumerToken = await tokenOf('consumer1');
     const pending = (await call<{ items: Reminder[] }>('GET', '/v1/consumer/reminders?status=pending', { token: consumerToken })).body.items;
-    expect(pending).toHaveLength(1);
-    const reminder = pending[0]!;
+    expect(pending).toHaveLength(2);
+    const reminder = pending.find((item) => item.summary.amountMinor === 800_000)!;
+    const second = pending.find((item) => item.summary.amountMinor === 600_000)!;
     const reason = reminder.summary.reasons[0]!;
 
     const { page, done } = await freshPage();
     await logIn(page, 'consumer1', 'consumer');
-    await page.getByTestId('reminder-badge').getByText('1').waitFor();
+    await page.getByTestId('reminder-badge').getByText('2').waitFor();
     await page.getByRole('link', { name: /付款确认/ }).click();
     await page.waitForURL(`${web.baseUrl}/consumer/reminders`);
     const card = page.locator(`[data-testid="reminder-card"][data-reminder-id="${reminder.reminderId}"]`);
@@ -179,15 +189,29 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     await card.locator('button[data-action="confirm"]').click();
     expect((await answered).status()).toBe(200);
     await card.locator('[data-testid="reminder-outcome"][data-status="confirmed"]').getByText('您已确认，这笔付款将继续进行').waitFor();
-    await page.getByTestId('reminder-badge').waitFor({ state: 'detached' });
+    await page.getByTestId('reminder-badge').getByText('1').waitFor();
     const stored = (await call<Reminder & { answeredVia: string }>('GET', `/v1/consumer/reminders/${reminder.reminderId}`, { token: consumerToken })).body;
     expect(stored).toMatchObject({ status: 'confirmed', answeredVia: 'portal' });
+
+    // Refusing the other one, after saying so in the dialog: it is blocked.
+    const otherCard = page.locator(`[data-testid="reminder-card"][data-reminder-id="${second.reminderId}"]`);
+    await otherCard.locator('button[data-action="reject"]').click();
+    await dialog.locator('.ant-modal-confirm-title').getByText('拒绝这笔付款？').waitFor();
+    expect(await dialog.innerText()).toContain('¥6,000.00');
+    await dialog.getByRole('button', { name: '拒绝付款' }).click();
+    await otherCard.locator('[data-testid="reminder-outcome"][data-status="rejected"]').getByText('您已拒绝，这笔付款已被拦截').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('reminder-badge').waitFor({ state: 'detached' });
+    expect((await call<Reminder>('GET', `/v1/consumer/reminders/${second.reminderId}`, { token: consumerToken })).body.status).toBe('rejected');
+    expect((await call<Decision>('GET', `/v1/screen/${held.body.decisionId}`, { apiKey })).body).toMatchObject({ status: 'rejected', finalDecision: 'block' });
     await inBothLanguages(page, 'inbox-confirmed', '[data-testid="reminder-card"]');
 
-    // On the next visit it is history.
+    // Both are history at once, and on the next visit only there.
+    await page.getByTestId('reminder-history').locator(`[data-reminder-id="${second.reminderId}"]`).waitFor();
     await page.reload();
     await page.getByTestId('reminders-none').waitFor();
     await page.getByTestId('reminder-history').locator(`[data-reminder-id="${reminder.reminderId}"]`).getByText('已确认付款').waitFor();
+    await page.getByTestId('reminder-history').locator(`[data-reminder-id="${second.reminderId}"]`).getByText('已拒绝付款').waitFor();
     await inBothLanguages(page, 'inbox-history', '[data-testid="reminder-history"]');
     await done();
 
@@ -206,6 +230,9 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     const rows = portal.getByTestId('decisions-table').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
     await portal.locator('tr[data-decision-id]').filter({ hasText: 'E2E-0001' }).waitFor();
+    const refused = portal.locator(`tr[data-decision-id="${held.body.decisionId}"]`);
+    await refused.locator('[data-status="rejected"]').waitFor();
+    expect(await refused.locator('[data-final="block"]').innerText()).toBe('拦截');
     await inBothLanguages(portal, 'log', '[data-testid="decisions-table"]');
 
     await portal.getByTestId('filter-payment').locator('input').fill('XIHU-S0007');

@@ -27,8 +27,10 @@ function amountOf(reminder: ReminderView): string {
 function Outcome({ reminder }: { reminder: ReminderView }) {
   const { t } = useTranslation();
   if (reminder.status === 'pending') return null;
-  const status = reminder.status === 'confirmed' ? 'success' : reminder.status === 'rejected' ? 'warning' : 'info';
-  return <Result status={status} title={t(`screening.inbox.${reminder.status}`)} className="fh-reminder-outcome" data-testid="reminder-outcome" data-status={reminder.status} />;
+  const status = reminder.status === 'confirmed' ? 'success' : 'info';
+  // A refused payment is blocked: the stop sign says so.
+  const icon = reminder.status === 'rejected' ? <StopOutlined style={{ color: '#cf1322' }} /> : undefined;
+  return <Result status={status} icon={icon} title={t(`screening.inbox.${reminder.status}`)} className="fh-reminder-outcome" data-testid="reminder-outcome" data-status={reminder.status} />;
 }
 
 /** One held payment: how much, to whom, through whom, when, why it was held, and the two answers. */
@@ -143,7 +145,7 @@ export function RemindersPage() {
   const [answered, setAnswered] = useState<Record<string, ReminderView>>({});
   const items = (list.data?.items ?? []).map((item) => answered[item.reminderId] ?? item);
   const current = items.filter((item) => item.status === 'pending' || answered[item.reminderId]);
-  const history = items.filter((item) => item.status !== 'pending' && !answered[item.reminderId]);
+  const history = items.filter((item) => item.status !== 'pending');
 
   return (
     <>
