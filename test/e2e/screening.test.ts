@@ -127,7 +127,12 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     expect(screened.status).toBe(200);
     expect(screened.body).toMatchObject({ paymentId: 'E2E-0001', decision: 'allow', status: 'decided', finalDecision: 'allow' });
 
-    // And a large first payment from consumer1 to someone new: held for consumer1's answer.
+    // And a large first payment from consumer1 to someone new: held for consumer1's answer. Xihu
+    // reviews by hand only from 70 points, so the payment is held for the consumer whether or not
+    // screening already counts consumer1 among those who borrow on many platforms (20 more points).
+    const settings = await call<{ thresholds: { confirm: number; review: number; block: number } }>('PUT', '/v1/institution/screening/settings', { apiKey, body: { thresholds: { confirm: 30, review: 70, block: 90 } } });
+    expect(settings.status).toBe(200);
+    expect(settings.body.thresholds).toEqual({ confirm: 30, review: 70, block: 90 });
     const consumer1 = demoConsumers(demoPeople(900))[0]!;
     const held = await call<Decision>('POST', '/v1/screen', {
       apiKey,
