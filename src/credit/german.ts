@@ -78,7 +78,7 @@ export const GERMAN_FEATURES: readonly FeatureSpec[] = [
     A74: ['4 to < 7 years', '4 至 7 年'],
     A75: ['≥ 7 years', '7 年及以上'],
   }),
-  num('installment_rate', 'Instalment as a share of disposable income', '分期还款占可支配收入比例', ['rate class 1–4', '比例等级 1–4']),
+  num('installment_rate', 'Instalment as a share of disposable income', '分期还款占可支配收入比例', ['(class 1–4)', '（等级 1–4）']),
   cat(
     'personal_status',
     'Personal status and sex',

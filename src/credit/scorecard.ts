@@ -9,8 +9,8 @@
  *   - the regression models ln(P(bad) / P(good)) = intercept + Σ coefficient × WoE, so a feature
  *     that separates in the expected direction has a negative coefficient;
  *   - the score rises with the odds of good: base 600 points at odds 50:1 (good:bad), and 20 more
- *     points for each doubling of the odds (PDO 20). A score of 600 is a PD of 1/51 ≈ 2%, a score
- *     of 487 (the German Credit average of 7:3 goods to bads) about 30%.
+ *     points for each doubling of the odds (PDO 20). A score of 600 is a PD of 1/51 ≈ 2%, 512
+ *     about 30% (odds 7:3, the German Credit average), 487 even odds (PD 50%).
  *
  * The score of an applicant is the sum of the integer points of its bins, nothing else: the points
  * table printed is the whole model. Its PD is read back from the score by the scaling.
