@@ -16,6 +16,7 @@ import {
   stratifiedFolds,
   trainScorecard,
   totalCost,
+  tuneScorecard,
   weightOfEvidence,
   type ApplicantRow,
   type FeatureSpec,
@@ -160,6 +161,26 @@ describe('the scorecard', () => {
     const region = model.features.find((f) => f.name === 'region')!;
     const lowest = Math.min(...region.bins.map((b) => b.points));
     expect(scoreApplicant(model, { utilisation: 50, tenure: 10, region: 'Z' }).points.find((p) => p.feature === 'region')!.points).toBe(lowest);
+  });
+
+  it('leaves out sensitive attributes when told to, and weak ones below the IV threshold', () => {
+    const marked = specs.map((s) => (s.name === 'region' ? { ...s, sensitive: true } : s));
+    const without = trainScorecard(rows, labels, marked, { includeSensitive: false, trainedAt: 'x' });
+    expect(without.features.map((f) => f.name)).toEqual(['utilisation', 'tenure']);
+    expect(without.excluded).toEqual([{ name: 'region', reason: 'sensitive attribute' }]);
+    const region = model.features.find((f) => f.name === 'region')!;
+    const strict = trainScorecard(rows, labels, specs, { minIv: region.iv + 1e-9, trainedAt: 'x' });
+    expect(strict.features.map((f) => f.name)).not.toContain('region');
+  });
+
+  it('tunes options by inner cross-validation on the rows given, deterministically', () => {
+    const grid = [{ l2: 1, minBinShare: 0.05 }, { l2: 1000, minBinShare: 0.2, maxBins: 2 }];
+    const tuned = tuneScorecard(rows.slice(0, 1000), labels.slice(0, 1000), specs, grid, { folds: 5, seed: 3, cost: GERMAN_COST });
+    expect(tuned.tried.map((t) => t.options)).toEqual(grid);
+    expect(tuned.options).toEqual(grid[0]);
+    expect(tuned.innerAuc).toBeGreaterThan(tuned.tried[1]!.auc);
+    expect(tuned.threshold).toBeGreaterThan(0);
+    expect(tuneScorecard(rows.slice(0, 1000), labels.slice(0, 1000), specs, grid, { folds: 5, seed: 3, cost: GERMAN_COST })).toEqual(tuned);
   });
 
   it('trains deterministically into plain JSON', () => {
