@@ -62,6 +62,23 @@ export function creditRoutes(services: { credit: CreditService }): FastifyPlugin
       async (request) => credit.ownReport(callerOf(request)),
     );
 
+    app.get(
+      '/consumer/credit-report.pdf',
+      {
+        config: { access: ['consumer'] },
+        schema: {
+          tags: ['consumer', 'credit'],
+          summary: 'My consolidated credit report as a PDF (Chinese or English)',
+          querystring: Type.Object({ lang: Type.Union([Type.Literal('zh'), Type.Literal('en')], { default: 'zh' }) }, { additionalProperties: false }),
+          produces: ['application/pdf'],
+        },
+      },
+      async (request, reply) => {
+        const { pdf, reportDate } = await credit.ownReportPdf(callerOf(request), request.query.lang);
+        return reply.type('application/pdf').header('content-disposition', `attachment; filename="credit-report-${reportDate}.pdf"`).send(pdf);
+      },
+    );
+
     app.post(
       '/credit/inquiries',
       {

@@ -15,6 +15,7 @@ import { personSubject, type IdentityService } from '../identity/identity.servic
 import type { ConsentService } from '../privacy/consent.service.js';
 import { consentPurposes } from '../privacy/consent.schema.js';
 import * as store from './credit.store.js';
+import { renderReportPdf } from './report-pdf.js';
 import type { DisputeStatus, TradelineStatus } from './credit.schema.js';
 
 /** Art.16: negative information is kept for five years from the day the bad event ended. */
@@ -157,6 +158,12 @@ export class CreditService {
       await this.platform.audit.record(trx, caller.actor, { action: 'credit.report.read', subject: personSubject(pseudonym), reason: '本人查询 / the person read their own report' });
     });
     return this.report(pseudonym, reportDate, residentId, true);
+  }
+
+  /** The calling consumer's own report as a PDF in one language (logged and audited as `ownReport`). */
+  async ownReportPdf(caller: Caller, language: 'zh' | 'en'): Promise<{ pdf: Buffer; reportDate: string }> {
+    const report = await this.ownReport(caller);
+    return { pdf: await renderReportPdf(report, language), reportDate: report.reportDate };
   }
 
   /**

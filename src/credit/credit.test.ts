@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, makeResidentId, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { fileAndSign, institution, recordsCsv, type TestInstitution } from '../filing/filing.test-support.js';
@@ -149,4 +150,48 @@ describeEachEngine('shared credit information', (engine) => {
     expect(a.grid.at(-2)).toEqual({ month: '2024-07', code: 'N' });
     expect(a.disputes[0]).toMatchObject({ status: 'corrected' });
   });
+
+  it('renders the report as a PDF with the Chinese text in an embedded CJK font, in either language', async () => {
+    const reply = await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report.pdf?lang=zh', headers });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/pdf');
+    expect(reply.headers['content-disposition']).toMatch(/^attachment; filename="credit-report-\d{4}-\d{2}-\d{2}\.pdf"$/);
+    const pdf = reply.rawPayload;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = readablePdf(pdf);
+    // The font is embedded (a subset of Noto Sans SC), and its ToUnicode map carries the characters drawn: 信 (U+4FE1), 报 (U+62A5), 告 (U+544A).
+    expect(text).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansSC/);
+    expect(text).toMatch(/<[0-9a-f]{4}> <4fe1>/i);
+    expect(text).toMatch(/<[0-9a-f]{4}> <62a5>/i);
+    expect(text).toMatch(/<[0-9a-f]{4}> <544a>/i);
+    const english = await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report.pdf?lang=en', headers });
+    expect(english.statusCode).toBe(200);
+    // The English report draws Latin letters from the same embedded font (P, U+0050) and no Chinese title.
+    const englishText = readablePdf(english.rawPayload);
+    expect(englishText).toMatch(/<[0-9a-f]{4}> <0050>/i);
+    expect(englishText).not.toMatch(/<[0-9a-f]{4}> <62a5>/i);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report.pdf?lang=fr', headers })).statusCode).toBe(400);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report.pdf', headers: { 'x-api-key': lenderA.apiKey } })).statusCode).toBe(403);
+  });
 });
+
+/** The PDF with its compressed streams inflated, as text to search. */
+function readablePdf(pdf: Buffer): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = pdf.indexOf('stream\n', at);
+    if (start < 0) break;
+    const end = pdf.indexOf('\nendstream', start);
+    parts.push(pdf.subarray(at, start).toString('latin1'));
+    const body = pdf.subarray(start + 7, end);
+    try {
+      parts.push(inflateSync(body).toString('latin1'));
+    } catch {
+      parts.push(body.toString('latin1'));
+    }
+    at = end + 10;
+  }
+  parts.push(pdf.subarray(at).toString('latin1'));
+  return parts.join('\n');
+}
