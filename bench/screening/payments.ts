@@ -29,10 +29,14 @@ export const classOf = (i: number): 'I' | 'II' | 'III' => (i % 10 === 0 ? 'I' : 
 /** The j-th usual payee of account i (three of them), another account of the population. */
 export const usualPayee = (i: number, j: number, accounts: number): number => (i * 7 + j * 104_729 + 1) % accounts;
 
-/** An ordinary amount in fen: mostly tens to hundreds of yuan, log-normal-ish. */
-function ordinaryAmount(random: () => number): number {
-  const u = random() + random() + random();
-  return Math.max(100, Math.round(Math.exp(7.5 + u) / 10) * 10);
+/**
+ * An ordinary amount in fen for account i: each account has its usual scale (from about 10 to
+ * about 2,000 yuan) and pays around it, rarely more than twice or less than half of it.
+ */
+function ordinaryAmount(random: () => number, i: number): number {
+  const scale = 7 + 3 * ((i * 0.6180339887) % 1);
+  const u = random() + random() + random() - 1.5;
+  return Math.max(100, Math.round(Math.exp(scale + 0.4 * u) / 10) * 10);
 }
 
 /** A payment as it goes over HTTP (Fenghuo's JSON form), with the population index of its payer. */
@@ -87,20 +91,20 @@ export function* paymentStream(options: { accounts: number; count: number; start
     const atMs = options.startMs + Math.floor((n * 1000) / options.perSecond);
     if (burst && burst.left > 0) {
       burst.left--;
-      yield { kind: 'burst', payer: burst.payer, ...payeeOf(usualPayee(burst.payer, burst.left % 3, accounts)), amountFen: ordinaryAmount(random), atMs, fundingSource: 'bank_card' };
+      yield { kind: 'burst', payer: burst.payer, ...payeeOf(usualPayee(burst.payer, burst.left % 3, accounts)), amountFen: ordinaryAmount(random, burst.payer), atMs, fundingSource: 'bank_card' };
       continue;
     }
     const payer = Math.floor(random() * accounts);
     const r = random();
     if (r < 0.02 / 8) {
       burst = { payer, left: 7 };
-      yield { kind: 'burst', payer, ...payeeOf(usualPayee(payer, 0, accounts)), amountFen: ordinaryAmount(random), atMs, fundingSource: 'bank_card' };
+      yield { kind: 'burst', payer, ...payeeOf(usualPayee(payer, 0, accounts)), amountFen: ordinaryAmount(random, payer), atMs, fundingSource: 'bank_card' };
     } else if (r < 0.0025 + 0.015) {
       yield { kind: 'new_payee_large', payer, payee: -1, payeeAccount: `99${String(options.seed).padStart(4, '0')}${String(fresh++).padStart(10, '0')}`, amountFen: 500_000 + Math.floor(random() * 50) * 100_000, atMs, fundingSource: 'bank_card' };
     } else if (r < 0.0175 + 0.01) {
       yield { kind: 'night', payer, ...payeeOf(usualPayee(payer, 1, accounts)), amountFen: 200_000 + Math.floor(random() * 20) * 10_000, atMs: nightOf(atMs), fundingSource: 'bank_card' };
     } else {
-      yield { kind: 'ordinary', payer, ...payeeOf(usualPayee(payer, Math.floor(random() * 3), accounts)), amountFen: ordinaryAmount(random), atMs, fundingSource: fundingOf(random) };
+      yield { kind: 'ordinary', payer, ...payeeOf(usualPayee(payer, Math.floor(random() * 3), accounts)), amountFen: ordinaryAmount(random, payer), atMs, fundingSource: fundingOf(random) };
     }
   }
 }
@@ -116,7 +120,7 @@ export function* historyStream(options: { accounts: number; perAccount: number; 
     const sliceStart = options.endMs - span + (k * span) / options.perAccount;
     for (let i = 0; i < options.accounts; i++) {
       const atMs = Math.floor(sliceStart + (i * (span / options.perAccount)) / options.accounts);
-      yield { kind: 'ordinary', payer: i, ...payeeOf(usualPayee(i, k % 3, options.accounts)), amountFen: ordinaryAmount(random), atMs, fundingSource: random() < 0.3 ? 'balance' : 'bank_card' };
+      yield { kind: 'ordinary', payer: i, ...payeeOf(usualPayee(i, k % 3, options.accounts)), amountFen: ordinaryAmount(random, i), atMs, fundingSource: random() < 0.3 ? 'balance' : 'bank_card' };
     }
   }
 }

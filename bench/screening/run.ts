@@ -185,6 +185,7 @@ try {
   const sample: { record: ScreeningRecord; features: FeatureValues }[] = [];
   const inprocessRates: number[] = [];
   const decisionsSeen: Record<string, number> = { allow: 0, confirm: 0, review: 0, block: 0 };
+  const ruleHits: Record<string, number> = {};
   let faults = 0;
   for (let run = 0; run < runs; run++) {
     const inputs = [];
@@ -195,6 +196,7 @@ try {
       const verdict = rules.screen(record, features, thresholds);
       if (verdict.decision === 'allow') state.settle(observation);
       decisionsSeen[verdict.decision]!++;
+      for (const reason of verdict.reasons) ruleHits[reason.ruleId] = (ruleHits[reason.ruleId] ?? 0) + 1;
       faults += verdict.faults.length;
       if (run === 0 && sample.length < sampleSize) sample.push({ record, features });
     }
@@ -205,6 +207,7 @@ try {
   metrics.inprocess_decisions_per_s = Math.round(median(inprocessRates));
   metrics.inprocess_spread = inprocessRates.map((r) => Math.round(r));
   metrics.inprocess_decisions = decisionsSeen;
+  metrics.inprocess_rule_hits = ruleHits;
   metrics.inprocess_rule_faults = faults;
 
   // ---- The peer --------------------------------------------------------------------------
@@ -245,6 +248,11 @@ try {
   await services.screening.useFeatureState(state);
   const db = platform.database.db;
   let okTotal = 0;
+  /** Decisions the service made (its counter), answered or not. */
+  const decisionsMade = async () => {
+    const metric = await platform.metrics.getSingleMetric('fenghuo_screening_decisions_total')?.get();
+    return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+  };
   const countRows = async () => {
     await services.screening.recorder.flush();
     return Number((await sql<{ n: string }>`select count(*)::text as n from screening_decision`.execute(db)).rows[0]!.n);
@@ -255,9 +263,10 @@ try {
     // Requests still in flight when the load generator stops are answered after it stopped counting.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const rows = await countRows();
+    const made = await decisionsMade();
     const held = rate ? result.perSecond >= rate * 0.97 : undefined;
-    log(`${label}: ${Math.round(result.perSecond)} decisions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}, timeouts ${result.timeouts}; rows ${rows} for ${served200} replies 200 sent (${okTotal} received)`);
-    return { rate: rate ?? null, held: held ?? null, decisionsPerSecond: Math.round(result.perSecond), ...result, rowsInDatabase: rows, repliesSentSoFar: served200, repliesReceivedSoFar: okTotal, allRecorded: rows === served200 && okTotal <= served200 };
+    log(`${label}: ${Math.round(result.perSecond)} decisions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}, timeouts ${result.timeouts}; rows ${rows} for ${made} decisions made, ${served200} replies 200 sent, ${okTotal} received`);
+    return { rate: rate ?? null, held: held ?? null, decisionsPerSecond: Math.round(result.perSecond), ...result, rowsInDatabase: rows, decisionsMadeSoFar: made, repliesSentSoFar: served200, repliesReceivedSoFar: okTotal, allRecorded: rows === made && served200 <= rows && okTotal <= served200 };
   };
   const http: Record<string, unknown>[] = [];
   for (const rate of args['no-http'] ? [] : rates) http.push(await httpRun(`HTTP at ${rate}/s`, accounts, 100 + rate, rate));
