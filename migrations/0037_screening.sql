@@ -47,6 +47,7 @@ create table screening_decision (
   currency text not null,
   amount_minor bigint not null check (amount_minor > 0),
   minor_units smallint not null,
+  funding_source text not null check (funding_source in ('balance', 'bank_card', 'other')),
   -- Accounts and devices as keyed HMACs: the list of decisions holds no account number in clear.
   payer_ref text not null,
   payee_ref text not null,

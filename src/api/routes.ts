@@ -13,6 +13,8 @@ import { eventRoutes } from './events.routes.js';
 import { rulebookRoutes } from '../rulebook/rulebook.routes.js';
 import { monitoringRoutes } from '../monitoring/monitoring.routes.js';
 import { screeningRoutes } from '../screening/screening.routes.js';
+import { consentRoutes } from '../privacy/consent.routes.js';
+import { creditRoutes } from '../credit/credit.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -43,6 +45,8 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(rulebookRoutes({ rulebook: services.rulebook }));
     await app.register(monitoringRoutes({ monitoring: services.monitoring }));
     await app.register(screeningRoutes({ screening: services.screening }));
+    await app.register(consentRoutes({ consent: services.consent }));
+    await app.register(creditRoutes({ credit: services.credit }));
     await app.register(eventRoutes(platform));
   };
 }

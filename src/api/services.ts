@@ -9,6 +9,8 @@ import { RulebookService } from '../rulebook/rulebook.service.js';
 import { MonitoringService } from '../monitoring/monitoring.service.js';
 import { ScreeningService } from '../screening/screening.service.js';
 import { SmsGatewayChannel } from '../screening/reminders.js';
+import { ConsentService } from '../privacy/consent.service.js';
+import { CreditService } from '../credit/credit.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -24,6 +26,8 @@ export interface Services {
   rulebook: RulebookService;
   monitoring: MonitoringService;
   screening: ScreeningService;
+  consent: ConsentService;
+  credit: CreditService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -36,8 +40,11 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const loanCost = new LoanCostService(platform, registry, rulebook);
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
   const sms = platform.config.smsGatewayUrl ? [new SmsGatewayChannel(platform.config.smsGatewayUrl, platform.config.publicUrl ?? `http://127.0.0.1:${platform.config.port}`)] : [];
-  const screening = new ScreeningService(platform, registry, rulebook, identity, { channels: sms });
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening };
+  const streamNames = { stream: platform.config.screeningStream, subjects: platform.config.screeningStream.toLowerCase().replace(/_/g, '.') };
+  const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames });
+  const consent = new ConsentService(platform, registry, identity);
+  const credit = new CreditService(platform, registry, filing, identity, consent);
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit };
 }
 
 /**
@@ -45,5 +52,5 @@ export function createServices(platform: Platform, options: { log?: (line: strin
  * subscribes to events adds itself here; `startCapabilities` starts them before the event relay.
  */
 export function capabilities(services: Services): Capability[] {
-  return [services.rulebook.capability(), services.monitoring.capability(), services.screening.capability()];
+  return [services.rulebook.capability(), services.monitoring.capability(), services.screening.capability(), services.credit.capability()];
 }

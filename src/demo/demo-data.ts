@@ -89,6 +89,15 @@ export function random(seed: number): () => number {
 
 const BORROWER_CITIES = ['330106', '330203', '330302', '440305', '440106', '310115', '510104', '110108', '320506', '420106', '430104', '350203'];
 
+/** The demo's consumer accounts: three of the people who borrow most, from Zhejiang, Guangdong and Shanghai. */
+export function demoConsumers(people: readonly DemoPerson[]): { username: string; displayName: string; person: DemoPerson }[] {
+  return ['33', '44', '31'].map((province, i) => ({
+    username: `consumer${i + 1}`,
+    displayName: ['林晓', '陈安', '周宁'][i]!,
+    person: people.slice(0, 40).find((p) => p.residentId.startsWith(province)) ?? people[i]!,
+  }));
+}
+
 export interface DemoPerson {
   residentId: string;
   phone: string;

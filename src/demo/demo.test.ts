@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { recordTypeDef } from '../standard/standard.js';
-import { DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, loadDemoIfEmpty } from './demo.js';
-import { demoInstitutions, demoPeople, demoViolations, lenderFiles } from './demo-data.js';
+import { DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
+import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoViolations, lenderFiles } from './demo-data.js';
 
 // The demo runs on the embedded engine, as `npm start` does.
 describe('demo data set', () => {
@@ -145,6 +145,29 @@ describe('demo data set', () => {
     expect(guangdong.items.find((a) => a.recordId === 'QIAN-CX08')?.ruleVersion).toBe('1@000000+1@440000');
     expect(guangdong.items.find((a) => a.recordId === 'QIAN-X20')?.ruleVersion).toBe('1@000000+1@440300');
     expect(guangdong.items.some((a) => a.recordId.startsWith('JINJ-'))).toBe(false);
+  });
+
+  it("screens Xihu Payment's payments, and holds a large first payment to a new payee in consumer1's inbox", async () => {
+    const login = (await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'consumer1', password: DEMO_PASSWORD } })).json() as { token: string };
+    const consumer = { authorization: `Bearer ${login.token}` };
+    const inbox = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/reminders?status=pending', headers: consumer })).json() as { items: { summary: { amountMinor: number; currency: string; payeeName: string; reasons: { ruleId: string }[] } }[] };
+    expect(inbox.items).toHaveLength(1);
+    expect(inbox.items[0]!.summary).toMatchObject({ amountMinor: 800_000, currency: 'CNY', payeeName: '张伟' });
+    expect(inbox.items[0]!.summary.reasons.map((r) => r.ruleId)).toEqual(['CN-SCREEN-NEW-PAYEE-LARGE']);
+    for (const other of ['consumer2', 'consumer3']) {
+      const token = ((await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: other, password: DEMO_PASSWORD } })).json() as { token: string }).token;
+      expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/reminders', headers: { authorization: `Bearer ${token}` } })).json().items).toEqual([]);
+    }
+
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const stats = (await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/screening/stats?from=${day}&to=${day}`, headers: await supervisorSession(ctx, 'demo-screening', '330000') })).json() as {
+      days: { total: number; allow: number; confirm: number; block: number }[];
+      rules: { ruleId: string; hits: number; confirmedFraud: number; precision: number | null }[];
+    };
+    const count = (decision: string) => demoScreenedPayments.filter((p) => p.decision === decision).length;
+    expect(stats.days).toEqual([expect.objectContaining({ total: demoScreenedPayments.length, allow: count('allow'), confirm: count('confirm'), block: count('block'), review: 0 })]);
+    expect(stats.rules.find((r) => r.ruleId === 'CN-SCREEN-CLASS-I-LIMIT')).toMatchObject({ hits: 1, confirmedFraud: 1, precision: 1 });
+    expect(stats.rules.find((r) => r.ruleId === 'CN-SCREEN-NEW-PAYEE-LARGE')).toMatchObject({ hits: 1, precision: null });
   });
 
   it('does nothing the second time', async () => {

@@ -7,8 +7,10 @@ import type { Services } from '../api/services.js';
 import type { ProposedChange } from '../rulebook/rulebook.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { FhError } from '../platform/errors.js';
+import { currencyMinorUnits } from '../screening/currency.js';
+import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
-import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, paymentFiles, toJsonLines } from './demo-data.js';
+import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
 /** The months the demo lenders make loans in. */
@@ -82,10 +84,15 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
 
   const people = demoPeople(900);
   // Three of the people who borrow most, from Zhejiang, Guangdong and Shanghai, have accounts.
-  for (const [i, province] of ['33', '44', '31'].entries()) {
-    const person = people.slice(0, 40).find((p) => p.residentId.startsWith(province)) ?? people[i]!;
-    await identity.registerConsumer({ username: `consumer${i + 1}`, password: DEMO_PASSWORD, displayName: ['林晓', '陈安', '周宁'][i]!, residentId: person.residentId, phone: person.phone });
+  const consumers = demoConsumers(people);
+  for (const { username, displayName, person } of consumers) {
+    await identity.registerConsumer({ username, password: DEMO_PASSWORD, displayName, residentId: person.residentId, phone: person.phone });
   }
+
+  // Screened before the lenders file: consumer1's payment is held for being a large first payment
+  // to a new payee, whatever the lenders' filings later say about consumer1's borrowing.
+  await screenDemoPayments(services, institutionCallers.get('xihu-pay')!, consumers[0]!.person.residentId);
+  log(`demo: ${demoScreenedPayments.length} payments screened, one held for consumer1 to confirm`);
 
   let filings = 0;
   for (const [index, demo] of demoInstitutions.entries()) {
@@ -121,6 +128,59 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   }
   log(`demo: ${filings} filings accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
+}
+
+/** What the demo screens, and what each payment comes to with the default thresholds. */
+export const demoScreenedPayments: readonly { paymentId: string; decision: 'allow' | 'confirm' | 'block'; amount: string; payer: string; payee: { account: string; name: string }; forConsumer1?: true; verificationClass?: 'I'; fundingSource: 'balance' | 'bank_card'; outcome?: 'confirmed_fraud' }[] = [
+  { paymentId: 'XIHU-S0001', decision: 'allow', amount: '86.50', payer: '6230580000000101', payee: { account: '6217000000000201', name: '杭州知味观餐饮有限公司' }, fundingSource: 'bank_card' },
+  { paymentId: 'XIHU-S0002', decision: 'allow', amount: '259.00', payer: '6230580000000102', payee: { account: '6217000000000202', name: '浙江新华书店集团有限公司' }, fundingSource: 'balance' },
+  { paymentId: 'XIHU-S0003', decision: 'allow', amount: '1280.00', payer: '6230580000000103', payee: { account: '6217000000000203', name: '杭州西溪物业管理有限公司' }, fundingSource: 'bank_card' },
+  { paymentId: 'XIHU-S0004', decision: 'allow', amount: '45.00', payer: '6230580000000104', payee: { account: '6217000000000204', name: '杭州公交集团有限公司' }, fundingSource: 'balance' },
+  { paymentId: 'XIHU-S0005', decision: 'allow', amount: '3600.00', payer: '6230580000000105', payee: { account: '6217000000000205', name: '王芳' }, fundingSource: 'bank_card' },
+  // A class I account (verified by no more than its own details) paying more from its balance than the class allows: blocked, and later confirmed fraud.
+  { paymentId: 'XIHU-S0006', decision: 'block', amount: '1500.00', payer: '6230580000000106', payee: { account: '6217000000000299', name: '某某电商客服退款中心' }, verificationClass: 'I', fundingSource: 'balance', outcome: 'confirmed_fraud' },
+  // consumer1's first payment to someone new, of ¥8,000.00: held until consumer1 says it was them.
+  { paymentId: 'XIHU-S0007', decision: 'confirm', amount: '8000.00', payer: '6230580000000107', payee: { account: '6228480000000777', name: '张伟' }, forConsumer1: true, fundingSource: 'bank_card' },
+];
+
+/**
+ * A China-time daytime moment shortly before `now`: ten minutes before it, or, at night in China,
+ * the evening before (the held payment is meant to be held for its payee and amount alone).
+ */
+function demoDaytime(now: Date): Date {
+  const at = new Date(now.getTime() - 10 * 60_000);
+  const hour = (at.getUTCHours() + 8) % 24;
+  if (hour < 8) at.setTime(at.getTime() - (hour + 4) * 3_600_000);
+  return at;
+}
+
+/** The moment as ISO 8601 in China time, with its +08:00 offset, as an institution in China sends it. */
+function chinaIso(at: Date): string {
+  return `${new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+/**
+ * Screen the demo's payments as Xihu Payment does, through the screening service: ordinary ones
+ * that are allowed, one blocked and reported as confirmed fraud, and one held for consumer1's
+ * confirmation. Xihu gives its consumers a day to answer, so the reminder waits in the demo.
+ */
+async function screenDemoPayments(services: Services, caller: Caller, consumer1ResidentId: string): Promise<void> {
+  await services.screening.updateSettings(caller, { reminderSeconds: 86_400 }, (code) => currencyMinorUnits(code) !== undefined);
+  const at = demoDaytime(new Date());
+  for (const [index, payment] of demoScreenedPayments.entries()) {
+    const body = {
+      paymentId: payment.paymentId,
+      initiatedAt: chinaIso(new Date(at.getTime() + index * 60_000)),
+      amount: payment.amount,
+      currency: 'CNY',
+      payer: { account: payment.payer, ...(payment.forConsumer1 ? { residentId: consumer1ResidentId, name: '林晓' } : {}), ...(payment.verificationClass ? { verificationClass: payment.verificationClass } : {}) },
+      payee: payment.payee,
+      fundingSource: payment.fundingSource,
+    };
+    const decision = await services.screening.screen(caller, { contentType: 'application/json', body, requestId: `demo-${payment.paymentId}` }, readPayment);
+    if (decision.decision !== payment.decision) throw new Error(`demo payment ${payment.paymentId} was screened ${decision.decision}, not ${payment.decision}`);
+    if (payment.outcome) await services.screening.reportOutcome(caller, decision.decisionId, payment.outcome, '演示数据：客户报案，确认为诈骗 / demo data: the customer reported a fraud');
+  }
 }
 
 const DEMO_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));

@@ -119,6 +119,17 @@ export class IdentityService {
     };
   }
 
+  /**
+   * The calling consumer's own identity number, opened from the vault, for a page that shows it to
+   * them alone (their credit report). The caller records the read in the audit log.
+   */
+  async residentIdOf(caller: Caller): Promise<string> {
+    const consumer = await this.ownConsumer(caller);
+    const vault = await store.vaultEntry(this.db, consumer.pseudonym);
+    if (!vault) fail('FH_NOT_FOUND', { field: 'consumer' });
+    return this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.pseudonym);
+  }
+
   /** The pseudonym of the calling consumer. */
   async pseudonymOf(caller: Caller): Promise<string> {
     return (await this.ownConsumer(caller)).pseudonym;

@@ -15,6 +15,8 @@ export interface Config {
   smsGatewayUrl: string | undefined;
   /** The address consumers reach the portal at, named in SMS reminders (FH_PUBLIC_URL). */
   publicUrl: string | undefined;
+  /** Name of the NATS streams of asynchronous screening (FH_SCREENING_STREAM, default FH_SCREEN: FH_SCREEN_REQUESTS and FH_SCREEN_DECISIONS, subjects fh.screen.*). */
+  screeningStream: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Key for the HMAC that pseudonymises identifiers (base64, ≥ 32 bytes). Absent: generated into dataDir. */
   pseudonymKey: string | undefined;
@@ -110,6 +112,11 @@ function base64Key(env: Env, name: string): string | undefined {
  * Parse the process environment once at start-up into a typed configuration.
  * Throws ConfigError naming the variable when a value cannot be used.
  */
+function streamName(value: string): string {
+  if (!/^[A-Z][A-Z0-9_]{0,30}$/.test(value)) throw new ConfigError('FH_SCREENING_STREAM', `must be upper-case letters, digits and _ (got ${value})`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const vaultKeys = env.FH_VAULT_KEYS || undefined;
   if (vaultKeys !== undefined) {
@@ -131,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     smsGatewayUrl: url(env, 'FH_SMS_GATEWAY_URL', ['http:', 'https:']),
     publicUrl: url(env, 'FH_PUBLIC_URL', ['http:', 'https:']),
+    screeningStream: streamName(env.FH_SCREENING_STREAM || 'FH_SCREEN'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     pseudonymKey: base64Key(env, 'FH_PSEUDONYM_KEY'),
     vaultKeys,

@@ -3,7 +3,7 @@
  * rules with their legal basis, parameters and conditions, rendered from the catalogue and the
  * rule files so that the document cannot drift from what runs.
  */
-import { featureCatalogue } from './features.js';
+import { featureCatalogue, screeningFeatureCatalogue, screeningRecordFields } from './features.js';
 import { readRuleFiles } from './files.js';
 import type { RuleDefinition } from './rule.js';
 import { conditionFields } from './compile.js';
@@ -43,6 +43,16 @@ export async function renderRulebookReference(): Promise<string> {
     '| --- | --- |',
     ...recordTypes.map((t) => `| ${t} (${recordTypeDef(t).zh}) | ${[...conditionFields(t).entries()].map(([name, type]) => `\`${name}\` ${type}`).join(', ')} |`),
     '',
+    '## Screening / 实时交易筛查',
+    '',
+    'A rule of the `screening` pack runs on a payment as it arrives (`POST /v1/screen`, or the NATS request stream), before it completes. Its `record` is the payment, its `features` are counted in memory (or Redis) as payments arrive, and it carries a `weight`: the weights of the rules that fire add up to the payment’s score (at most 100), which the institution’s thresholds turn into allow, confirm, review or block.',
+    '',
+    `Payment fields: ${screeningRecordFields.map((field) => `\`${field.name}\` (${field.type}; ${field.label.zh} / ${field.label.en})`).join(', ')}. \`amount_fen\` is there for CNY payments only.`,
+    '',
+    '| feature | type | 中文 | English |',
+    '| --- | --- | --- | --- |',
+    ...screeningFeatureCatalogue.map((f) => `| \`${f.name}\` | ${f.type} | ${cell(`${f.label.zh}：${f.description.zh}`)} | ${cell(`${f.label.en}: ${f.description.en}`)} |`),
+    '',
     `## National rules / 全国规则 (${rules.length})`,
     '',
   ];
@@ -50,7 +60,7 @@ export async function renderRulebookReference(): Promise<string> {
     lines.push(
       `### ${rule.id} — ${rule.title.zh} / ${rule.title.en}`,
       '',
-      `- Record type: \`${rule.recordTypes.join(', ')}\`; severity: ${rule.severity}; version ${rule.version}; in force from ${rule.effective.from}${rule.effective.to ? ` to ${rule.effective.to}` : ''}.`,
+      `- Pack: ${rule.pack}${rule.weight !== undefined ? ` (weight ${rule.weight})` : ''}; record type: \`${rule.recordTypes.join(', ')}\`; severity: ${rule.severity}; version ${rule.version}; in force from ${rule.effective.from}${rule.effective.to ? ` to ${rule.effective.to}` : ''}.`,
       `- Basis / 依据: ${rule.basis.law.zh} ${rule.basis.article} — ${rule.basis.figure.zh}`,
       `- Basis: ${rule.basis.law.en} ${rule.basis.article} — ${rule.basis.figure.en}`,
       ...(rule.note ? [`- Note: ${rule.note.en}`, `- 说明：${rule.note.zh}`] : []),

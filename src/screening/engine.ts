@@ -69,6 +69,7 @@ function celInputs(record: ScreeningRecord, features: FeatureValues): { record: 
   for (const [name, value] of Object.entries(record)) if (value !== undefined) celRecord[name] = celValue(recordTypes.get(name) === 'string' ? 'string' : typeof value === 'number' ? 'int' : 'string', value);
   const celFeatures: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(features)) {
+    if (value === undefined) continue;
     const def = screeningFeatureDef(name);
     celFeatures[name] = def && (def.type === 'integer' || def.type === 'money_fen') ? BigInt(value as number) : value;
   }

@@ -45,6 +45,7 @@ export interface ScreeningDecisionTable {
   currency: string;
   amount_minor: ColumnType<string, number | string, never>;
   minor_units: number;
+  funding_source: 'balance' | 'bank_card' | 'other';
   payer_ref: string;
   payee_ref: string;
   device_ref: string | null;

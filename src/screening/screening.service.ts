@@ -14,10 +14,12 @@ import type { RulebookService } from '../rulebook/rulebook.service.js';
 import { renderExplanation, type Language } from '../rulebook/explain.js';
 import { tierChain } from '../rulebook/tiers.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
+import type { SupervisionService } from '../supervision/supervision.service.js';
 import type { PaymentToScreen } from './payment.js';
 import { decide, ScreeningRuleSet, type Decision, type Reason, type Thresholds, type Verdict } from './engine.js';
 import { InProcessFeatureState, RedisFeatureState, type FeatureState, type Observation } from './features.js';
 import { DecisionRecorder } from './recorder.js';
+import { DEFAULT_STREAM_NAMES, ScreeningWorker, type ScreeningStreamNames } from './screening.nats.js';
 import { ReminderDesk, type ReminderChannel, type ReminderView } from './reminders.js';
 import * as store from './screening.store.js';
 import type { DecisionStatus, FinalDecision, Outcome, ReminderStatus, ReminderSummary } from './screening.schema.js';
@@ -30,6 +32,7 @@ const RULES_TTL_MS = 5_000;
 const SETTINGS_TTL_MS = 5_000;
 const IDEMPOTENCY_MS = 86_400_000;
 const IDEMPOTENCY_KEPT = 1_000_000;
+const MULTI_LENDING_REFRESH_MS = 10 * 60_000;
 
 export interface ScreeningSettings {
   currencies: string[];
@@ -127,13 +130,16 @@ export class ScreeningService {
   readonly recorder: DecisionRecorder;
   readonly reminders: ReminderDesk;
   private readonly metrics;
+  private worker: ScreeningWorker | undefined;
+  private multiLendingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly rulebook: RulebookService,
     private readonly identity: IdentityService,
-    options: { channels?: ReminderChannel[]; flushMs?: number; sweepMs?: number } = {},
+    private readonly supervision: Pick<SupervisionService, 'multiLendingPseudonyms'>,
+    private readonly options: { channels?: ReminderChannel[]; flushMs?: number; sweepMs?: number; streamNames?: ScreeningStreamNames; worker?: boolean } = {},
   ) {
     this.db = platform.database.db;
     this.recorder = new DecisionRecorder(this.db, platform.audit, options.flushMs !== undefined ? { flushMs: options.flushMs } : {});
@@ -159,8 +165,18 @@ export class ScreeningService {
         }
         this.recorder.start();
         this.reminders.start();
+        await this.refreshMultiLending();
+        this.multiLendingTimer = setInterval(() => void this.refreshMultiLending(), MULTI_LENDING_REFRESH_MS);
+        this.multiLendingTimer.unref();
+        // With NATS, this process is also one worker of the queue group that screens payments published to the stream.
+        if (this.platform.config.natsUrl && this.options.worker !== false) {
+          this.worker = new ScreeningWorker(this, this.platform.config.natsUrl, this.options.streamNames ?? DEFAULT_STREAM_NAMES, {}, (error, where) => console.error(`[fenghuo] ${where}:`, (error as Error).message));
+          this.worker.start();
+        }
       },
       stop: async () => {
+        clearInterval(this.multiLendingTimer);
+        await this.worker?.stop();
         await this.reminders.stop();
         await this.recorder.stop();
         await this.state.close();
@@ -168,10 +184,21 @@ export class ScreeningService {
     };
   }
 
+  /** Reload who borrows on many platforms from the filed loans (at start and every ten minutes). */
+  async refreshMultiLending(): Promise<void> {
+    try {
+      await this.state.setMultiPlatformBorrowers(await this.supervision.multiLendingPseudonyms());
+    } catch (error) {
+      // The set in hand stays; the next refresh tries again.
+      console.error('[fenghuo] screening: multi-lending borrowers not refreshed:', (error as Error).message);
+    }
+  }
+
   /** Use another feature state (tests give Redis a key prefix of their own). */
   async useFeatureState(state: FeatureState): Promise<void> {
     await this.state.close();
     this.state = state;
+    await this.refreshMultiLending();
     for (const entry of await store.watchEntries(this.db)) {
       await state.setWatched(entry.payee_ref, { confirmedFraud: entry.source === 'confirmed_fraud', complaint: entry.source === 'complaint' });
     }
@@ -232,10 +259,12 @@ export class ScreeningService {
     const initiated = new Date(payment.initiatedAt);
     const ref = (kind: 'account' | 'device', value: string) => this.refOf(kind, value);
     const payerPseudonym = payment.payer.residentId !== undefined ? this.identity.pseudonym('resident_id', payment.payer.residentId) : undefined;
+    // A payer's account and device are the institution's own identifiers; a payee account is
+    // counted across institutions, which is what no single institution can see.
     const observation: Observation = {
-      payerRef: ref('account', payment.payer.account),
+      payerRef: ref('account', `${institutionId}:${payment.payer.account}`),
       payeeRef: ref('account', payment.payee.account),
-      deviceRef: payment.device !== undefined ? ref('device', payment.device) : undefined,
+      deviceRef: payment.device !== undefined ? ref('device', `${institutionId}:${payment.device}`) : undefined,
       payerPseudonym,
       currency: payment.currency,
       amountMinor: payment.amountMinor,
@@ -277,6 +306,7 @@ export class ScreeningService {
       currency: payment.currency,
       amount_minor: payment.amountMinor,
       minor_units: payment.minorUnits,
+      funding_source: payment.fundingSource,
       payer_ref: observation.payerRef,
       payee_ref: observation.payeeRef,
       device_ref: observation.deviceRef ?? null,
@@ -334,7 +364,7 @@ export class ScreeningService {
       payerPseudonym: row.payer_pseudonym ?? undefined,
       currency: row.currency,
       amountMinor: Number(row.amount_minor),
-      balanceFen: 0,
+      balanceFen: row.currency === 'CNY' && row.funding_source === 'balance' ? Number(row.amount_minor) : 0,
       atMs: initiated.getTime(),
       chinaYear: chinaDate(initiated).year,
       chinaHour: chinaHour(initiated),
@@ -587,9 +617,9 @@ export class ScreeningService {
     for (const code of chain) {
       const row = rows.find((r) => r.jurisdiction_code === code);
       if (!row) continue;
-      if (row.confirm_max <= bounds.confirmMax) [bounds.confirmMax, bounds.setBy.confirmMax] = [row.confirm_max, code];
-      if (row.review_max <= bounds.reviewMax) [bounds.reviewMax, bounds.setBy.reviewMax] = [row.review_max, code];
-      if (row.block_max <= bounds.blockMax) [bounds.blockMax, bounds.setBy.blockMax] = [row.block_max, code];
+      if (bounds.setBy.confirmMax === null || row.confirm_max < bounds.confirmMax) [bounds.confirmMax, bounds.setBy.confirmMax] = [Math.min(row.confirm_max, bounds.confirmMax), code];
+      if (bounds.setBy.reviewMax === null || row.review_max < bounds.reviewMax) [bounds.reviewMax, bounds.setBy.reviewMax] = [Math.min(row.review_max, bounds.reviewMax), code];
+      if (bounds.setBy.blockMax === null || row.block_max < bounds.blockMax) [bounds.blockMax, bounds.setBy.blockMax] = [Math.min(row.block_max, bounds.blockMax), code];
     }
     return bounds;
   }

@@ -36,6 +36,15 @@ export class SupervisionService {
     private readonly rulebook: RulebookService,
   ) {}
 
+  /**
+   * Every borrower (by pseudonym) with loans in force at three or more institutions, across all
+   * jurisdictions: what real-time screening reads as "borrows on many platforms". For the platform's
+   * own use; no caller sees the list.
+   */
+  async multiLendingPseudonyms(): Promise<string[]> {
+    return store.borrowerPseudonymsAtManyInstitutions(this.platform.database.db, MANY_INSTITUTIONS);
+  }
+
   /** Loans, cost of credit, overdue instalments, complaints and multi-lending within the caller's jurisdiction. */
   async businessOverview(caller: Caller): Promise<BusinessOverview> {
     if (caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');

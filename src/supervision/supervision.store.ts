@@ -107,3 +107,16 @@ export async function borrowersAtManyInstitutions(db: Kysely<Database>, institut
     .executeTakeFirstOrThrow();
   return Number(row.borrowers);
 }
+
+/** The pseudonyms of borrowers with loans in force at `minimum` or more institutions, everywhere. */
+export async function borrowerPseudonymsAtManyInstitutions(db: Kysely<Database>, minimum: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('filed_loan')
+    .where('valid_to', 'is', null)
+    .where('borrower_pseudonym', 'is not', null)
+    .select('borrower_pseudonym')
+    .groupBy('borrower_pseudonym')
+    .having((h) => h.fn.count('institution_id').distinct(), '>=', minimum)
+    .execute();
+  return rows.map((row) => row.borrower_pseudonym!);
+}

@@ -13,6 +13,7 @@ import { buildApp } from '../../src/api/app.js';
 import { capabilities, createServices } from '../../src/api/services.js';
 import { startCapabilities } from '../../src/platform/capability.js';
 import { ensureWebBuilt } from '../../src/api/serve.js';
+import { loadDemoIfEmpty } from '../../src/demo/demo.js';
 import { freshDatabase, makeResidentId, makeUscc } from '../harness.js';
 
 export interface WebPlatform {
@@ -140,4 +141,43 @@ async function seed(platform: Platform, baseUrl: string) {
   await call(baseUrl, 'POST', '/v1/public/consumers', { ...consumer, displayName: '李娜', residentId: makeResidentId('330106', '1990-04-12', 28) }, undefined, 201);
 
   return { supervisor, consumer, institutions: { qiantang, yongjiang, xihu }, institutionApiKey: issued.apiKey };
+}
+
+/** The platform with the demo data set, as `npm start` serves it on a fresh start. */
+export interface DemoWebPlatform {
+  baseUrl: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * Build the UI if its sources changed, start the platform on PGlite with its capabilities running,
+ * load the demo data set and listen on a loopback port.
+ */
+export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
+  await buildForProduction();
+  const database = await freshDatabase('pglite');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-demo-web-'));
+  const config = loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
+  const services = createServices(platform);
+  const running = await startCapabilities(platform, capabilities(services));
+  const app = await buildApp(platform, { services, serveWeb: true, logger: false });
+  const close = async () => {
+    await app.close();
+    await running.stop();
+    services.filing.close();
+    await closePlatform(platform);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await loadDemoIfEmpty(services, () => undefined, dataDir);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+  return { baseUrl: `http://127.0.0.1:${address.port}`, app, close };
 }

@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, BankOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -14,6 +14,7 @@ import { InstitutionPage } from './areas/public/InstitutionPage.js';
 import { RegisterPage } from './areas/public/RegisterPage.js';
 import { RulesPage } from './areas/public/RulesPage.js';
 import { LoginPage } from './areas/login/LoginPage.js';
+import { ReminderBadge } from './screening/ReminderBadge.js';
 import { SessionProvider } from './session.js';
 import { englishTheme, theme } from './theme.js';
 
@@ -36,6 +37,7 @@ const SupervisorAlerts = lazyPage(supervisor, (m) => m.AlertsPage);
 const SupervisorAlert = lazyPage(supervisor, (m) => m.AlertPage);
 const SupervisorRulebook = lazyPage(supervisor, (m) => m.RulebookPage);
 const SupervisorRuleEditor = lazyPage(supervisor, (m) => m.RuleEditorPage);
+const SupervisorScreening = lazyPage(supervisor, (m) => m.ScreeningPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
@@ -43,25 +45,30 @@ const InstitutionFiling = lazyPage(institution, (m) => m.FilingDetailPage);
 const InstitutionLoanCost = lazyPage(institution, (m) => m.LoanCostPage);
 const InstitutionAlerts = lazyPage(institution, (m) => m.AlertsPage);
 const InstitutionAlert = lazyPage(institution, (m) => m.AlertPage);
+const InstitutionScreening = lazyPage(institution, (m) => m.ScreeningPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
+const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
   { path: '/supervisor/institutions', labelKey: 'menu.institutions', icon: <BankOutlined /> },
   { path: '/supervisor/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
   { path: '/supervisor/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
+  { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
   { path: '/institution', labelKey: 'menu.profile', icon: <ProfileOutlined /> },
   { path: '/institution/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
   { path: '/institution/alerts', labelKey: 'menu.ourAlerts', icon: <AlertOutlined /> },
+  { path: '/institution/screening', labelKey: 'menu.screeningLog', icon: <SafetyCertificateOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
 const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer', labelKey: 'menu.consumerProfile', icon: <IdcardOutlined /> },
+  { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
 ];
 
@@ -127,6 +134,7 @@ export function App() {
                   <Route path="alerts/:alertId" element={lazyElement(SupervisorAlert)} />
                   <Route path="rules" element={lazyElement(SupervisorRulebook)} />
                   <Route path="rules/:ruleId/tighten" element={lazyElement(SupervisorRuleEditor)} />
+                  <Route path="screening" element={lazyElement(SupervisorScreening)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
@@ -136,10 +144,12 @@ export function App() {
                   <Route path="alerts" element={lazyElement(InstitutionAlerts)} />
                   <Route path="alerts/:alertId" element={lazyElement(InstitutionAlert)} />
                   <Route path="api-keys" element={lazyElement(InstitutionApiKeys)} />
+                  <Route path="screening" element={lazyElement(InstitutionScreening)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
                   <Route index element={lazyElement(ConsumerProfile)} />
                   <Route path="access-log" element={lazyElement(ConsumerAccessLog)} />
+                  <Route path="reminders" element={lazyElement(ConsumerReminders)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

@@ -9,6 +9,8 @@ export interface AreaMenuItem {
   path: string;
   labelKey: string;
   icon: React.ReactNode;
+  /** A count beside the label, e.g. of what waits for an answer. */
+  badge?: React.ReactNode;
 }
 
 /**
@@ -41,7 +43,13 @@ export function RoleArea({ role, menu }: { role: Role; menu: AreaMenuItem[] }) {
 
   // The longest menu path that prefixes the location is the selected entry.
   const selected = [...menu].sort((a, b) => b.path.length - a.path.length).find((item) => location.pathname === item.path || location.pathname.startsWith(`${item.path}/`));
-  const items: MenuProps['items'] = menu.map((item) => ({ key: item.path, icon: item.icon, label: <Link to={item.path}>{t(item.labelKey)}</Link> }));
+  const items: MenuProps['items'] = menu.map((item) => ({ key: item.path, icon: item.icon, label: (
+      <Link to={item.path}>
+        {t(item.labelKey)}
+        {item.badge}
+      </Link>
+    ),
+  }));
 
   // Below the large breakpoint the menu runs across the top: a side menu would take the phone's width.
   if (screens.lg === false) {

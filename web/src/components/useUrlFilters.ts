@@ -11,6 +11,8 @@ export function useUrlFilters(): {
   page: number;
   /** Change one filter; any change of filter goes back to the first page. */
   set: (key: string, value: string | undefined) => void;
+  /** Change several filters at once (a date range's two ends). */
+  setAll: (values: Record<string, string | undefined>) => void;
   /** Go to another page of the same filters. */
   setPage: (page: number) => void;
 } {
@@ -22,6 +24,15 @@ export function useUrlFilters(): {
       const next = new URLSearchParams(params);
       if (value) next.set(key, value);
       else next.delete(key);
+      next.delete('page');
+      setParams(next);
+    },
+    setAll: (values) => {
+      const next = new URLSearchParams(params);
+      for (const [key, value] of Object.entries(values)) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
       next.delete('page');
       setParams(next);
     },

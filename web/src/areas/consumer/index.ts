@@ -1,2 +1,3 @@
 /** The consumer area, loaded on demand. */
 export { ProfilePage, AccessLogPage } from './ProfilePage.js';
+export { RemindersPage } from './RemindersPage.js';

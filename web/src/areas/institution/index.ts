@@ -6,3 +6,4 @@ export { FilingDetailPage } from './FilingDetailPage.js';
 export { LoanCostPage } from './LoanCostPage.js';
 export { AlertsPage } from './AlertsPage.js';
 export { AlertPage } from './AlertPage.js';
+export { ScreeningPage } from './ScreeningPage.js';

@@ -9,3 +9,4 @@ export { AlertsPage } from './AlertsPage.js';
 export { AlertPage } from './AlertPage.js';
 export { RulebookPage } from './RulebookPage.js';
 export { RuleEditorPage } from './RuleEditorPage.js';
+export { ScreeningPage } from './ScreeningPage.js';

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine, makeResidentId, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
+import { fileAndSign, institution, recordsCsv, type TestInstitution } from '../filing/filing.test-support.js';
+import type { Caller } from '../platform/auth/access.js';
+import type { RecordType } from '../standard/standard.js';
+import { negativeShownUntil } from './credit.service.js';
+import { chinaDay } from '../standard/china-time.js';
+
+const PERSON = makeResidentId('110105', '1986-03-14', 57);
+
+describeEachEngine('shared credit information', (engine) => {
+  let ctx: TestContext;
+  let lenderA: TestInstitution;
+  let lenderB: TestInstitution;
+  let consumer: Caller;
+  let headers: { authorization: string };
+
+  const file = async (who: TestInstitution, type: RecordType, period: string, rows: Record<string, string>[], resubmission = false) => {
+    const filing = await fileAndSign(ctx, who, type, period, recordsCsv(type, rows), { resubmission });
+    expect(filing.status, `${type} ${period}`).toBe('accepted');
+    // What the capability does on the event, awaited here so the test reads a settled state.
+    await ctx.services.credit.onFilingAccepted({ filingId: filing.filingId, institutionId: who.institutionId, recordType: type, period, version: filing.version, records: 0 });
+    return filing;
+  };
+
+  beforeAll(async () => {
+    ctx = await startPlatform(engine);
+    lenderA = await institution(ctx, 701, '110000');
+    lenderB = await institution(ctx, 702, '330100');
+    const registered = await ctx.services.identity.registerConsumer({ username: 'credit.person', password: 'a long password 3', displayName: '信用测试', residentId: PERSON });
+    const login = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'credit.person', password: 'a long password 3' } });
+    headers = { authorization: `Bearer ${login.json().token}` };
+    consumer = { principal: { role: 'consumer', userId: 'u', consumerId: registered.consumerId, displayName: '信用测试' }, actor: { role: 'consumer', id: 'u' } };
+
+    await file(lenderA, 'loan', '2024-06', [{ loan_id: 'A-1', contract_id: 'CA-1', borrower_id: PERSON, contract_date: '2024-06-10', principal_fen: '1000000', disbursed_fen: '1000000' }]);
+    await file(lenderB, 'loan', '2024-06', [{ loan_id: 'B-1', contract_id: 'CB-1', borrower_id: PERSON, contract_date: '2024-06-20', principal_fen: '300000', disbursed_fen: '300000', disbursement_date: '2024-06-20', first_due_date: '2024-07-20' }]);
+    // July: the first instalment is 21 days late at the end of the month.
+    await file(lenderA, 'repayment', '2024-07', [{ repayment_id: 'A-1-1-2024-07', loan_id: 'A-1', installment_number: '1', due_date: '2024-07-10', amount_paid_fen: '0', paid_date: '', days_past_due: '21', status: 'overdue' }]);
+    // August: it is paid late on the 5th, and the second instalment on time.
+    await file(lenderA, 'repayment', '2024-08', [
+      { repayment_id: 'A-1-1-2024-08', loan_id: 'A-1', installment_number: '1', due_date: '2024-07-10', amount_paid_fen: '90000', paid_date: '2024-08-05', days_past_due: '0', status: 'paid_late' },
+      { repayment_id: 'A-1-2-2024-08', loan_id: 'A-1', installment_number: '2', due_date: '2024-08-10', amount_paid_fen: '90000', paid_date: '2024-08-10', days_past_due: '0', status: 'paid_on_time' },
+    ]);
+  }, 300_000);
+  afterAll(async () => ctx?.close());
+
+  it('builds one report from several institutions: tradelines with their 24-month grid, balances and totals', async () => {
+    const reply = await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const report = reply.json();
+    expect(report.subject).toEqual({ residentId: PERSON, residentIdMasked: `${PERSON.slice(0, 3)}***********${PERSON.slice(-4)}` });
+    expect(report.tradelines).toHaveLength(2);
+    const a = report.tradelines.find((t: { loanId: string }) => t.loanId === 'A-1');
+    expect(a).toMatchObject({ institution: { nameZh: '测试机构701' }, principalFen: 1_000_000, balanceFen: 840_000, status: 'current', worstDaysPastDue: 21, negative: { from: '2024-07-10', endedOn: '2024-08-05', shownUntil: '2029-08-05' } });
+    expect(a.grid).toHaveLength(24);
+    expect(a.grid.at(-1)).toEqual({ month: '2024-08', code: 'N' });
+    expect(a.grid.at(-2)).toEqual({ month: '2024-07', code: '1' });
+    expect(a.grid.at(-3)).toEqual({ month: '2024-06', code: '*' });
+    expect(a.grid.at(-4)).toEqual({ month: '2024-05', code: '/' });
+    expect(report.totals).toMatchObject({ outstandingFen: 840_000 + 300_000, lenders: 2, openTradelines: 2, overdueTradelines: 0 });
+    // Told before the negative record was first shown (Art.15).
+    expect(report.notices).toEqual([expect.objectContaining({ loanId: 'A-1', negativeFrom: '2024-07-10' })]);
+    expect(report.inquiries[0]).toMatchObject({ purpose: { code: 'self' } });
+  });
+
+  it('drops negative information five years after it ended, on the day after, not on the day itself', async () => {
+    expect(negativeShownUntil('2024-08-05')).toBe('2029-08-05');
+    expect(negativeShownUntil('2024-02-29')).toBe('2029-02-28');
+    const onTheDay = await ctx.services.credit.ownReport(consumer, '2029-08-05');
+    expect(onTheDay.tradelines.find((t) => t.loanId === 'A-1')).toMatchObject({ worstDaysPastDue: 21, negative: { endedOn: '2024-08-05' } });
+    const after = await ctx.services.credit.ownReport(consumer, '2029-08-06');
+    const a = after.tradelines.find((t) => t.loanId === 'A-1')!;
+    expect(a).toMatchObject({ worstDaysPastDue: 0, negative: null });
+    expect(a.grid.map((g) => g.code).join('')).not.toMatch(/[1-7]/);
+  });
+
+  it('answers an institution only with the person’s authorisation for the purpose, logs the inquiry and shows it to them', async () => {
+    const inquire = (purpose = 'loan_approval') => ctx.app.inject({ method: 'POST', url: '/v1/credit/inquiries', headers: { 'x-api-key': lenderB.apiKey }, payload: { residentId: PERSON, purpose } });
+    const refused = await inquire();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('FH_CONSENT_MISSING');
+    const granted = await ctx.app.inject({ method: 'POST', url: '/v1/consumer/consents', headers, payload: { institutionId: lenderB.institutionId, scope: 'credit_inquiry', purposes: ['loan_approval'] } });
+    expect(granted.statusCode).toBe(201);
+    const answered = await inquire();
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(answered.json().subject).toEqual({ residentIdMasked: expect.stringMatching(/^110\*+\d{3}[\dX]$/) });
+    expect(answered.json().tradelines).toHaveLength(2);
+    expect((await inquire('post_loan_management')).json().error.code).toBe('FH_CONSENT_PURPOSE');
+    expect((await ctx.app.inject({ method: 'POST', url: '/v1/credit/inquiries', headers: { 'x-api-key': lenderB.apiKey }, payload: { residentId: '110105198603140000', purpose: 'loan_approval' } })).json().error.code).toBe('FH_INVALID_RESIDENT_ID');
+
+    await ctx.app.inject({ method: 'POST', url: `/v1/consumer/consents/${granted.json().consentId}/withdraw`, headers });
+    expect((await inquire()).json().error.code).toBe('FH_CONSENT_WITHDRAWN');
+
+    const mine = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers })).json();
+    expect(mine.inquiries.filter((q: { purpose: { code: string } }) => q.purpose.code === 'loan_approval')).toEqual([expect.objectContaining({ by: { zh: '测试机构702', en: 'Test institution 702' } })]);
+    const log = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/access-log?pageSize=100', headers })).json();
+    expect(log.items.map((i: { action: string }) => i.action)).toEqual(expect.arrayContaining(['credit.inquiry', 'credit.report.read']));
+  });
+
+  it('replaces a tradeline when its loan filing is resubmitted, and leaves other institutions’ alone', async () => {
+    await file(lenderA, 'loan', '2024-06', [{ loan_id: 'A-1', contract_id: 'CA-1', borrower_id: PERSON, contract_date: '2024-06-10', principal_fen: '1200000', disbursed_fen: '1200000' }], true);
+    const report = await ctx.services.credit.ownReport(consumer);
+    expect(report.tradelines.find((t) => t.loanId === 'A-1')).toMatchObject({ principalFen: 1_200_000, balanceFen: 1_040_000 });
+    expect(report.tradelines.find((t) => t.loanId === 'B-1')).toMatchObject({ principalFen: 300_000 });
+  });
+
+  it('marks a dispute on the report at once, lets only the furnishing lender answer, and escalates it on day 21', async () => {
+    const other = makeResidentId('110105', '1990-01-01', 77);
+    await ctx.services.identity.registerConsumer({ username: 'credit.other', password: 'a long password 4', displayName: '他人', residentId: other });
+    const otherLogin = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'credit.other', password: 'a long password 4' } });
+    const dispute = (body: Record<string, unknown>, as = headers) => ctx.app.inject({ method: 'POST', url: '/v1/consumer/credit/disputes', headers: as, payload: body });
+
+    const notMine = await dispute({ institutionId: lenderA.institutionId, loanId: 'A-1', reason: '不是我的' }, { authorization: `Bearer ${otherLogin.json().token}` });
+    expect(notMine.statusCode).toBe(404);
+    expect(notMine.json().error).toMatchObject({ code: 'FH_NOT_FOUND', field: 'body.loanId' });
+
+    const filed = await dispute({ institutionId: lenderA.institutionId, loanId: 'A-1', reason: '7 月那期我按时还了，有转账凭证' });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const { disputeId, dueOn, filedAt } = filed.json();
+    // Twenty calendar days counted from the China-time day it was filed.
+    expect(Date.parse(`${dueOn}T00:00:00Z`) - Date.parse(`${chinaDay(new Date(filedAt))}T00:00:00Z`)).toBe(20 * 86_400_000);
+    const report = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers })).json();
+    expect(report.tradelines.find((t: { loanId: string }) => t.loanId === 'A-1').disputes).toEqual([expect.objectContaining({ disputeId, status: 'open' })]);
+
+    const desk = (await ctx.app.inject({ method: 'GET', url: '/v1/institution/credit/disputes?status=open', headers: { 'x-api-key': lenderA.apiKey } })).json();
+    expect(desk.items.map((d: { disputeId: string }) => d.disputeId)).toEqual([disputeId]);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/institution/credit/disputes', headers: { 'x-api-key': lenderB.apiKey } })).json().items).toEqual([]);
+    const answer = (who: TestInstitution, body: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url: `/v1/institution/credit/disputes/${disputeId}/answer`, headers: { 'x-api-key': who.apiKey }, payload: body });
+    expect((await answer(lenderB, { outcome: 'kept', statement: '核实无误' })).statusCode).toBe(404);
+    expect((await answer(lenderA, { outcome: 'corrected', statement: '已更正' })).json().error.code).toBe('FH_CREDIT_CORRECTION_MISSING');
+
+    // Day 20 is still the lender's; on day 21 the dispute goes to the supervisor.
+    expect(await ctx.services.credit.escalateOverdueDisputes(dueOn)).toBe(0);
+    const dayAfter = new Date(Date.parse(`${dueOn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(await ctx.services.credit.escalateOverdueDisputes(dayAfter)).toBe(1);
+    const supervisor = await supervisorSession(ctx, 'credit.supervisor', '110000');
+    const escalated = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/disputes?status=escalated', headers: supervisor })).json();
+    expect(escalated.items).toEqual([expect.objectContaining({ disputeId, status: 'escalated' })]);
+    const elsewhere = await supervisorSession(ctx, 'credit.supervisor.zj', '330000');
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/disputes', headers: elsewhere })).json().items).toEqual([]);
+
+    // The lender corrects the record by resubmitting July, then answers.
+    await file(lenderA, 'repayment', '2024-07', [{ repayment_id: 'A-1-1-2024-07', loan_id: 'A-1', installment_number: '1', due_date: '2024-07-10', amount_paid_fen: '90000', paid_date: '2024-07-10', days_past_due: '0', status: 'paid_on_time' }], true);
+    const corrected = await answer(lenderA, { outcome: 'corrected', statement: '经核实为系统入账延迟，已更正' });
+    expect(corrected.json()).toMatchObject({ status: 'corrected', statement: '经核实为系统入账延迟，已更正' });
+    expect((await answer(lenderA, { outcome: 'kept', statement: '再次答复' })).json().error.code).toBe('FH_CREDIT_DISPUTE_CLOSED');
+    const after = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers })).json();
+    const a = after.tradelines.find((t: { loanId: string }) => t.loanId === 'A-1');
+    expect(a.grid.at(-2)).toEqual({ month: '2024-07', code: 'N' });
+    expect(a.disputes[0]).toMatchObject({ status: 'corrected' });
+  });
+});
