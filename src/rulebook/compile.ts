@@ -14,6 +14,7 @@ import { fail } from '../platform/errors.js';
 import { recordTypeDef, type FieldType, type RecordType } from '../standard/standard.js';
 import { featureDef, featuresFor, screeningFeatureCatalogue, screeningFeatureDef, screeningRecordFields, type FeatureDef, type FeatureType } from './features.js';
 import { recordTypeOf, type ParameterDef, type ParameterValue, type RuleDefinition } from './rule.js';
+import { plainCondition, type PlainCondition } from './closure.js';
 
 type CelType = 'int' | 'double' | 'string' | 'bool';
 
@@ -150,6 +151,17 @@ export interface CompiledRule {
   fires(input: EvaluationInput, params: Record<string, unknown>): boolean;
   /** The derived values, for the explanation of a hit. */
   derive(input: EvaluationInput, params: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * For a screening rule whose condition is simple enough: the condition as a plain function of
+   * plain values (numbers where `fires` wants BigInt, parameter values as `plainParameters` gives
+   * them), answering as `fires` does. Absent: use `fires`.
+   */
+  readonly plain?: PlainCondition;
+}
+
+/** Parameter values as plain numbers, strings and booleans, for `CompiledRule.plain`. */
+export function plainParameters(definition: RuleDefinition, values: Record<string, ParameterValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(definition.parameters).map(([name, def]) => [name, values[name] ?? def.value]));
 }
 
 /** Parameter values in CEL's types, for `fires`. */
@@ -316,6 +328,18 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
     }
   }
   const [condition, ...derivedPrograms] = compiled;
+  const plain =
+    definition.pack === 'screening'
+      ? plainCondition(condition!.ast, (variable, name) => {
+          if (variable === 'record') return vocabulary.fields.get(name);
+          if (variable === 'features') {
+            const feature = vocabulary.feature(name);
+            return feature ? celTypeOfValue(feature.type) : undefined;
+          }
+          const parameter = definition.parameters[name];
+          return parameter ? celTypeOfValue(parameter.type) : undefined;
+        })
+      : undefined;
   const derivedNames = Object.keys(definition.derived ?? {});
   const context = (input: EvaluationInput, params: Record<string, unknown>) => ({ record: input.record, features: input.features, params });
   return {
@@ -323,6 +347,7 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
     recordType,
     features: [...features],
     fields: [...fields],
+    ...(plain ? { plain } : {}),
     fires(input, params) {
       return condition!(context(input, params)) === true;
     },

@@ -6,7 +6,8 @@
 import type { ExecutableRule } from '../rulebook/rulebook.service.js';
 import { screeningFeatureDef, screeningRecordFields } from '../rulebook/features.js';
 import type { Fact, FactType } from '../rulebook/explain.js';
-import { celValue } from '../rulebook/compile.js';
+import { celValue, plainParameters } from '../rulebook/compile.js';
+import type { PlainCondition } from '../rulebook/closure.js';
 import type { FeatureValues } from './features.js';
 
 export const decisions = ['allow', 'confirm', 'review', 'block'] as const;
@@ -55,7 +56,24 @@ const recordTypes = new Map(screeningRecordFields.map((field) => [field.name, fi
 interface PreparedRule {
   rule: ExecutableRule;
   weight: number;
+  /** The condition as a plain function (see CompiledRule.plain), with its parameters as plain values. */
+  plain: PlainCondition | undefined;
+  plainParams: Record<string, unknown>;
+  /** The condition through the CEL interpreter, on CEL-typed values. */
   evaluate: (record: Record<string, unknown>, features: Record<string, unknown>) => boolean;
+}
+
+/** The record and features in CEL's types (ints as BigInt), for the rules the interpreter runs. */
+function celInputs(record: ScreeningRecord, features: FeatureValues): { record: Record<string, unknown>; features: Record<string, unknown> } {
+  const celRecord: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(record)) if (value !== undefined) celRecord[name] = celValue(recordTypes.get(name) === 'string' ? 'string' : typeof value === 'number' ? 'int' : 'string', value);
+  const celFeatures: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(features)) {
+    if (value === undefined) continue;
+    const def = screeningFeatureDef(name);
+    celFeatures[name] = def && (def.type === 'integer' || def.type === 'money_fen') ? BigInt(value as number) : value;
+  }
+  return { record: celRecord, features: celFeatures };
 }
 
 /** The score's decision under the thresholds: the highest level reached. */
@@ -81,6 +99,8 @@ export class ScreeningRuleSet {
     this.rules = executables.map((rule) => ({
       rule,
       weight: rule.rule.definition.weight ?? 0,
+      plain: rule.compiled.plain,
+      plainParams: plainParameters(rule.rule.definition, rule.values),
       evaluate: (record, features) => rule.compiled.fires({ record, features }, rule.params),
     }));
   }
@@ -91,31 +111,31 @@ export class ScreeningRuleSet {
 
   /** Evaluate every rule; a rule that throws is a fault, not a hit. */
   screen(record: ScreeningRecord, features: FeatureValues, thresholds: Thresholds): Verdict {
-    const celRecord: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(record)) if (value !== undefined) celRecord[name] = celValue(recordTypes.get(name) === 'string' ? 'string' : typeof value === 'number' ? 'int' : 'string', value);
-    const celFeatures: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(features)) {
-      if (value === undefined) continue;
-      const def = screeningFeatureDef(name);
-      celFeatures[name] = def && (def.type === 'integer' || def.type === 'money_fen') ? BigInt(value as number) : value;
-    }
+    // CEL-typed copies only when a rule needs the interpreter.
+    let cel: ReturnType<typeof celInputs> | undefined;
     let score = 0;
-    const reasons: Reason[] = [];
-    const faults: RuleFault[] = [];
-    for (const prepared of this.rules) {
+    let reasons: Reason[] | undefined;
+    let faults: RuleFault[] | undefined;
+    const plainRecord = record as unknown as Record<string, unknown>;
+    for (let i = 0; i < this.rules.length; i++) {
+      const prepared = this.rules[i]!;
       let fired: boolean;
       try {
-        fired = prepared.evaluate(celRecord, celFeatures);
+        if (prepared.plain !== undefined) fired = prepared.plain(plainRecord, features, prepared.plainParams);
+        else {
+          cel ??= celInputs(record, features);
+          fired = prepared.evaluate(cel.record, cel.features);
+        }
       } catch (error) {
-        faults.push({ ruleId: prepared.rule.rule.id, problem: (error as Error).message });
+        (faults ??= []).push({ ruleId: prepared.rule.rule.id, problem: (error as Error).message });
         continue;
       }
       if (!fired) continue;
       score += prepared.weight;
-      reasons.push(this.reasonOf(prepared, record, features));
+      (reasons ??= []).push(this.reasonOf(prepared, record, features));
     }
     score = Math.min(100, score);
-    return { score, decision: decide(score, thresholds), reasons, faults };
+    return { score, decision: decide(score, thresholds), reasons: reasons ?? [], faults: faults ?? [] };
   }
 
   private reasonOf(prepared: PreparedRule, record: ScreeningRecord, features: FeatureValues): Reason {

@@ -63,21 +63,39 @@ function medianOf(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The centre and spread of a payer's history that the robust z-score divides by. */
+export interface RobustScale {
+  median: number;
+  /** 1.4826 · MAD, or 1.2533 · the mean absolute deviation when the MAD is 0. */
+  divisor: number;
+}
+
+/** The median and spread of a history; undefined with fewer than MIN_HISTORY values or no spread at all. */
+export function robustScale(history: readonly number[]): RobustScale | undefined {
+  if (history.length < MIN_HISTORY) return undefined;
+  const sorted = [...history].sort((a, b) => a - b);
+  const median = medianOf(sorted);
+  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const mad = medianOf(deviations);
+  if (mad > 0) return { median, divisor: 1.4826 * mad };
+  const meanAbs = deviations.reduce((sum, d) => sum + d, 0) / deviations.length;
+  if (meanAbs > 0) return { median, divisor: 1.2533 * meanAbs };
+  return undefined;
+}
+
+/** The z-score of an amount against a history's scale, to 4 decimal places. */
+export function zOf(scale: RobustScale, amount: number): number {
+  return Number(((amount - scale.median) / scale.divisor).toFixed(4));
+}
+
 /**
  * The modified z-score of Iglewicz and Hoaglin: (x − median) / (1.4826 · MAD), with the mean
  * absolute deviation (× 1.2533) standing in when the MAD is 0; undefined with fewer than
  * MIN_HISTORY values or no spread at all.
  */
 export function robustZ(history: readonly number[], amount: number): number | undefined {
-  if (history.length < MIN_HISTORY) return undefined;
-  const sorted = [...history].sort((a, b) => a - b);
-  const median = medianOf(sorted);
-  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
-  const mad = medianOf(deviations);
-  if (mad > 0) return Number(((amount - median) / (1.4826 * mad)).toFixed(4));
-  const meanAbs = deviations.reduce((sum, d) => sum + d, 0) / deviations.length;
-  if (meanAbs > 0) return Number(((amount - median) / (1.2533 * meanAbs)).toFixed(4));
-  return undefined;
+  const scale = robustScale(history);
+  return scale === undefined ? undefined : zOf(scale, amount);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,45 +164,104 @@ class Series {
   }
 }
 
-interface PayerHistory {
-  /** Earlier settled amounts in this currency, newest last. */
-  amounts: number[];
+/** A payer's earlier settled amounts in one currency, with their median and spread worked out once per change. */
+class PayerHistory {
+  /** Earlier settled amounts, newest last. */
+  amounts: number[] = [];
+  private scale: RobustScale | undefined;
+  private stale = true;
+
+  constructor(readonly currency: string) {}
+
+  push(amount: number): void {
+    this.amounts.push(amount);
+    if (this.amounts.length > HISTORY_SIZE) this.amounts.shift();
+    this.stale = true;
+  }
+
+  z(amount: number): number | undefined {
+    if (this.stale) {
+      this.scale = robustScale(this.amounts);
+      this.stale = false;
+    }
+    return this.scale === undefined ? undefined : zOf(this.scale, amount);
+  }
+}
+
+/** Sliding windows of one account's payments in one currency. */
+interface CurrencySeries {
+  currency: string;
+  series: Series;
+}
+
+/**
+ * Everything kept about one account, as payer and as payee, in one place: one lookup per payment
+ * and side rather than one per feature.
+ */
+class AccountState {
+  /** Payments made, every currency. */
+  paid: Series | undefined;
+  /** Amounts paid, per currency (almost always one). */
+  paidIn: CurrencySeries[] | undefined;
+  /** Payments received, every currency. */
+  received: Series | undefined;
+  receivedIn: CurrencySeries[] | undefined;
+  histories: PayerHistory[] | undefined;
+  payees: Set<string> | undefined;
+  /** Balance payments since the account was opened (fen). */
+  openingTotal = 0;
+  /** Balance payments per China year of the account, when the payer is not known as a person. */
+  yearTotals: Map<number, number> | undefined;
+
+  static seriesIn(list: CurrencySeries[], currency: string): Series {
+    for (let i = 0; i < list.length; i++) if (list[i]!.currency === currency) return list[i]!.series;
+    const series = new Series();
+    list.push({ currency, series });
+    return series;
+  }
+
+  history(currency: string): PayerHistory | undefined {
+    const list = this.histories;
+    if (list) for (let i = 0; i < list.length; i++) if (list[i]!.currency === currency) return list[i];
+    return undefined;
+  }
 }
 
 /** Features in this process's memory: the embedded mode. Lost on a restart (see the README). */
 export class InProcessFeatureState implements FeatureState {
   readonly kind = 'in-process' as const;
-  private readonly payerCounts = new Map<string, Series>();
-  private readonly payerAmounts = new Map<string, Series>();
-  private readonly payeeCounts = new Map<string, Series>();
-  private readonly payeeAmounts = new Map<string, Series>();
-  private readonly deviceCounts = new Map<string, Series>();
-  private readonly histories = new Map<string, PayerHistory>();
-  private readonly payees = new Map<string, Set<string>>();
-  private readonly yearTotals = new Map<string, number>();
-  private readonly openingTotals = new Map<string, number>();
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly devices = new Map<string, Series>();
+  /** Balance payments per person (pseudonym) and China year, over all their accounts. */
+  private readonly personYearTotals = new Map<string, number>();
   private readonly confirmedFraud = new Set<string>();
   private readonly complained = new Set<string>();
   private multiPlatform = new Set<string>();
 
-  private static add(map: Map<string, Series>, key: string, at: number, amount: number): Series {
-    let series = map.get(key);
-    if (!series) {
-      series = new Series();
-      map.set(key, series);
+  private account(ref: string): AccountState {
+    let state = this.accounts.get(ref);
+    if (!state) {
+      state = new AccountState();
+      this.accounts.set(ref, state);
     }
-    series.add(at, amount);
-    return series;
+    return state;
   }
 
   /** See {@link FeatureState.observe}. */
   observe(o: Observation): FeatureValues {
     const at = o.atMs;
-    const payer = InProcessFeatureState.add(this.payerCounts, o.payerRef, at, 1);
-    const payerAmount = InProcessFeatureState.add(this.payerAmounts, `${o.payerRef}|${o.currency}`, at, o.amountMinor);
-    const payee = InProcessFeatureState.add(this.payeeCounts, o.payeeRef, at, 1);
-    const payeeAmount = InProcessFeatureState.add(this.payeeAmounts, `${o.payeeRef}|${o.currency}`, at, o.amountMinor);
-    const history = this.histories.get(`${o.payerRef}|${o.currency}`)?.amounts ?? [];
+    const payerState = this.account(o.payerRef);
+    const payer = (payerState.paid ??= new Series());
+    payer.add(at, 1);
+    const payerAmount = AccountState.seriesIn((payerState.paidIn ??= []), o.currency);
+    payerAmount.add(at, o.amountMinor);
+    const payeeState = o.payeeRef === o.payerRef ? payerState : this.account(o.payeeRef);
+    const payee = (payeeState.received ??= new Series());
+    payee.add(at, 1);
+    const payeeAmount = AccountState.seriesIn((payeeState.receivedIn ??= []), o.currency);
+    payeeAmount.add(at, o.amountMinor);
+    const history = payerState.history(o.currency);
+    const confirmedFraud = this.confirmedFraud.size > 0 && this.confirmedFraud.has(o.payeeRef);
     const features: FeatureValues = {
       payer_payments_1m: payer.countMinute(),
       payer_payments_1h: payer.countHour(),
@@ -194,23 +271,29 @@ export class InProcessFeatureState implements FeatureState {
       payee_payments_1h: payee.countHour(),
       payee_payments_24h: payee.countDay(),
       payee_amount_24h: payeeAmount.sumDay,
-      first_payment_to_payee: !(this.payees.get(o.payerRef)?.has(o.payeeRef) ?? false),
-      payer_history_size: history.length,
+      first_payment_to_payee: !(payerState.payees?.has(o.payeeRef) ?? false),
+      payer_history_size: history ? history.amounts.length : 0,
       hour_china: o.chinaHour,
-      payee_confirmed_fraud: this.confirmedFraud.has(o.payeeRef),
-      payee_on_watch_list: this.confirmedFraud.has(o.payeeRef) || this.complained.has(o.payeeRef),
+      payee_confirmed_fraud: confirmedFraud,
+      payee_on_watch_list: confirmedFraud || (this.complained.size > 0 && this.complained.has(o.payeeRef)),
     };
-    const z = robustZ(history, o.amountMinor);
+    const z = history?.z(o.amountMinor);
     if (z !== undefined) features.amount_robust_z = z;
     if (o.deviceRef !== undefined) {
-      const device = InProcessFeatureState.add(this.deviceCounts, o.deviceRef, at, 1);
+      let device = this.devices.get(o.deviceRef);
+      if (!device) {
+        device = new Series();
+        this.devices.set(o.deviceRef, device);
+      }
+      device.add(at, 1);
       features.device_payments_1h = device.countHour();
       features.device_payments_24h = device.countDay();
     }
     if (o.currency === 'CNY') {
       features.payer_amount_24h_fen = payerAmount.sumDay;
-      features.payer_balance_paid_year_fen = (this.yearTotals.get(`${o.payerPseudonym ?? o.payerRef}|${o.chinaYear}`) ?? 0) + o.balanceFen;
-      features.payer_balance_paid_since_opening_fen = (this.openingTotals.get(o.payerRef) ?? 0) + o.balanceFen;
+      const yearTotal = o.payerPseudonym !== undefined ? this.personYearTotals.get(`${o.payerPseudonym}|${o.chinaYear}`) : payerState.yearTotals?.get(o.chinaYear);
+      features.payer_balance_paid_year_fen = (yearTotal ?? 0) + o.balanceFen;
+      features.payer_balance_paid_since_opening_fen = payerState.openingTotal + o.balanceFen;
     }
     if (o.payerPseudonym !== undefined) features.payer_multi_platform_borrower = this.multiPlatform.has(o.payerPseudonym);
     return features;
@@ -218,25 +301,25 @@ export class InProcessFeatureState implements FeatureState {
 
   /** See {@link FeatureState.settle}. */
   settle(o: Observation): void {
-    const historyKey = `${o.payerRef}|${o.currency}`;
-    let history = this.histories.get(historyKey);
+    const payerState = this.account(o.payerRef);
+    let history = payerState.history(o.currency);
     if (!history) {
-      history = { amounts: [] };
-      this.histories.set(historyKey, history);
+      history = new PayerHistory(o.currency);
+      (payerState.histories ??= []).push(history);
     }
-    history.amounts.push(o.amountMinor);
-    if (history.amounts.length > HISTORY_SIZE) history.amounts.shift();
-    let payees = this.payees.get(o.payerRef);
-    if (!payees) {
-      payees = new Set();
-      this.payees.set(o.payerRef, payees);
-    }
+    history.push(o.amountMinor);
+    const payees = (payerState.payees ??= new Set());
     payees.add(o.payeeRef);
     if (payees.size > PAYEES_KEPT) payees.delete(payees.values().next().value!);
     if (o.balanceFen > 0) {
-      const yearKey = `${o.payerPseudonym ?? o.payerRef}|${o.chinaYear}`;
-      this.yearTotals.set(yearKey, (this.yearTotals.get(yearKey) ?? 0) + o.balanceFen);
-      this.openingTotals.set(o.payerRef, (this.openingTotals.get(o.payerRef) ?? 0) + o.balanceFen);
+      if (o.payerPseudonym !== undefined) {
+        const yearKey = `${o.payerPseudonym}|${o.chinaYear}`;
+        this.personYearTotals.set(yearKey, (this.personYearTotals.get(yearKey) ?? 0) + o.balanceFen);
+      } else {
+        const totals = (payerState.yearTotals ??= new Map());
+        totals.set(o.chinaYear, (totals.get(o.chinaYear) ?? 0) + o.balanceFen);
+      }
+      payerState.openingTotal += o.balanceFen;
     }
   }
 

@@ -45,8 +45,17 @@ function newToken(prefix: string): string {
  * Authentication: password logins for supervisors and consumers, API keys for institutions, and
  * opaque bearer sessions. Tokens and key secrets are stored only as SHA-256 hashes.
  */
+/**
+ * How long a verified API key row is reused without reading it again: a key revoked in this
+ * process stops working at once; one revoked by another server process, within this time.
+ */
+export const API_KEY_CACHE_MS = 1_000;
+const API_KEYS_CACHED = 10_000;
+
 export class AuthService {
   private readonly hashPool: HashPool;
+  /** API key rows read in the last second, by key id (the secret is still compared on every request). */
+  private readonly apiKeyRows = new Map<string, { row: store.ApiKeyRow; at: number }>();
   private readonly guard: LoginGuard | undefined;
   private readonly sessionTtlMs: number;
 
@@ -161,13 +170,29 @@ export class AuthService {
     // fhk_<keyId>.<secret>: the key id finds the row, the secret is compared by hash.
     const body = apiKey.slice(API_KEY_PREFIX.length);
     const dot = body.indexOf('.');
-    const key = dot > 0 ? await store.apiKeyById(this.db, body.slice(0, dot)) : undefined;
+    const key = dot > 0 ? await this.apiKeyRow(body.slice(0, dot)) : undefined;
     if (!key || key.revoked_at || !safeEqual(key.secret_hash, sha256Hex(body.slice(dot + 1)))) {
       fail('FH_AUTH_INVALID_API_KEY', { field });
     }
     // Last use to the minute is enough, and saves a write on every call.
-    if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000) await store.touchApiKey(this.db, key.key_id);
+    if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000) {
+      await store.touchApiKey(this.db, key.key_id);
+      key.last_used_at = new Date();
+    }
     return key;
+  }
+
+  /** The API key row, from the last second's reads or the database. */
+  private async apiKeyRow(keyId: string): Promise<store.ApiKeyRow | undefined> {
+    const now = Date.now();
+    const cached = this.apiKeyRows.get(keyId);
+    if (cached && now - cached.at < API_KEY_CACHE_MS) return cached.row;
+    const row = await store.apiKeyById(this.db, keyId);
+    if (row) {
+      if (this.apiKeyRows.size >= API_KEYS_CACHED) this.apiKeyRows.clear();
+      this.apiKeyRows.set(keyId, { row, at: now });
+    } else this.apiKeyRows.delete(keyId);
+    return row;
   }
 
   /**
@@ -191,7 +216,10 @@ export class AuthService {
   async revokeApiKey(institutionId: string, keyId: string, actor: Actor): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       if (!(await store.revokeApiKey(trx, institutionId, keyId))) fail('FH_NOT_FOUND', { field: 'params.keyId' });
+      this.apiKeyRows.delete(keyId);
       await this.audit.record(trx, actor, { action: 'api_key.revoke', subject: `institution:${institutionId}`, resource: `api_key:${keyId}` });
     });
+    // Again once committed: a request that read the row meanwhile must not keep it.
+    this.apiKeyRows.delete(keyId);
   }
 }
