@@ -72,3 +72,16 @@ create table credit_dispute (
 );
 create index credit_dispute_party on credit_dispute (party_key, filed_at desc);
 create index credit_dispute_desk on credit_dispute (institution_id, status, due_on);
+
+-- Scorecard versions trained from the tradelines, with their validation metrics. The newest is in force.
+create table credit_model (
+  version serial primary key,
+  trained_at timestamptz not null default now(),
+  snapshot text not null,
+  horizon_months integer not null,
+  rows_used integer not null,
+  bads integer not null,
+  model jsonb not null,
+  metrics jsonb not null
+);
+create trigger credit_model_append_only before update or delete on credit_model for each row execute function fh_append_only();

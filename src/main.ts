@@ -145,6 +145,35 @@ events
     await withPlatform((platform) => eventsForgetCommand(platform, consumer, options));
   });
 
+const credit = program.command('credit').description('shared credit information');
+credit
+  .command('train')
+  .description('train a credit scorecard from the tradelines held, validate it, store it as the next version and put it in force')
+  .option('--snapshot <month>', 'the month (YYYY-MM) the attributes are read at; default: a horizon before the latest month filed')
+  .option('--horizon <months>', 'months after the snapshot in which going 90 days past due counts as bad', '12')
+  .action(async (options: { snapshot?: string; horizon: string }) => {
+    const { createServices } = await import('./api/services.js');
+    const { FhError } = await import('./platform/errors.js');
+    await withPlatform(async (platform) => {
+      const services = createServices(platform);
+      try {
+        const summary = await services.credit.trainModel({
+          ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+          horizon: Number(options.horizon),
+          onProgress: (step) => console.error(`… ${step}`),
+        });
+        console.log(JSON.stringify(summary, null, 2));
+        return 0;
+      } catch (error) {
+        if (error instanceof FhError) {
+          console.error(`${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}`);
+          return 2;
+        }
+        throw error;
+      }
+    });
+  });
+
 program
   .command('docs')
   .description('regenerate docs/openapi.json, docs/errors.md and docs/standard.md from the code')

@@ -32,6 +32,17 @@ const Report = Type.Object({
   inquiries: Type.Array(Type.Object({ at: Type.String(), by: Text, purpose: Coded })),
   notices: Type.Array(Type.Object({ noticeId: Type.String(), institution: Text, loanId: Type.String(), negativeFrom: Type.String(), createdAt: Type.String() })),
   freeReports: Type.Object({ perYear: Type.Integer(), basis: Type.String() }),
+  score: Type.Union([
+    Type.Object({
+      modelVersion: Type.Integer(),
+      score: Type.Integer(),
+      pd: Type.Number({ description: 'Probability of going 90 days past due within a year' }),
+      grade: Type.Union(['A', 'B', 'C', 'D', 'E'].map((g) => Type.Literal(g))),
+      suggestedLimitFen: Type.Integer(),
+      reasons: Type.Array(Type.Object({ feature: Type.String(), label: Text, value: Type.String(), pointsLost: Type.Number() })),
+    }),
+    Type.Null(),
+  ]),
 });
 
 const DisputeStatus = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type.Literal('corrected'), Type.Literal('kept')]);
@@ -132,6 +143,22 @@ export function creditRoutes(services: { credit: CreditService }): FastifyPlugin
         },
       },
       async (request) => credit.answerDispute(callerOf(request), request.params.disputeId, request.body),
+    );
+
+    app.get(
+      '/supervisor/credit/models',
+      {
+        config: { access: ['supervisor'] },
+        schema: {
+          tags: ['credit'],
+          summary: 'Every trained credit scorecard with its validation figures (AUC, KS, calibration), newest first; the newest is in force',
+          response: {
+            200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), trainedAt: Type.String(), snapshot: Type.String(), horizonMonths: Type.Integer(), rows: Type.Integer(), bads: Type.Integer(), metrics: Type.Record(Type.String(), Type.Unknown()) })) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => ({ items: await credit.modelVersions(callerOf(request)) }),
     );
 
     app.get(

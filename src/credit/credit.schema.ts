@@ -1,4 +1,5 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { ScorecardVersion } from './scorecard.js';
 
 export type TradelineStatus = 'current' | 'overdue' | 'closed' | 'written_off';
 
@@ -58,11 +59,23 @@ export interface CreditDisputeTable {
   escalated_at: Date | null;
 }
 
+export interface CreditModelTable {
+  version: Generated<number>;
+  trained_at: ColumnType<Date, never, never>;
+  snapshot: string;
+  horizon_months: number;
+  rows_used: number;
+  bads: number;
+  model: ColumnType<ScorecardVersion, string, never>;
+  metrics: ColumnType<Record<string, unknown>, string, never>;
+}
+
 declare module '../platform/database.js' {
   interface Database {
     tradeline: TradelineTable;
     credit_notice: CreditNoticeTable;
     credit_inquiry: CreditInquiryTable;
     credit_dispute: CreditDisputeTable;
+    credit_model: CreditModelTable;
   }
 }

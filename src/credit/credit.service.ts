@@ -16,6 +16,8 @@ import type { ConsentService } from '../privacy/consent.service.js';
 import { consentPurposes } from '../privacy/consent.schema.js';
 import * as store from './credit.store.js';
 import { renderReportPdf } from './report-pdf.js';
+import { addMonths as addMonthsTo, attributesAt, CREDIT_FEATURES, scorePerson, trainingRows, type PersonScore, type TradelineFacts } from './credit-model.js';
+import { crossValidatedPds, evaluate, scoreApplicant, trainScorecard, type ScorecardVersion } from './scorecard.js';
 import type { DisputeStatus, TradelineStatus } from './credit.schema.js';
 
 /** Art.16: negative information is kept for five years from the day the bad event ended. */
@@ -65,6 +67,21 @@ export interface CreditReport {
   inquiries: { at: string; by: { zh: string; en: string }; purpose: { code: string; zh: string; en: string } }[];
   notices: { noticeId: string; institution: { zh: string; en: string }; loanId: string; negativeFrom: string; createdAt: string }[];
   freeReports: { perYear: number; basis: string };
+  /** The score of the model in force, or null when none has been trained yet. */
+  score: (Omit<PersonScore, 'reasons'> & { reasons: { feature: string; label: { zh: string; en: string }; value: string; pointsLost: number }[] }) | null;
+}
+
+/** Fewer bads or goods than this and a model is not trained: its figures would say nothing. */
+export const MIN_OUTCOMES = 20;
+
+export interface ModelSummary {
+  version: number;
+  trainedAt: string;
+  snapshot: string;
+  horizonMonths: number;
+  rows: number;
+  bads: number;
+  metrics: Record<string, unknown>;
 }
 
 function addYears(day: string, years: number): string {
@@ -73,6 +90,10 @@ function addYears(day: string, years: number): string {
   const target = new Date(Date.UTC(y + years, m - 1, d));
   if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
   return target.toISOString().slice(0, 10);
+}
+
+function toFacts(row: store.TradelineRow): TradelineFacts {
+  return { partyKey: row.party_key, institutionId: row.institution_id, openedOn: row.opened_on, principalFen: Number(row.principal_fen), gridTo: row.grid_to, grid: row.grid };
 }
 
 function addDays(day: string, days: number): string {
@@ -106,6 +127,7 @@ const codeName = (list: keyof typeof codeLists, code: string) => {
  */
 export class CreditService {
   private readonly db: Kysely<Database>;
+  private model: { at: number; row: { version: number; model: ScorecardVersion } | undefined } | undefined;
 
   constructor(
     private readonly platform: Platform,
@@ -198,6 +220,7 @@ export class CreditService {
     const institutionIds = [...new Set([...rows.map((r) => r.institution_id), ...inquiries.flatMap((q) => (q.institution_id ? [q.institution_id] : [])), ...notices.map((n) => n.institution_id)])];
     const names = await this.registry.institutionsByIds(institutionIds);
     const nameOf = (id: string) => ({ institutionId: id, nameZh: names.get(id)?.nameZh ?? id, nameEn: names.get(id)?.nameEn ?? id });
+    const model = await this.modelInForce();
     const tradelines = rows.map((row) =>
       this.tradelineView(
         row,
@@ -226,7 +249,60 @@ export class CreditService {
       })),
       notices: notices.map((n) => ({ noticeId: n.notice_id, institution: { zh: nameOf(n.institution_id).nameZh, en: nameOf(n.institution_id).nameEn }, loanId: n.loan_id, negativeFrom: n.negative_from, createdAt: n.created_at.toISOString() })),
       freeReports: { perYear: 2, basis: '《征信业管理条例》第十七条 / Credit Reporting Industry Regulation Art.17' },
+      score: model ? this.scoreOf(model, rows, reportDate, open.reduce((sum, t) => sum + t.balanceFen, 0)) : null,
     };
+  }
+
+  private scoreOf(model: { version: number; model: ScorecardVersion }, rows: readonly store.TradelineRow[], reportDate: string, outstandingFen: number): CreditReport['score'] {
+    const facts = rows.map(toFacts);
+    const attributes = attributesAt(facts, reportDate.slice(0, 7));
+    if (!attributes) return null;
+    const scored = scorePerson(model.model, model.version, attributes, outstandingFen);
+    return {
+      ...scored,
+      reasons: scored.reasons.map((reason) => ({ feature: reason.feature, label: reason.label, value: reason.value ? `${reason.value.zh} / ${reason.value.en}` : reason.bin, pointsLost: reason.pointsLost })),
+    };
+  }
+
+  private async modelInForce(): Promise<{ version: number; model: ScorecardVersion } | undefined> {
+    if (this.model && Date.now() - this.model.at < 60_000) return this.model.row;
+    const row = await store.latestModel(this.db);
+    this.model = { at: Date.now(), row: row ? { version: row.version, model: row.model } : undefined };
+    return this.model.row;
+  }
+
+  /**
+   * Train a scorecard from the tradelines Fenghuo holds: attributes as of `snapshot` (default: a
+   * year before the latest month filed), outcome 90 days past due within `horizon` months after;
+   * validated by 5-fold cross-validation (AUC, KS, calibration), stored as the next version and
+   * put in force. Refused with FH_CREDIT_TRAINING_DATA when there are fewer than 20 bads or goods.
+   */
+  async trainModel(options: { snapshot?: string; horizon?: number; onProgress?: (step: string) => void } = {}): Promise<ModelSummary> {
+    const horizon = options.horizon ?? 12;
+    options.onProgress?.('reading tradelines');
+    const facts = (await store.allTradelineFacts(this.db)).map((row) => ({ partyKey: row.party_key, institutionId: row.institution_id, openedOn: row.opened_on, principalFen: Number(row.principal_fen), gridTo: row.grid_to, grid: row.grid }));
+    const latest = facts.reduce((max, line) => (line.gridTo > max ? line.gridTo : max), '0000-00');
+    const snapshot = options.snapshot ?? addMonthsTo(latest, -horizon);
+    const { rows, labels } = trainingRows(facts, snapshot, horizon);
+    const bads = labels.filter((y) => y === 1).length;
+    if (bads < MIN_OUTCOMES || rows.length - bads < MIN_OUTCOMES) fail('FH_CREDIT_TRAINING_DATA', { details: { snapshot, people: rows.length, bads, goods: rows.length - bads, needed: MIN_OUTCOMES } });
+    options.onProgress?.(`training on ${rows.length} people (${bads} bad) as of ${snapshot}`);
+    const { pds } = crossValidatedPds(labels, 5, 1, (train) => {
+      const model = trainScorecard(train.map((i) => rows[i]!), train.map((i) => labels[i]!), CREDIT_FEATURES);
+      return (i) => scoreApplicant(model, rows[i]!).pd;
+    });
+    const metrics = evaluate(pds, labels);
+    const model = trainScorecard(rows, labels, CREDIT_FEATURES, { trainedAt: new Date().toISOString() });
+    const version = await store.insertModel(this.db, { snapshot, horizon_months: horizon, rows_used: rows.length, bads, model: JSON.stringify({ ...model, metrics }), metrics: JSON.stringify({ ...metrics, validation: '5-fold stratified cross-validation' }) });
+    this.model = undefined;
+    options.onProgress?.(`version ${version}: AUC ${metrics.auc.toFixed(3)}, KS ${metrics.ks.toFixed(3)}`);
+    return (await this.modelVersions()).find((m) => m.version === version)!;
+  }
+
+  /** Every trained version with its validation figures, newest first (the supervisor's view). */
+  async modelVersions(caller?: Caller): Promise<ModelSummary[]> {
+    if (caller && caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
+    return (await store.models(this.db)).map((row) => ({ version: row.version, trainedAt: row.trained_at.toISOString(), snapshot: row.snapshot, horizonMonths: row.horizon_months, rows: row.rows_used, bads: row.bads, metrics: row.metrics }));
   }
 
   /** A tradeline as the report shows it on `reportDate`: a negative record beyond five years after it ended is gone (Art.16). */

@@ -170,3 +170,23 @@ export async function answerDispute(db: Kysely<Database>, disputeId: string, sta
 export async function escalateOverdue(db: Kysely<Database>, today: string, at: Date): Promise<DisputeRow[]> {
   return db.updateTable('credit_dispute').set({ status: 'escalated', escalated_at: at }).where('status', '=', 'open').where('due_on', '<', today).returningAll().execute();
 }
+
+export type ModelRow = Selectable<Database['credit_model']>;
+
+/** Every tradeline's facts for training, oldest grids first. */
+export async function allTradelineFacts(db: Kysely<Database>): Promise<{ party_key: string; institution_id: string; opened_on: string; principal_fen: number; grid_to: string; grid: string }[]> {
+  return db.selectFrom('tradeline').select(['party_key', 'institution_id', 'opened_on', 'principal_fen', 'grid_to', 'grid']).execute();
+}
+
+export async function insertModel(db: Kysely<Database>, row: { snapshot: string; horizon_months: number; rows_used: number; bads: number; model: string; metrics: string }): Promise<number> {
+  const inserted = await db.insertInto('credit_model').values(row).returning('version').executeTakeFirstOrThrow();
+  return inserted.version;
+}
+
+export async function latestModel(db: Kysely<Database>): Promise<ModelRow | undefined> {
+  return db.selectFrom('credit_model').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function models(db: Kysely<Database>): Promise<Omit<ModelRow, 'model'>[]> {
+  return db.selectFrom('credit_model').select(['version', 'trained_at', 'snapshot', 'horizon_months', 'rows_used', 'bads', 'metrics']).orderBy('version', 'desc').execute();
+}

@@ -173,6 +173,14 @@ describeEachEngine('shared credit information', (engine) => {
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report.pdf?lang=fr', headers })).statusCode).toBe(400);
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report.pdf', headers: { 'x-api-key': lenderA.apiKey } })).statusCode).toBe(403);
   });
+
+  it('trains no scorecard from too few outcomes, says why, and reports no score until one is trained', async () => {
+    await expect(ctx.services.credit.trainModel()).rejects.toMatchObject({ code: 'FH_CREDIT_TRAINING_DATA', details: { needed: 20, snapshot: '2023-08', people: 0, bads: 0 } });
+    expect((await ctx.services.credit.ownReport(consumer)).score).toBeNull();
+    const supervisor = await supervisorSession(ctx, 'credit.models', '000000');
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers: supervisor })).json()).toEqual({ items: [] });
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers })).statusCode).toBe(403);
+  });
 });
 
 /** The PDF with its compressed streams inflated, as text to search. */

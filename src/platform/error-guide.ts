@@ -99,6 +99,7 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
   FH_CONSENT_CLOSED: { cause: 'The authorisation was already withdrawn or has expired: there is nothing to withdraw.', action: 'Read your authorisations again; grant a new one if needed.' },
   FH_CREDIT_DISPUTE_CLOSED: { cause: 'The dispute was already answered (corrected or kept with a statement); `details` gives its status. An answer is given once.', action: 'Read the dispute again; a new objection is a new dispute.' },
   FH_CREDIT_CORRECTION_MISSING: { cause: 'The answer says the tradeline was corrected, but no filing has changed it since the dispute was filed.', action: 'Resubmit the corrected loan or repayment records first (a resubmission of the period), then answer.' },
+  FH_CREDIT_TRAINING_DATA: { cause: 'Training needs people with a tradeline by the snapshot month and at least 20 of them who went 90 days past due in the year after, and 20 who did not; `details` gives the counts found.', action: 'Train again once more months of loan and repayment filings have been accepted, or choose an earlier snapshot.' },
   FH_ALERT_TRANSITION: {
     cause: 'The alert cannot move to the requested status from its current one (new → triaged → escalated or dismissed; a dismissed, escalated or superseded alert is closed). `details` names both statuses.',
     action: 'Read the alert again: someone else may have moved it meanwhile.',
