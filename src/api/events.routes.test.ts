@@ -54,8 +54,9 @@ describeEachEngine('HTTP: parked events for national supervisors', (engine) => {
 
     const consumers = await ctx.app.inject({ method: 'GET', url: '/v1/events/consumers', headers: national });
     expect(consumers.statusCode).toBe(200);
-    // The platform's own consumer (monitoring) is listed beside the test's.
+    // The platform's own consumers (credit, monitoring) are listed beside the test's.
     expect(consumers.json().consumers).toEqual([
+      expect.objectContaining({ consumer: 'credit', subject: 'filing.accepted', backfill: 'callback', parked: 0 }),
       expect.objectContaining({ consumer: 'flaky-ops', subject: 'test.ops', backfill: 'outbox', pending: 0, parked: 1 }),
       expect.objectContaining({ consumer: 'monitoring', subject: 'filing.accepted', backfill: 'callback', parked: 0 }),
     ]);

@@ -66,7 +66,7 @@ describe.skipIf(!natsUp || !engines.includes('postgres'))('a screening worker ki
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    if (jsm) for (const suffix of ['_REQUESTS', '_DECISIONS']) await jsm.streams.delete(`${stream}${suffix}`).catch(() => false);
+    if (jsm) for (const suffix of ['_REQUESTS', '_DECISIONS', '_EVENTS']) await jsm.streams.delete(`${stream}${suffix}`).catch(() => false);
     await nc?.close();
     if (platform) await closePlatform(platform);
     await adminQuery(`drop database if exists ${name} with (force)`);

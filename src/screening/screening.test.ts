@@ -95,7 +95,8 @@ for (const mode of modes) {
     beforeAll(async () => {
       sms = await receiver();
       hook = await receiver();
-      ctx = await startPlatform(mode.engine, { smsGatewayUrl: sms.url, ...(mode.nats ? { natsUrl: NATS_TEST_URL, screeningStream: streamName } : {}) });
+      // With NATS, the platform's own events go to a stream of this run's too, deleted at the end.
+      ctx = await startPlatform(mode.engine, { smsGatewayUrl: sms.url, ...(mode.nats ? { natsUrl: NATS_TEST_URL, screeningStream: streamName } : {}) }, mode.nats ? { events: { stream: `${streamName}_EVENTS`, subjectPrefix: `${names.subjects}.events` } } : {});
       if (mode.nats) {
         nc = await connect({ servers: NATS_TEST_URL });
         js = jetstream(nc);
@@ -113,7 +114,7 @@ for (const mode of modes) {
     afterAll(async () => {
       await ctx?.close();
       if (nc) {
-        for (const suffix of ['_REQUESTS', '_DECISIONS']) await jsm.streams.delete(`${streamName}${suffix}`).catch(() => false);
+        for (const suffix of ['_REQUESTS', '_DECISIONS', '_EVENTS']) await jsm.streams.delete(`${streamName}${suffix}`).catch(() => false);
         await nc.close();
       }
       sms?.server.close();

@@ -9,7 +9,8 @@ import { createServices } from '../api/services.js';
 import { ScreeningWorker } from './screening.nats.js';
 
 const config = loadConfig();
-const platform = await createPlatform(config);
+// The platform's own events go to a stream of the test's, which it deletes.
+const platform = await createPlatform(config, { events: { stream: `${config.screeningStream}_EVENTS`, subjectPrefix: `${config.screeningStream.toLowerCase().replace(/_/g, '.')}.events` } });
 const services = createServices(platform);
 await services.rulebook.capability().start?.();
 const killAfter = Number(process.env.FH_TEST_KILL_AFTER ?? '0');
