@@ -84,6 +84,9 @@ export function TradelineCard({ line, action }: { line: Tradeline; action?: Reac
         <Flex gap={8} wrap align="center">
           <span className="fh-tradeline-lender">{name(line.institution)}</span>
           <TradelineStatusTag status={line.status} />
+          <Typography.Text type="secondary" className="fh-mono fh-tradeline-loan">
+            {line.loanId}
+          </Typography.Text>
           {openDisputes.length > 0 && (
             <span className="fh-dispute-mark" data-testid="dispute-mark">
               <WarningOutlined /> {t('credit.report.disputeMark')}
@@ -93,7 +96,7 @@ export function TradelineCard({ line, action }: { line: Tradeline; action?: Reac
       }
       extra={action}
     >
-      <Descriptions column={{ xs: 1, sm: 2, lg: 3 }} size="small" className="fh-tradeline-facts">
+      <Descriptions column={{ xs: 1, sm: 2 }} size="small" className="fh-tradeline-facts">
         <Descriptions.Item label={t('credit.report.productType')}>{line.productType ? text(line.productType) : '—'}</Descriptions.Item>
         <Descriptions.Item label={t('credit.report.purpose')}>{text(line.purpose)}</Descriptions.Item>
         <Descriptions.Item label={t('credit.report.openedOn')}>{line.openedOn}</Descriptions.Item>
@@ -222,7 +225,7 @@ export function CreditReportView({ report, tradelineAction }: { report: CreditRe
       ) : (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           {report.tradelines.map((line) => (
-            <Col xs={24} xxl={12} key={`${line.institution.institutionId}/${line.loanId}`}>
+            <Col xs={24} xl={12} key={`${line.institution.institutionId}/${line.loanId}`}>
               <TradelineCard line={line} action={tradelineAction?.(line)} />
             </Col>
           ))}

@@ -180,15 +180,19 @@ function ConsentItem({ consent, onWithdrawn }: { consent: ConsentView; onWithdra
         <Descriptions.Item label={t('credit.consents.categories')}>
           {consent.dataCategories.length === 0
             ? '—'
-            : consent.dataCategories.map((c) => (
-                <Tag key={c.code} color={c.sensitive ? 'orange' : undefined}>
-                  {t(`credit.category.${c.code}`, { defaultValue: name({ nameZh: c.zh, nameEn: c.en }) })}
-                </Tag>
-              ))}
+            : (
+              <Flex wrap gap={4}>
+                {consent.dataCategories.map((c) => (
+                  <Tag key={c.code} color={c.sensitive ? 'orange' : undefined} style={{ marginInlineEnd: 0 }}>
+                    {t(`credit.category.${c.code}`, { defaultValue: name({ nameZh: c.zh, nameEn: c.en }) })}
+                  </Tag>
+                ))}
+              </Flex>
+            )}
         </Descriptions.Item>
         {consent.recipient && <Descriptions.Item label={t('credit.consents.recipient')}>{consent.recipient}</Descriptions.Item>}
         <Descriptions.Item label={t('credit.consents.grantedAt')}>{formatDateTime(consent.grantedAt)}</Descriptions.Item>
-        <Descriptions.Item label={t('credit.consents.expiresOn')}>{consent.expiresOn ?? t('credit.consents.untilWithdrawn')}</Descriptions.Item>
+        {(consent.expiresOn || consent.status === 'active') && <Descriptions.Item label={t('credit.consents.expiresOn')}>{consent.expiresOn ?? t('credit.consents.untilWithdrawn')}</Descriptions.Item>}
         {consent.withdrawnAt && <Descriptions.Item label={t('credit.consents.withdrawnAt')}>{formatDateTime(consent.withdrawnAt)}</Descriptions.Item>}
       </Descriptions>
     </Card>

@@ -15,7 +15,8 @@ export function CreditInquiryPage() {
   const [form] = Form.useForm<{ residentId: string; purpose: string }>();
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<CreditReport>();
-  const [refusal, setRefusal] = useState<{ code: string; text: string }>();
+  // The refusal is kept as the error and put in words when shown, in the language of that moment.
+  const [refusal, setRefusal] = useState<{ code: string; error: unknown }>();
   const submit = async (values: { residentId: string; purpose: string }) => {
     setBusy(true);
     setReport(undefined);
@@ -24,7 +25,7 @@ export function CreditInquiryPage() {
       setReport(await api.post<CreditReport>('/v1/credit/inquiries', { residentId: values.residentId.trim().toUpperCase(), purpose: values.purpose }));
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'FH_UNEXPECTED';
-      setRefusal({ code, text: REFUSALS.includes(code) ? t(`credit.inquiry.refused.${code}`) : describeError(error) });
+      setRefusal({ code, error });
     } finally {
       setBusy(false);
     }
@@ -47,7 +48,7 @@ export function CreditInquiryPage() {
           </Flex>
         </Form>
       </Card>
-      {refusal && <Alert type="error" showIcon title={t('credit.inquiry.refusedTitle')} description={refusal.text} data-testid="inquiry-refused" data-code={refusal.code} style={{ marginBottom: 16 }} />}
+      {refusal && <Alert type="error" showIcon title={t('credit.inquiry.refusedTitle')} description={REFUSALS.includes(refusal.code) ? t(`credit.inquiry.refused.${refusal.code}`) : describeError(refusal.error)} data-testid="inquiry-refused" data-code={refusal.code} style={{ marginBottom: 16 }} />}
       {report && (
         <>
           <Typography.Title level={4}>{t('credit.inquiry.result', { masked: report.subject.residentIdMasked })}</Typography.Title>

@@ -17,7 +17,7 @@ function AnswerDialog({ dispute, onClose, onAnswered }: { dispute: DisputeView; 
   const [form] = Form.useForm<{ outcome: 'kept' | 'corrected'; statement: string }>();
   const outcome = Form.useWatch('outcome', form);
   const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string>();
+  const [refusal, setRefusal] = useState<unknown>();
   const submit = async (values: { outcome: 'kept' | 'corrected'; statement: string }) => {
     setBusy(true);
     setRefusal(undefined);
@@ -26,12 +26,13 @@ function AnswerDialog({ dispute, onClose, onAnswered }: { dispute: DisputeView; 
       void message.success(t('credit.desk.answered'));
       onAnswered(view);
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : '';
-      setRefusal(code === 'FH_CREDIT_CORRECTION_MISSING' ? t('credit.desk.correctionMissing') : code === 'FH_CREDIT_DISPUTE_CLOSED' ? t('credit.desk.closed') : describeError(error));
+      setRefusal(error);
     } finally {
       setBusy(false);
     }
   };
+  const code = refusal instanceof ApiError ? refusal.code : '';
+  const refusalText = code === 'FH_CREDIT_CORRECTION_MISSING' ? t('credit.desk.correctionMissing') : code === 'FH_CREDIT_DISPUTE_CLOSED' ? t('credit.desk.closed') : describeError(refusal);
   return (
     <Modal open title={t('credit.desk.answerTitle', { loan: dispute.loanId })} onCancel={onClose} okText={t('credit.desk.answerOk')} cancelText={t('common.cancel')} confirmLoading={busy} onOk={() => form.submit()} destroyOnHidden>
       <Typography.Paragraph type="secondary" style={{ whiteSpace: 'pre-wrap' }}>
@@ -51,7 +52,7 @@ function AnswerDialog({ dispute, onClose, onAnswered }: { dispute: DisputeView; 
           <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('credit.desk.statementPlaceholder')} />
         </Form.Item>
       </Form>
-      {refusal && <Alert type="error" showIcon title={refusal} data-testid="answer-refused" />}
+      {refusal !== undefined && <Alert type="error" showIcon title={refusalText} data-testid="answer-refused" />}
     </Modal>
   );
 }
@@ -70,7 +71,7 @@ export function DisputeDeskPage() {
       <PageTitle title={t('credit.desk.title')} subtitle={t('credit.desk.subtitle')} />
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       <Card className="fh-card">
-        <div className="fh-filters">
+        <div className="fh-filters fh-scroll-x">
           <Segmented value={filter} onChange={(value) => setFilter(value)} options={FILTERS.map((f) => ({ value: f, label: f === 'all' ? t('credit.desk.all') : t(`credit.disputeStatus.${f}`) }))} data-testid="dispute-filter" />
         </div>
         <DisputeTable
