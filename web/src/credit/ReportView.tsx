@@ -84,9 +84,6 @@ export function TradelineCard({ line, action }: { line: Tradeline; action?: Reac
         <Flex gap={8} wrap align="center">
           <span className="fh-tradeline-lender">{name(line.institution)}</span>
           <TradelineStatusTag status={line.status} />
-          <Typography.Text type="secondary" className="fh-mono fh-tradeline-loan">
-            {line.loanId}
-          </Typography.Text>
           {openDisputes.length > 0 && (
             <span className="fh-dispute-mark" data-testid="dispute-mark">
               <WarningOutlined /> {t('credit.report.disputeMark')}
@@ -97,6 +94,9 @@ export function TradelineCard({ line, action }: { line: Tradeline; action?: Reac
       extra={action}
     >
       <Descriptions column={{ xs: 1, sm: 2 }} size="small" className="fh-tradeline-facts">
+        <Descriptions.Item label={t('credit.report.loanId')}>
+          <span className="fh-mono">{line.loanId}</span>
+        </Descriptions.Item>
         <Descriptions.Item label={t('credit.report.productType')}>{line.productType ? text(line.productType) : '—'}</Descriptions.Item>
         <Descriptions.Item label={t('credit.report.purpose')}>{text(line.purpose)}</Descriptions.Item>
         <Descriptions.Item label={t('credit.report.openedOn')}>{line.openedOn}</Descriptions.Item>

@@ -677,6 +677,7 @@ export const en: Messages<typeof zh> = {
   },
   credit: {
     report: {
+      loanId: 'Loan',
       subtitle: "Put together from the loans and repayments every institution files; free for you at any time",
       identity: 'Identity',
       residentId: 'Resident ID number',

@@ -681,6 +681,7 @@ export const zh = {
   },
   credit: {
     report: {
+      loanId: '借据编号',
       subtitle: '由各机构报送的借款和还款信息汇总而成，本人随时免费查询',
       identity: '身份信息',
       residentId: '居民身份证号码',
