@@ -266,10 +266,21 @@ interface PlantedLoan {
 /** The day in October 2026 on which each lender lends CNY 195,000 to the same person. */
 const X20_DAYS: Record<string, number> = { qiantang: 20, yongjiang: 21, qianhai: 22, zhujiang: 23, jinghua: 24, lujiazui: 26 };
 
-function plantedLoans(key: string, rate: [number, number]): PlantedLoan[] {
+/**
+ * consumer1's loans beside the crowd's, so that the credit report gathers several lenders' filings:
+ * CNY 20,000 from Qiantang repaid on time, CNY 8,000 from Yongjiang overdue from its first instalment.
+ */
+const CONSUMER1_LOANS: Record<string, Omit<PlantedLoan, 'person'>> = {
+  qiantang: { id: 'X40', product: 1, contractDate: '2026-09-12', principal: 2_000_000, rate: 0.12, purpose: 'home_improvement' },
+  yongjiang: { id: 'X40', product: 0, contractDate: '2026-09-18', principal: 800_000, rate: 0.1, defaults: true, purpose: 'travel' },
+};
+
+function plantedLoans(key: string, rate: [number, number], people: readonly DemoPerson[]): PlantedLoan[] {
   const loans: PlantedLoan[] = [];
   const x20Day = X20_DAYS[key];
   if (x20Day !== undefined) loans.push({ id: 'X20', person: specialPeople.multi, product: 1, contractDate: `2026-10-${x20Day}`, principal: 19_500_000, rate: rate[0] });
+  const forConsumer1 = CONSUMER1_LOANS[key];
+  if (forConsumer1) loans.push({ ...forConsumer1, person: demoConsumers(people)[0]!.person });
   switch (key) {
     case 'qiantang':
       loans.push({ id: 'X30', product: 1, contractDate: '2026-10-13', principal: 5_000_000, rate: 0.235, purpose: 'medical' });
@@ -381,7 +392,7 @@ export function lenderFiles(institution: DemoInstitution, index: number, people:
     launched_on: '2026-01-05',
     withdrawn_on: null,
   }));
-  const planted = plantedLoans(key, terms.rate);
+  const planted = plantedLoans(key, terms.rate, people);
   if (planted.some((loan) => loan.product === 2)) {
     // A lending-information intermediary product: individual lenders fund each loan through the platform.
     products.push({
@@ -807,6 +818,52 @@ export function paymentFiles(institution: DemoInstitution, index: number, people
 
 function pickWith<T>(next: () => number, items: readonly T[]): T {
   return items[Math.floor(next() * items.length)]!;
+}
+
+/** The lender that filed the old loan of `oldNegativeFiles`. */
+export const OLD_NEGATIVE_LENDER = 'zhujiang';
+
+/**
+ * A loan of consumer2's at Zhujiang almost five years before `today`, repaid in full, whose fifth
+ * instalment was paid 39 days late: the negative record ended on the late payment, 58 months
+ * before `today`, so the report stops showing it (Art.16) about two months after `today`. The
+ * loan is filed for the month it was signed in; the instalments for the month before the late
+ * payment (the fifth still overdue) and for its month (the fifth paid late, the sixth on time).
+ */
+export function oldNegativeFiles(today: string, borrower: DemoPerson): { loanPeriod: string; loan: Row; repaymentsByPeriod: Map<string, Row[]> } {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  const month = (delta: number) => isoDate(y, m + delta, 1).slice(0, 7);
+  const day = (delta: number, d: number) => `${month(delta)}-${String(d).padStart(2, '0')}`;
+  // The month of the late payment, 58 months ago; the loan was signed six months before it.
+  const paidMonth = -58;
+  const contractDate = day(paidMonth - 6, 10);
+  const loanId = `ZHUJ-H${month(paidMonth - 6).replace('-', '')}`;
+  const schedule = buildSchedule({ principalFen: 300_000, disbursedFen: 300_000, disbursedOn: contractDate, firstDueOn: day(paidMonth - 5, 10), installments: 6, periodMonths: 1, nominalAnnualRate: 0.1, method: 'equal_installment', feePerInstallmentFen: 0 });
+  const loan: Row = {
+    loan_id: loanId, contract_id: `HT-${loanId}`, product_id: null, borrower_type: 'individual', borrower_id: borrower.residentId, borrower_phone: borrower.phone,
+    contract_date: contractDate, principal_fen: 300_000, disbursed_fen: 300_000, disbursement_date: contractDate, first_due_date: schedule[0]!.dueOn,
+    installments: 6, period_months: 1, nominal_annual_rate: 0.1, repayment_method: 'equal_installment', fee_per_installment_fen: 0, other_fees_fen: 0,
+    purpose: 'education', guarantee_type: 'none', guarantor_type: null, guarantor_id: null,
+  };
+  const instalment = (k: number, state: { paid: boolean; paidDate?: string; daysPastDue?: number; status?: string }): Row => {
+    const due = schedule[k - 1]!;
+    return {
+      repayment_id: `${loanId}-${k}`, loan_id: loanId, installment_number: k, installments: 6, due_date: due.dueOn,
+      principal_due_fen: due.principalFen, interest_due_fen: due.interestFen, fee_due_fen: due.feeFen,
+      amount_paid_fen: state.paid ? due.totalFen : 0, paid_date: state.paid ? (state.paidDate ?? due.dueOn) : null,
+      days_past_due: state.daysPastDue ?? 0, status: state.status ?? 'paid_on_time', overdue_interest_fen: null, penalty_fen: null,
+    };
+  };
+  const before = month(paidMonth - 1);
+  const [by, bm] = before.split('-').map(Number) as [number, number];
+  const lastDayBefore = isoDate(by, bm + 1, 0);
+  const dueFifth = schedule[4]!.dueOn;
+  const overdueAtMonthEnd = Math.round((Date.parse(lastDayBefore) - Date.parse(dueFifth)) / 86_400_000);
+  const repaymentsByPeriod = new Map<string, Row[]>([
+    [before, [1, 2, 3, 4].map((k) => instalment(k, { paid: true })).concat(instalment(5, { paid: false, daysPastDue: overdueAtMonthEnd, status: 'overdue' }))],
+    [month(paidMonth), [instalment(5, { paid: true, paidDate: day(paidMonth, 18), status: 'paid_late' }), instalment(6, { paid: true })]],
+  ]);
+  return { loanPeriod: month(paidMonth - 6), loan, repaymentsByPeriod };
 }
 
 /** Records as JSON Lines, the way an institution's system would upload them. */

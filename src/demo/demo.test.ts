@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { recordTypeDef } from '../standard/standard.js';
-import { DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
-import { DEMO_PASSWORD, demoInstitutions, demoPeople, demoViolations, lenderFiles } from './demo-data.js';
+import { chinaDay } from '../standard/china-time.js';
+import { CONSENT_HOLDER, DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
+import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoViolations, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles } from './demo-data.js';
 
 // The demo runs on the embedded engine, as `npm start` does.
 describe('demo data set', () => {
@@ -27,9 +28,10 @@ describe('demo data set', () => {
     const national = await supervisorSession(ctx, 'demo-check', '000000');
     const filings = (await ctx.app.inject({ method: 'GET', url: '/v1/filings?pageSize=200', headers: national })).json();
     // Products, two months of loans, two months of instalments, collection actions, complaints, a
-    // disclosure; the fund flows of the two lenders with P2P loans; a month of each payment institution's payments.
+    // disclosure; the fund flows of the two lenders with P2P loans; a month of each payment institution's payments;
+    // consumer2's old loan and two months of its instalments.
     const payers = demoInstitutions.filter((d) => d.payments).length;
-    expect(filings.total).toBe(lenders * 8 + 2 + payers);
+    expect(filings.total).toBe(lenders * 8 + 2 + payers + 3);
     for (const filing of filings.items) expect(filing.status).toBe('accepted');
   });
 
@@ -49,7 +51,8 @@ describe('demo data set', () => {
     expect(byProvinces).toBe(national.business.loans.loans);
     expect(zhejiang.business.loans.loans).toBeGreaterThan(0);
     expect(zhejiang.business.loans.loans).toBeLessThan(national.business.loans.loans);
-    expect(national.business.loansByMonth.map((m: { month: string }) => m.month)).toEqual(['2026-09', '2026-10']);
+    const oldLoanMonth = oldNegativeFiles(chinaDay(), demoConsumers(demoPeople(900))[1]!.person).loanPeriod;
+    expect(national.business.loansByMonth.map((m: { month: string }) => m.month)).toEqual([oldLoanMonth, '2026-09', '2026-10']);
     // Loans above the cap are deliberate violations, in Sichuan and Guangdong (demoViolations); none in Zhejiang.
     expect(sichuan.business.loans.aboveCap).toBeGreaterThan(0);
     expect(zhejiang.business.loans.aboveCap).toBe(0);
@@ -76,6 +79,18 @@ describe('demo data set', () => {
           const seen = newest.get(key);
           if (!seen || seen.period < period) newest.set(key, { period, daysPastDue: days });
         }
+      }
+    }
+    // consumer2's old instalments: the fifth filed overdue, then paid late.
+    const old = oldNegativeFiles(chinaDay(), demoConsumers(people)[1]!.person);
+    for (const [period, rows] of old.repaymentsByPeriod) {
+      for (const row of rows) {
+        filedRows++;
+        const days = Number(row.days_past_due);
+        if (days > 0) filedOverdueRows++;
+        const key = `${OLD_NEGATIVE_LENDER}/${String(row.repayment_id)}`;
+        const seen = newest.get(key);
+        if (!seen || seen.period < period) newest.set(key, { period, daysPastDue: days });
       }
     }
     const instalments = newest.size;
@@ -168,6 +183,49 @@ describe('demo data set', () => {
     expect(stats.days).toEqual([expect.objectContaining({ total: demoScreenedPayments.length, allow: count('allow'), confirm: count('confirm'), block: count('block'), review: 0 })]);
     expect(stats.rules.find((r) => r.ruleId === 'CN-SCREEN-CLASS-I-LIMIT')).toMatchObject({ hits: 1, confirmedFraud: 1, precision: 1 });
     expect(stats.rules.find((r) => r.ruleId === 'CN-SCREEN-NEW-PAYEE-LARGE')).toMatchObject({ hits: 1, precision: null });
+  });
+
+  it("builds consumer1's credit report from several lenders' filings, one late, and lets the authorised lender inquire", async () => {
+    const login = (await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'consumer1', password: DEMO_PASSWORD } })).json() as { token: string };
+    const consumer = { authorization: `Bearer ${login.token}` };
+    type Report = { tradelines: { institution: { institutionId: string; nameZh: string }; loanId: string; worstDaysPastDue: number; grid: { code: string }[]; negative: { shownUntil: string | null } | null }[] };
+    // Tradelines are built from filing.accepted events in the background: wait until both planted loans are there.
+    let report: Report;
+    for (;;) {
+      report = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers: consumer })).json() as Report;
+      if (report.tradelines.some((t) => t.loanId === 'QIAN-X40') && report.tradelines.some((t) => t.loanId === 'YONG-X40')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(new Set(report.tradelines.map((t) => t.institution.institutionId)).size).toBeGreaterThanOrEqual(2);
+    const late = report.tradelines.find((t) => t.loanId === 'YONG-X40')!;
+    expect(late.worstDaysPastDue).toBeGreaterThan(0);
+    expect(late.grid.some((m) => /[1-7]/.test(m.code))).toBe(true);
+    expect(report.tradelines.find((t) => t.loanId === 'QIAN-X40')!.worstDaysPastDue).toBe(0);
+
+    // The lender holding consumer1's authorisation may inquire for a loan approval.
+    const registry = (await ctx.app.inject({ method: 'GET', url: '/v1/public/institutions?pageSize=200' })).json() as { items: { institutionId: string; nameZh: string }[] };
+    const holder = registry.items.find((i) => i.nameZh === demoInstitutions.find((d) => d.key === CONSENT_HOLDER)!.nameZh)!;
+    const key = (await ctx.app.inject({ method: 'POST', url: `/v1/supervisor/institutions/${holder.institutionId}/api-keys`, headers: await supervisorSession(ctx, 'demo-credit', '000000'), payload: { label: 'demo-test' } })).json() as { apiKey: string };
+    const inquiry = await ctx.app.inject({ method: 'POST', url: '/v1/credit/inquiries', headers: { 'x-api-key': key.apiKey }, payload: { residentId: demoConsumers(demoPeople(900))[0]!.person.residentId, purpose: 'loan_approval' } });
+    expect(inquiry.statusCode).toBe(200);
+    expect(inquiry.json().tradelines.length).toBe(report.tradelines.length);
+  });
+
+  it("shows consumer2 a negative record that leaves the report within the next months", async () => {
+    const login = (await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'consumer2', password: DEMO_PASSWORD } })).json() as { token: string };
+    const consumer = { authorization: `Bearer ${login.token}` };
+    const loanId = oldNegativeFiles(chinaDay(), demoConsumers(demoPeople(900))[1]!.person).loan.loan_id;
+    type Report = { tradelines: { loanId: string; status: string; negative: { endedOn: string | null; shownUntil: string | null } | null }[] };
+    let line: Report['tradelines'][number] | undefined;
+    while (!(line = ((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers: consumer })).json() as Report).tradelines.find((t) => t.loanId === loanId))) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(line.status).toBe('closed');
+    const today = chinaDay();
+    const shownUntil = line.negative!.shownUntil!;
+    expect(shownUntil > today).toBe(true);
+    const months = (Date.parse(shownUntil) - Date.parse(today)) / (30 * 86_400_000);
+    expect(months).toBeLessThan(4);
   });
 
   it('does nothing the second time', async () => {

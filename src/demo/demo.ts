@@ -10,7 +10,8 @@ import { FhError } from '../platform/errors.js';
 import { currencyMinorUnits } from '../screening/currency.js';
 import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
-import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, paymentFiles, toJsonLines } from './demo-data.js';
+import { chinaDay } from '../standard/china-time.js';
+import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
 /** The months the demo lenders make loans in. */
@@ -116,6 +117,18 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
     log(`demo: ${demo.nameZh} filed its ${[...new Set([...PERIODS, ...DEMO_REPAYMENT_PERIODS])].join(', ')} data`);
   }
 
+  // consumer2's old loan, whose negative record is about to leave the credit report.
+  const old = oldNegativeFiles(chinaDay(), consumers[1]!.person);
+  const oldLender = institutionCallers.get(OLD_NEGATIVE_LENDER)!;
+  await file(services, oldLender, 'loan', old.loanPeriod, [old.loan]);
+  for (const [period, rows] of old.repaymentsByPeriod) await file(services, oldLender, 'repayment', period, rows);
+  filings += 1 + old.repaymentsByPeriod.size;
+  log(`demo: ${OLD_NEGATIVE_LENDER} filed consumer2's loan of ${old.loanPeriod}, paid late and repaid`);
+
+  // consumer1 authorises Qiantang to look at their credit report for a loan and its management.
+  await grantDemoConsent(services, consumers[0]!.username, institutionCallers.get(CONSENT_HOLDER)!);
+  log(`demo: consumer1 authorised ${CONSENT_HOLDER} to inquire into their credit report`);
+
   if (dataDir) {
     const lines = [
       `Fenghuo demo logins (password for every account: ${DEMO_PASSWORD})`,
@@ -128,6 +141,19 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   }
   log(`demo: ${filings} filings accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
+}
+
+/** The demo lender that holds consumer1's credit-inquiry authorisation. */
+export const CONSENT_HOLDER = 'qiantang';
+
+/** consumer1 grants the lender a credit-inquiry authorisation for loan approval and post-loan management, through the consent service. */
+async function grantDemoConsent(services: Services, username: string, institution: Caller): Promise<void> {
+  if (institution.principal.role !== 'institution') throw new Error('the consent holder is an institution');
+  const session = await services.platform.auth.login(username, DEMO_PASSWORD);
+  if (session.principal.role !== 'consumer') throw new Error(`${username} is not a consumer`);
+  const caller: Caller = { principal: session.principal, actor: { role: 'consumer', id: session.principal.userId } };
+  await services.consent.grant(caller, { institutionId: institution.principal.institutionId, scope: 'credit_inquiry', purposes: ['loan_approval', 'post_loan_management'], dataCategories: ['identity', 'credit'] });
+  await services.platform.auth.logout(session.token);
 }
 
 /** What the demo screens, and what each payment comes to with the default thresholds. */

@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -38,6 +38,7 @@ const SupervisorAlert = lazyPage(supervisor, (m) => m.AlertPage);
 const SupervisorRulebook = lazyPage(supervisor, (m) => m.RulebookPage);
 const SupervisorRuleEditor = lazyPage(supervisor, (m) => m.RuleEditorPage);
 const SupervisorScreening = lazyPage(supervisor, (m) => m.ScreeningPage);
+const SupervisorCreditDisputes = lazyPage(supervisor, (m) => m.CreditDisputesPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
@@ -46,9 +47,13 @@ const InstitutionLoanCost = lazyPage(institution, (m) => m.LoanCostPage);
 const InstitutionAlerts = lazyPage(institution, (m) => m.AlertsPage);
 const InstitutionAlert = lazyPage(institution, (m) => m.AlertPage);
 const InstitutionScreening = lazyPage(institution, (m) => m.ScreeningPage);
+const InstitutionCreditInquiry = lazyPage(institution, (m) => m.CreditInquiryPage);
+const InstitutionDisputeDesk = lazyPage(institution, (m) => m.DisputeDeskPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
+const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
+const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
@@ -56,6 +61,7 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
   { path: '/supervisor/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
+  { path: '/supervisor/credit-disputes', labelKey: 'menu.creditDisputes', icon: <ExceptionOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
@@ -63,12 +69,16 @@ const institutionMenu: AreaMenuItem[] = [
   { path: '/institution/filings', labelKey: 'menu.filings', icon: <CloudUploadOutlined /> },
   { path: '/institution/alerts', labelKey: 'menu.ourAlerts', icon: <AlertOutlined /> },
   { path: '/institution/screening', labelKey: 'menu.screeningLog', icon: <SafetyCertificateOutlined /> },
+  { path: '/institution/credit-inquiry', labelKey: 'menu.creditInquiry', icon: <FileSearchOutlined /> },
+  { path: '/institution/disputes', labelKey: 'menu.disputeDesk', icon: <ExceptionOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
 const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer', labelKey: 'menu.consumerProfile', icon: <IdcardOutlined /> },
   { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
+  { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
+  { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
 ];
 
@@ -135,6 +145,7 @@ export function App() {
                   <Route path="rules" element={lazyElement(SupervisorRulebook)} />
                   <Route path="rules/:ruleId/tighten" element={lazyElement(SupervisorRuleEditor)} />
                   <Route path="screening" element={lazyElement(SupervisorScreening)} />
+                  <Route path="credit-disputes" element={lazyElement(SupervisorCreditDisputes)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
@@ -145,11 +156,15 @@ export function App() {
                   <Route path="alerts/:alertId" element={lazyElement(InstitutionAlert)} />
                   <Route path="api-keys" element={lazyElement(InstitutionApiKeys)} />
                   <Route path="screening" element={lazyElement(InstitutionScreening)} />
+                  <Route path="credit-inquiry" element={lazyElement(InstitutionCreditInquiry)} />
+                  <Route path="disputes" element={lazyElement(InstitutionDisputeDesk)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
                   <Route index element={lazyElement(ConsumerProfile)} />
                   <Route path="access-log" element={lazyElement(ConsumerAccessLog)} />
                   <Route path="reminders" element={lazyElement(ConsumerReminders)} />
+                  <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
+                  <Route path="consents" element={lazyElement(ConsumerConsents)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

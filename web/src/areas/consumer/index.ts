@@ -1,3 +1,5 @@
 /** The consumer area, loaded on demand. */
 export { ProfilePage, AccessLogPage } from './ProfilePage.js';
 export { RemindersPage } from './RemindersPage.js';
+export { CreditReportPage } from './CreditReportPage.js';
+export { ConsentsPage } from './ConsentsPage.js';

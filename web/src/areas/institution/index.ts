@@ -7,3 +7,5 @@ export { LoanCostPage } from './LoanCostPage.js';
 export { AlertsPage } from './AlertsPage.js';
 export { AlertPage } from './AlertPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
+export { CreditInquiryPage } from './CreditInquiryPage.js';
+export { DisputeDeskPage } from './DisputeDeskPage.js';

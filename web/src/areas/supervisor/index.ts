@@ -10,3 +10,4 @@ export { AlertPage } from './AlertPage.js';
 export { RulebookPage } from './RulebookPage.js';
 export { RuleEditorPage } from './RuleEditorPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
+export { CreditDisputesPage } from './CreditDisputesPage.js';
