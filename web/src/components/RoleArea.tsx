@@ -52,10 +52,11 @@ export function RoleArea({ role, menu }: { role: Role; menu: AreaMenuItem[] }) {
   }));
 
   // Below the large breakpoint the menu runs across the top: a side menu would take the phone's width.
+  // Every entry stays visible, wrapping onto a second line; folding some into "…" would hide them.
   if (screens.lg === false) {
     return (
       <Layout className="fh-area">
-        <Menu mode="horizontal" selectedKeys={selected ? [selected.path] : []} items={items} className="fh-menu-top" data-testid="area-menu" />
+        <Menu mode="horizontal" disabledOverflow selectedKeys={selected ? [selected.path] : []} items={items} className="fh-menu-top" data-testid="area-menu" />
         <Layout.Content className="fh-content">
           <Outlet />
         </Layout.Content>
