@@ -108,7 +108,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
           insert into tradeline (party_key, institution_id, loan_id, product_type, purpose, opened_on, principal_fen, balance_fen, installments, status,
             days_past_due, worst_days_past_due, grid_to, grid, negative_from, negative_ended_on, source_filing_id)
           select md5('person' || (n / ${options.perConsumer})), (${institutions}::uuid[])[1 + (n % ${institutions.length})], 'L' || n, 'cash_loan', 'consumption',
-            date '2024-01-01' + (n % 700), 100000 + (n % 97) * 10000, (n % 97) * 8000, 12,
+            date '2024-01-01' + (n % 700)::int, 100000 + (n % 97) * 10000, (n % 97) * 8000, 12,
             case when n % 20 = 0 then 'overdue' else 'current' end, case when n % 20 = 0 then 35 else 0 end, case when n % 20 = 0 then 35 else 0 end,
             '2025-12', case when n % 20 = 0 then 'NNNNNNNNNNNNNNNNNNNNNN12' else 'NNNNNNNNNNNNNNNNNNNNNNNN' end,
             case when n % 20 = 0 then date '2025-11-10' end, null, ${'00000000-0000-4000-8000-000000000000'}::uuid

@@ -45,7 +45,8 @@ export async function rebuildTradelines(db: Kysely<Database>, institutionId: str
       select r.* from filed_repayment r
       where r.institution_id = ${institutionId} and r.party_key = any(${keys}::text[])
         and (r.valid_to is null or exists (
-          select 1 from filed_repayment n where n.institution_id = r.institution_id and n.repayment_id = r.repayment_id and n.period > r.period))
+          select 1 from filed_repayment n
+          where n.party_key = r.party_key and n.institution_id = r.institution_id and n.repayment_id = r.repayment_id and n.period > r.period))
     ),
     -- Each instalment now: its state in the latest period filed.
     latest as (
@@ -67,11 +68,14 @@ export async function rebuildTradelines(db: Kysely<Database>, institutionId: str
         max(s.period) as last_period
       from states s group by s.loan_id
     ),
-    -- The day the negative record ended: the last payment of the instalments that were ever overdue.
+    -- The day the negative record ended: the last payment of the instalments that were ever overdue
+    -- (a join, not a correlated look-up in the CTE, which would read it once per instalment).
+    ever_late as (
+      select distinct s.loan_id, s.installment_number from states s where s.days_past_due > 0 or s.status = 'overdue'
+    ),
     ended as (
       select x.loan_id, max(x.paid_date) as ended_on
-      from latest x
-      where exists (select 1 from states s where s.loan_id = x.loan_id and s.installment_number = x.installment_number and (s.days_past_due > 0 or s.status = 'overdue'))
+      from latest x join ever_late e on e.loan_id = x.loan_id and e.installment_number = x.installment_number
       group by x.loan_id
     ),
     per_month as (
