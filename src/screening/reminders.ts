@@ -54,7 +54,9 @@ export class SmsGatewayChannel implements ReminderChannel {
   async deliver(message: ReminderMessage): Promise<void> {
     const { summary } = message;
     const amount = (summary.amountMinor / 10 ** summary.minorUnits).toFixed(summary.minorUnits);
-    const text = `【烽火】您正在向${summary.payeeName ?? summary.payeeAccountMasked}付款 ${amount} ${summary.currency}，存在风险，已暂停。请在 ${message.deadline.toISOString().slice(11, 16)}（UTC）前登录 ${this.portalUrl} 确认或拒绝。如非本人操作，请拒绝。`;
+    // The deadline in China time, as the person reads a clock.
+    const deadline = new Date(message.deadline.getTime() + 8 * 3_600_000).toISOString();
+    const text = `【烽火】您正在向${summary.payeeName ?? summary.payeeAccountMasked}付款 ${amount} ${summary.currency}，存在风险，已暂停。请在北京时间 ${deadline.slice(5, 10)} ${deadline.slice(11, 16)} 前登录 ${this.portalUrl} 确认或拒绝。如非本人操作，请拒绝。`;
     const reply = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: message.phone, text, reference: message.reminderId }), signal: AbortSignal.timeout(this.timeoutMs) });
     if (!reply.ok) throw new Error(`the SMS gateway answered ${reply.status}`);
   }

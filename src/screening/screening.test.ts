@@ -176,6 +176,12 @@ for (const mode of modes) {
       await until(() => sms.calls.length, (n) => n > 0);
       expect(sms.calls[0]!.body).toContain('13800138000');
       expect(sms.calls[0]!.body).toContain('8000.00');
+      // The deadline in China time: five minutes after the reminder was made.
+      const said = /北京时间 (\d{2})-(\d{2}) (\d{2}):(\d{2}) 前/.exec(JSON.parse(sms.calls[0]!.body).text as string);
+      expect(said).not.toBeNull();
+      const year = new Date().getUTCFullYear();
+      const saidAt = Date.parse(`${year}-${said![1]}-${said![2]}T${said![3]}:${said![4]}:00+08:00`);
+      expect(Math.abs(saidAt - (Date.now() + 300_000))).toBeLessThan(120_000);
 
       const inbox = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/reminders?status=pending', headers: consumerHeaders })).json();
       expect(inbox.items).toHaveLength(1);
