@@ -41,7 +41,7 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
   const sms = platform.config.smsGatewayUrl ? [new SmsGatewayChannel(platform.config.smsGatewayUrl, platform.config.publicUrl ?? `http://127.0.0.1:${platform.config.port}`)] : [];
   const streamNames = { stream: platform.config.screeningStream, subjects: platform.config.screeningStream.toLowerCase().replace(/_/g, '.') };
-  const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames });
+  const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
   return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit };

@@ -17,6 +17,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Name of the NATS streams of asynchronous screening (FH_SCREENING_STREAM, default FH_SCREEN: FH_SCREEN_REQUESTS and FH_SCREEN_DECISIONS, subjects fh.screen.*). */
   screeningStream: string;
+  /** How often due reminders expire and due webhooks are sent (FH_SCREENING_SWEEP_MS, default 1000). */
+  screeningSweepMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Key for the HMAC that pseudonymises identifiers (base64, ≥ 32 bytes). Absent: generated into dataDir. */
   pseudonymKey: string | undefined;
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     smsGatewayUrl: url(env, 'FH_SMS_GATEWAY_URL', ['http:', 'https:']),
     publicUrl: url(env, 'FH_PUBLIC_URL', ['http:', 'https:']),
     screeningStream: streamName(env.FH_SCREENING_STREAM || 'FH_SCREEN'),
+    screeningSweepMs: integer(env, 'FH_SCREENING_SWEEP_MS', 1000, 100, 86_400_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     pseudonymKey: base64Key(env, 'FH_PSEUDONYM_KEY'),
     vaultKeys,

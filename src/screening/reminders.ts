@@ -227,7 +227,8 @@ export class ReminderDesk {
    */
   async deliverWebhooks(now = new Date()): Promise<number> {
     let delivered = 0;
-    for (const row of await store.dueWebhooks(this.db, now, 100)) {
+    // Claimed for a minute: longer than one call may take (5 s), so no other sender picks them up meanwhile.
+    for (const row of await store.claimDueWebhooks(this.db, now, 100, 60_000)) {
       const settings = await store.settingsOf(this.db, row.institution_id);
       const attempts = row.attempts + 1;
       if (!settings?.webhook_url || !settings.webhook_secret_sealed || !settings.webhook_secret_key_id) {

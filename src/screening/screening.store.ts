@@ -131,8 +131,19 @@ export async function insertWebhook(db: Kysely<Database>, row: Insertable<Databa
   await db.insertInto('screening_webhook').values(row).execute();
 }
 
-export async function dueWebhooks(db: Kysely<Database>, now: Date, limit: number): Promise<WebhookRow[]> {
-  return db.selectFrom('screening_webhook').selectAll().where('delivered_at', 'is', null).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute();
+/**
+ * Claim the webhook calls due at `now` for `leaseMs`: their next attempt moves past the lease, so a
+ * second sender (another process, or another sweep of this one) does not send them too.
+ */
+export async function claimDueWebhooks(db: Kysely<Database>, now: Date, limit: number, leaseMs: number): Promise<WebhookRow[]> {
+  const result = await sql<WebhookRow>`
+    update screening_webhook set next_attempt_at = ${new Date(now.getTime() + leaseMs)}
+    where delivery_id in (
+      select delivery_id from screening_webhook
+      where delivered_at is null and next_attempt_at <= ${now}
+      order by next_attempt_at limit ${limit} for update skip locked)
+    returning *`.execute(db);
+  return result.rows;
 }
 
 export async function webhookAttempted(db: Kysely<Database>, deliveryId: string, result: { delivered: boolean; error: string | null; nextAttemptAt: Date; attempts: number }): Promise<void> {

@@ -14,7 +14,18 @@ export interface BrowserTools {
   screenshot(page: Page, name: string): Promise<void>;
   /** Switch the UI language with the header control and wait until the page has re-rendered in it. */
   switchLanguage(page: Page, language: 'zh' | 'en'): Promise<void>;
+  /** Log in on the login page (in Chinese) and wait for the area's home. */
+  logIn(page: Page, baseUrl: string, username: string, password: string, area: string): Promise<void>;
+  /**
+   * The page in Chinese and in English: a screenshot of each, no interface key, no field name in
+   * the values, no Chinese in the English interface. Leaves it in Chinese.
+   */
+  inBothLanguages(page: Page, name: string, check: { values: string; interface: string; rawKey: RegExp; rawName: RegExp }): Promise<void>;
+  /** At phone width nothing is wider than the screen. */
+  fitsThePhone(page: Page, name: string): Promise<void>;
 }
+
+const CHINESE = /[\u4e00-\u9fff]/;
 
 /** The tools over one browser, writing screenshots to `screens` (a directory path ending in `/`) with `prefix`. */
 export function browserTools(browser: () => Browser, screens: string, prefix = ''): BrowserTools {
@@ -23,7 +34,7 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
       () => document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 && document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
     );
   };
-  return {
+  const tools: BrowserTools = {
     async freshPage(viewport = { width: 1440, height: 900 }) {
       const context = await browser().newContext({ viewport, locale: 'zh-CN' });
       const page = await context.newPage();
@@ -47,6 +58,29 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
       await settled(page);
       await page.screenshot({ path: `${screens}${prefix}${name}.png`, fullPage: true });
     },
+    async logIn(page, baseUrl, username, password, area) {
+      await page.goto(`${baseUrl}/login`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码').fill(password);
+      await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
+      await page.waitForURL(`${baseUrl}/${area}`);
+    },
+    async inBothLanguages(page, name, check) {
+      const text = (selector: string) => page.locator(selector).evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
+      expect(await text(check.values), `${name}: raw names (zh)`).not.toMatch(check.rawName);
+      await tools.screenshot(page, `${name}-zh`);
+      await tools.switchLanguage(page, 'en');
+      expect(await page.locator('body').innerText(), `${name}: interface keys`).not.toMatch(check.rawKey);
+      expect(await text(check.values), `${name}: raw names (en)`).not.toMatch(check.rawName);
+      expect(await text(check.interface), `${name}: Chinese in the English interface`).not.toMatch(CHINESE);
+      await tools.screenshot(page, `${name}-en`);
+      await tools.switchLanguage(page, 'zh');
+    },
+    async fitsThePhone(page, name) {
+      await settled(page);
+      const layout = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
+      expect(layout.scroll, `${name}: sideways scroll`).toBeLessThanOrEqual(layout.window);
+    },
     async switchLanguage(page, language) {
       await page.locator('.fh-language').getByText(language === 'en' ? 'EN' : '中文').click();
       await page.locator(`html[lang="${language === 'en' ? 'en' : 'zh-CN'}"]`).waitFor({ state: 'attached' });
@@ -55,4 +89,5 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
       await settled(page);
     },
   };
+  return tools;
 }

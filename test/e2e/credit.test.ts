@@ -26,7 +26,6 @@ const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta
 const rawKey = /\b(menu|credit|common|error)\.[a-zA-Z_]+\.?[a-zA-Z_]*/;
 /** A field or parameter name, or an error code. */
 const rawName = /\b[a-z]+_[a-z_]+\b|\bFH_[A-Z_]+\b/;
-const chinese = /[\u4e00-\u9fff]/;
 const PHONE = { width: 375, height: 812 };
 const QIANTANG = '钱塘网络小额贷款有限公司';
 
@@ -38,7 +37,8 @@ describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 
   let web: DemoWebPlatform;
   let browser: Browser;
   let apiKey: string;
-  const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens, 'credit-');
+  const tools = browserTools(() => browser, screens, 'credit-');
+  const { freshPage, settled, switchLanguage } = tools;
 
   async function call<T>(method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
     const response = await fetch(`${web.baseUrl}${url}`, {
@@ -73,36 +73,10 @@ describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 
     await web?.close();
   });
 
-  async function logIn(page: Page, username: string, area: string): Promise<void> {
-    await page.goto(`${web.baseUrl}/login`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${web.baseUrl}/${area}`);
-  }
-
-  /** The page in Chinese and in English: a screenshot of each, no interface key, no field name, no Chinese in the English interface. Leaves it in Chinese. */
-  async function inBothLanguages(page: Page, name: string, values: string): Promise<void> {
-    const valueText = () => page.locator(values).evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
-    expect(await valueText(), `${name}: raw names (zh)`).not.toMatch(rawName);
-    await screenshot(page, `${name}-zh`);
-    await switchLanguage(page, 'en');
-    expect(await page.locator('body').innerText(), `${name}: interface keys`).not.toMatch(rawKey);
-    expect(await valueText(), `${name}: raw names (en)`).not.toMatch(rawName);
-    const interfaceText = await page
-      .locator('.fh-sider, .fh-menu-top, .fh-page-title, .ant-card-head-title .ant-tag, .ant-card-extra, thead, .ant-btn:not(.fh-user), .ant-alert-title, .ant-alert-description, .ant-descriptions-item-label, .ant-statistic-title, .ant-empty-description, .fh-credit-legend, .fh-dispute-mark')
-      .evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
-    expect(interfaceText, `${name}: Chinese in the English interface`).not.toMatch(chinese);
-    await screenshot(page, `${name}-en`);
-    await switchLanguage(page, 'zh');
-  }
-
-  /** At phone width nothing is wider than the screen. */
-  async function fitsThePhone(page: Page, name: string): Promise<void> {
-    await settled(page);
-    const layout = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
-    expect(layout.scroll, `${name}: sideways scroll`).toBeLessThanOrEqual(layout.window);
-  }
+  const logIn = (page: Page, username: string, area: string) => tools.logIn(page, web.baseUrl, username, DEMO_PASSWORD, area);
+  const inBothLanguages = (page: Page, name: string, values: string) =>
+    tools.inBothLanguages(page, name, { values, rawKey, rawName, interface: '.fh-sider, .fh-menu-top, .fh-page-title, .ant-card-head-title .ant-tag, .ant-card-extra, thead, .ant-btn:not(.fh-user), .ant-alert-title, .ant-alert-description, .ant-descriptions-item-label, .ant-statistic-title, .ant-empty-description, .fh-credit-legend, .fh-dispute-mark' });
+  const { fitsThePhone } = tools;
 
   it('shows consumer1 a report from several lenders, marks a dispute at once, and refuses the lender whose authorisation was withdrawn', async () => {
     const consumer1 = demoConsumers(demoPeople(900))[0]!;

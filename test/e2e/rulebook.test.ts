@@ -7,24 +7,12 @@
  * /tmp/shots (outside the repository).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp } from '../../src/api/app.js';
-import { ensureWebBuilt } from '../../src/api/serve.js';
-import { capabilities, createServices } from '../../src/api/services.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { loadDemoIfEmpty } from '../../src/demo/demo.js';
-import { startCapabilities } from '../../src/platform/capability.js';
-import { loadConfig } from '../../src/platform/config.js';
-import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
-import { closePlatform, createPlatform } from '../../src/platform/platform.js';
-import { freshDatabase } from '../harness.js';
 import { browserTools } from './browser.js';
+import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -40,60 +28,14 @@ const rawKey = /\b(app|nav|menu|role|common|form|error|fields|alerts|alertStatus
 const rawName = /\b[a-z]+_[a-z_]+\b|\bFH_[A-Z_]+\b/;
 const chinese = /[\u4e00-\u9fff]/;
 
-interface Running {
-  baseUrl: string;
-  app: FastifyInstance;
-  close(): Promise<void>;
-}
-
-/** The UI built for production (the test runner's NODE_ENV would give React's development build). */
-async function buildForProduction(): Promise<void> {
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await ensureWebBuilt((line) => console.log(`[web] ${line}`));
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
-
-/** The platform on PGlite with its capabilities running (monitoring raises the alerts) and the demo data loaded, as `npm start` serves it. */
-async function startDemoPlatform(): Promise<Running> {
-  await buildForProduction();
-  const database = await freshDatabase('pglite');
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-rulebook-web-'));
-  const config = loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
-  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
-  const services = createServices(platform);
-  const running = await startCapabilities(platform, capabilities(services));
-  const app = await buildApp(platform, { services, serveWeb: true, logger: false });
-  const close = async () => {
-    await app.close();
-    await running.stop();
-    services.filing.close();
-    await closePlatform(platform);
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await loadDemoIfEmpty(services, () => undefined, dataDir);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-  return { baseUrl: `http://127.0.0.1:${address.port}`, app, close };
-}
-
 describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300_000 }, () => {
-  let web: Running;
+  let web: DemoWebPlatform;
   let browser: Browser;
   const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens, 'rulebook-');
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
-    web = await startDemoPlatform();
+    web = await startDemoWebPlatform();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

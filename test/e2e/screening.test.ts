@@ -47,7 +47,8 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
   let web: DemoWebPlatform;
   let browser: Browser;
   let apiKey: string;
-  const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens, 'screening-');
+  const tools = browserTools(() => browser, screens, 'screening-');
+  const { freshPage, settled, screenshot, switchLanguage } = tools;
 
   /** Call the API as a client would. */
   async function call<T>(method: string, url: string, options: { token?: string; apiKey?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
@@ -87,36 +88,10 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     await web?.close();
   });
 
-  async function logIn(page: Page, username: string, area: string): Promise<void> {
-    await page.goto(`${web.baseUrl}/login`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.locator('form').getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${web.baseUrl}/${area}`);
-  }
-
-  /** The page in Chinese and in English: a screenshot of each, no interface key, no field name, no Chinese in the English interface. Leaves it in Chinese. */
-  async function inBothLanguages(page: Page, name: string, values: string): Promise<void> {
-    const valueText = () => page.locator(values).evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
-    expect(await valueText(), `${name}: raw names (zh)`).not.toMatch(rawName);
-    await screenshot(page, `${name}-zh`);
-    await switchLanguage(page, 'en');
-    expect(await page.locator('body').innerText(), `${name}: interface keys`).not.toMatch(rawKey);
-    expect(await valueText(), `${name}: raw names (en)`).not.toMatch(rawName);
-    const interfaceText = await page
-      .locator('.fh-sider, .fh-menu-top, .fh-page-title, .ant-card-head-title, thead:not(.ant-picker-dropdown thead), .ant-btn:not(.fh-user), .ant-alert-title, .ant-descriptions-item-label, .ant-tag, .ant-empty-description, .ant-result-title, .ant-drawer-title')
-      .evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
-    expect(interfaceText, `${name}: Chinese in the English interface`).not.toMatch(chinese);
-    await screenshot(page, `${name}-en`);
-    await switchLanguage(page, 'zh');
-  }
-
-  /** At phone width nothing is wider than the screen. */
-  async function fitsThePhone(page: Page, name: string): Promise<void> {
-    await settled(page);
-    const layout = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
-    expect(layout.scroll, `${name}: sideways scroll`).toBeLessThanOrEqual(layout.window);
-  }
+  const logIn = (page: Page, username: string, area: string) => tools.logIn(page, web.baseUrl, username, DEMO_PASSWORD, area);
+  const inBothLanguages = (page: Page, name: string, values: string) =>
+    tools.inBothLanguages(page, name, { values, rawKey, rawName, interface: '.fh-sider, .fh-menu-top, .fh-page-title, .ant-card-head-title, thead:not(.ant-picker-dropdown thead), .ant-btn:not(.fh-user), .ant-alert-title, .ant-descriptions-item-label, .ant-tag, .ant-empty-description, .ant-result-title, .ant-drawer-title' });
+  const { fitsThePhone } = tools;
 
   it('screens over HTTP, lets consumer1 confirm the held payment in plain words, and shows the institution it confirmed and allowed', async () => {
     // An institution screens an ordinary payment with its API key.
