@@ -16,7 +16,7 @@ import type { ConsentService } from '../privacy/consent.service.js';
 import { consentPurposes } from '../privacy/consent.schema.js';
 import * as store from './credit.store.js';
 import { renderReportPdf } from './report-pdf.js';
-import { addMonths as addMonthsTo, attributesAt, CREDIT_FEATURES, scorePerson, trainingRows, type PersonScore, type TradelineFacts } from './credit-model.js';
+import { addMonths, attributesAt, CREDIT_FEATURES, scorePerson, trainingRows, type PersonScore, type TradelineFacts } from './credit-model.js';
 import { crossValidatedPds, evaluate, scoreApplicant, trainScorecard, type ScorecardVersion } from './scorecard.js';
 import type { DisputeStatus, TradelineStatus } from './credit.schema.js';
 
@@ -100,11 +100,6 @@ function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const total = y * 12 + (m - 1) + delta;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
-}
 
 /** The last day a negative record that ended on `endedOn` is shown: five years on (Art.16: deleted once beyond five years). */
 export function negativeShownUntil(endedOn: string): string {
@@ -282,7 +277,7 @@ export class CreditService {
     options.onProgress?.('reading tradelines');
     const facts = (await store.allTradelineFacts(this.db)).map((row) => ({ partyKey: row.party_key, institutionId: row.institution_id, openedOn: row.opened_on, principalFen: Number(row.principal_fen), gridTo: row.grid_to, grid: row.grid }));
     const latest = facts.reduce((max, line) => (line.gridTo > max ? line.gridTo : max), '0000-00');
-    const snapshot = options.snapshot ?? addMonthsTo(latest, -horizon);
+    const snapshot = options.snapshot ?? addMonths(latest, -horizon);
     const { rows, labels } = trainingRows(facts, snapshot, horizon);
     const bads = labels.filter((y) => y === 1).length;
     if (bads < MIN_OUTCOMES || rows.length - bads < MIN_OUTCOMES) fail('FH_CREDIT_TRAINING_DATA', { details: { snapshot, people: rows.length, bads, goods: rows.length - bads, needed: MIN_OUTCOMES } });

@@ -9,7 +9,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database.js';
 import type { AuditLog } from '../platform/audit/audit.service.js';
 import { personSubject } from '../identity/identity.service.js';
-import type { Observation } from './features.js';
 import * as store from './screening.store.js';
 
 export class DecisionRecorder {
@@ -33,8 +32,8 @@ export class DecisionRecorder {
     this.batchSize = options.batchSize ?? 1000;
   }
 
-  /** Queue a decision (the observation is not stored: it holds nothing the row lacks). */
-  add(row: store.NewDecision, _observation?: Observation): void {
+  /** Queue a decision. */
+  add(row: store.NewDecision): void {
     const kept = row as store.NewDecision & { reasons: string };
     this.queue.push(kept);
     this.byId.set(row.decision_id, kept);

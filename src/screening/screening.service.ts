@@ -16,7 +16,7 @@ import { tierChain } from '../rulebook/tiers.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
 import type { SupervisionService } from '../supervision/supervision.service.js';
 import type { PaymentToScreen } from './payment.js';
-import { decide, ScreeningRuleSet, type Decision, type Reason, type Thresholds, type Verdict } from './engine.js';
+import { ScreeningRuleSet, type Decision, type Reason, type Thresholds, type Verdict } from './engine.js';
 import { InProcessFeatureState, RedisFeatureState, type FeatureState, type Observation } from './features.js';
 import { DecisionRecorder } from './recorder.js';
 import { DEFAULT_STREAM_NAMES, ScreeningWorker, type ScreeningStreamNames } from './screening.nats.js';
@@ -326,7 +326,7 @@ export class ScreeningService {
       // A held payment is written before the reply: the consumer's reminder must not be lost.
       await this.reminders.hold(row, this.summaryOf(payment, verdict, context), { payerPhone: payment.payer.phone, deadlineSeconds: context.settings.reminderSeconds });
     } else {
-      this.recorder.add(row, observation);
+      this.recorder.add(row);
       if (verdict.decision === 'allow') void Promise.resolve(this.state.settle(observation)).catch(() => {});
     }
     this.metrics.decisions.inc({ decision: verdict.decision });
@@ -522,12 +522,8 @@ export class ScreeningService {
       }
     } else fail('FH_FORBIDDEN');
     const { rows, total } = await store.listDecisions(this.db, filter, query.pageSize, (query.page - 1) * query.pageSize);
-    const reminders = new Map<string, store.ReminderRow>();
-    for (const row of rows) {
-      if (row.decision !== 'confirm') continue;
-      const reminder = await store.reminderOfDecision(this.db, row.decision_id);
-      if (reminder) reminders.set(row.decision_id, reminder);
-    }
+    const held = rows.filter((row) => row.decision === 'confirm').map((row) => row.decision_id);
+    const reminders = new Map((await store.remindersOfDecisions(this.db, held)).map((reminder) => [reminder.decision_id, reminder]));
     for (const row of rows) await this.ensureRuleTexts(row);
     return { items: rows.map((row) => this.view(row, row.reasons, reminders.get(row.decision_id))), total, page: query.page, pageSize: query.pageSize };
   }
@@ -580,7 +576,7 @@ export class ScreeningService {
         ...(note ? { reason: note } : {}),
       });
     });
-    if (outcome === 'confirmed_fraud') await this.state.setWatched(existing.payee_ref, { confirmedFraud: true, complaint: (await store.watchEntries(this.db)).some((e) => e.payee_ref === existing.payee_ref && e.source === 'complaint') });
+    if (outcome === 'confirmed_fraud') await this.state.setWatched(existing.payee_ref, { confirmedFraud: true, complaint: (await store.watchSources(this.db, existing.payee_ref)).has('complaint') });
     return this.viewOf(decisionId);
   }
 
@@ -588,8 +584,7 @@ export class ScreeningService {
   async watchComplainedPayee(payeeAccount: string): Promise<void> {
     const payeeRef = this.refOf('account', payeeAccount);
     await store.addWatchEntry(this.db, { payee_ref: payeeRef, source: 'complaint', institution_id: null, decision_id: null });
-    const entries = (await store.watchEntries(this.db)).filter((e) => e.payee_ref === payeeRef);
-    await this.state.setWatched(payeeRef, { confirmedFraud: entries.some((e) => e.source === 'confirmed_fraud'), complaint: true });
+    await this.state.setWatched(payeeRef, { confirmedFraud: (await store.watchSources(this.db, payeeRef)).has('confirmed_fraud'), complaint: true });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -804,5 +799,3 @@ export function checkThresholds(thresholds: Thresholds, bounds: Pick<Bounds, 'co
     if (thresholds[name] > bounds[bound]) fail('FH_SCREEN_THRESHOLD_OUT_OF_BOUNDS', { field: `body.thresholds.${name}`, details: { bound: bounds[bound], value: thresholds[name] } });
   }
 }
-
-export { decide };

@@ -111,6 +111,11 @@ export async function reminderOfDecision(db: Kysely<Database>, decisionId: strin
   return db.selectFrom('screening_reminder').selectAll().where('decision_id', '=', decisionId).executeTakeFirst();
 }
 
+export async function remindersOfDecisions(db: Kysely<Database>, decisionIds: readonly string[]): Promise<ReminderRow[]> {
+  if (decisionIds.length === 0) return [];
+  return db.selectFrom('screening_reminder').selectAll().where('decision_id', 'in', [...decisionIds]).execute();
+}
+
 export async function remindersOf(db: Kysely<Database>, pseudonym: string, status: ReminderStatus | undefined, limit: number, offset: number): Promise<ReminderRow[]> {
   let query = db.selectFrom('screening_reminder').selectAll().where('consumer_pseudonym', '=', pseudonym);
   if (status) query = query.where('status', '=', status);
@@ -160,6 +165,12 @@ export async function webhooksOfDecision(db: Kysely<Database>, decisionId: strin
 
 export async function addWatchEntry(db: Kysely<Database>, row: Insertable<Database['screening_watch_entry']>): Promise<void> {
   await db.insertInto('screening_watch_entry').values(row).onConflict((oc) => oc.columns(['payee_ref', 'source']).doNothing()).execute();
+}
+
+/** The sources (confirmed fraud, complaint) that put one payee account on the watch list. */
+export async function watchSources(db: Kysely<Database>, payeeRef: string): Promise<Set<'confirmed_fraud' | 'complaint'>> {
+  const rows = await db.selectFrom('screening_watch_entry').select('source').where('payee_ref', '=', payeeRef).execute();
+  return new Set(rows.map((row) => row.source));
 }
 
 export async function watchEntries(db: Kysely<Database>): Promise<{ payee_ref: string; source: 'confirmed_fraud' | 'complaint' }[]> {

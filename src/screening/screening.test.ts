@@ -200,6 +200,9 @@ for (const mode of modes) {
       expect(again.json().error.code).toBe('FH_SCREEN_REMINDER_CLOSED');
 
       expect((await ctx.app.inject({ method: 'GET', url: `/v1/screen/${held.decisionId}`, headers: { 'x-api-key': payer.apiKey } })).json()).toMatchObject({ status: 'confirmed', finalDecision: 'allow', reminder: { status: 'confirmed' } });
+      // The decision log shows the held payment with its reminder's answer.
+      const decisionLog = (await ctx.app.inject({ method: 'GET', url: `/v1/institution/screening/decisions?status=confirmed&paymentId=${held.paymentId}`, headers: { 'x-api-key': payer.apiKey } })).json();
+      expect(decisionLog.items).toEqual([expect.objectContaining({ decisionId: held.decisionId, reminder: expect.objectContaining({ status: 'confirmed', answeredVia: 'portal' }) })]);
 
       // Two senders at once (two sweeps, or two processes) send it once: each claims what it sends.
       const sent = await Promise.all([ctx.services.screening.reminders.deliverWebhooks(), ctx.services.screening.reminders.deliverWebhooks()]);
