@@ -14,6 +14,7 @@ import { rulebookRoutes } from '../rulebook/rulebook.routes.js';
 import { monitoringRoutes } from '../monitoring/monitoring.routes.js';
 import { screeningRoutes } from '../screening/screening.routes.js';
 import { consentRoutes } from '../privacy/consent.routes.js';
+import { dataRightsRoutes } from '../privacy/data-rights.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
@@ -46,6 +47,7 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(monitoringRoutes({ monitoring: services.monitoring }));
     await app.register(screeningRoutes({ screening: services.screening }));
     await app.register(consentRoutes({ consent: services.consent }));
+    await app.register(dataRightsRoutes({ dataRights: services.dataRights }));
     await app.register(creditRoutes({ credit: services.credit }));
     await app.register(eventRoutes(platform));
   };

@@ -130,14 +130,88 @@ export class IdentityService {
     return this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.pseudonym);
   }
 
+  /**
+   * Everything the identity capability holds on the calling consumer, in clear, for their own copy
+   * (PIPL Art.45). Opening the vault is audited.
+   */
+  async exportOf(caller: Caller): Promise<{ consumerId: string; displayName: string; residentId: string; phone: string | null; region: JurisdictionRef | null; birthYear: number | null; registeredAt: string }> {
+    const consumer = await this.ownConsumer(caller);
+    const residentId = await this.residentIdOf(caller);
+    const phone = await this.openPhone(consumer);
+    await this.platform.audit.record(this.db, caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: '本人下载个人信息副本 / the data subject downloaded a copy of their data' });
+    return {
+      consumerId: consumer.consumer_id,
+      displayName: caller.principal.role === 'consumer' ? caller.principal.displayName : '',
+      residentId,
+      phone,
+      region: consumer.region_code ? jurisdictionRef(consumer.region_code) : null,
+      birthYear: consumer.birth_year,
+      registeredAt: consumer.registered_at.toISOString(),
+    };
+  }
+
+  /**
+   * The person corrects what the platform holds on them directly (PIPL Art.46): the name they are
+   * shown by and their mobile number. `null` for the phone removes it. Runs in the caller's
+   * transaction; audited. Returns the fields changed.
+   */
+  async correct(db: Kysely<Database>, caller: Caller, input: { displayName?: string | undefined; phone?: string | null | undefined }): Promise<string[]> {
+    const consumer = await this.ownConsumer(caller, db);
+    if (caller.principal.role !== 'consumer') fail('FH_FORBIDDEN');
+    const changed: string[] = [];
+    if (input.displayName !== undefined) {
+      const name = input.displayName.trim();
+      if (name.length === 0 || name.length > 60) fail('FH_VALIDATION', { field: 'body.displayName', details: { reason: '1 to 60 characters' } });
+      if (name !== caller.principal.displayName) {
+        await this.platform.auth.renameUser(db, caller.principal.userId, name);
+        changed.push('displayName');
+      }
+    }
+    if (input.phone !== undefined) {
+      if (input.phone !== null && !PHONE.test(input.phone)) fail('FH_VALIDATION', { field: 'body.phone', details: { reason: 'a mainland mobile number of 11 digits' } });
+      const next = input.phone === null ? null : this.seal('phone', input.phone);
+      if ((next?.pseudonym ?? null) !== consumer.phone_pseudonym) {
+        if (next) await store.insertVaultEntry(db, next);
+        await store.setPhone(db, consumer.consumer_id, next?.pseudonym ?? null);
+        if (consumer.phone_pseudonym) await store.deleteVaultEntry(db, consumer.phone_pseudonym, { otherThan: consumer.consumer_id });
+        changed.push('phone');
+      }
+    }
+    if (changed.length > 0) {
+      await this.platform.audit.record(db, caller.actor, { action: 'personal_data.correct', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, detail: { fields: changed } });
+    }
+    return changed;
+  }
+
+  /**
+   * Erase the calling consumer's identity (PIPL Art.47): the vault entries that hold their clear
+   * identity number and phone, their consumer record, and their account. Runs in the caller's
+   * transaction; the audit entries about them are unlinked by the caller afterwards.
+   */
+  async erase(db: Kysely<Database>, caller: Caller): Promise<{ vaultEntries: number }> {
+    const consumer = await this.ownConsumer(caller, db);
+    if (caller.principal.role !== 'consumer') fail('FH_FORBIDDEN');
+    let vaultEntries = await store.deleteVaultEntry(db, consumer.pseudonym);
+    if (consumer.phone_pseudonym) vaultEntries += await store.deleteVaultEntry(db, consumer.phone_pseudonym, { otherThan: consumer.consumer_id });
+    await store.deleteConsumer(db, consumer.consumer_id);
+    await this.platform.auth.closeUser(db, caller.principal.userId);
+    return { vaultEntries };
+  }
+
+  private async openPhone(consumer: store.ConsumerRow): Promise<string | null> {
+    if (!consumer.phone_pseudonym) return null;
+    const vault = await store.vaultEntry(this.db, consumer.phone_pseudonym);
+    return vault ? this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.phone_pseudonym) : null;
+  }
+
   /** The pseudonym of the calling consumer. */
   async pseudonymOf(caller: Caller): Promise<string> {
     return (await this.ownConsumer(caller)).pseudonym;
   }
 
-  private async ownConsumer(caller: Caller): Promise<store.ConsumerRow> {
+  private async ownConsumer(caller: Caller, db: Kysely<Database> = this.db): Promise<store.ConsumerRow> {
     if (caller.principal.role !== 'consumer') fail('FH_FORBIDDEN');
-    const consumer = await store.consumerById(this.db, caller.principal.consumerId);
+    const consumer = await store.consumerById(db, caller.principal.consumerId);
     if (!consumer) fail('FH_NOT_FOUND', { field: 'consumer' });
     return consumer;
   }

@@ -54,6 +54,7 @@ const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
 const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
+const ConsumerDataRights = lazyPage(consumer, (m) => m.DataRightsPage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
@@ -79,6 +80,7 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
   { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
+  { path: '/consumer/data-rights', labelKey: 'menu.dataRights', icon: <SafetyCertificateOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
 ];
 
@@ -165,6 +167,7 @@ export function App() {
                   <Route path="reminders" element={lazyElement(ConsumerReminders)} />
                   <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
+                  <Route path="data-rights" element={lazyElement(ConsumerDataRights)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>
