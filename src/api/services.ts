@@ -36,7 +36,7 @@ export interface Services {
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
 export function createServices(platform: Platform, options: { log?: (line: string) => void } = {}): Services {
   const registry = new RegistryService(platform);
-  const identity = new IdentityService(platform);
+  const identity = new IdentityService(platform, registry);
   const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
   const rulebook = new RulebookService(platform);
   const supervision = new SupervisionService(platform, registry, filing, rulebook);

@@ -5,7 +5,7 @@ import type { Caller } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
 import { checkResidentId, maskResidentId, normalizeResidentId } from '../standard/identifiers.js';
 import { containingJurisdiction, scopePrefix } from '../standard/regions.js';
-import { jurisdictionRef, type JurisdictionRef } from '../registry/registry.service.js';
+import { jurisdictionRef, type JurisdictionRef, type RegistryService } from '../registry/registry.service.js';
 import type { IdentifierKind } from './identity.schema.js';
 import * as store from './identity.store.js';
 
@@ -23,6 +23,8 @@ export interface AccessLogEntry {
   seq: number;
   occurredAt: string;
   actorRole: string;
+  /** Who it was, by name: the institution, the official, or `self` when the person acted themselves; null for the platform. */
+  actor: { self: boolean; nameZh: string; nameEn: string } | null;
   action: string;
   reason: string | null;
   resource: string | null;
@@ -44,7 +46,11 @@ export function personSubject(pseudonym: string): string {
  */
 export class IdentityService {
   private readonly db: Kysely<Database>;
-  constructor(private readonly platform: Platform) {
+  /** `registry` names the institutions in the access log; without it they are named by role only. */
+  constructor(
+    private readonly platform: Platform,
+    private readonly registry?: RegistryService,
+  ) {
     this.db = platform.database.db;
   }
 
@@ -112,8 +118,20 @@ export class IdentityService {
   async accessLog(caller: Caller, page: number, pageSize: number): Promise<{ items: AccessLogEntry[]; page: number; pageSize: number }> {
     const consumer = await this.ownConsumer(caller);
     const rows = await this.platform.audit.about(personSubject(consumer.pseudonym), pageSize, undefined, (page - 1) * pageSize);
+    const self = caller.principal.role === 'consumer' ? caller.principal.userId : '';
+    const ids = (role: string) => [...new Set(rows.filter((r) => r.actor_role === role && r.actor_id !== null && r.actor_id !== self).map((r) => r.actor_id!))];
+    const institutions = this.registry ? await this.registry.institutionsByIds(ids('institution')) : new Map<string, { nameZh: string; nameEn: string }>();
+    const people = await this.platform.auth.displayNames([...ids('supervisor'), ...ids('mediator'), ...ids('consumer')]);
+    const actorOf = (r: (typeof rows)[number]): AccessLogEntry['actor'] => {
+      if (r.actor_id === null) return null;
+      if (r.actor_id === self) return { self: true, nameZh: '本人', nameEn: 'You' };
+      const institution = r.actor_role === 'institution' ? institutions.get(r.actor_id) : undefined;
+      if (institution) return { self: false, nameZh: institution.nameZh, nameEn: institution.nameEn };
+      const person = people.get(r.actor_id);
+      return person === undefined ? null : { self: false, nameZh: person, nameEn: person };
+    };
     return {
-      items: rows.map((r) => ({ seq: Number(r.seq), occurredAt: r.occurred_at.toISOString(), actorRole: r.actor_role, action: r.action, reason: r.reason, resource: r.resource })),
+      items: rows.map((r) => ({ seq: Number(r.seq), occurredAt: r.occurred_at.toISOString(), actorRole: r.actor_role, actor: actorOf(r), action: r.action, reason: r.reason, resource: r.resource })),
       page,
       pageSize,
     };

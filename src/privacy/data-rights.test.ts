@@ -43,6 +43,12 @@ describeEachEngine('data rights: copy, correction and deletion', (engine) => {
     // The copy holds its own download among the accesses.
     expect(document.accessLog.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['personal_data.export', 'consent.granted', 'consumer.register']));
     expect(document.dataRequests).toEqual([expect.objectContaining({ kind: 'export', outcome: 'completed', requestId: document.requestId })]);
+    // The access log names who it was: the lender by name, the person as themselves.
+    const inquiry = await ctx.app.inject({ method: 'POST', url: '/v1/credit/inquiries', headers: { 'x-api-key': lender.apiKey }, payload: { residentId: PERSON, purpose: 'loan_approval' } });
+    expect(inquiry.statusCode, inquiry.body).toBe(200);
+    const log = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/access-log', headers })).json().items as { actorRole: string; actor: { self: boolean; nameZh: string } | null }[];
+    expect(log.find((entry) => entry.actorRole === 'institution')?.actor).toEqual({ self: false, nameZh: '测试机构801', nameEn: expect.any(String) });
+    expect(log.filter((entry) => entry.actorRole === 'consumer').every((entry) => entry.actor?.self === true)).toBe(true);
     const other = await register('rights.other', makeResidentId('330106', '1990-01-02', 41));
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-export', headers: other })).json().identity.residentId).not.toBe(PERSON);
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-export', headers: { 'x-api-key': lender.apiKey } })).statusCode).toBe(403);
