@@ -13,6 +13,7 @@ import { ConsentService } from '../privacy/consent.service.js';
 import { CreditService } from '../credit/credit.service.js';
 import { DataRightsService } from '../privacy/data-rights.service.js';
 import { creditData, screeningData } from './personal-data.js';
+import { EvidenceService } from '../evidence/evidence.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -31,6 +32,7 @@ export interface Services {
   consent: ConsentService;
   credit: CreditService;
   dataRights: DataRightsService;
+  evidence: EvidenceService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -47,8 +49,9 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
+  const evidence = new EvidenceService(platform, identity);
   const dataRights = new DataRightsService(platform, identity, consent, [creditData(credit), screeningData(screening)]);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, dataRights };
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, evidence, dataRights };
 }
 
 /**

@@ -63,6 +63,14 @@ export const errorCatalogue = {
   // Data rights (PIPL Art.45–47, 50)
   FH_DATA_NOTHING_TO_CORRECT: { status: 422, zh: '更正内容与现有信息相同，没有需要更正的内容', en: 'Nothing would change: the correction matches what is held' },
   FH_DATA_LEGAL_HOLD: { status: 409, zh: '存在尚未办结的事项或法定保存义务，暂不能删除，原因见详情', en: 'A pending case or a legal duty to keep the data forbids deletion now; the reasons are in the details' },
+  // The evidence vault
+  FH_EVIDENCE_NOT_FOUND: { status: 404, zh: '证据不存在或不属于您', en: 'No such evidence item of yours' },
+  FH_EVIDENCE_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
+  FH_EVIDENCE_TYPE_MISMATCH: { status: 400, zh: '文件的实际类型与声明的类型或扩展名不符', en: 'The file is not of the type its content type or name says' },
+  FH_EVIDENCE_TYPE_NOT_ALLOWED: { status: 415, zh: '不接受此类文件作为证据（可上传 PDF、图片、录音、视频或纯文本）', en: 'This kind of file is not accepted as evidence (PDF, images, recordings, video or plain text are)' },
+  FH_EVIDENCE_TOO_LARGE: { status: 413, zh: '证据文件超过大小限制', en: 'The evidence file is larger than the limit' },
+  FH_EVIDENCE_DAMAGED: { status: 409, zh: '保存的证据已损坏或被改动', en: 'The stored evidence is damaged or was altered' },
+  FH_EVIDENCE_ERASED: { status: 410, zh: '该证据已应本人要求删除，仅保留其哈希与回执', en: 'The item was erased at the owner\'s request; only its hash and receipt are kept' },
   FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
   FH_URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request path is too long' },
   FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
