@@ -60,6 +60,10 @@ export const errorCatalogue = {
   FH_CREDIT_DISPUTE_CLOSED: { status: 409, zh: '该异议已处理完毕', en: 'The dispute has already been answered' },
   FH_CREDIT_CORRECTION_MISSING: { status: 409, zh: '尚未收到更正后的报送，不能以"已更正"答复', en: 'No corrected filing has arrived yet, so the dispute cannot be answered as corrected' },
   FH_CREDIT_TRAINING_DATA: { status: 422, zh: '可用于训练评分模型的数据不足', en: 'There is not enough data to train the credit score' },
+  // Complaints
+  FH_COMPLAINT_STATUS: { status: 409, zh: '投诉当前状态不允许此操作', en: "The complaint's status does not allow this step" },
+  FH_COMPLAINT_EXTENSION: { status: 409, zh: '该投诉不能再延长处理期限', en: 'The deadline of this complaint cannot be extended that way' },
+  FH_COMPLAINT_REGION_REQUIRED: { status: 400, zh: '投诉未登记的机构时，请提供您所在地区的行政区划代码', en: 'A complaint against an unregistered institution needs the code of your region' },
   FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
   FH_URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request path is too long' },
   FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
