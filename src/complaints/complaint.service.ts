@@ -114,6 +114,27 @@ export function quarterOf(day: string): string {
   return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
 }
 
+/**
+ * The rows to suppress: those under `threshold` (primary), and then the smallest others until the
+ * suppressed rows are at least two and hold at least `threshold` together (complementary), so that
+ * a published total minus the published rows reveals no single small row.
+ *
+ * ### Example
+ * `suppressSmallCells([{ key: 'a', filed: 40 }, { key: 'b', filed: 9 }, { key: 'c', filed: 2 }], 5)`
+ * is `{'c', 'b'}`: c alone would be 40 + 9 away from the total.
+ */
+export function suppressSmallCells(rows: readonly { key: string; filed: number }[], threshold: number): Set<string> {
+  const suppressed = new Set(rows.filter((r) => r.filed < threshold).map((r) => r.key));
+  const others = rows.filter((r) => !suppressed.has(r.key)).sort((a, b) => a.filed - b.filed || a.key.localeCompare(b.key));
+  let sum = rows.filter((r) => suppressed.has(r.key)).reduce((total, r) => total + r.filed, 0);
+  while (suppressed.size > 0 && (suppressed.size === 1 || sum < threshold) && others.length > 0) {
+    const next = others.shift()!;
+    suppressed.add(next.key);
+    sum += next.filed;
+  }
+  return suppressed;
+}
+
 const UNREGISTERED_KEY = '';
 
 /**
@@ -449,11 +470,7 @@ export class ComplaintService {
   async statistics(quarter: string, by: store.StatDimension, threshold: number): Promise<Statistics> {
     const rows = await store.statsBy(this.db, quarter, by);
     const names = by === 'institution' ? await this.registry.institutionsByIds(rows.map((r) => r.key).filter((k) => k !== UNREGISTERED_KEY)) : new Map<string, Institution>();
-    const suppressed = new Set(rows.filter((r) => r.filed < threshold).map((r) => r.key));
-    // Complementary suppression: the suppressed rows must not be recoverable from the total.
-    const byFiled = rows.filter((r) => !suppressed.has(r.key)).sort((a, b) => a.filed - b.filed);
-    const suppressedSum = () => rows.filter((r) => suppressed.has(r.key)).reduce((sum, r) => sum + r.filed, 0);
-    while (suppressed.size > 0 && (suppressed.size === 1 || suppressedSum() < threshold) && byFiled.length > 0) suppressed.add(byFiled.shift()!.key);
+    const suppressed = suppressSmallCells(rows, threshold);
     const label = (key: string) => {
       if (by === 'institution') {
         if (key === UNREGISTERED_KEY) return { nameZh: '未登记机构', nameEn: 'Unregistered institutions' };
