@@ -38,7 +38,8 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const identity = new IdentityService(platform);
   const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
   const rulebook = new RulebookService(platform);
-  const supervision = new SupervisionService(platform, registry, filing, rulebook);
+  const complaints = new ComplaintService(platform, registry, identity);
+  const supervision = new SupervisionService(platform, registry, filing, rulebook, complaints);
   const loanCost = new LoanCostService(platform, registry, rulebook);
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
   const sms = platform.config.smsGatewayUrl ? [new SmsGatewayChannel(platform.config.smsGatewayUrl, platform.config.publicUrl ?? `http://127.0.0.1:${platform.config.port}`)] : [];
@@ -46,7 +47,6 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
-  const complaints = new ComplaintService(platform, registry, identity);
   return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, complaints };
 }
 

@@ -81,6 +81,13 @@ export interface MediationComplaint {
   feedbackReason: string | null;
 }
 
+export interface ComplaintIndicators {
+  received: number;
+  open: number;
+  late: number;
+  disputed: number;
+}
+
 export interface StatisticsRow {
   key: string;
   nameZh: string;
@@ -457,6 +464,15 @@ export class ComplaintService {
   /** Late complaints per institution today (answered late, or open past the deadline), for early-warning indicators. */
   async lateCounts(institutionIds: readonly string[], at: Date = new Date()): Promise<Map<string, number>> {
     return store.lateCounts(this.db, institutionIds, chinaDay(at));
+  }
+
+  /**
+   * The early-warning figures of complaints filed on the platform against these institutions:
+   * received, still open, late (answered late or open past the deadline on `at`'s China day) and
+   * disputed answers.
+   */
+  async indicators(institutionIds: readonly string[], at: Date = new Date()): Promise<ComplaintIndicators> {
+    return store.indicators(this.db, institutionIds, chinaDay(at));
   }
 
   /**

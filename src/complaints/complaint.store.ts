@@ -120,6 +120,22 @@ export async function lateCounts(db: Kysely<Database>, institutionIds: readonly 
   return new Map(rows.map((r) => [r.institution_id!, Number(r.late)]));
 }
 
+/** Complaints received, still open, late and disputed across institutions, on `today`. */
+export async function indicators(db: Kysely<Database>, institutionIds: readonly string[], today: string): Promise<{ received: number; open: number; late: number; disputed: number }> {
+  if (institutionIds.length === 0) return { received: 0, open: 0, late: 0, disputed: 0 };
+  const row = await db
+    .selectFrom('complaint')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('received'),
+      sql<number>`count(*) filter (where closed_at is null)`.as('open'),
+      sql<number>`count(*) filter (where ${lateCondition(today)})`.as('late'),
+      sql<number>`count(*) filter (where feedback = 'disputed')`.as('disputed'),
+    ])
+    .where('institution_id', 'in', institutionIds)
+    .executeTakeFirstOrThrow();
+  return { received: Number(row.received), open: Number(row.open), late: Number(row.late), disputed: Number(row.disputed) };
+}
+
 /** Count one filed complaint in the public statistics. */
 export async function countFiled(db: Kysely<Database>, key: { quarter: string; institutionKey: string; productType: string; issue: string }): Promise<void> {
   await db

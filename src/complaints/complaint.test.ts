@@ -165,6 +165,9 @@ describeEachEngine('complaints', (engine) => {
     const shanghai = await supervisorSession(ctx, 'complaints.late', '310000');
     const seen = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/complaints?late=true', headers: shanghai })).json();
     expect(seen.items.map((c: { complaintId: string }) => c.complaintId)).toEqual([complaintId]);
+    // The supervisor's page of the institution shows it among its early-warning figures.
+    const business = (await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/institutions/${late.institutionId}/business`, headers: shanghai })).json();
+    expect(business.platformComplaints).toEqual({ received: 2, open: 2, late: 1, disputed: 0 });
   });
 
   it('extends a complex complaint to 30 days once, and a further 30 only with the supervisor’s approval', async () => {
