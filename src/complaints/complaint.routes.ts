@@ -155,7 +155,14 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
         schema: {
           tags: ['complaints'],
           summary: 'Forward a complaint the institution received, naming the consumer by resident identity number',
-          body: Type.Object({ residentId: Type.String({ minLength: 1, maxLength: 32 }), ...ComplaintFields }, { additionalProperties: false }),
+          body: Type.Object(
+            {
+              residentId: Type.String({ minLength: 1, maxLength: 32 }),
+              receivedOn: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The day the institution received it, China time, when before today; the deadline counts from then' })),
+              ...ComplaintFields,
+            },
+            { additionalProperties: false },
+          ),
           response: { 201: Complaint, ...errorResponses },
         },
       },

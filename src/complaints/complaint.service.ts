@@ -33,7 +33,12 @@ export interface ComplaintInput {
 
 export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'> {
   residentId: string;
+  /** The day the institution received it (China time), when earlier than today: the deadline counts from then. */
+  receivedOn?: string | undefined;
 }
+
+/** How far back an institution may date a complaint it forwards. */
+const FORWARD_BACKDATE_DAYS = 366;
 
 export interface ComplaintEventView {
   action: string;
@@ -217,13 +222,22 @@ export class ComplaintService {
     const residentId = normalizeResidentId(input.residentId.trim());
     if (!checkResidentId(residentId).ok) fail('FH_INVALID_RESIDENT_ID', { field: 'body.residentId' });
     const pseudonym = this.identity.pseudonym('resident_id', residentId);
+    let receivedAt: Date | undefined;
+    if (input.receivedOn !== undefined && input.receivedOn !== chinaDay()) {
+      const at = new Date(`${input.receivedOn}T00:00:00+08:00`);
+      const earliest = Date.now() - FORWARD_BACKDATE_DAYS * 86_400_000;
+      if (Number.isNaN(at.getTime()) || chinaDay(at) !== input.receivedOn || at.getTime() > Date.now() || at.getTime() < earliest) {
+        fail('FH_VALIDATION', { field: 'body.receivedOn', details: { problem: `a past day within ${FORWARD_BACKDATE_DAYS} days` } });
+      }
+      receivedAt = at;
+    }
     const institution = await this.registry.getInstitution(caller.principal.institutionId);
-    return this.create(caller, { pseudonym, consumerUserId: null, channel: 'institution', institution, institutionName: null, jurisdictionCode: institution.jurisdictionCode }, input);
+    return this.create(caller, { pseudonym, consumerUserId: null, channel: 'institution', institution, institutionName: null, jurisdictionCode: institution.jurisdictionCode, receivedAt }, input);
   }
 
   private async create(
     caller: Caller,
-    who: { pseudonym: string; consumerUserId: string | null; channel: 'portal' | 'institution'; institution: Institution | undefined; institutionName: string | null; jurisdictionCode: string },
+    who: { pseudonym: string; consumerUserId: string | null; channel: 'portal' | 'institution'; institution: Institution | undefined; institutionName: string | null; jurisdictionCode: string; receivedAt?: Date | undefined },
     input: Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'>,
   ): Promise<ComplaintView> {
     const product = input.product.trim();
@@ -240,7 +254,7 @@ export class ComplaintService {
       amount = yuanToFen(input.amountAtStakeYuan);
       if (amount === null || amount > Number.MAX_SAFE_INTEGER) fail('FH_VALIDATION', { field: 'body.amountAtStakeYuan', details: { problem: 'yuan with at most two decimals' } });
     }
-    const receivedAt = new Date();
+    const receivedAt = who.receivedAt ?? new Date();
     const receivedDay = chinaDay(receivedAt);
     const policy = await store.policyOn(this.db, receivedDay);
     if (!policy) fail('FH_NOT_FOUND', { field: 'policy' });

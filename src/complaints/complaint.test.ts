@@ -148,6 +148,14 @@ describeEachEngine('complaints', (engine) => {
     expect(JSON.stringify(reply.json())).not.toContain(stranger);
     const mine = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/complaints', headers: strangerHeaders })).json();
     expect(mine.items.map((c: { complaintId: string }) => c.complaintId)).toContain(reply.json().complaintId);
+    // Received by the institution's hotline twenty days ago: the deadline counted from then has passed.
+    const earlier = new Date(Date.now() - 20 * 86_400_000);
+    const old = await ctx.app.inject({ method: 'POST', url: '/v1/institution/complaints', headers: api(zhejiang.apiKey), payload: { ...base, residentId: stranger, receivedOn: chinaDay(earlier) } });
+    expect(old.json()).toMatchObject({ receivedDay: chinaDay(earlier), late: true, status: 'filed' });
+    for (const receivedOn of ['2099-01-01', '2020-01-01', '2026-02-30']) {
+      const refused = await ctx.app.inject({ method: 'POST', url: '/v1/institution/complaints', headers: api(zhejiang.apiKey), payload: { ...base, residentId: stranger, receivedOn } });
+      expect(refused.json().error, receivedOn).toMatchObject({ code: 'FH_VALIDATION', field: 'body.receivedOn' });
+    }
   });
 
   it('flags a complaint late the day after its deadline, keeps the flag on a late answer, and counts it for the institution', async () => {
