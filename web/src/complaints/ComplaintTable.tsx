@@ -27,7 +27,7 @@ export function ComplaintTable({ items, loading, action, showInstitution, onOpen
     },
     { title: t('complaints.amount'), dataIndex: 'amountAtStakeFen', align: 'right', render: (value: number | null) => (value === null ? '—' : formatYuan(value)) },
     { title: t('complaints.lastDay'), key: 'deadline', render: (_, row) => <DeadlineText complaint={row} /> },
-    { title: '', key: 'status', render: (_, row) => <ComplaintStatusTags complaint={row} /> },
+    { title: t('complaints.statusTitle'), key: 'status', render: (_, row) => <ComplaintStatusTags complaint={row} /> },
     ...(action ? [{ title: '', key: 'action', render: (_: unknown, row: ComplaintView) => action(row) }] : []),
   ];
   return (

@@ -1,6 +1,6 @@
 import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, List, Radio, Row, Segmented, Select, Skeleton, TreeSelect, Typography } from 'antd';
 import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../../api.js';
@@ -81,7 +81,7 @@ interface FileValues {
 
 /** The complaint form: the institution (registered, or by name), product, issue, what happened, the amount. */
 export function FileComplaintPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const label = useCodeLabel();
@@ -92,6 +92,11 @@ export function FileComplaintPage() {
   const target = Form.useWatch('target', form) ?? 'registered';
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<unknown>();
+  // Messages under fields are written when a field is checked: check the faulty ones again in the new language.
+  useEffect(() => {
+    const faulty = form.getFieldsError().filter((field) => field.errors.length > 0).map((field) => field.name);
+    if (faulty.length > 0) void form.validateFields(faulty).catch(() => undefined);
+  }, [i18n.language, form]);
   const submit = async (values: FileValues) => {
     setBusy(true);
     setRefusal(undefined);

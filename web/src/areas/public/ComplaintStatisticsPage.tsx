@@ -1,4 +1,4 @@
-import { Alert, Card, Empty, Flex, Segmented, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Empty, Flex, Grid, List, Segmented, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -39,6 +39,7 @@ export function ComplaintStatisticsPage() {
   const quarters = useMemo(recentQuarters, []);
   const [quarter, setQuarter] = useState(quarters[0]!);
   const [by, setBy] = useState<Dimension>('institution');
+  const wide = Grid.useBreakpoint().md !== false;
   const stats = useRemote(() => api.get<Statistics>('/v1/public/complaint-statistics', { quarter, by }), `${quarter}/${by}`);
   const rows = stats.data?.rows ?? [];
   const published = rows.filter((row) => !row.suppressed);
@@ -102,6 +103,27 @@ export function ComplaintStatisticsPage() {
               <Chart option={option} height={Math.max(160, chartRows.length * 34 + 40)} testId="stats-chart" />
             </div>
           )}
+          {!wide ? (
+            <List
+              data-testid="stats-table"
+              loading={stats.loading}
+              dataSource={rows}
+              locale={{ emptyText: <Empty description={t('complaints.statistics.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
+              renderItem={(row) => (
+                <List.Item key={row.key}>
+                  <div>
+                    <Typography.Text strong>{name(row)}</Typography.Text>
+                    <br />
+                    {row.suppressed ? (
+                      <Tag data-testid="suppressed">{t('complaints.statistics.suppressed')}</Tag>
+                    ) : (
+                      <Typography.Text type="secondary">{t('complaints.statistics.rowFigures', { complaints: formatCount(row.complaints ?? 0, language), answered: formatCount(row.answered ?? 0, language), onTime: percent(row.onTimePercent) })}</Typography.Text>
+                    )}
+                  </div>
+                </List.Item>
+              )}
+            />
+          ) : (
           <Table
             data-testid="stats-table"
             rowKey="key"
@@ -113,6 +135,7 @@ export function ComplaintStatisticsPage() {
             scroll={{ x: 'max-content' }}
             locale={{ emptyText: <Empty description={t('complaints.statistics.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
           />
+          )}
           {stats.data && <Alert type="info" showIcon style={{ marginTop: 16 }} title={t('complaints.statistics.method', { threshold: stats.data.threshold })} />}
         </Card>
     </PublicPage>
