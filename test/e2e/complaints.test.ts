@@ -183,7 +183,7 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
     await guangdong.page.getByTestId('complaint-filter').getByText('未登记机构').click();
     await guangdong.page.getByTestId('complaints-table').getByText('闪电速借 App').waitFor();
     await inBothLanguages(guangdong.page, 'supervisor-unregistered', '[data-testid="complaints-table"]');
-    await guangdong.page.getByTestId('complaint-filter').getByText('超期未答复或超期答复').click();
+    await guangdong.page.getByTestId('complaint-filter').getByText('已超期', { exact: true }).click();
     await guangdong.page.getByTestId('complaints-table').locator('[data-late="true"]').first().waitFor();
     await onPhone(guangdong.page, 'supervisor-late', '[data-testid="complaints-table"]');
     await guangdong.done();

@@ -112,7 +112,7 @@ export const complaints = {
         title: '投诉监督',
         subtitle: '辖区内机构的投诉，以及转交本辖区的未登记机构投诉。',
         all: '全部',
-        late: '超期未答复或超期答复',
+        late: '已超期',
         disputed: '有异议',
         unknown: '未登记机构',
         approval: '待批准延期',
