@@ -253,6 +253,21 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
     );
 
     app.post(
+      '/supervisor/complaints/:complaintId/refer',
+      {
+        config: { access: ['supervisor'] },
+        schema: {
+          tags: ['supervision', 'complaints'],
+          summary: 'Refer a complaint against an unregistered institution to the registered institution it turns out to be; its deadline counts from today',
+          params: Params,
+          body: Type.Object({ institutionId: Uuid }, { additionalProperties: false }),
+          response: { 200: Complaint, ...errorResponses },
+        },
+      },
+      async (request) => complaints.referToInstitution(callerOf(request), request.params.complaintId, request.body.institutionId),
+    );
+
+    app.post(
       '/supervisor/complaints/:complaintId/further-extension',
       {
         config: { access: ['supervisor'] },

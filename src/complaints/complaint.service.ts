@@ -431,6 +431,29 @@ export class ComplaintService {
   }
 
   /**
+   * A supervisor of the complaint's jurisdiction refers a complaint against an unregistered
+   * institution to a registered one, once it is known which it is (another name, a brand): it lands
+   * on that institution's desk, with the deadline of its policy counted from today, the day the
+   * institution receives it. Throws FH_OUT_OF_JURISDICTION, FH_NOT_FOUND (body.institutionId),
+   * FH_COMPLAINT_STATUS when it already has an institution or was closed.
+   */
+  async referToInstitution(caller: Caller, complaintId: string, institutionId: string): Promise<ComplaintView> {
+    await this.withinJurisdiction(caller, complaintId);
+    const institution = await this.registry.getInstitution(institutionId).catch(() => fail('FH_NOT_FOUND', { field: 'body.institutionId' }));
+    const today = chinaDay();
+    await this.db.transaction().execute(async (trx) => {
+      const row = (await store.complaintForUpdate(trx, complaintId))!;
+      if (row.institution_id !== null || row.status !== 'filed') fail('FH_COMPLAINT_STATUS', { field: 'params.complaintId', details: { status: row.status, registered: row.institution_id !== null } });
+      const lastDay = deadlineOf(today, row.deadline_days, row.day_kind);
+      await store.updateComplaint(trx, complaintId, ['filed'], { institution_id: institution.institutionId, jurisdiction_code: institution.jurisdictionCode, deadline_day: lastDay });
+      await store.moveFiled(trx, this.statKey(row), this.statKey({ ...row, institution_id: institution.institutionId }));
+      await store.appendEvent(trx, complaintId, 'referred', caller.actor, { institutionId: institution.institutionId, lastDay });
+      await this.platform.audit.record(trx, caller.actor, { action: 'complaint.referred', subject: personSubject(row.consumer_pseudonym), resource: `complaint:${complaintId}`, detail: { institutionId: institution.institutionId } });
+    });
+    return this.viewOne(complaintId, true);
+  }
+
+  /**
    * The calling consumer's feedback on the final answer: satisfied closes the complaint; disputed
    * (with a reason) leaves it open for mediation. Throws FH_NOT_FOUND, FH_COMPLAINT_STATUS.
    */

@@ -145,6 +145,19 @@ export async function countFiled(db: Kysely<Database>, key: { quarter: string; i
     .execute();
 }
 
+/** Move one filed complaint from one statistics group to another (a complaint referred to a registered institution). */
+export async function moveFiled(db: Kysely<Database>, from: { quarter: string; institutionKey: string; productType: string; issue: string }, to: { quarter: string; institutionKey: string; productType: string; issue: string }): Promise<void> {
+  await db
+    .updateTable('complaint_stat')
+    .set({ filed: sql`filed - 1` })
+    .where('quarter', '=', from.quarter)
+    .where('institution_key', '=', from.institutionKey)
+    .where('product_type', '=', from.productType)
+    .where('issue', '=', from.issue)
+    .execute();
+  await countFiled(db, to);
+}
+
 /** Count one final answer (on time or not, by category) in the public statistics. */
 export async function countAnswered(
   db: Kysely<Database>,

@@ -137,6 +137,18 @@ describeEachEngine('complaints', (engine) => {
     const zj = await supervisorSession(ctx, 'complaints.zj', '330000');
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/complaints?unknownInstitution=true', headers: zj })).json().items.map((c: { complaintId: string }) => c.complaintId)).toEqual([chosen.complaintId]);
     expect((await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/complaints/${reply.json().complaintId}`, headers: zj })).json().error).toMatchObject({ code: 'FH_OUT_OF_JURISDICTION', field: 'params.complaintId' });
+
+    // Shanghai's supervisor finds out which registered institution it is and refers it to its desk.
+    const refer = (id: string, as: { authorization: string }, institutionId: string) => ctx.app.inject({ method: 'POST', url: `/v1/supervisor/complaints/${id}/refer`, headers: as, payload: { institutionId } });
+    expect((await refer(reply.json().complaintId, zj, lender.institutionId)).json().error.code).toBe('FH_OUT_OF_JURISDICTION');
+    expect((await refer(reply.json().complaintId, shanghai, '00000000-0000-4000-8000-000000000000')).json().error).toMatchObject({ code: 'FH_NOT_FOUND', field: 'body.institutionId' });
+    const referred = (await refer(reply.json().complaintId, shanghai, other.institutionId)).json();
+    expect(referred).toMatchObject({ institution: { institutionId: other.institutionId, registered: true }, jurisdiction: { code: '310000' }, status: 'filed' });
+    expect(referred.deadline.lastDay > chinaDay()).toBe(true);
+    expect(referred.history.map((e: { action: string }) => e.action)).toEqual(['filed', 'referred']);
+    expect((await refer(reply.json().complaintId, shanghai, other.institutionId)).json().error.code).toBe('FH_COMPLAINT_STATUS');
+    const desk = (await ctx.app.inject({ method: 'GET', url: '/v1/institution/complaints', headers: api(other.apiKey) })).json();
+    expect(desk.items.map((c: { complaintId: string }) => c.complaintId)).toContain(reply.json().complaintId);
   });
 
   it('takes a complaint forwarded by an institution under the consumer’s pseudonym, shown to the consumer', async () => {

@@ -1,4 +1,4 @@
-import { App, Button, Card, Form, Input, Modal, Segmented, Space } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Segmented, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../../api.js';
@@ -8,6 +8,7 @@ import { useRemote } from '../../components/useRemote.js';
 import { ComplaintTable } from '../../complaints/ComplaintTable.js';
 import type { ComplaintView } from '../../complaints/parts.js';
 import { ComplaintDrawer } from '../institution/ComplaintDeskPage.js';
+import { InstitutionSelect } from '../../complaints/InstitutionSelect.js';
 
 const FILTERS = ['late', 'disputed', 'unknownInstitution', 'awaitingApproval', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -60,6 +61,36 @@ function DecideDialog({ complaint, onClose, onDone }: { complaint: ComplaintView
   );
 }
 
+/** Referral of a complaint against an unregistered institution to the registered one it turns out to be. */
+function ReferDialog({ complaint, onClose, onDone }: { complaint: ComplaintView; onClose: () => void; onDone: (view: ComplaintView) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ institutionId: string }>();
+  const [busy, setBusy] = useState(false);
+  const submit = async ({ institutionId }: { institutionId: string }) => {
+    setBusy(true);
+    try {
+      const view = await api.post<ComplaintView>(`/v1/supervisor/complaints/${complaint.complaintId}/refer`, { institutionId });
+      void message.success(t('complaints.supervisor.referred'));
+      onDone(view);
+    } catch (error) {
+      void message.error(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={t('complaints.supervisor.referTitle')} onCancel={onClose} okText={t('complaints.supervisor.refer')} cancelText={t('common.cancel')} confirmLoading={busy} onOk={() => form.submit()} destroyOnHidden>
+      <Typography.Paragraph type="secondary">{t('complaints.supervisor.referHelp')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" requiredMark={false} onFinish={(values) => void submit(values)}>
+        <Form.Item name="institutionId" label={t('complaints.form.pickInstitution')} rules={[{ required: true, message: t('complaints.form.institutionRequired') }]}>
+          <InstitutionSelect />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 /** The supervisor's view of complaints in the jurisdiction: late, disputed, against unregistered institutions, extensions to approve. */
 export function ComplaintsPage() {
   const { t } = useTranslation();
@@ -67,6 +98,7 @@ export function ComplaintsPage() {
   const list = useRemote(() => api.get<{ items: ComplaintView[] }>('/v1/supervisor/complaints', filter === 'all' ? { pageSize: 200 } : { [filter]: 'true', pageSize: 200 }), filter);
   const [changed, setChanged] = useState<Record<string, ComplaintView>>({});
   const [deciding, setDeciding] = useState<ComplaintView>();
+  const [referring, setReferring] = useState<ComplaintView>();
   const [open, setOpen] = useState<ComplaintView>();
   const items = (list.data?.items ?? []).map((item) => changed[item.complaintId] ?? item);
   return (
@@ -87,6 +119,10 @@ export function ComplaintsPage() {
               <Button type="link" size="small" onClick={() => setDeciding(row)} data-action="decide">
                 {t('complaints.supervisor.approval')}
               </Button>
+            ) : !row.institution.registered && row.status === 'filed' ? (
+              <Button type="link" size="small" onClick={() => setReferring(row)} data-action="refer">
+                {t('complaints.supervisor.refer')}
+              </Button>
             ) : null
           }
         />
@@ -98,6 +134,16 @@ export function ComplaintsPage() {
           onDone={(view) => {
             setChanged((all) => ({ ...all, [view.complaintId]: view }));
             setDeciding(undefined);
+          }}
+        />
+      )}
+      {referring && (
+        <ReferDialog
+          complaint={referring}
+          onClose={() => setReferring(undefined)}
+          onDone={(view) => {
+            setChanged((all) => ({ ...all, [view.complaintId]: view }));
+            setReferring(undefined);
           }}
         />
       )}
