@@ -117,12 +117,18 @@ describeEachEngine('complaints', (engine) => {
       [{ ...base, institutionId: lender.institutionId, narrative: 'x'.repeat(4001) }, 'FH_VALIDATION', 'body.narrative'],
       [{ ...base, institutionId: lender.institutionId, narrative: '   ' }, 'FH_VALIDATION', 'body.narrative'],
       [{ ...base, institutionName: '某无牌网贷', regionCode: '999999' }, 'FH_INVALID_JURISDICTION', 'body.regionCode'],
+      [{ ...base, institutionId: lender.institutionId, narrative: '半个代理字符 \ud800 与空字符 \u0000' }, 'FH_INVALID_TEXT', 'body.narrative'],
     ];
     for (const [body, code, field] of cases) {
       const reply = await file(body);
       expect(reply.json().error, JSON.stringify(body).slice(0, 80)).toMatchObject({ code, field });
     }
     expect(await count('complaint')).toBe(before);
+    // Each side only reaches its own routes.
+    expect((await ctx.app.inject({ method: 'POST', url: '/v1/consumer/complaints', headers: api(lender.apiKey), payload: { ...base, institutionId: lender.institutionId } })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/institution/complaints', headers })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/complaints', headers })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/complaints' })).statusCode).toBe(401);
   });
 
   it('routes a complaint against an unregistered institution to the supervisor of the consumer’s region, never lost', async () => {
