@@ -186,6 +186,13 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
     await guangdong.page.getByTestId('complaint-filter').getByText('已超期', { exact: true }).click();
     await guangdong.page.getByTestId('complaints-table').locator('[data-late="true"]').first().waitFor();
     await onPhone(guangdong.page, 'supervisor-late', '[data-testid="complaints-table"]');
+    // The late complaint is among the early-warning figures of the province.
+    await guangdong.page.getByRole('link', { name: '监管概览' }).click();
+    await guangdong.page.waitForURL(`${web.baseUrl}/supervisor`);
+    const late = guangdong.page.locator('[data-testid="stat-late-complaints"][data-risk="true"]');
+    await late.waitFor();
+    expect(await late.locator('.ant-statistic-content-value').innerText()).toBe('1');
+    await tools.screenshot(guangdong.page, 'supervisor-overview');
     await guangdong.done();
 
     // The public statistics: Qiantang's complaints published, small groups withheld.
