@@ -191,6 +191,10 @@ describeEachEngine('complaints', (engine) => {
     const shanghai = await supervisorSession(ctx, 'complaints.late', '310000');
     const seen = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/complaints?late=true', headers: shanghai })).json();
     expect(seen.items.map((c: { complaintId: string }) => c.complaintId)).toEqual([complaintId]);
+    const deskLate = (await ctx.app.inject({ method: 'GET', url: '/v1/institution/complaints?late=true', headers: api(late.apiKey) })).json();
+    expect(deskLate.items.map((c: { complaintId: string }) => c.complaintId)).toEqual([complaintId]);
+    const deskAnswered = (await ctx.app.inject({ method: 'GET', url: '/v1/institution/complaints?status=answered', headers: api(late.apiKey) })).json();
+    expect(deskAnswered.items).toHaveLength(2);
     // The supervisor's page of the institution shows it among its early-warning figures.
     const business = (await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/institutions/${late.institutionId}/business`, headers: shanghai })).json();
     expect(business.platformComplaints).toEqual({ received: 2, open: 2, late: 1, disputed: 0 });
