@@ -11,6 +11,7 @@ import { ScreeningService } from '../screening/screening.service.js';
 import { SmsGatewayChannel } from '../screening/reminders.js';
 import { ConsentService } from '../privacy/consent.service.js';
 import { CreditService } from '../credit/credit.service.js';
+import { EvidenceService } from '../evidence/evidence.service.js';
 import { ComplaintService } from '../complaints/complaint.service.js';
 
 /**
@@ -29,6 +30,7 @@ export interface Services {
   screening: ScreeningService;
   consent: ConsentService;
   credit: CreditService;
+  evidence: EvidenceService;
   complaints: ComplaintService;
 }
 
@@ -38,7 +40,8 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const identity = new IdentityService(platform);
   const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
   const rulebook = new RulebookService(platform);
-  const complaints = new ComplaintService(platform, registry, identity);
+  const evidence = new EvidenceService(platform, identity);
+  const complaints = new ComplaintService(platform, registry, identity, evidence);
   const supervision = new SupervisionService(platform, registry, filing, rulebook, complaints);
   const loanCost = new LoanCostService(platform, registry, rulebook);
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
@@ -47,7 +50,7 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, complaints };
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, evidence, complaints };
 }
 
 /**

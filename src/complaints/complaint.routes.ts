@@ -13,6 +13,17 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 const Yuan = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,2})?$', description: 'Yuan with at most two decimals, e.g. "1280.50"' });
 const Coded = Type.Object({ code: Type.String(), zh: Type.String(), en: Type.String() });
 
+const Attachment = Type.Object({
+  evidenceId: Uuid,
+  fileName: Type.String(),
+  mediaType: Type.String(),
+  bytes: Type.Integer(),
+  hashAlgorithm: Type.String(),
+  hash: Type.String(),
+  receivedAt: Type.String({ format: 'date-time' }),
+  receipt: Type.Unknown({ description: 'The vault’s signed, timestamped receipt, verifiable offline' }),
+});
+
 const Complaint = Type.Object({
   complaintId: Uuid,
   channel: literals(['portal', 'institution'] as const),
@@ -42,7 +53,9 @@ const Complaint = Type.Object({
   closure: Type.Union([literals(['satisfied', 'settled', 'not_settled'] as const), Type.Null()]),
   closedAt: Nullable(Type.String({ format: 'date-time' })),
   history: Type.Optional(Type.Array(Type.Object({ action: Type.String(), actorRole: Type.String(), at: Type.String({ format: 'date-time' }), detail: Type.Record(Type.String(), Type.Unknown()) }))),
+  attachments: Type.Optional(Type.Array(Attachment)),
 });
+const AttachmentParams = Type.Object({ complaintId: Uuid, evidenceId: Uuid });
 const ComplaintList = Type.Object({ items: Type.Array(Complaint) });
 const Params = Type.Object({ complaintId: Uuid });
 const Paging = { page: Type.Integer({ minimum: 1, maximum: 10000, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) };
@@ -221,6 +234,29 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
       },
       async (request) => complaints.requestFurtherExtension(callerOf(request), request.params.complaintId, request.body.reason),
     );
+
+    for (const [role, prefix] of [['consumer', '/consumer'], ['institution', '/institution'], ['supervisor', '/supervisor']] as const) {
+      app.get(
+        `${prefix}/complaints/:complaintId/attachments/:evidenceId`,
+        {
+          config: { access: [role] },
+          schema: {
+            tags: [role === 'supervisor' ? 'supervision' : role === 'consumer' ? 'consumer' : 'complaints', 'complaints'],
+            summary: 'The content of an attachment of a complaint, checked against its hash as it is read',
+            params: AttachmentParams,
+            produces: ['application/octet-stream'],
+          },
+        },
+        async (request, reply) => {
+          const { summary, stream } = await complaints.openAttachment(callerOf(request), request.params.complaintId, request.params.evidenceId);
+          return reply
+            .type(summary.mediaType)
+            .header('content-length', String(summary.bytes))
+            .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(summary.fileName)}`)
+            .send(stream);
+        },
+      );
+    }
 
     app.get(
       '/supervisor/complaints',

@@ -10,6 +10,8 @@ import { jurisdictionByCode, isWithin, scopePrefix } from '../standard/regions.j
 import { codeLists } from '../standard/standard.js';
 import { jurisdictionRef, type Institution, type JurisdictionRef, type RegistryService } from '../registry/registry.service.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
+import type { EvidenceService, EvidenceSummary } from '../evidence/evidence.service.js';
+import type { Readable } from 'node:stream';
 import { complaintIssues, type Closure, type ComplaintIssue, type ComplaintStatus, type DayKind, type Extension, type ResponseCategory } from './complaint.schema.js';
 import { deadlineOf } from './deadlines.js';
 import * as store from './complaint.store.js';
@@ -29,9 +31,11 @@ export interface ComplaintInput {
   narrative: string;
   /** Yuan as a decimal string with at most two decimals, e.g. "1280.50". */
   amountAtStakeYuan?: string | undefined;
+  /** Items of the consumer's own evidence vault to attach. */
+  evidenceIds?: string[] | undefined;
 }
 
-export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'> {
+export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode' | 'evidenceIds'> {
   residentId: string;
   /** The day the institution received it (China time), when earlier than today: the deadline counts from then. */
   receivedOn?: string | undefined;
@@ -68,6 +72,8 @@ export interface ComplaintView {
   closure: Closure | null;
   closedAt: string | null;
   history?: ComplaintEventView[];
+  /** The evidence attached (with each item's signed receipt); shown with the history. */
+  attachments?: EvidenceSummary[];
 }
 
 export interface MediationComplaint {
@@ -163,6 +169,7 @@ export class ComplaintService {
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly identity: IdentityService,
+    private readonly evidence: EvidenceService,
     private readonly options: { statisticsThreshold?: number } = {},
   ) {
     this.db = platform.database.db;
@@ -240,6 +247,7 @@ export class ComplaintService {
     who: { pseudonym: string; consumerUserId: string | null; channel: 'portal' | 'institution'; institution: Institution | undefined; institutionName: string | null; jurisdictionCode: string; receivedAt?: Date | undefined },
     input: Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'>,
   ): Promise<ComplaintView> {
+    const evidenceIds = [...new Set(input.evidenceIds ?? [])];
     const product = input.product.trim();
     if (product.length === 0) fail('FH_VALIDATION', { field: 'body.product' });
     if (who.institutionName !== null && who.institutionName.length === 0) fail('FH_VALIDATION', { field: 'body.institutionName' });
@@ -254,6 +262,8 @@ export class ComplaintService {
       amount = yuanToFen(input.amountAtStakeYuan);
       if (amount === null || amount > Number.MAX_SAFE_INTEGER) fail('FH_VALIDATION', { field: 'body.amountAtStakeYuan', details: { problem: 'yuan with at most two decimals' } });
     }
+    // The consumer's own items only, each named by its place in the list when it is not.
+    if (evidenceIds.length > 0) await this.evidence.requireOwned(caller, input.evidenceIds!, 'body.evidenceIds');
     const receivedAt = who.receivedAt ?? new Date();
     const receivedDay = chinaDay(receivedAt);
     const policy = await store.policyOn(this.db, receivedDay);
@@ -296,7 +306,8 @@ export class ComplaintService {
         closure: null,
         closed_at: null,
       });
-      await store.appendEvent(trx, complaintId, 'filed', caller.actor, { channel: who.channel, routedTo: who.institution ? 'institution' : 'supervisor', deadlineDay });
+      if (evidenceIds.length > 0) await this.evidence.linkToCase(trx, `complaint:${complaintId}`, evidenceIds);
+      await store.appendEvent(trx, complaintId, 'filed', caller.actor, { channel: who.channel, routedTo: who.institution ? 'institution' : 'supervisor', deadlineDay, attachments: evidenceIds.length });
       await store.countFiled(trx, this.statKey({ received_day: receivedDay, institution_id: who.institution?.institutionId ?? null, product_type: input.productType ?? null, issue: input.issue }));
       await this.platform.audit.record(trx, caller.actor, { action: 'complaint.filed', subject: personSubject(who.pseudonym), resource: `complaint:${complaintId}`, detail: { channel: who.channel, institutionId: who.institution?.institutionId ?? null, issue: input.issue } });
     });
@@ -556,6 +567,17 @@ export class ComplaintService {
     return { quarter, by, threshold, totalComplaints: rows.reduce((sum, r) => sum + r.filed, 0), rows: out };
   }
 
+  /**
+   * An attachment of a complaint, for one of its parties (the consumer, or the institution it is
+   * against) or a supervisor of its jurisdiction; the read is audited by the vault. Throws
+   * FH_NOT_FOUND (params.complaintId) for anyone else, FH_EVIDENCE_NOT_FOUND for an item not attached.
+   */
+  async openAttachment(caller: Caller, complaintId: string, evidenceId: string): Promise<{ summary: EvidenceSummary; stream: Readable }> {
+    if (caller.principal.role === 'supervisor') await this.withinJurisdiction(caller, complaintId);
+    else await this.partyOf(caller, complaintId);
+    return this.evidence.openInCase(caller, `complaint:${complaintId}`, evidenceId);
+  }
+
   // ---- For mediation and data rights ---------------------------------------------------------
 
   /** What mediation needs of a complaint. Throws FH_NOT_FOUND. */
@@ -671,7 +693,7 @@ export class ComplaintService {
     const names = await this.registry.institutionsByIds([...new Set(rows.map((r) => r.institution_id).filter((id): id is string => id !== null))]);
     const events = withHistory ? await store.eventsOf(this.db, rows.map((r) => r.complaint_id)) : [];
     const today = chinaDay();
-    return rows.map((row) => {
+    const out = rows.map((row) => {
       const institution = row.institution_id ? names.get(row.institution_id) : undefined;
       const productType = row.product_type ? codeLists.product_type.codes.find((c) => c.code === row.product_type) : undefined;
       const overdue = row.answered_at === null && row.closed_at === null && row.deadline_day !== null && today > row.deadline_day;
@@ -701,5 +723,9 @@ export class ComplaintService {
       }
       return view;
     });
+    if (withHistory) {
+      for (const view of out) view.attachments = await this.evidence.caseItems(`complaint:${view.complaintId}`);
+    }
+    return out;
   }
 }
