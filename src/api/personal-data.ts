@@ -6,6 +6,8 @@
 import type { PersonalDataSource } from '../privacy/data-rights.service.js';
 import type { CreditService } from '../credit/credit.service.js';
 import type { ScreeningService } from '../screening/screening.service.js';
+import type { ComplaintService } from '../complaints/complaint.service.js';
+import type { EvidenceService } from '../evidence/evidence.service.js';
 
 const t = (zh: string, en: string) => ({ zh, en });
 
@@ -64,5 +66,40 @@ export function screeningData(screening: ScreeningService): PersonalDataSource {
         basis: t('《个人信息保护法》第十三条第一款第（三）项，《非银行支付机构监督管理条例》第二十一条：支付机构识别、核实用户并监测交易的法定义务', 'PIPL Art.13(1)(3) and Non-bank Payment Institutions Regulation Art.21: the payment institution’s legal duty to identify and verify users and monitor payments'),
       },
     ],
+  };
+}
+
+/** Complaints: the person's complaints with their history; one not yet closed (or in mediation) holds a deletion. */
+export function complaintData(complaints: ComplaintService): PersonalDataSource {
+  return {
+    section: 'complaints',
+    exportOf: (_caller, pseudonym) => complaints.exportOf(pseudonym),
+    async holdsOn(_caller, pseudonym) {
+      return (await complaints.openCasesOf(pseudonym)).map((open) => ({
+        code: 'complaint_open',
+        title: t('您有一件投诉尚未办结（含调解中的投诉）', 'A complaint of yours is not yet closed (or is in mediation)'),
+        basis: t('原中国银保监会令2020年第3号：投诉处理须使用投诉人的信息直至作出处理决定；《个人信息保护法》第五十条', 'CBIRC Order 2020 No.3: handling a complaint needs the complainant’s data until it is decided; PIPL Art.50'),
+        resource: `complaint:${open.complaintId}`,
+      }));
+    },
+    retained: [
+      {
+        category: 'closed_complaints',
+        title: t('已办结投诉的处理记录（不含您的身份信息）', 'The handling record of closed complaints (without your identity)'),
+        basis: t('原中国银保监会令2020年第3号：投诉处理情况须记录并接受监督检查', 'CBIRC Order 2020 No.3: complaint handling is recorded and open to supervisory inspection'),
+      },
+    ],
+  };
+}
+
+/** The evidence vault: the person's items; a deletion erases their content and keeps only hash and receipt. */
+export function evidenceData(evidence: EvidenceService): PersonalDataSource {
+  return {
+    section: 'evidence',
+    exportOf: (_caller, pseudonym) => evidence.exportOf(pseudonym),
+    async erase(db, caller, pseudonym) {
+      return { evidenceItems: await evidence.eraseOf(db, caller.actor, pseudonym) };
+    },
+    erases: [t('证据保管库中您上传的文件（仅保留其哈希值与回执，以便已发出的回执仍可验证）', 'The files you put in the evidence vault (only their hash and receipt stay, so receipts already handed out still verify)')],
   };
 }

@@ -11,6 +11,7 @@ import { currencyMinorUnits } from '../screening/currency.js';
 import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
+import { loadComplaintsDemo } from './complaints-demo.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
@@ -128,6 +129,11 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   // consumer1 authorises Qiantang to look at their credit report for a loan and its management.
   await grantDemoConsent(services, consumers[0]!.username, institutionCallers.get(CONSENT_HOLDER)!);
   log(`demo: consumer1 authorised ${CONSENT_HOLDER} to inquire into their credit report`);
+
+  const complainants = consumers.map((c) => c.person.residentId);
+  const borrowers = people.filter((p) => !complainants.includes(p.residentId)).slice(100, 120).map((p) => p.residentId);
+  await loadComplaintsDemo(services, consumers.map((c) => ({ username: c.username, residentId: c.person.residentId })), institutionCallers, borrowers);
+  log('demo: complaints new, answered, late, disputed, closed and against an unregistered institution');
 
   if (dataDir) {
     const lines = [

@@ -222,6 +222,11 @@ export class IdentityService {
     return vault ? this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.phone_pseudonym) : null;
   }
 
+  /** The region (city, else province) of the calling consumer, from their identity number; null when unknown. */
+  async regionCodeOf(caller: Caller): Promise<string | null> {
+    return (await this.ownConsumer(caller)).region_code;
+  }
+
   /** The pseudonym of the calling consumer. */
   async pseudonymOf(caller: Caller): Promise<string> {
     return (await this.ownConsumer(caller)).pseudonym;

@@ -71,6 +71,10 @@ export const errorCatalogue = {
   FH_EVIDENCE_TOO_LARGE: { status: 413, zh: '证据文件超过大小限制', en: 'The evidence file is larger than the limit' },
   FH_EVIDENCE_DAMAGED: { status: 409, zh: '保存的证据已损坏或被改动', en: 'The stored evidence is damaged or was altered' },
   FH_EVIDENCE_ERASED: { status: 410, zh: '该证据已应本人要求删除，仅保留其哈希与回执', en: 'The item was erased at the owner\'s request; only its hash and receipt are kept' },
+  // Complaints
+  FH_COMPLAINT_STATUS: { status: 409, zh: '投诉当前状态不允许此操作', en: "The complaint's status does not allow this step" },
+  FH_COMPLAINT_EXTENSION: { status: 409, zh: '该投诉不能再延长处理期限', en: 'The deadline of this complaint cannot be extended that way' },
+  FH_COMPLAINT_REGION_REQUIRED: { status: 400, zh: '投诉未登记的机构时，请提供您所在地区的行政区划代码', en: 'A complaint against an unregistered institution needs the code of your region' },
   FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
   FH_URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request path is too long' },
   FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },

@@ -40,6 +40,8 @@ export interface PersonalDataSource {
   holdsOn?(caller: Caller, pseudonym: string): Promise<LegalHold[]>;
   /** Erase within the deletion's transaction; counts by what was erased. */
   erase?(db: Kysely<Database>, caller: Caller, pseudonym: string): Promise<Record<string, number>>;
+  /** What `erase` removes, in words. */
+  readonly erases?: readonly Text[];
   readonly retained?: readonly Retention[];
 }
 
@@ -148,7 +150,7 @@ export class DataRightsService {
   /** What a deletion would do now: the holds that forbid it, what it erases, and what the law keeps. */
   async deletionPlan(caller: Caller): Promise<DeletionPlan> {
     const pseudonym = await this.identity.pseudonymOf(caller);
-    return { holds: await this.holdsOn(caller, pseudonym), erases: PLATFORM_ERASES, retained: [...PLATFORM_RETAINED, ...this.sources.flatMap((source) => source.retained ?? [])] };
+    return { holds: await this.holdsOn(caller, pseudonym), erases: [...PLATFORM_ERASES, ...this.sources.flatMap((source) => source.erases ?? [])], retained: [...PLATFORM_RETAINED, ...this.sources.flatMap((source) => source.retained ?? [])] };
   }
 
   /**

@@ -95,6 +95,16 @@ describeEachEngine('data rights: copy, correction and deletion', (engine) => {
     const pseudonym = ctx.services.identity.pseudonym('resident_id', PERSON);
     await expect(ctx.services.consent.require(lender.institutionId, pseudonym, 'credit_inquiry', 'loan_approval')).resolves.toMatchObject({ consentId: expect.any(String) });
 
+    // An open complaint holds it too, until it is closed.
+    const complaint = await ctx.app.inject({ method: 'POST', url: '/v1/consumer/complaints', headers, payload: { institutionId: lender.institutionId, product: '消费贷', issue: 'hidden_fees', narrative: '多收了服务费' } });
+    expect(complaint.statusCode, complaint.body).toBe(201);
+    const complaintId = complaint.json().complaintId as string;
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-requests/deletion-plan', headers })).json().holds.map((h: { code: string; resource: string }) => h.resource)).toEqual(expect.arrayContaining([`complaint:${complaintId}`]));
+    const reply = await ctx.app.inject({ method: 'POST', url: `/v1/institution/complaints/${complaintId}/answer`, headers: { 'x-api-key': lender.apiKey }, payload: { category: 'closed_with_explanation', text: '已退还服务费' } });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const satisfied = await ctx.app.inject({ method: 'POST', url: `/v1/consumer/complaints/${complaintId}/feedback`, headers, payload: { verdict: 'satisfied' } });
+    expect(satisfied.statusCode, satisfied.body).toBe(200);
+
     const answered = await ctx.app.inject({ method: 'POST', url: `/v1/institution/credit/disputes/${dispute.json().disputeId}/answer`, headers: { 'x-api-key': lender.apiKey }, payload: { outcome: 'kept', statement: '经核实金额无误' } });
     expect(answered.statusCode, answered.body).toBe(200);
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-requests/deletion-plan', headers })).json().holds).toEqual([]);
