@@ -153,7 +153,7 @@ function DeletionCard({ plan, onRefused }: { plan: DeletionPlan; onRefused: () =
           title={t('dataRights.delete.doneTitle')}
           subTitle={t('dataRights.delete.doneText')}
           extra={
-            <Button type="primary" onClick={() => void end().then(() => navigate('/'))}>
+            <Button type="primary" onClick={() => void end({ serverGone: true }).then(() => navigate('/'))}>
               {t('dataRights.delete.leave')}
             </Button>
           }
