@@ -82,6 +82,60 @@ export interface ModelSummary {
   rows: number;
   bads: number;
   metrics: Record<string, unknown>;
+  /** The newest version is the one reports are scored with. */
+  inForce: boolean;
+  /** The points table: a person's score is the sum of the points of the bin each attribute falls in. */
+  scorecard: PointsTable;
+}
+
+export interface PointsTable {
+  scaling: { baseScore: number; baseOdds: number; pdo: number };
+  /** The lowest and highest score the table can give. */
+  scoreRange: { min: number; max: number };
+  features: {
+    name: string;
+    label: { zh: string; en: string };
+    unit: { zh: string; en: string } | null;
+    /** Information value of the bins on the training data. */
+    iv: number;
+    /** Numeric bins are [lower, upper), an open end null; the fallback bin takes a missing value. */
+    bins: { lower: number | null; upper: number | null; fallback: boolean; goods: number; bads: number; points: number }[];
+  }[];
+  /** Attributes offered but left out of the table, and why. */
+  excluded: { name: string; label: { zh: string; en: string }; reason: ExclusionReason }[];
+}
+
+export type ExclusionReason = 'sensitive' | 'single_bin' | 'low_information' | 'wrong_sign';
+
+/** Why the trainer left an attribute out, as a code (the trainer records it in words). */
+function exclusionReason(reason: string): ExclusionReason {
+  if (reason.startsWith('sensitive')) return 'sensitive';
+  if (reason.startsWith('a single bin')) return 'single_bin';
+  if (reason.startsWith('information value')) return 'low_information';
+  return 'wrong_sign';
+}
+
+/** The points table of a scorecard, with the attributes' labels and units. */
+export function pointsTable(model: ScorecardVersion): PointsTable {
+  const specOf = (name: string) => CREDIT_FEATURES.find((f) => f.name === name);
+  return {
+    scaling: { baseScore: model.scaling.baseScore, baseOdds: model.scaling.baseOdds, pdo: model.scaling.pdo },
+    scoreRange: {
+      min: model.features.reduce((sum, f) => sum + Math.min(...f.bins.map((b) => b.points)), 0),
+      max: model.features.reduce((sum, f) => sum + Math.max(...f.bins.map((b) => b.points)), 0),
+    },
+    features: model.features.map((f) => {
+      const spec = specOf(f.name);
+      return {
+        name: f.name,
+        label: f.label,
+        unit: spec?.kind === 'numeric' && spec.unit ? spec.unit : null,
+        iv: f.iv,
+        bins: f.bins.map((b) => ({ lower: b.lower ?? null, upper: b.upper ?? null, fallback: b.fallback === true, goods: b.goods, bads: b.bads, points: b.points })),
+      };
+    }),
+    excluded: model.excluded.map((e) => ({ name: e.name, label: specOf(e.name)?.label ?? { zh: e.name, en: e.name }, reason: exclusionReason(e.reason) })),
+  };
 }
 
 function addYears(day: string, years: number): string {
@@ -297,7 +351,17 @@ export class CreditService {
   /** Every trained version with its validation figures, newest first (the supervisor's view). */
   async modelVersions(caller?: Caller): Promise<ModelSummary[]> {
     if (caller && caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
-    return (await store.models(this.db)).map((row) => ({ version: row.version, trainedAt: row.trained_at.toISOString(), snapshot: row.snapshot, horizonMonths: row.horizon_months, rows: row.rows_used, bads: row.bads, metrics: row.metrics }));
+    return (await store.models(this.db)).map((row, i) => ({
+      version: row.version,
+      trainedAt: row.trained_at.toISOString(),
+      snapshot: row.snapshot,
+      horizonMonths: row.horizon_months,
+      rows: row.rows_used,
+      bads: row.bads,
+      metrics: row.metrics,
+      inForce: i === 0,
+      scorecard: pointsTable(row.model),
+    }));
   }
 
   /** A tradeline as the report shows it on `reportDate`: a negative record beyond five years after it ended is gone (Art.16). */

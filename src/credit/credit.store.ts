@@ -191,6 +191,6 @@ export async function latestModel(db: Kysely<Database>): Promise<ModelRow | unde
   return db.selectFrom('credit_model').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
-export async function models(db: Kysely<Database>): Promise<Omit<ModelRow, 'model'>[]> {
-  return db.selectFrom('credit_model').select(['version', 'trained_at', 'snapshot', 'horizon_months', 'rows_used', 'bads', 'metrics']).orderBy('version', 'desc').execute();
+export async function models(db: Kysely<Database>): Promise<ModelRow[]> {
+  return db.selectFrom('credit_model').selectAll().orderBy('version', 'desc').execute();
 }
