@@ -71,6 +71,28 @@ export interface CreditReport {
   score: (Omit<PersonScore, 'reasons'> & { reasons: { feature: string; label: { zh: string; en: string }; value: string; pointsLost: number }[] }) | null;
 }
 
+/** A tradeline taken over as it stands, with no filing behind it; the borrower is given by their resident ID number. */
+export interface HistoryTradeline {
+  residentId: string;
+  institutionId: string;
+  loanId: string;
+  productType: string | null;
+  purpose: string;
+  openedOn: string;
+  principalFen: number;
+  balanceFen: number;
+  installments: number;
+  status: TradelineStatus;
+  daysPastDue: number;
+  worstDaysPastDue: number;
+  /** The last month of the grid, YYYY-MM. */
+  gridTo: string;
+  /** 24 codes, oldest first, as the tradeline table holds them. */
+  grid: string;
+  negativeFrom: string | null;
+  negativeEndedOn: string | null;
+}
+
 /** Fewer bads or goods than this and a model is not trained: its figures would say nothing. */
 export const MIN_OUTCOMES = 20;
 
@@ -318,6 +340,43 @@ export class CreditService {
     const row = await store.latestModel(this.db);
     this.model = { at: Date.now(), row: row ? { version: row.version, model: row.model } : undefined };
     return this.model.row;
+  }
+
+  /**
+   * Take over tradelines as they stand, with no filing behind them (the demo's anonymous
+   * borrowers, whose history trains its scorecard), in one transaction; each borrower is keyed by
+   * the pseudonym of their resident ID number, as filed tradelines are. No notice is recorded:
+   * the history is shown as it was. Returns the tradelines written.
+   */
+  async importHistory(lines: readonly HistoryTradeline[]): Promise<number> {
+    for (const line of lines) {
+      if (!checkResidentId(line.residentId).ok) throw new Error(`history tradeline ${line.loanId}: invalid resident ID number`);
+      if (!/^[NW*/1-7]{24}$/.test(line.grid)) throw new Error(`history tradeline ${line.loanId}: the grid is not 24 codes`);
+    }
+    return this.db.transaction().execute((trx) =>
+      store.insertTradelines(
+        trx,
+        lines.map((line) => ({
+          party_key: this.identity.pseudonym('resident_id', line.residentId),
+          institution_id: line.institutionId,
+          loan_id: line.loanId,
+          product_type: line.productType,
+          purpose: line.purpose,
+          opened_on: line.openedOn,
+          principal_fen: line.principalFen,
+          balance_fen: line.balanceFen,
+          installments: line.installments,
+          status: line.status,
+          days_past_due: line.daysPastDue,
+          worst_days_past_due: line.worstDaysPastDue,
+          grid_to: line.gridTo,
+          grid: line.grid,
+          negative_from: line.negativeFrom,
+          negative_ended_on: line.negativeEndedOn,
+          source_filing_id: null,
+        })),
+      ),
+    );
   }
 
   /**

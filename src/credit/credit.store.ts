@@ -3,7 +3,7 @@
  * tables (filed loans and instalments, with their history), one institution's parties at a time.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../platform/database.js';
 import '../standard/domain.schema.js';
 import './credit.schema.js';
@@ -119,6 +119,12 @@ export async function rebuildTradelines(db: Kysely<Database>, institutionId: str
     on conflict (party_key, institution_id, loan_id, negative_from) do nothing
   `.execute(db);
   return Number(inserted.numAffectedRows ?? 0);
+}
+
+/** Write tradelines as they stand (history with no filing behind it), a thousand rows a statement. */
+export async function insertTradelines(db: Kysely<Database>, rows: readonly Insertable<Database['tradeline']>[]): Promise<number> {
+  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('tradeline').values(rows.slice(i, i + 1000)).execute();
+  return rows.length;
 }
 
 export async function tradelinesOf(db: Kysely<Database>, partyKey: string): Promise<TradelineRow[]> {

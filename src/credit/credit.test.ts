@@ -6,6 +6,8 @@ import type { Caller } from '../platform/auth/access.js';
 import type { RecordType } from '../standard/standard.js';
 import { negativeShownUntil } from './credit.service.js';
 import { chinaDay } from '../standard/china-time.js';
+import { sql } from 'kysely';
+import { demoCreditHistory } from '../demo/credit-history.js';
 
 const PERSON = makeResidentId('110105', '1986-03-14', 57);
 
@@ -180,6 +182,49 @@ describeEachEngine('shared credit information', (engine) => {
     const supervisor = await supervisorSession(ctx, 'credit.models', '000000');
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers: supervisor })).json()).toEqual({ items: [] });
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers })).statusCode).toBe(403);
+  });
+
+  it('takes over history with no filing behind it, trains on it, scores the person, and shows the supervisor each version with its points table', async () => {
+    const history = demoCreditHistory({ people: 600, lenders: ['a', 'b'], gridTo: '2024-08', seed: 5 });
+    const written = await ctx.services.credit.importHistory(history.map(({ lender, ...line }) => ({ ...line, institutionId: lender === 'a' ? lenderA.institutionId : lenderB.institutionId })));
+    expect(written).toBe(history.length);
+    // The history is keyed like filed tradelines: a borrower's pseudonym finds it, and no notice is recorded.
+    const someone = history.find((line) => line.negativeFrom !== null)!;
+    const pseudonym = ctx.services.identity.pseudonym('resident_id', someone.residentId);
+    const { rows: held } = await sql<{ loan_id: string; source_filing_id: string | null; grid: string }>`select loan_id, source_filing_id, grid from tradeline where party_key = ${pseudonym}`.execute(ctx.platform.database.db);
+    expect(held).toEqual(expect.arrayContaining([{ loan_id: someone.loanId, source_filing_id: null, grid: someone.grid }]));
+    expect((await sql<{ n: number }>`select count(*)::int as n from credit_notice where party_key = ${pseudonym}`.execute(ctx.platform.database.db)).rows[0]!.n).toBe(0);
+    // A bad line is refused whole: nothing of the batch is written.
+    const broken = [{ ...history[0]!, loanId: 'BROKEN-1', institutionId: lenderA.institutionId }, { ...history[1]!, loanId: 'BROKEN-2', institutionId: lenderA.institutionId, grid: 'NNN' }];
+    await expect(ctx.services.credit.importHistory(broken)).rejects.toThrow(/24 codes/);
+    expect((await sql<{ n: number }>`select count(*)::int as n from tradeline where loan_id like 'BROKEN-%'`.execute(ctx.platform.database.db)).rows[0]!.n).toBe(0);
+
+    const first = await ctx.services.credit.trainModel({ snapshot: '2023-08' });
+    expect(first).toMatchObject({ version: 1, snapshot: '2023-08', inForce: true });
+    expect(first.bads).toBeGreaterThanOrEqual(20);
+    const score = (await ctx.services.credit.ownReport(consumer, '2024-09-01')).score!;
+    expect(score).toMatchObject({ modelVersion: 1, grade: expect.stringMatching(/^[A-E]$/) });
+    // The person's late payment at lender A is among what cost them points.
+    expect(score.reasons.length).toBeGreaterThan(0);
+
+    await ctx.services.credit.trainModel({ snapshot: '2023-08', horizon: 6 });
+    const supervisor = await supervisorSession(ctx, 'credit.models.2', '000000');
+    const models = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers: supervisor })).json() as { items: { version: number; inForce: boolean; horizonMonths: number; scorecard: { scoreRange: { min: number; max: number }; features: { label: { zh: string }; bins: { lower: number | null; upper: number | null; points: number }[] }[] } }[] };
+    expect(models.items.map((m) => [m.version, m.inForce, m.horizonMonths])).toEqual([
+      [2, true, 6],
+      [1, false, 12],
+    ]);
+    const table = models.items[0]!.scorecard;
+    // The score range is the sum of each attribute's lowest and highest points.
+    expect(table.scoreRange.min).toBe(table.features.reduce((sum, f) => sum + Math.min(...f.bins.map((b) => b.points)), 0));
+    expect(table.scoreRange.max).toBeGreaterThan(table.scoreRange.min);
+    for (const feature of table.features) {
+      expect(feature.label.zh).toMatch(/[\u4e00-\u9fff]/);
+      // Numeric bins follow each other: each starts where the one before ends.
+      const numeric = feature.bins.filter((b) => b.lower !== null || b.upper !== null);
+      for (let i = 1; i < numeric.length; i++) expect(numeric[i]!.lower).toBe(numeric[i - 1]!.upper);
+    }
+    expect((await ctx.services.credit.ownReport(consumer, '2024-09-01')).score!.modelVersion).toBe(2);
   });
 });
 
