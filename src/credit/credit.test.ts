@@ -226,6 +226,46 @@ describeEachEngine('shared credit information', (engine) => {
     }
     expect((await ctx.services.credit.ownReport(consumer, '2024-09-01')).score!.modelVersion).toBe(2);
   });
+
+  it('refuses whole a furnishing that would make a balance negative (V031), by loan or by repayment, and accepts one that brings it to zero', async () => {
+    const lenderC = await institution(ctx, 703, '110000');
+    const db = ctx.platform.database.db;
+    const lineC = async () => (await ctx.services.credit.ownReport(consumer, '2024-09-01')).tradelines.find((t) => t.loanId === 'C-1')!;
+    const findings = async (filingId: string) => (await ctx.services.filing.get(lenderC.caller, filingId)).findings;
+    const rowsOf = async (filingId: string) => (await sql<{ n: number }>`select count(*)::int as n from filed_repayment where filing_id = ${filingId}`.execute(db)).rows[0]!.n;
+    const loanC = (principal: string) => ({ loan_id: 'C-1', contract_id: 'CC-1', borrower_id: PERSON, contract_date: '2024-06-10', principal_fen: principal, disbursed_fen: principal, installments: '2' });
+    const instalment = (k: number, principalDue: number, period: string) => ({
+      repayment_id: `C-1-${k}-${period}`, loan_id: 'C-1', installment_number: String(k), installments: '2', due_date: `${period}-10`,
+      principal_due_fen: String(principalDue), interest_due_fen: '2000', fee_due_fen: '0', amount_paid_fen: String(principalDue + 2000), paid_date: `${period}-10`, days_past_due: '0', status: 'paid_on_time',
+    });
+    await file(lenderC, 'loan', '2024-06', [loanC('300000')]);
+    await file(lenderC, 'repayment', '2024-07', [instalment(1, 200_000, '2024-07')]);
+    expect(await lineC()).toMatchObject({ principalFen: 300_000, balanceFen: 100_000, status: 'current' });
+
+    // One fen more principal than is outstanding: the balance would be -0.01 yuan. Refused, and nothing of it is in force.
+    const over = await fileAndSign(ctx, lenderC, 'repayment', '2024-08', recordsCsv('repayment', [instalment(2, 100_001, '2024-08')]));
+    expect(over.status).toBe('errors');
+    expect(await findings(over.filingId)).toEqual([expect.objectContaining({ editId: 'V031', severity: 'error', count: 1 })]);
+    const examples = await ctx.services.filing.findings(lenderC.caller, over.filingId, { editId: 'V031', page: 1, pageSize: 10 });
+    expect(examples.items).toEqual([expect.objectContaining({ values: { loan_id: 'C-1', principal_fen: '300000', principal_repaid_fen: '300001' } })]);
+    expect(await rowsOf(over.filingId)).toBe(0);
+    await ctx.services.credit.onFilingAccepted({ filingId: over.filingId, institutionId: lenderC.institutionId, recordType: 'repayment', period: '2024-08', version: over.version, records: 0 });
+    expect(await lineC()).toMatchObject({ balanceFen: 100_000, status: 'current' });
+
+    // Exactly what is outstanding: the balance comes to zero, accepted, and the loan is closed.
+    const exact = await file(lenderC, 'repayment', '2024-08', [instalment(2, 100_000, '2024-08')]);
+    expect(await rowsOf(exact.filingId)).toBe(1);
+    expect(await lineC()).toMatchObject({ balanceFen: 0, status: 'closed' });
+
+    // The loan side: a corrected loan filing whose principal is one fen below what has been repaid is refused; the loan in force stays.
+    const lower = await fileAndSign(ctx, lenderC, 'loan', '2024-06', recordsCsv('loan', [loanC('299999')]), { resubmission: true });
+    expect(lower.status).toBe('errors');
+    expect(await findings(lower.filingId)).toEqual([expect.objectContaining({ editId: 'V031' })]);
+    const inForce = await sql<{ principal_fen: number | string }>`select principal_fen from filed_loan where institution_id = ${lenderC.institutionId} and loan_id = 'C-1' and valid_to is null`.execute(db);
+    expect(inForce.rows.map((row) => Number(row.principal_fen))).toEqual([300_000]);
+    const same = await file(lenderC, 'loan', '2024-06', [loanC('300000')], true);
+    expect(same.status).toBe('accepted');
+  });
 });
 
 /** The PDF with its compressed streams inflated, as text to search. */
