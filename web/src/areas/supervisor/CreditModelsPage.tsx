@@ -68,34 +68,42 @@ export function CreditModelsPage() {
 
   const binText = (feature: Feature, bin: Bin): string => {
     if (bin.fallback) return t('creditModels.missing');
-    // 99 months since the last late payment stands for "never late" (see the attributes).
-    if (feature.name === 'months_since_delinquency' && bin.lower !== null && bin.lower >= 99) return t('creditModels.never');
+    const number = (value: number) => bound(value, i18n.language);
+    // 99 months since the last late payment stands for "never late" (see the attributes): not a bound a person reads.
+    const sentinel = feature.name === 'months_since_delinquency';
+    if (sentinel && bin.lower !== null && bin.lower >= 99) return t('creditModels.never');
+    const lower = bin.lower;
+    const upper = sentinel && bin.upper !== null && bin.upper >= 99 ? null : bin.upper;
     const unit = feature.unit ? ` ${label(feature.unit)}` : '';
-    if (bin.lower === null && bin.upper === null) return '—';
-    if (bin.lower === null) return t('creditModels.below', { upper: bound(bin.upper!, i18n.language) }) + unit;
-    if (bin.upper === null) return t('creditModels.from', { lower: bound(bin.lower, i18n.language) }) + unit;
-    return t('creditModels.between', { lower: bound(bin.lower, i18n.language), upper: bound(bin.upper, i18n.language) }) + unit;
+    if (lower === null && upper === null) return '—';
+    // Every attribute counts whole things (accounts, months, yuan): [2, 3) is 2, [3, 6) is 3 to 5.
+    const whole = (lower === null || Number.isInteger(lower)) && (upper === null || Number.isInteger(upper));
+    if (lower === null) return (whole ? (upper! <= 1 ? number(0) : t('creditModels.atMost', { max: number(upper! - 1) })) : t('creditModels.below', { upper: number(upper!) })) + unit;
+    if (upper === null) return t('creditModels.from', { lower: number(lower) }) + unit;
+    if (whole) return (upper - lower === 1 ? number(lower) : t('creditModels.range', { min: number(lower), max: number(upper - 1) })) + unit;
+    return t('creditModels.between', { lower: number(lower), upper: number(upper) }) + unit;
   };
 
   const calibration = useMemo<EChartsCoreOption | undefined>(() => {
     const bins = model ? metricsOf(model).calibration : undefined;
     if (!bins || bins.length === 0) return undefined;
-    const groups = bins.map((_, i) => t('creditModels.group', { n: i + 1 }));
     return {
+      // Drawn at once: the page is read, not watched, and a screenshot shows the finished chart.
+      animation: false,
       tooltip: {
         trigger: 'axis',
         valueFormatter: (value: unknown) => (typeof value === 'number' ? `${value.toFixed(1)}%` : '—'),
       },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: groups, axisLabel: { interval: phone ? 1 : 0 } },
+      grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
+      xAxis: { type: 'category', data: bins.map((_, i) => String(i + 1)), name: t('creditModels.groups'), nameLocation: 'middle', nameGap: 26 },
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: '{value}%' } },
       series: [
         { name: t('creditModels.observed'), type: 'bar', data: bins.map((b) => Math.round(b.badRate * 1000) / 10) },
         { name: t('creditModels.predicted'), type: 'line', symbol: 'circle', symbolSize: 8, data: bins.map((b) => Math.round(b.meanPd * 1000) / 10) },
       ],
     };
-  }, [model, t, phone]);
+  }, [model, t]);
 
   const versionColumns: TableColumnsType<ModelSummary> = [
     { title: t('creditModels.version'), dataIndex: 'version', render: (version: number) => t('creditModels.versionN', { version }) },
@@ -209,26 +217,38 @@ export function CreditModelsPage() {
             </Card>
           </Col>
           {calibration && (
-            <Col xs={24} lg={12}>
+            <Col xs={24}>
               <Card className="fh-card" title={t('creditModels.calibration')}>
                 <Typography.Paragraph type="secondary">{t('creditModels.calibrationHelp')}</Typography.Paragraph>
                 <Chart testId="chart-calibration" option={calibration} height={phone ? 240 : 300} />
               </Card>
             </Col>
           )}
-          <Col xs={24} lg={calibration ? 12 : 24}>
+          <Col xs={24}>
             <Card className="fh-card" title={t('creditModels.points')} extra={<span data-testid="score-range">{t('creditModels.scoreRange', model.scorecard.scoreRange)}</span>}>
               <Typography.Paragraph type="secondary">{t('creditModels.pointsHelp', model.scorecard.scaling)}</Typography.Paragraph>
-              <Table<PointsRow>
-                rowKey="key"
-                size="small"
-                bordered
-                data-testid="points-table"
-                columns={phone ? pointsColumns.filter((c) => c.key !== 'people') : pointsColumns}
-                dataSource={pointsRows(model.scorecard)}
-                pagination={false}
-                scroll={{ x: 'max-content' }}
-              />
+              {phone ? (
+                <div data-testid="points-table">
+                  {model.scorecard.features.map((feature) => (
+                    <div key={feature.name} className="fh-points-feature" style={{ marginBottom: 12 }}>
+                      <Typography.Text strong>{label(feature.label)}</Typography.Text>
+                      <Table<Bin>
+                        rowKey={(bin) => `${bin.lower}-${bin.upper}-${bin.fallback}`}
+                        size="small"
+                        showHeader={false}
+                        pagination={false}
+                        dataSource={feature.bins}
+                        columns={[
+                          { key: 'bin', render: (_, bin) => binText(feature, bin) },
+                          { key: 'points', align: 'right', width: 64, render: (_, bin) => <strong data-testid="bin-points">{bin.points}</strong> },
+                        ]}
+                      />
+                    </div>
+                  ))}
+                </div>
+              ) : (
+                <Table<PointsRow> rowKey="key" size="small" bordered data-testid="points-table" columns={pointsColumns} dataSource={pointsRows(model.scorecard)} pagination={false} scroll={{ x: 'max-content' }} />
+              )}
               {model.scorecard.excluded.length > 0 && (
                 <Alert
                   style={{ marginTop: 16 }}
