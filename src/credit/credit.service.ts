@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
@@ -233,13 +234,11 @@ export class CreditService {
   /** Rebuild the tradelines a loan or repayment filing touches; other record types are not credit data. Returns the tradelines written. */
   async onFilingAccepted(event: EventPayloads['filing.accepted']): Promise<number> {
     if (event.recordType !== 'loan' && event.recordType !== 'repayment') return 0;
-    const parties = await store.partiesOfFiling(this.db, event.recordType, { filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 });
-    let written = 0;
-    for (let i = 0; i < parties.length; i += 5000) {
-      const page = parties.slice(i, i + 5000);
-      written += await this.db.transaction().execute((trx) => store.rebuildTradelines(trx, event.institutionId, page, event.filingId));
-    }
-    return written;
+    const filing = { recordType: event.recordType, filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 };
+    // PostgreSQL builds the parts of a filing on as many connections at once, one a core; the embedded engine has one connection.
+    const parts = this.platform.database.engine === 'postgres' ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+    const written = await Promise.all(Array.from({ length: parts }, (_, part) => this.db.transaction().execute((trx) => store.rebuildTradelinesOfFiling(trx, filing, { part, parts }))));
+    return written.reduce((sum, n) => sum + n, 0);
   }
 
   /** The calling consumer's own report, free at any time; the read is logged as an inquiry by the person and audited. */

@@ -227,6 +227,39 @@ describeEachEngine('shared credit information', (engine) => {
     expect((await ctx.services.credit.ownReport(consumer, '2024-09-01')).score!.modelVersion).toBe(2);
   });
 
+  it('puts each grid together from the months filed: older months drop out, a gap is *, 90 days is 4, a write-off W, months before the loan /; a corrected filing that drops a loan drops its tradeline', async () => {
+    const lenderD = await institution(ctx, 704, '110000');
+    const borrower = makeResidentId('110105', '1990-01-01', 58);
+    const partyKey = ctx.services.identity.pseudonym('resident_id', borrower);
+    const loan = (loanId: string, contractDate: string) => ({ loan_id: loanId, contract_id: `C${loanId}`, borrower_id: borrower, contract_date: contractDate, disbursement_date: contractDate, first_due_date: `${contractDate.slice(0, 8)}28`.replace(/-(\d\d)-28$/, (_m, month: string) => `-${String(Number(month) + 1).padStart(2, '0')}-10`), principal_fen: '3600000', disbursed_fen: '3600000', installments: '36' });
+    const instalment = (loanId: string, k: number, period: string, state: { dpd: number; status: string }) => ({
+      repayment_id: `${loanId}-${k}-${period}`, loan_id: loanId, installment_number: String(k), installments: '36', due_date: `${period}-10`,
+      principal_due_fen: '100000', interest_due_fen: '10000', fee_due_fen: '0',
+      amount_paid_fen: state.dpd === 0 ? '110000' : '0', paid_date: state.dpd === 0 ? `${period}-10` : '', days_past_due: String(state.dpd), status: state.status,
+    });
+    const onTime = { dpd: 0, status: 'paid_on_time' };
+    await file(lenderD, 'loan', '2022-01', [loan('D-1', '2022-01-15')]);
+    await file(lenderD, 'loan', '2024-02', [loan('D-2', '2024-02-20')]);
+    await file(lenderD, 'repayment', '2022-02', [instalment('D-1', 1, '2022-02', onTime)]);
+    await file(lenderD, 'repayment', '2022-04', [instalment('D-1', 3, '2022-04', onTime)]);
+    await file(lenderD, 'repayment', '2024-03', [instalment('D-1', 26, '2024-03', { dpd: 95, status: 'overdue' })]);
+    await file(lenderD, 'repayment', '2024-04', [instalment('D-1', 27, '2024-04', { dpd: 125, status: 'written_off' }), instalment('D-2', 1, '2024-04', onTime)]);
+    const lines = async () => (await sql<{ loan_id: string; grid_to: string; grid: string; status: string }>`select loan_id, grid_to, grid, status from tradeline where party_key = ${partyKey} order by loan_id`.execute(ctx.platform.database.db)).rows;
+    expect(await lines()).toEqual([
+      // 2022-05 … 2024-04: the months of 2022 before May are out of the window; nothing filed from May 2022 to February 2024.
+      { loan_id: 'D-1', grid_to: '2024-04', grid: `${'*'.repeat(22)}4W`, status: 'written_off' },
+      // Opened in February 2024 (nothing due that month), on time in April.
+      { loan_id: 'D-2', grid_to: '2024-04', grid: `${'/'.repeat(21)}**N`, status: 'current' },
+    ]);
+    // February 2024 filed again without D-2 and with D-3: D-2 is gone from the report, D-3 is there.
+    await file(lenderD, 'loan', '2024-02', [loan('D-3', '2024-02-21')], true);
+    expect((await lines()).map((line) => [line.loan_id, line.grid])).toEqual([
+      ['D-1', `${'*'.repeat(22)}4W`],
+      // No instalment filed yet: its grid ends with its own month.
+      ['D-3', `${'/'.repeat(23)}*`],
+    ]);
+  });
+
   it('refuses whole a furnishing that would make a balance negative (V031), by loan or by repayment, and accepts one that brings it to zero', async () => {
     const lenderC = await institution(ctx, 703, '110000');
     const db = ctx.platform.database.db;
