@@ -901,7 +901,9 @@ export class FilingService {
       // A state record's newest period is its state in force; earlier periods' rows become history.
       const states = def.identity === 'state' ? await store.supersedeStates(tx.db, def.table, def.idField, locked.institution_id, filingId, locked.period, now) : null;
       // V031: with these rows in force no loan may owe less than nothing; otherwise nothing of the filing stays.
-      if (recordType === 'loan' || recordType === 'repayment') {
+      // A loan filing can lower a principal already repaid only when it corrects an earlier version
+      // (a loan is filed for the month it is signed, before its instalments): first versions are not checked.
+      if (recordType === 'repayment' || (recordType === 'loan' && locked.version > 1)) {
         const negative = await store.negativeBalances(tx.db, recordType === 'loan' ? 'filed_loan' : 'filed_repayment', locked.institution_id, filingId);
         if (negative.length > 0) throw new BalanceRefused(negative);
       }

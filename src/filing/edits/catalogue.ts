@@ -132,8 +132,8 @@ export const editCatalogue: readonly EditDef[] = [
     id: 'V031',
     recordTypes: ['loan', 'repayment'],
     fields: ['loan_id', 'principal_fen', 'principal_due_fen', 'amount_paid_fen'],
-    zh: '报送后借款余额将为负数：已还本金合计超过合同本金（按各期最新状态，每期已还本金为已还金额扣除利息和费用后的部分，且不超过应还本金）。整份报送未被接受，请核对本金或还款金额后重新报送。',
-    en: "The loan's balance would fall below zero: the principal repaid on its instalments (each in its latest state: what was paid beyond the interest and fees, at most the principal due) adds up to more than the principal. The whole filing was refused; check the principal or the repayments and file again.",
+    zh: '报送后借款余额将为负数：已还本金合计超过合同本金（按各期最新状态，每期已还本金为已还金额扣除利息和费用后的部分，且不超过应还本金）。在还款报送及更正后的贷款报送入库时检查；整份报送未被接受，请核对本金或还款金额后重新报送。',
+    en: "The loan's balance would fall below zero: the principal repaid on its instalments (each in its latest state: what was paid beyond the interest and fees, at most the principal due) adds up to more than the principal. Checked when a repayment filing, or a corrected loan filing, is loaded; the whole filing was refused: check the principal or the repayments and file again.",
   }),
 
   // Quality: plausible, but the filer must confirm and explain.
