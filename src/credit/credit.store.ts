@@ -52,7 +52,7 @@ export async function rebuildTradelinesOfFiling(db: Kysely<Database>, filing: Re
   // costs more than it saves on a statement run once.
   await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(db);
   // A person's key is their pseudonym; organisations ('uscc:…') and instalments of loans not filed yet ('loan:…') have no credit report here.
-  await sql`drop table if exists credit_rebuilt_party`.execute(db);
+  await sql`drop table if exists pg_temp.credit_rebuilt_party`.execute(db);
   await sql`
     create temporary table credit_rebuilt_party on commit drop as
     select party_key from (

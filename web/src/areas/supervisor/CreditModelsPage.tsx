@@ -74,14 +74,22 @@ export function CreditModelsPage() {
     if (sentinel && bin.lower !== null && bin.lower >= 99) return t('creditModels.never');
     const lower = bin.lower;
     const upper = sentinel && bin.upper !== null && bin.upper >= 99 ? null : bin.upper;
-    const unit = feature.unit ? ` ${label(feature.unit)}` : '';
+    // The unit after the last number: "1 month or less", "3 to 5 months", "2 个月及以上".
+    const unit = (last: number) => {
+      if (!feature.unit) return '';
+      if (english) return ` ${last === 1 ? feature.unit.en.replace(/s$/, '') : feature.unit.en}`;
+      return ` ${feature.unit.zh}`;
+    };
     if (lower === null && upper === null) return '—';
     // Every attribute counts whole things (accounts, months, yuan): [2, 3) is 2, [3, 6) is 3 to 5.
     const whole = (lower === null || Number.isInteger(lower)) && (upper === null || Number.isInteger(upper));
-    if (lower === null) return (whole ? (upper! <= 1 ? number(0) : t('creditModels.atMost', { max: number(upper! - 1) })) : t('creditModels.below', { upper: number(upper!) })) + unit;
-    if (upper === null) return t('creditModels.from', { lower: number(lower) }) + unit;
-    if (whole) return (upper - lower === 1 ? number(lower) : t('creditModels.range', { min: number(lower), max: number(upper - 1) })) + unit;
-    return t('creditModels.between', { lower: number(lower), upper: number(upper) }) + unit;
+    if (lower === null) {
+      if (!whole) return t('creditModels.below', { upper: number(upper!), unit: unit(upper!) });
+      return upper! <= 1 ? t('creditModels.value', { value: number(0), unit: unit(0) }) : t('creditModels.atMost', { max: number(upper! - 1), unit: unit(upper! - 1) });
+    }
+    if (upper === null) return t('creditModels.from', { lower: number(lower), unit: unit(lower) });
+    if (!whole) return t('creditModels.between', { lower: number(lower), upper: number(upper), unit: unit(upper) });
+    return upper - lower === 1 ? t('creditModels.value', { value: number(lower), unit: unit(lower) }) : t('creditModels.range', { min: number(lower), max: number(upper - 1), unit: unit(upper - 1) });
   };
 
   const calibration = useMemo<EChartsCoreOption | undefined>(() => {
