@@ -75,10 +75,10 @@ export function CreditModelsPage() {
     const lower = bin.lower;
     const upper = sentinel && bin.upper !== null && bin.upper >= 99 ? null : bin.upper;
     // The unit after the last number: "1 month or less", "3 to 5 months", "2 个月及以上".
+    // Chinese keeps a space between a number and the words after it, with or without a unit.
     const unit = (last: number) => {
-      if (!feature.unit) return '';
-      if (english) return ` ${last === 1 ? feature.unit.en.replace(/s$/, '') : feature.unit.en}`;
-      return ` ${feature.unit.zh}`;
+      if (english) return feature.unit ? ` ${last === 1 ? feature.unit.en.replace(/s$/, '') : feature.unit.en}` : '';
+      return feature.unit ? ` ${feature.unit.zh}` : ' ';
     };
     if (lower === null && upper === null) return '—';
     // Every attribute counts whole things (accounts, months, yuan): [2, 3) is 2, [3, 6) is 3 to 5.
