@@ -5,7 +5,8 @@
  *                                 --build-loans loans, in filings per institution and period, with
  *                                 their instalments) turned into tradelines by CreditService.onFilingAccepted,
  *                                 the code path of the `filing.accepted` consumer; loan filings timed
- *                                 apart from the instalment filings that follow
+ *                                 apart from the instalment filings that follow, the loan filings
+ *                                 --build-repeats times (the tradelines emptied between): the median
  *   report_p99_ms_<engine>_<size> the consolidated report of one person (tradelines, inquiries,
  *                                 notices, disputes, lender names) over --consumers people with
  *                                 --per-consumer tradelines each, written by SQL straight into the
@@ -47,6 +48,7 @@ async function adminQuery(statement: string): Promise<void> {
 interface ChildOptions {
   engine: Engine;
   buildLoans: number;
+  buildRepeats: number;
   consumers: number;
   perConsumer: number;
   samples: number;
@@ -84,11 +86,26 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
         }
         return { seconds: (performance.now() - t0) / 1000, tradelines };
       };
-      const loans = await byType('loan');
-      log(`tradelines from the loan filings: ${loans.tradelines} in ${loans.seconds.toFixed(1)} s`);
+      const loanRuns: { seconds: number; tradelines: number }[] = [];
+      for (let run = 1; run <= options.buildRepeats; run++) {
+        await sql`truncate tradeline, credit_notice`.execute(db);
+        const loads = os.loadavg().map((v) => round(v));
+        loanRuns.push(await byType('loan'));
+        log(`tradelines from the loan filings, run ${run}: ${loanRuns.at(-1)!.tradelines} in ${loanRuns.at(-1)!.seconds.toFixed(1)} s (load before: ${loads.join(' ')})`);
+      }
+      const loans = [...loanRuns].sort((a, b) => a.seconds - b.seconds)[Math.floor(loanRuns.length / 2)]!;
       const repayments = await byType('repayment');
       log(`rebuilt from the instalment filings: ${repayments.tradelines} in ${repayments.seconds.toFixed(1)} s`);
-      result.build = { loans: set.loans, rows: set.rows, loanFilings: set.filings.filter((f) => f.recordType === 'loan').length, loanSeconds: round(loans.seconds), tradelines: loans.tradelines, repaymentSeconds: round(repayments.seconds), rebuiltByRepayments: repayments.tradelines };
+      result.build = {
+        loans: set.loans,
+        rows: set.rows,
+        loanFilings: set.filings.filter((f) => f.recordType === 'loan').length,
+        loanSeconds: round(loans.seconds),
+        loanSecondsRuns: loanRuns.map((r) => round(r.seconds)),
+        tradelines: loans.tradelines,
+        repaymentSeconds: round(repayments.seconds),
+        rebuiltByRepayments: repayments.tradelines,
+      };
       await sql`truncate tradeline, credit_notice`.execute(db);
     }
     if (options.consumers > 0) {
@@ -145,7 +162,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
 }
 
 function runChild(options: ChildOptions): Promise<Record<string, unknown>> {
-  const args = ['--child', options.engine, String(options.buildLoans), String(options.consumers), String(options.perConsumer), String(options.samples)];
+  const args = ['--child', options.engine, String(options.buildLoans), String(options.buildRepeats), String(options.consumers), String(options.perConsumer), String(options.samples)];
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--max-old-space-size=12288', '--import', 'tsx', thisFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -167,6 +184,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'build-loans': { type: 'string', default: '1000000' },
+      'build-repeats': { type: 'string', default: '3' },
       consumers: { type: 'string', default: '1000000' },
       'per-consumer': { type: 'string', default: '10' },
       'pglite-consumers': { type: 'string', default: '100000' },
@@ -174,17 +192,19 @@ async function main(): Promise<void> {
     },
   });
   const log = (line: string) => console.log(`[bench:credit] ${line}`);
+  const loadAverageAtStart = os.loadavg().map((v) => round(v));
   const buildLoans = Number(values['build-loans']);
+  const buildRepeats = Math.max(1, Number(values['build-repeats']));
   const consumers = Number(values.consumers);
   const perConsumer = Number(values['per-consumer']);
   const pgliteConsumers = Number(values['pglite-consumers']);
   const samples = Number(values.samples);
-  const postgres = await runChild({ engine: 'postgres', buildLoans, consumers, perConsumer, samples });
+  const postgres = await runChild({ engine: 'postgres', buildLoans, buildRepeats, consumers, perConsumer, samples });
   log(`postgres: ${JSON.stringify(postgres)}`);
-  const pglite = pgliteConsumers > 0 ? await runChild({ engine: 'pglite', buildLoans: 0, consumers: pgliteConsumers, perConsumer, samples }) : undefined;
+  const pglite = pgliteConsumers > 0 ? await runChild({ engine: 'pglite', buildLoans: 0, buildRepeats, consumers: pgliteConsumers, perConsumer, samples }) : undefined;
   if (pglite) log(`pglite: ${JSON.stringify(pglite)}`);
 
-  const build = postgres.build as { loans: number; loanSeconds: number } | undefined;
+  const build = postgres.build as { loans: number; loanSeconds: number; loanSecondsRuns: number[] } | undefined;
   const pgReport = postgres.report as { tradelines: number; p99Ms: number } | undefined;
   const pgliteReport = pglite?.report as { tradelines: number; p99Ms: number } | undefined;
   const size = (n: number) => (n >= 1_000_000 ? `${Math.round(n / 1_000_000)}m` : `${Math.round(n / 1000)}k`);
@@ -193,7 +213,7 @@ async function main(): Promise<void> {
   if (pgReport) metrics[`report_p99_ms_postgres_${size(pgReport.tradelines)}`] = pgReport.p99Ms;
   if (pgliteReport) metrics[`report_p99_ms_pglite_${size(pgliteReport.tradelines)}`] = pgliteReport.p99Ms;
   const targets = [
-    { metric: 'tradelines_build_1m_seconds', target: '≤ 30 s for a 1,000,000-loan filing', measured: build ? `${build.loanSeconds} s for ${build.loans} loans` : 'not run', met: build ? build.loans >= 1_000_000 && build.loanSeconds <= 30 : null },
+    { metric: 'tradelines_build_1m_seconds', target: '≤ 30 s for a 1,000,000-loan filing', measured: build ? `${build.loanSeconds} s for ${build.loans} loans (median of ${build.loanSecondsRuns.length}: ${build.loanSecondsRuns.join(', ')} s)` : 'not run', met: build ? build.loans >= 1_000_000 && build.loanSeconds <= 30 : null },
     { metric: 'report_p99_ms_postgres_10m', target: '≤ 10 ms with 10,000,000 tradelines', measured: pgReport ? `${pgReport.p99Ms} ms with ${pgReport.tradelines}` : 'not run', met: pgReport ? pgReport.tradelines >= 10_000_000 && pgReport.p99Ms <= 10 : null },
     { metric: 'report_p99_ms_pglite_1m', target: '≤ 30 ms with 1,000,000 tradelines', measured: pgliteReport ? `${pgliteReport.p99Ms} ms with ${pgliteReport.tradelines}` : 'not run', met: pgliteReport ? pgliteReport.tradelines >= 1_000_000 && pgliteReport.p99Ms <= 30 : null },
   ];
@@ -202,6 +222,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`,
     command: `npm run bench:credit -- ${process.argv.slice(2).join(' ')}`.trim(),
+    // The machine is shared: its load when the run started and when it ended.
+    loadAverageAtStart,
     loadAverage: os.loadavg().map((v) => round(v)),
     metrics,
     targets,
@@ -213,8 +235,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') {
-  const [engine, buildLoans, consumers, perConsumer, samples] = process.argv.slice(3);
-  const result = await child({ engine: engine as Engine, buildLoans: Number(buildLoans), consumers: Number(consumers), perConsumer: Number(perConsumer), samples: Number(samples) });
+  const [engine, buildLoans, buildRepeats, consumers, perConsumer, samples] = process.argv.slice(3);
+  const result = await child({ engine: engine as Engine, buildLoans: Number(buildLoans), buildRepeats: Number(buildRepeats), consumers: Number(consumers), perConsumer: Number(perConsumer), samples: Number(samples) });
   console.log(JSON.stringify(result));
   process.exit(0);
 } else {

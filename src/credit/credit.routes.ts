@@ -45,6 +45,24 @@ const Report = Type.Object({
   ]),
 });
 
+const PointsTable = Type.Object(
+  {
+    scaling: Type.Object({ baseScore: Type.Number(), baseOdds: Type.Number(), pdo: Type.Number() }),
+    scoreRange: Type.Object({ min: Type.Number(), max: Type.Number() }),
+    features: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        label: Text,
+        unit: Type.Union([Text, Type.Null()]),
+        iv: Type.Number(),
+        bins: Type.Array(Type.Object({ lower: Type.Union([Type.Number(), Type.Null()]), upper: Type.Union([Type.Number(), Type.Null()]), fallback: Type.Boolean(), goods: Type.Integer(), bads: Type.Integer(), points: Type.Number() })),
+      }),
+    ),
+    excluded: Type.Array(Type.Object({ name: Type.String(), label: Text, reason: Type.Union(['sensitive', 'single_bin', 'low_information', 'wrong_sign'].map((r) => Type.Literal(r))) })),
+  },
+  { description: 'The points table: the score is the sum of the points of the bin each attribute falls in; numeric bins are [lower, upper)' },
+);
+
 const DisputeStatus = Type.Union([Type.Literal('open'), Type.Literal('escalated'), Type.Literal('corrected'), Type.Literal('kept')]);
 const Dispute = Type.Object({
   disputeId: Type.String({ format: 'uuid' }),
@@ -153,7 +171,21 @@ export function creditRoutes(services: { credit: CreditService }): FastifyPlugin
           tags: ['credit'],
           summary: 'Every trained credit scorecard with its validation figures (AUC, KS, calibration), newest first; the newest is in force',
           response: {
-            200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), trainedAt: Type.String(), snapshot: Type.String(), horizonMonths: Type.Integer(), rows: Type.Integer(), bads: Type.Integer(), metrics: Type.Record(Type.String(), Type.Unknown()) })) }),
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  version: Type.Integer(),
+                  trainedAt: Type.String(),
+                  snapshot: Type.String({ description: 'The month (YYYY-MM) the attributes were taken at' }),
+                  horizonMonths: Type.Integer({ description: 'Months after the snapshot in which going 90 days past due counts as bad' }),
+                  rows: Type.Integer(),
+                  bads: Type.Integer(),
+                  metrics: Type.Record(Type.String(), Type.Unknown(), { description: 'Cross-validated: n, bads, auc, ks, brier, calibration (deciles: count, meanPd, badRate)' }),
+                  inForce: Type.Boolean({ description: 'The newest version, used for every report' }),
+                  scorecard: PointsTable,
+                }),
+              ),
+            }),
             ...errorResponses,
           },
         },

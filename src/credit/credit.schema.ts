@@ -20,7 +20,8 @@ export interface TradelineTable {
   grid: string;
   negative_from: string | null;
   negative_ended_on: string | null;
-  source_filing_id: string;
+  /** Null for history taken over as it stands, with no filing behind it. */
+  source_filing_id: string | null;
   updated_at: ColumnType<Date, never, never>;
 }
 

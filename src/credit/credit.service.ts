@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
@@ -71,6 +72,28 @@ export interface CreditReport {
   score: (Omit<PersonScore, 'reasons'> & { reasons: { feature: string; label: { zh: string; en: string }; value: string; pointsLost: number }[] }) | null;
 }
 
+/** A tradeline taken over as it stands, with no filing behind it; the borrower is given by their resident ID number. */
+export interface HistoryTradeline {
+  residentId: string;
+  institutionId: string;
+  loanId: string;
+  productType: string | null;
+  purpose: string;
+  openedOn: string;
+  principalFen: number;
+  balanceFen: number;
+  installments: number;
+  status: TradelineStatus;
+  daysPastDue: number;
+  worstDaysPastDue: number;
+  /** The last month of the grid, YYYY-MM. */
+  gridTo: string;
+  /** 24 codes, oldest first, as the tradeline table holds them. */
+  grid: string;
+  negativeFrom: string | null;
+  negativeEndedOn: string | null;
+}
+
 /** Fewer bads or goods than this and a model is not trained: its figures would say nothing. */
 export const MIN_OUTCOMES = 20;
 
@@ -82,6 +105,60 @@ export interface ModelSummary {
   rows: number;
   bads: number;
   metrics: Record<string, unknown>;
+  /** The newest version is the one reports are scored with. */
+  inForce: boolean;
+  /** The points table: a person's score is the sum of the points of the bin each attribute falls in. */
+  scorecard: PointsTable;
+}
+
+export interface PointsTable {
+  scaling: { baseScore: number; baseOdds: number; pdo: number };
+  /** The lowest and highest score the table can give. */
+  scoreRange: { min: number; max: number };
+  features: {
+    name: string;
+    label: { zh: string; en: string };
+    unit: { zh: string; en: string } | null;
+    /** Information value of the bins on the training data. */
+    iv: number;
+    /** Numeric bins are [lower, upper), an open end null; the fallback bin takes a missing value. */
+    bins: { lower: number | null; upper: number | null; fallback: boolean; goods: number; bads: number; points: number }[];
+  }[];
+  /** Attributes offered but left out of the table, and why. */
+  excluded: { name: string; label: { zh: string; en: string }; reason: ExclusionReason }[];
+}
+
+export type ExclusionReason = 'sensitive' | 'single_bin' | 'low_information' | 'wrong_sign';
+
+/** Why the trainer left an attribute out, as a code (the trainer records it in words). */
+function exclusionReason(reason: string): ExclusionReason {
+  if (reason.startsWith('sensitive')) return 'sensitive';
+  if (reason.startsWith('a single bin')) return 'single_bin';
+  if (reason.startsWith('information value')) return 'low_information';
+  return 'wrong_sign';
+}
+
+/** The points table of a scorecard, with the attributes' labels and units. */
+export function pointsTable(model: ScorecardVersion): PointsTable {
+  const specOf = (name: string) => CREDIT_FEATURES.find((f) => f.name === name);
+  return {
+    scaling: { baseScore: model.scaling.baseScore, baseOdds: model.scaling.baseOdds, pdo: model.scaling.pdo },
+    scoreRange: {
+      min: model.features.reduce((sum, f) => sum + Math.min(...f.bins.map((b) => b.points)), 0),
+      max: model.features.reduce((sum, f) => sum + Math.max(...f.bins.map((b) => b.points)), 0),
+    },
+    features: model.features.map((f) => {
+      const spec = specOf(f.name);
+      return {
+        name: f.name,
+        label: f.label,
+        unit: spec?.kind === 'numeric' && spec.unit ? spec.unit : null,
+        iv: f.iv,
+        bins: f.bins.map((b) => ({ lower: b.lower ?? null, upper: b.upper ?? null, fallback: b.fallback === true, goods: b.goods, bads: b.bads, points: b.points })),
+      };
+    }),
+    excluded: model.excluded.map((e) => ({ name: e.name, label: specOf(e.name)?.label ?? { zh: e.name, en: e.name }, reason: exclusionReason(e.reason) })),
+  };
 }
 
 function addYears(day: string, years: number): string {
@@ -157,13 +234,11 @@ export class CreditService {
   /** Rebuild the tradelines a loan or repayment filing touches; other record types are not credit data. Returns the tradelines written. */
   async onFilingAccepted(event: EventPayloads['filing.accepted']): Promise<number> {
     if (event.recordType !== 'loan' && event.recordType !== 'repayment') return 0;
-    const parties = await store.partiesOfFiling(this.db, event.recordType, { filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 });
-    let written = 0;
-    for (let i = 0; i < parties.length; i += 5000) {
-      const page = parties.slice(i, i + 5000);
-      written += await this.db.transaction().execute((trx) => store.rebuildTradelines(trx, event.institutionId, page, event.filingId));
-    }
-    return written;
+    const filing = { recordType: event.recordType, filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 };
+    // PostgreSQL builds the parts of a filing on as many connections at once, one a core; the embedded engine has one connection.
+    const parts = this.platform.database.engine === 'postgres' ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+    const written = await Promise.all(Array.from({ length: parts }, (_, part) => this.db.transaction().execute((trx) => store.rebuildTradelinesOfFiling(trx, filing, { part, parts }))));
+    return written.reduce((sum, n) => sum + n, 0);
   }
 
   /** The calling consumer's own report, free at any time; the read is logged as an inquiry by the person and audited. */
@@ -267,6 +342,43 @@ export class CreditService {
   }
 
   /**
+   * Take over tradelines as they stand, with no filing behind them (the demo's anonymous
+   * borrowers, whose history trains its scorecard), in one transaction; each borrower is keyed by
+   * the pseudonym of their resident ID number, as filed tradelines are. No notice is recorded:
+   * the history is shown as it was. Returns the tradelines written.
+   */
+  async importHistory(lines: readonly HistoryTradeline[]): Promise<number> {
+    for (const line of lines) {
+      if (!checkResidentId(line.residentId).ok) throw new Error(`history tradeline ${line.loanId}: invalid resident ID number`);
+      if (!/^[NW*/1-7]{24}$/.test(line.grid)) throw new Error(`history tradeline ${line.loanId}: the grid is not 24 codes`);
+    }
+    return this.db.transaction().execute((trx) =>
+      store.insertTradelines(
+        trx,
+        lines.map((line) => ({
+          party_key: this.identity.pseudonym('resident_id', line.residentId),
+          institution_id: line.institutionId,
+          loan_id: line.loanId,
+          product_type: line.productType,
+          purpose: line.purpose,
+          opened_on: line.openedOn,
+          principal_fen: line.principalFen,
+          balance_fen: line.balanceFen,
+          installments: line.installments,
+          status: line.status,
+          days_past_due: line.daysPastDue,
+          worst_days_past_due: line.worstDaysPastDue,
+          grid_to: line.gridTo,
+          grid: line.grid,
+          negative_from: line.negativeFrom,
+          negative_ended_on: line.negativeEndedOn,
+          source_filing_id: null,
+        })),
+      ),
+    );
+  }
+
+  /**
    * Train a scorecard from the tradelines Fenghuo holds: attributes as of `snapshot` (default: a
    * year before the latest month filed), outcome 90 days past due within `horizon` months after;
    * validated by 5-fold cross-validation (AUC, KS, calibration), stored as the next version and
@@ -297,7 +409,17 @@ export class CreditService {
   /** Every trained version with its validation figures, newest first (the supervisor's view). */
   async modelVersions(caller?: Caller): Promise<ModelSummary[]> {
     if (caller && caller.principal.role !== 'supervisor') fail('FH_FORBIDDEN');
-    return (await store.models(this.db)).map((row) => ({ version: row.version, trainedAt: row.trained_at.toISOString(), snapshot: row.snapshot, horizonMonths: row.horizon_months, rows: row.rows_used, bads: row.bads, metrics: row.metrics }));
+    return (await store.models(this.db)).map((row, i) => ({
+      version: row.version,
+      trainedAt: row.trained_at.toISOString(),
+      snapshot: row.snapshot,
+      horizonMonths: row.horizon_months,
+      rows: row.rows_used,
+      bads: row.bads,
+      metrics: row.metrics,
+      inForce: i === 0,
+      scorecard: pointsTable(row.model),
+    }));
   }
 
   /** A tradeline as the report shows it on `reportDate`: a negative record beyond five years after it ended is gone (Art.16). */

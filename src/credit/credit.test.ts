@@ -6,6 +6,8 @@ import type { Caller } from '../platform/auth/access.js';
 import type { RecordType } from '../standard/standard.js';
 import { negativeShownUntil } from './credit.service.js';
 import { chinaDay } from '../standard/china-time.js';
+import { sql } from 'kysely';
+import { demoCreditHistory } from '../demo/credit-history.js';
 
 const PERSON = makeResidentId('110105', '1986-03-14', 57);
 
@@ -180,6 +182,122 @@ describeEachEngine('shared credit information', (engine) => {
     const supervisor = await supervisorSession(ctx, 'credit.models', '000000');
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers: supervisor })).json()).toEqual({ items: [] });
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers })).statusCode).toBe(403);
+  });
+
+  it('takes over history with no filing behind it, trains on it, scores the person, and shows the supervisor each version with its points table', async () => {
+    const history = demoCreditHistory({ people: 600, lenders: ['a', 'b'], gridTo: '2024-08', seed: 5 });
+    const written = await ctx.services.credit.importHistory(history.map(({ lender, ...line }) => ({ ...line, institutionId: lender === 'a' ? lenderA.institutionId : lenderB.institutionId })));
+    expect(written).toBe(history.length);
+    // The history is keyed like filed tradelines: a borrower's pseudonym finds it, and no notice is recorded.
+    const someone = history.find((line) => line.negativeFrom !== null)!;
+    const pseudonym = ctx.services.identity.pseudonym('resident_id', someone.residentId);
+    const { rows: held } = await sql<{ loan_id: string; source_filing_id: string | null; grid: string }>`select loan_id, source_filing_id, grid from tradeline where party_key = ${pseudonym}`.execute(ctx.platform.database.db);
+    expect(held).toEqual(expect.arrayContaining([{ loan_id: someone.loanId, source_filing_id: null, grid: someone.grid }]));
+    expect((await sql<{ n: number }>`select count(*)::int as n from credit_notice where party_key = ${pseudonym}`.execute(ctx.platform.database.db)).rows[0]!.n).toBe(0);
+    // A bad line is refused whole: nothing of the batch is written.
+    const broken = [{ ...history[0]!, loanId: 'BROKEN-1', institutionId: lenderA.institutionId }, { ...history[1]!, loanId: 'BROKEN-2', institutionId: lenderA.institutionId, grid: 'NNN' }];
+    await expect(ctx.services.credit.importHistory(broken)).rejects.toThrow(/24 codes/);
+    expect((await sql<{ n: number }>`select count(*)::int as n from tradeline where loan_id like 'BROKEN-%'`.execute(ctx.platform.database.db)).rows[0]!.n).toBe(0);
+
+    const first = await ctx.services.credit.trainModel({ snapshot: '2023-08' });
+    expect(first).toMatchObject({ version: 1, snapshot: '2023-08', inForce: true });
+    expect(first.bads).toBeGreaterThanOrEqual(20);
+    const score = (await ctx.services.credit.ownReport(consumer, '2024-09-01')).score!;
+    expect(score).toMatchObject({ modelVersion: 1, grade: expect.stringMatching(/^[A-E]$/) });
+    // The person's late payment at lender A is among what cost them points.
+    expect(score.reasons.length).toBeGreaterThan(0);
+
+    await ctx.services.credit.trainModel({ snapshot: '2023-08', horizon: 6 });
+    const supervisor = await supervisorSession(ctx, 'credit.models.2', '000000');
+    const models = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers: supervisor })).json() as { items: { version: number; inForce: boolean; horizonMonths: number; scorecard: { scoreRange: { min: number; max: number }; features: { label: { zh: string }; bins: { lower: number | null; upper: number | null; points: number }[] }[] } }[] };
+    expect(models.items.map((m) => [m.version, m.inForce, m.horizonMonths])).toEqual([
+      [2, true, 6],
+      [1, false, 12],
+    ]);
+    const table = models.items[0]!.scorecard;
+    // The score range is the sum of each attribute's lowest and highest points.
+    expect(table.scoreRange.min).toBe(table.features.reduce((sum, f) => sum + Math.min(...f.bins.map((b) => b.points)), 0));
+    expect(table.scoreRange.max).toBeGreaterThan(table.scoreRange.min);
+    for (const feature of table.features) {
+      expect(feature.label.zh).toMatch(/[\u4e00-\u9fff]/);
+      // Numeric bins follow each other: each starts where the one before ends.
+      const numeric = feature.bins.filter((b) => b.lower !== null || b.upper !== null);
+      for (let i = 1; i < numeric.length; i++) expect(numeric[i]!.lower).toBe(numeric[i - 1]!.upper);
+    }
+    expect((await ctx.services.credit.ownReport(consumer, '2024-09-01')).score!.modelVersion).toBe(2);
+  });
+
+  it('puts each grid together from the months filed: older months drop out, a gap is *, 90 days is 4, a write-off W, months before the loan /; a corrected filing that drops a loan drops its tradeline', async () => {
+    const lenderD = await institution(ctx, 704, '110000');
+    const borrower = makeResidentId('110105', '1990-01-01', 58);
+    const partyKey = ctx.services.identity.pseudonym('resident_id', borrower);
+    const loan = (loanId: string, contractDate: string) => ({ loan_id: loanId, contract_id: `C${loanId}`, borrower_id: borrower, contract_date: contractDate, disbursement_date: contractDate, first_due_date: `${contractDate.slice(0, 8)}28`.replace(/-(\d\d)-28$/, (_m, month: string) => `-${String(Number(month) + 1).padStart(2, '0')}-10`), principal_fen: '3600000', disbursed_fen: '3600000', installments: '36' });
+    const instalment = (loanId: string, k: number, period: string, state: { dpd: number; status: string }) => ({
+      repayment_id: `${loanId}-${k}-${period}`, loan_id: loanId, installment_number: String(k), installments: '36', due_date: `${period}-10`,
+      principal_due_fen: '100000', interest_due_fen: '10000', fee_due_fen: '0',
+      amount_paid_fen: state.dpd === 0 ? '110000' : '0', paid_date: state.dpd === 0 ? `${period}-10` : '', days_past_due: String(state.dpd), status: state.status,
+    });
+    const onTime = { dpd: 0, status: 'paid_on_time' };
+    await file(lenderD, 'loan', '2022-01', [loan('D-1', '2022-01-15')]);
+    await file(lenderD, 'loan', '2024-02', [loan('D-2', '2024-02-20')]);
+    await file(lenderD, 'repayment', '2022-02', [instalment('D-1', 1, '2022-02', onTime)]);
+    await file(lenderD, 'repayment', '2022-04', [instalment('D-1', 3, '2022-04', onTime)]);
+    await file(lenderD, 'repayment', '2024-03', [instalment('D-1', 26, '2024-03', { dpd: 95, status: 'overdue' })]);
+    await file(lenderD, 'repayment', '2024-04', [instalment('D-1', 27, '2024-04', { dpd: 125, status: 'written_off' }), instalment('D-2', 1, '2024-04', onTime)]);
+    const lines = async () => (await sql<{ loan_id: string; grid_to: string; grid: string; status: string }>`select loan_id, grid_to, grid, status from tradeline where party_key = ${partyKey} order by loan_id`.execute(ctx.platform.database.db)).rows;
+    expect(await lines()).toEqual([
+      // 2022-05 … 2024-04: the months of 2022 before May are out of the window; nothing filed from May 2022 to February 2024.
+      { loan_id: 'D-1', grid_to: '2024-04', grid: `${'*'.repeat(22)}4W`, status: 'written_off' },
+      // Opened in February 2024 (nothing due that month), on time in April.
+      { loan_id: 'D-2', grid_to: '2024-04', grid: `${'/'.repeat(21)}**N`, status: 'current' },
+    ]);
+    // February 2024 filed again without D-2 and with D-3: D-2 is gone from the report, D-3 is there.
+    await file(lenderD, 'loan', '2024-02', [loan('D-3', '2024-02-21')], true);
+    expect((await lines()).map((line) => [line.loan_id, line.grid])).toEqual([
+      ['D-1', `${'*'.repeat(22)}4W`],
+      // No instalment filed yet: its grid ends with its own month.
+      ['D-3', `${'/'.repeat(23)}*`],
+    ]);
+  });
+
+  it('refuses whole a furnishing that would make a balance negative (V031), by loan or by repayment, and accepts one that brings it to zero', async () => {
+    const lenderC = await institution(ctx, 703, '110000');
+    const db = ctx.platform.database.db;
+    const lineC = async () => (await ctx.services.credit.ownReport(consumer, '2024-09-01')).tradelines.find((t) => t.loanId === 'C-1')!;
+    const findings = async (filingId: string) => (await ctx.services.filing.get(lenderC.caller, filingId)).findings;
+    const rowsOf = async (filingId: string) => (await sql<{ n: number }>`select count(*)::int as n from filed_repayment where filing_id = ${filingId}`.execute(db)).rows[0]!.n;
+    const loanC = (principal: string) => ({ loan_id: 'C-1', contract_id: 'CC-1', borrower_id: PERSON, contract_date: '2024-06-10', principal_fen: principal, disbursed_fen: principal, installments: '2' });
+    const instalment = (k: number, principalDue: number, period: string) => ({
+      repayment_id: `C-1-${k}-${period}`, loan_id: 'C-1', installment_number: String(k), installments: '2', due_date: `${period}-10`,
+      principal_due_fen: String(principalDue), interest_due_fen: '2000', fee_due_fen: '0', amount_paid_fen: String(principalDue + 2000), paid_date: `${period}-10`, days_past_due: '0', status: 'paid_on_time',
+    });
+    await file(lenderC, 'loan', '2024-06', [loanC('300000')]);
+    await file(lenderC, 'repayment', '2024-07', [instalment(1, 200_000, '2024-07')]);
+    expect(await lineC()).toMatchObject({ principalFen: 300_000, balanceFen: 100_000, status: 'current' });
+
+    // One fen more principal than is outstanding: the balance would be -0.01 yuan. Refused, and nothing of it is in force.
+    const over = await fileAndSign(ctx, lenderC, 'repayment', '2024-08', recordsCsv('repayment', [instalment(2, 100_001, '2024-08')]));
+    expect(over.status).toBe('errors');
+    expect(await findings(over.filingId)).toEqual([expect.objectContaining({ editId: 'V031', severity: 'error', count: 1 })]);
+    const examples = await ctx.services.filing.findings(lenderC.caller, over.filingId, { editId: 'V031', page: 1, pageSize: 10 });
+    expect(examples.items).toEqual([expect.objectContaining({ values: { loan_id: 'C-1', principal_fen: '300000', principal_repaid_fen: '300001' } })]);
+    expect(await rowsOf(over.filingId)).toBe(0);
+    await ctx.services.credit.onFilingAccepted({ filingId: over.filingId, institutionId: lenderC.institutionId, recordType: 'repayment', period: '2024-08', version: over.version, records: 0 });
+    expect(await lineC()).toMatchObject({ balanceFen: 100_000, status: 'current' });
+
+    // Exactly what is outstanding: the balance comes to zero, accepted, and the loan is closed.
+    const exact = await file(lenderC, 'repayment', '2024-08', [instalment(2, 100_000, '2024-08')]);
+    expect(await rowsOf(exact.filingId)).toBe(1);
+    expect(await lineC()).toMatchObject({ balanceFen: 0, status: 'closed' });
+
+    // The loan side: a corrected loan filing whose principal is one fen below what has been repaid is refused; the loan in force stays.
+    const lower = await fileAndSign(ctx, lenderC, 'loan', '2024-06', recordsCsv('loan', [loanC('299999')]), { resubmission: true });
+    expect(lower.status).toBe('errors');
+    expect(await findings(lower.filingId)).toEqual([expect.objectContaining({ editId: 'V031' })]);
+    const inForce = await sql<{ principal_fen: number | string }>`select principal_fen from filed_loan where institution_id = ${lenderC.institutionId} and loan_id = 'C-1' and valid_to is null`.execute(db);
+    expect(inForce.rows.map((row) => Number(row.principal_fen))).toEqual([300_000]);
+    const same = await file(lenderC, 'loan', '2024-06', [loanC('300000')], true);
+    expect(same.status).toBe('accepted');
   });
 });
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { recordTypeDef } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
-import { CONSENT_HOLDER, DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
+import { CONSENT_HOLDER, DEMO_HISTORY_PEOPLE, DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoViolations, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles } from './demo-data.js';
 
 // The demo runs on the embedded engine, as `npm start` does.
@@ -237,6 +237,37 @@ describe('demo data set', () => {
     expect(requests2.map((r) => `${r.kind} ${r.outcome}`).sort()).toEqual(['correction completed', 'export completed']);
     const requests1 = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-requests', headers: await headersOf('consumer1') })).json().items as { kind: string; outcome: string; refusal: { code: string }[] }[];
     expect(requests1).toEqual([expect.objectContaining({ kind: 'deletion', outcome: 'refused', refusal: [expect.objectContaining({ code: 'payment_awaiting_confirmation' })] })]);
+  });
+
+  it('trains a scorecard on the anonymous borrowers’ history, so the demo consumers’ reports carry a score and its reasons', async () => {
+    const models = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/credit/models', headers: await supervisorSession(ctx, 'demo-models', '000000') })).json() as {
+      items: { version: number; inForce: boolean; rows: number; bads: number; metrics: { auc: number; calibration: unknown[] }; scorecard: { features: { bins: { points: number }[] }[] } }[];
+    };
+    expect(models.items).toHaveLength(1);
+    const [model] = models.items;
+    expect(model).toMatchObject({ version: 1, inForce: true });
+    // Most history borrowers have an account by the snapshot, a year before the last month filed.
+    expect(model!.rows).toBeGreaterThan(DEMO_HISTORY_PEOPLE * 0.7);
+    expect(model!.bads).toBeGreaterThanOrEqual(20);
+    expect(model!.metrics.auc).toBeGreaterThan(0.7);
+    expect(model!.metrics.calibration.length).toBeGreaterThan(0);
+    expect(model!.scorecard.features.length).toBeGreaterThanOrEqual(2);
+    // The history's borrowers have no accounts: the consumers are still the demo's three.
+    const overview = (await ctx.app.inject({ method: 'GET', url: '/v1/supervisor/overview', headers: await supervisorSession(ctx, 'demo-models-overview', '000000') })).json();
+    expect(overview.consumers).toBe(3);
+
+    type Score = { modelVersion: number; score: number; grade: string; reasons: { label: { zh: string; en: string }; pointsLost: number }[] } | null;
+    for (const username of ['consumer1', 'consumer2']) {
+      const login = (await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password: DEMO_PASSWORD } })).json() as { token: string };
+      const report = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers: { authorization: `Bearer ${login.token}` } })).json() as { score: Score };
+      expect(report.score, username).toMatchObject({ modelVersion: 1, grade: expect.stringMatching(/^[A-E]$/) });
+      for (const reason of report.score!.reasons) expect(reason.pointsLost).toBeGreaterThan(0);
+    }
+    // consumer1 has a late loan: it costs points, and the report says which attribute did.
+    const login = (await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'consumer1', password: DEMO_PASSWORD } })).json() as { token: string };
+    const report = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/credit-report', headers: { authorization: `Bearer ${login.token}` } })).json() as { score: Score };
+    expect(report.score!.reasons.length).toBeGreaterThan(0);
+    expect(report.score!.reasons[0]!.label.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('does nothing the second time', async () => {

@@ -12,6 +12,7 @@ import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
 import { loadComplaintsDemo } from './complaints-demo.js';
+import { demoCreditHistory } from './credit-history.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
@@ -137,6 +138,10 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   const borrowers = people.filter((p) => !complainants.includes(p.residentId)).slice(100, 120).map((p) => p.residentId);
   await loadComplaintsDemo(services, consumers.map((c) => ({ username: c.username, residentId: c.person.residentId })), institutionCallers, borrowers);
   log('demo: complaints new, answered, late, disputed, closed and against an unregistered institution');
+  // The anonymous borrowers' two years of history, and the scorecard trained on it, so that the
+  // demo consumers' reports carry a score and its reasons.
+  const trained = await loadDemoCreditHistory(services, institutionCallers);
+  log(`demo: ${trained.lines} tradelines of ${DEMO_HISTORY_PEOPLE} anonymous borrowers; scorecard version ${trained.version} trained on ${trained.rows} of them (AUC ${trained.auc.toFixed(3)}) in ${(trained.ms / 1000).toFixed(1)} s`);
 
   if (dataDir) {
     const lines = [
@@ -150,6 +155,42 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   }
   log(`demo: ${filings} filings accepted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
+}
+
+/** How many anonymous borrowers the demo's credit history holds: enough for a scorecard, little enough to load in a second. */
+export const DEMO_HISTORY_PEOPLE = 1200;
+
+/**
+ * Take over the anonymous borrowers' credit history at the demo lenders and train the scorecard
+ * from every tradeline held, once the tradelines of the demo's filings are built (the filings are
+ * turned into tradelines in the background; waiting makes the model the same on every start).
+ */
+async function loadDemoCreditHistory(services: Services, institutions: ReadonlyMap<string, Caller>): Promise<{ lines: number; version: number; rows: number; auc: number; ms: number }> {
+  const started = Date.now();
+  const idOf = (key: string) => {
+    const caller = institutions.get(key);
+    if (caller?.principal.role !== 'institution') throw new Error(`no demo institution ${key}`);
+    return caller.principal.institutionId;
+  };
+  const lenders = demoInstitutions.filter((d) => d.lending).map((d) => d.key);
+  const history = demoCreditHistory({ people: DEMO_HISTORY_PEOPLE, lenders, gridTo: DEMO_REPAYMENT_PERIODS.at(-1)! });
+  const lines = await services.credit.importHistory(history.map(({ lender, ...line }) => ({ ...line, institutionId: idOf(lender) })));
+  await creditTradelinesBuilt(services);
+  const model = await services.credit.trainModel();
+  return { lines, version: model.version, rows: model.rows, auc: Number(model.metrics.auc), ms: Date.now() - started };
+}
+
+/** Resolves once the credit capability has taken every filing event published so far. */
+async function creditTradelinesBuilt(services: Services): Promise<void> {
+  const events = services.platform.events;
+  await events.flush();
+  // A minute is far more than the demo's filings take; past it, the model is trained on what is built.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const credit = (await events.consumers()).filter((c) => c.consumer === 'credit');
+    if (credit.every((c) => c.pending === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The demo lender that holds consumer1's credit-inquiry authorisation. */

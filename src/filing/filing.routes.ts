@@ -74,7 +74,7 @@ const EditSchema = Type.Object({
   id: Type.String(),
   editClass: literals(['syntactical', 'validity', 'quality', 'macro'] as const),
   severity: literals(['error', 'warning'] as const),
-  scope: literals(['header', 'row', 'file'] as const),
+  scope: literals(['header', 'row', 'file', 'load'] as const),
   recordTypes: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
   fields: Type.Array(Type.String()),
   zh: Type.String(),

@@ -200,6 +200,14 @@ class LoadRefused extends Error {
   override readonly name = 'LoadRefused';
 }
 
+/** Edit V031 at load: loans whose balance the filing would make negative. */
+class BalanceRefused extends Error {
+  override readonly name = 'BalanceRefused';
+  constructor(readonly loans: readonly { loan_id: string; principal_fen: number; repaid_fen: number }[]) {
+    super(`the balance of ${loans.length === 10 ? 'at least 10 loans' : `${loans.length} loan(s)`} would fall below zero`);
+  }
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === '23505';
 }
@@ -748,6 +756,7 @@ export class FilingService {
       if (loaded.records > 0) this.metrics.recordsLoaded.inc({ record_type: recordType }, loaded.records);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (error instanceof BalanceRefused) return this.view(await this.refuseBalances(actor, filingId, error));
       if (error instanceof LoadRefused || error instanceof DamagedUploadError || missing) {
         return this.view(await this.refuseLoad(actor, filingId, 'S912', missing ? 'the stored upload is missing' : (error as Error).message));
       }
@@ -777,6 +786,23 @@ export class FilingService {
       await store.replaceFindings(trx, filingId, [{ editId, editClass: 'syntactical', severity: 'error', count: 1, examples: [{ editId, rowNumber: 0, values: { reason: reason.slice(0, 500) } }] }]);
       const updated = await store.updateFiling(trx, filingId, { status: 'errors', error_count: 1 });
       await this.platform.audit.record(trx, actor, { action: 'filing.load_refused', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason, detail: { from: 'signed', to: 'errors', editId } });
+      return updated;
+    });
+  }
+
+  /**
+   * A signed filing that would make a loan's balance negative (V031) goes to `errors` with the
+   * loans as examples; the load was rolled back, so nothing of it is in force.
+   */
+  private async refuseBalances(actor: Actor, filingId: string, refused: BalanceRefused): Promise<FilingRow> {
+    this.loadAttempts.delete(filingId);
+    return this.db.transaction().execute(async (trx) => {
+      const row = (await store.filingById(trx, filingId, true))!;
+      if (row.status !== 'signed') return row;
+      const examples = refused.loans.map((loan) => ({ editId: 'V031', rowNumber: 0, values: { loan_id: loan.loan_id, principal_fen: String(loan.principal_fen), principal_repaid_fen: String(loan.repaid_fen) } }));
+      await store.replaceFindings(trx, filingId, [{ editId: 'V031', editClass: 'validity', severity: 'error', count: refused.loans.length, examples }]);
+      const updated = await store.updateFiling(trx, filingId, { status: 'errors', error_count: refused.loans.length });
+      await this.platform.audit.record(trx, actor, { action: 'filing.load_refused', subject: `institution:${row.institution_id}`, resource: `filing:${filingId}`, reason: refused.message, detail: { from: 'signed', to: 'errors', editId: 'V031' } });
       return updated;
     });
   }
@@ -874,6 +900,13 @@ export class FilingService {
       }
       // A state record's newest period is its state in force; earlier periods' rows become history.
       const states = def.identity === 'state' ? await store.supersedeStates(tx.db, def.table, def.idField, locked.institution_id, filingId, locked.period, now) : null;
+      // V031: with these rows in force no loan may owe less than nothing; otherwise nothing of the filing stays.
+      // A loan filing can lower a principal already repaid only when it corrects an earlier version
+      // (a loan is filed for the month it is signed, before its instalments): first versions are not checked.
+      if (recordType === 'repayment' || (recordType === 'loan' && locked.version > 1)) {
+        const negative = await store.negativeBalances(tx.db, recordType === 'loan' ? 'filed_loan' : 'filed_repayment', locked.institution_id, filingId);
+        if (negative.length > 0) throw new BalanceRefused(negative);
+      }
       if (previous) {
         await store.updateFiling(tx.db, previous.filing_id, { status: 'superseded', superseded_at: now });
         await this.platform.audit.record(tx.db, actor, { action: 'filing.supersede', subject: `institution:${locked.institution_id}`, resource: `filing:${previous.filing_id}`, detail: { from: 'accepted', to: 'superseded', by: filingId, rowsClosed: closed } });

@@ -261,6 +261,31 @@ export async function supersedeStates(
 }
 
 /**
+ * Loans of `filingId` (its loans, or the loans its instalments belong to) whose balance would be
+ * below zero with the rows now in force: the principal less the principal repaid on each
+ * instalment in its latest state (what was paid beyond its interest and fees, at most its
+ * principal due), as the credit report computes it. At most `limit` of them, with the row of the
+ * filing that names each. Loans not filed (yet) have no principal to compare with.
+ */
+export async function negativeBalances(db: Kysely<Database>, table: 'filed_loan' | 'filed_repayment', institutionId: string, filingId: string, limit = 10): Promise<{ loan_id: string; principal_fen: number; repaid_fen: number }[]> {
+  const result = await sql<{ loan_id: string; principal_fen: string; repaid_fen: string }>`
+    with touched as (select distinct loan_id from ${sql.table(table)} where filing_id = ${filingId}),
+    latest as (
+      select distinct on (r.loan_id, r.installment_number) r.loan_id,
+        least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0)) as repaid
+      from filed_repayment r join touched t on t.loan_id = r.loan_id
+      where r.institution_id = ${institutionId} and r.valid_to is null
+      order by r.loan_id, r.installment_number, r.period desc, r.valid_from desc
+    )
+    select l.loan_id, l.principal_fen, sum(x.repaid) as repaid_fen
+    from latest x join filed_loan l on l.institution_id = ${institutionId} and l.loan_id = x.loan_id and l.valid_to is null
+    group by l.loan_id, l.principal_fen
+    having l.principal_fen - sum(x.repaid) < 0
+    order by l.loan_id limit ${limit}`.execute(db);
+  return result.rows.map((row) => ({ loan_id: row.loan_id, principal_fen: Number(row.principal_fen), repaid_fen: Number(row.repaid_fen) }));
+}
+
+/**
  * The record ids of an institution's rows in force that were filed for a period other than
  * `period`, handed to `onBatch` a page at a time (keyset pages on the index of current rows), so
  * that the ids of millions of events never sit in one result.

@@ -3,7 +3,7 @@
  * report put together from several lenders' filings, disputes a loan account and sees it marked at
  * once, then withdraws Qiantang's credit-inquiry authorisation; Qiantang's inquiry is refused in
  * plain words and its dispute desk shows the objection; a supervisor sees it among the disputes
- * of the jurisdiction. Every page is photographed in Chinese, in English and at phone width into
+ * of the jurisdiction, then the scorecard versions with their figures and points table. Every page is photographed in Chinese, in English and at phone width into
  * test-results/screens/credit-*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,7 +23,7 @@ if (!haveChromium) {
 
 const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation. */
-const rawKey = /\b(menu|credit|common|error)\.[a-zA-Z_]+\.?[a-zA-Z_]*/;
+const rawKey = /\b(menu|credit|creditModels|common|error)\.[a-zA-Z_]+\.?[a-zA-Z_]*/;
 /** A field or parameter name, or an error code. */
 const rawName = /\b[a-z]+_[a-z_]+\b|\bFH_[A-Z_]+\b/;
 const PHONE = { width: 375, height: 812 };
@@ -204,6 +204,28 @@ describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 
     await supervisor.page.getByTestId('escalated-only').click();
     await supervisor.page.waitForURL(/status=escalated/);
     await supervisor.page.getByTestId('disputes-table').locator('.ant-empty').waitFor();
+
+    // The scorecard the demo trained at load: in force, with its figures, calibration and points.
+    await supervisor.page.getByRole('link', { name: '评分模型' }).click();
+    await supervisor.page.waitForURL(`${web.baseUrl}/supervisor/credit-models`);
+    await supervisor.page.locator('[data-testid="model-versions"] [data-version="1"][data-in-force="true"]').waitFor();
+    expect(await supervisor.page.getByTestId('model-detail').getAttribute('data-version')).toBe('1');
+    expect(Number(await supervisor.page.getByTestId('model-auc').innerText())).toBeGreaterThan(0.5);
+    await supervisor.page.locator('[data-testid="chart-calibration"][data-rendered="true"]').waitFor();
+    const points = supervisor.page.getByTestId('points-table').getByTestId('bin-points');
+    expect(await points.count()).toBeGreaterThanOrEqual(4);
+    // Ranges in words (below, from … to, or more), never the bracket notation of the trainer.
+    const ranges = await supervisor.page.getByTestId('points-table').locator('tbody').innerText();
+    expect(ranges).toMatch(/低于|及以上|至/);
+    expect(ranges).not.toMatch(/\[-?[\d.]+, |[<≥] ?-?\d/);
+    expect(await supervisor.page.getByTestId('score-range').innerText()).toMatch(/评分范围：-?\d+ – -?\d+ 分/);
+    const modelsPage = '[data-testid="credit-models"]';
+    await tools.inBothLanguages(supervisor.page, 'models', { values: modelsPage, rawKey, rawName, interface: '.fh-sider, .fh-page-title, .ant-card-head-title, thead, .ant-statistic-title, .ant-descriptions-item-label, .ant-alert-message, .ant-alert-description, .ant-tag' });
+    await supervisor.page.setViewportSize(PHONE);
+    await supervisor.page.locator('[data-testid="model-versions"] [data-version="1"]').waitFor();
+    await supervisor.page.locator('[data-testid="chart-calibration"][data-rendered="true"]').waitFor();
+    await fitsThePhone(supervisor.page, 'models');
+    await tools.inBothLanguages(supervisor.page, 'phone-models', { values: modelsPage, rawKey, rawName, interface: '.fh-page-title, .ant-card-head-title, thead, .ant-statistic-title, .ant-descriptions-item-label, .ant-alert-message, .ant-tag' });
     await supervisor.done();
   });
 });

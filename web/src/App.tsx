@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, CommentOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, CommentOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FundOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -41,6 +41,7 @@ const SupervisorRuleEditor = lazyPage(supervisor, (m) => m.RuleEditorPage);
 const SupervisorScreening = lazyPage(supervisor, (m) => m.ScreeningPage);
 const SupervisorCreditDisputes = lazyPage(supervisor, (m) => m.CreditDisputesPage);
 const SupervisorComplaints = lazyPage(supervisor, (m) => m.ComplaintsPage);
+const SupervisorCreditModels = lazyPage(supervisor, (m) => m.CreditModelsPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
@@ -70,6 +71,7 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
   { path: '/supervisor/credit-disputes', labelKey: 'menu.creditDisputes', icon: <ExceptionOutlined /> },
   { path: '/supervisor/complaints', labelKey: 'complaints.menu.supervisor', icon: <CommentOutlined /> },
+  { path: '/supervisor/credit-models', labelKey: 'menu.creditModels', icon: <FundOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
@@ -159,6 +161,7 @@ export function App() {
                   <Route path="screening" element={lazyElement(SupervisorScreening)} />
                   <Route path="credit-disputes" element={lazyElement(SupervisorCreditDisputes)} />
                   <Route path="complaints" element={lazyElement(SupervisorComplaints)} />
+                  <Route path="credit-models" element={lazyElement(SupervisorCreditModels)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />

@@ -9,8 +9,11 @@ import { recordTypeDef, recordTypes, type FieldDef, type RecordType } from '../.
 
 export type EditClass = 'syntactical' | 'validity' | 'quality' | 'macro';
 export type EditSeverity = 'error' | 'warning';
-/** What an edit looks at: the header, one row, or the whole file. */
-export type EditScope = 'header' | 'row' | 'file';
+/**
+ * What an edit looks at: the header, one row, the whole file, or the records in force once the
+ * filing is loaded beside them ('load': checked in the load's transaction, which it rolls back).
+ */
+export type EditScope = 'header' | 'row' | 'file' | 'load';
 
 export interface EditDef {
   /** Stable id: S001, V010, Q003, M001. */
@@ -124,6 +127,14 @@ export const editCatalogue: readonly EditDef[] = [
     en: 'This record id was already accepted for another period. An event (a payment, fund flow, collection action, complaint, algorithm decision or disclosure) is filed once; to correct it, resubmit the period it was filed for.',
   }),
   rowError({ id: 'V030', recordTypes: ['loan'], fields: ['period_months', 'period_days'], zh: '每期月数与每期天数须填且只填一项。', en: 'Give either the months or the days per instalment, not both and not neither.' }),
+  // Checked when the filing is loaded, against the loans and instalments in force: the whole filing is refused.
+  edit('load', 'error', {
+    id: 'V031',
+    recordTypes: ['loan', 'repayment'],
+    fields: ['loan_id', 'principal_fen', 'principal_due_fen', 'amount_paid_fen'],
+    zh: '报送后借款余额将为负数：已还本金合计超过合同本金（按各期最新状态，每期已还本金为已还金额扣除利息和费用后的部分，且不超过应还本金）。在还款报送及更正后的贷款报送入库时检查；整份报送未被接受，请核对本金或还款金额后重新报送。',
+    en: "The loan's balance would fall below zero: the principal repaid on its instalments (each in its latest state: what was paid beyond the interest and fees, at most the principal due) adds up to more than the principal. Checked when a repayment filing, or a corrected loan filing, is loaded; the whole filing was refused: check the principal or the repayments and file again.",
+  }),
 
   // Quality: plausible, but the filer must confirm and explain.
   rowWarning({ id: 'Q003', recordTypes: ['loan'], fields: ['borrower_id', 'contract_date'], zh: '借款人出生日期（据身份证号码）晚于合同签订日期。', en: 'The borrower was born (by the resident ID number) after the contract date.' }),

@@ -122,7 +122,9 @@ const cases: Record<string, Case> = {
 
 describe('the edit catalogue', () => {
   it('has a failing and a passing case for every edit', () => {
-    expect(editCatalogue.map((e) => e.id).filter((id) => !cases[id])).toEqual([]);
+    // Edits of the load look at the records in force: src/filing/filing.test.ts tests them on both engines.
+    expect(editCatalogue.filter((e) => e.scope === 'load').map((e) => e.id)).toEqual(['V031']);
+    expect(editCatalogue.filter((e) => e.scope !== 'load').map((e) => e.id).filter((id) => !cases[id])).toEqual([]);
     expect(Object.keys(cases).filter((id) => !editCatalogue.some((e) => e.id === id))).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ export const en: Messages<typeof zh> = {
     creditInquiry: 'Credit inquiry',
     disputeDesk: 'Dispute desk',
     creditDisputes: 'Credit disputes',
+    creditModels: 'Scoring models',
     dashboard: 'Overview',
     institutions: 'Institutions',
     profile: 'Profile',

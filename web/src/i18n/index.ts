@@ -7,6 +7,7 @@ import { zh } from './zh.js';
 import { en } from './en.js';
 import { dataRightsText } from './dataRights.js';
 import { complaints } from './complaints.js';
+import { creditModels } from './credit-models.js';
 
 export type Language = 'zh' | 'en';
 export const LANGUAGE_KEY = 'fenghuo.language';
@@ -20,7 +21,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en } } },
+  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh, ...creditModels.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en, ...creditModels.en } } },
   lng: storedLanguage(),
   fallbackLng: 'zh',
   interpolation: { escapeValue: false },

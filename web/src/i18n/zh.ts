@@ -31,6 +31,7 @@ export const zh = {
     creditInquiry: '征信查询',
     disputeDesk: '异议处理',
     creditDisputes: '征信异议',
+    creditModels: '评分模型',
     dashboard: '监管概览',
     institutions: '机构管理',
     profile: '机构概况',
