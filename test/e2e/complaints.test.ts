@@ -89,6 +89,16 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
     // The demo's complaints: one disputed, one answered with relief.
     await page.locator('[data-testid="complaints-list"] [data-status="disputed"]').first().waitFor();
     await inBothLanguages(page, 'mine', '[data-testid="complaints-list"]');
+    // The disputed one carries the deduction record from consumer1's evidence vault.
+    await page.locator('[data-testid="complaints-list"] .ant-list-item').filter({ has: page.locator('[data-status="disputed"]') }).first().locator('a').click();
+    const attachments = page.getByTestId('complaint-attachments');
+    await attachments.getByText('扣款记录.txt').waitFor();
+    const download = page.waitForEvent('download');
+    await attachments.getByText('扣款记录.txt').click();
+    expect((await download).suggestedFilename()).toBe('扣款记录.txt');
+    await inBothLanguages(page, 'with-evidence', '[data-testid="complaint-detail"]');
+    await page.goBack();
+    await page.waitForURL(`${web.baseUrl}/consumer/complaints`);
     await page.locator('button[data-action="new-complaint"]').click();
     await page.waitForURL(`${web.baseUrl}/consumer/complaints/new`);
     const form = page.getByTestId('complaint-form');
