@@ -1,5 +1,5 @@
 /** Pieces every complaints screen shows: status, deadline, the complaint's facts and its history. */
-import { App, Button, Descriptions, Space, Tag, Timeline, Typography } from 'antd';
+import { App, Descriptions, Space, Tag, Timeline, Typography } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { api, describeError } from '../api.js';
 import { useTranslation } from 'react-i18next';
@@ -111,15 +111,9 @@ function Attachments({ complaint, area }: { complaint: ComplaintView; area: 'con
     <Space direction="vertical" size={2} data-testid="complaint-attachments">
       {(complaint.attachments ?? []).map((item) => (
         <span key={item.evidenceId}>
-          <Button
-            type="link"
-            size="small"
-            icon={<PaperClipOutlined />}
-            style={{ paddingInline: 0 }}
-            onClick={() => void api.download(`/v1/${area}/complaints/${complaint.complaintId}/attachments/${item.evidenceId}`, item.fileName).catch((error: unknown) => void message.error(describeError(error)))}
-          >
-            {item.fileName}
-          </Button>
+          <Typography.Link onClick={() => void api.download(`/v1/${area}/complaints/${complaint.complaintId}/attachments/${item.evidenceId}`, item.fileName).catch((error: unknown) => void message.error(describeError(error)))}>
+            <PaperClipOutlined /> {item.fileName}
+          </Typography.Link>
           <Typography.Text type="secondary"> {formatBytes(item.bytes)}</Typography.Text>
         </span>
       ))}
