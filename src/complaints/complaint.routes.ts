@@ -55,6 +55,10 @@ const Complaint = Type.Object({
   history: Type.Optional(Type.Array(Type.Object({ action: Type.String(), actorRole: Type.String(), at: Type.String({ format: 'date-time' }), detail: Type.Record(Type.String(), Type.Unknown()) }))),
   attachments: Type.Optional(Type.Array(Attachment)),
 });
+/** The download's name: an ASCII stand-in for old clients and the exact name (RFC 6266). */
+function attachmentHeader(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
 const AttachmentParams = Type.Object({ complaintId: Uuid, evidenceId: Uuid });
 const ComplaintList = Type.Object({ items: Type.Array(Complaint) });
 const Params = Type.Object({ complaintId: Uuid });
@@ -252,7 +256,7 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
           return reply
             .type(summary.mediaType)
             .header('content-length', String(summary.bytes))
-            .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(summary.fileName)}`)
+            .header('content-disposition', attachmentHeader(summary.fileName))
             .send(stream);
         },
       );

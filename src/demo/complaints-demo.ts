@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Services } from '../api/services.js';
 import type { Caller } from '../platform/auth/access.js';
 import { chinaDay } from '../standard/china-time.js';
@@ -5,7 +6,8 @@ import { DEMO_PASSWORD } from './demo-data.js';
 
 /**
  * Complaints in every state, through the complaint service: consumer1's new complaint against
- * Qiantang and one it answered that consumer1 disputes (ready for mediation), one Yongjiang
+ * Qiantang and one it answered that consumer1 disputes (ready for mediation, with a deduction
+ * record from consumer1's evidence vault attached), one Yongjiang
  * answered with relief; consumer2's complaint that Qianhai received by telephone three weeks ago
  * and has not answered (late), and one against an unregistered app, routed to the Guangdong
  * supervisor; consumer3's complaint that Pujiang settled to their satisfaction. Three lenders also
@@ -30,6 +32,9 @@ export async function loadComplaintsDemo(services: Services, consumers: readonly
   const pujiang = institution('pujiang');
 
   const consumer1 = await as(consumers[0]!.username);
+  // The deduction record consumer1 keeps in the evidence vault, attached to the complaint they dispute.
+  const record = ['钱塘快贷 扣款记录', '2026-09-15  会员服务费  198.00', '2026-10-15  会员服务费  198.00', '2026-11-15  会员服务费  198.00', ''].join('\n');
+  const voucher = await services.evidence.receive(consumer1.caller, { source: Readable.from([Buffer.from(record)]), fileName: '扣款记录.txt', contentType: 'text/plain' });
   await complaints.file(consumer1.caller, { institutionId: qiantang.institutionId, product: '钱塘快贷 App 现金贷', productType: 'cash_loan', issue: 'illegal_collection', narrative: '逾期第二天起，催收人员每天多次致电我的同事和家人，并发送威胁短信。', amountAtStakeYuan: '3000' });
   const disputed = await complaints.file(consumer1.caller, {
     institutionId: qiantang.institutionId,
@@ -38,6 +43,7 @@ export async function loadComplaintsDemo(services: Services, consumers: readonly
     issue: 'hidden_fees',
     narrative: '借款 10,000 元，合同写明年利率 14.4%，但每月另扣“会员服务费” 198 元，借款时未告知。',
     amountAtStakeYuan: '2376.00',
+    evidenceIds: [voucher.evidenceId],
   });
   await complaints.answer(qiantang.caller, disputed.complaintId, { category: 'closed_with_explanation', text: '会员服务费为用户自愿开通的增值服务，页面已有提示，不予退还。' });
   await complaints.feedback(consumer1.caller, disputed.complaintId, { verdict: 'disputed', reason: '我从未主动开通会员，借款页面默认勾选，应全额退还。' });

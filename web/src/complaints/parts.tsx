@@ -1,7 +1,9 @@
 /** Pieces every complaints screen shows: status, deadline, the complaint's facts and its history. */
-import { Descriptions, Space, Tag, Timeline, Typography } from 'antd';
+import { App, Descriptions, Space, Tag, Timeline, Typography } from 'antd';
+import { PaperClipOutlined } from '@ant-design/icons';
+import { api, describeError } from '../api.js';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime, formatYuan, useLocalName } from '../components/format.js';
+import { formatBytes, formatDateTime, formatYuan, useLocalName } from '../components/format.js';
 import { chinaToday, daysBetween } from '../credit/types.js';
 import type { ComplaintView } from '../../../src/complaints/complaint.service.js';
 
@@ -57,7 +59,7 @@ export function DeadlineText({ complaint }: { complaint: ComplaintView }) {
 }
 
 /** The complaint's facts, the institution's answer and the consumer's feedback. */
-export function ComplaintFacts({ complaint, showJurisdiction }: { complaint: ComplaintView; showJurisdiction?: boolean }) {
+export function ComplaintFacts({ complaint, showJurisdiction, area }: { complaint: ComplaintView; showJurisdiction?: boolean; area: 'consumer' | 'institution' | 'supervisor' }) {
   const { t } = useTranslation();
   const name = useLocalName();
   const label = useCodeLabel();
@@ -78,6 +80,11 @@ export function ComplaintFacts({ complaint, showJurisdiction }: { complaint: Com
       <Descriptions.Item label={t('complaints.narrative')}>
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{complaint.narrative}</Typography.Paragraph>
       </Descriptions.Item>
+      {complaint.attachments && complaint.attachments.length > 0 && (
+        <Descriptions.Item label={t('complaints.attachments')}>
+          <Attachments complaint={complaint} area={area} />
+        </Descriptions.Item>
+      )}
       {complaint.response && (
         <Descriptions.Item label={t('complaints.answer')}>
           <Tag>{t(`complaints.category.${complaint.response.category}`)}</Tag>
@@ -94,6 +101,23 @@ export function ComplaintFacts({ complaint, showJurisdiction }: { complaint: Com
         </Descriptions.Item>
       )}
     </Descriptions>
+  );
+}
+
+/** The attached items, each downloaded with the session, with its size. */
+function Attachments({ complaint, area }: { complaint: ComplaintView; area: 'consumer' | 'institution' | 'supervisor' }) {
+  const { message } = App.useApp();
+  return (
+    <Space direction="vertical" size={2} data-testid="complaint-attachments">
+      {(complaint.attachments ?? []).map((item) => (
+        <span key={item.evidenceId}>
+          <Typography.Link onClick={() => void api.download(`/v1/${area}/complaints/${complaint.complaintId}/attachments/${item.evidenceId}`, item.fileName).catch((error: unknown) => void message.error(describeError(error)))}>
+            <PaperClipOutlined /> {item.fileName}
+          </Typography.Link>
+          <Typography.Text type="secondary"> {formatBytes(item.bytes)}</Typography.Text>
+        </span>
+      ))}
+    </Space>
   );
 }
 

@@ -42,6 +42,7 @@ export const complaints = {
       narrative: '投诉内容',
       answer: '机构答复',
       history: '处理经过',
+      attachments: '证据材料',
       feedback: '我的评价',
       none: '暂无投诉',
       mine: {
@@ -69,6 +70,7 @@ export const complaints = {
         amount: '涉及金额（元）',
         evidence: '证据材料',
         evidenceHelp: '从您的证据保管箱中选择已上传的合同、凭证或截图。',
+        evidenceNone: '证据保管箱中还没有材料',
         submit: '提交投诉',
         filed: '投诉已提交',
         required: '请填写此项',
@@ -196,6 +198,7 @@ export const complaints = {
       narrative: 'What happened',
       answer: 'Answer',
       history: 'History',
+      attachments: 'Evidence',
       feedback: 'My feedback',
       none: 'No complaints',
       mine: {
@@ -223,6 +226,7 @@ export const complaints = {
         amount: 'Amount at stake (yuan)',
         evidence: 'Evidence',
         evidenceHelp: 'Pick contracts, vouchers or screenshots from your evidence vault.',
+        evidenceNone: 'Your evidence vault is empty',
         submit: 'File the complaint',
         filed: 'Your complaint was filed',
         required: 'Required',

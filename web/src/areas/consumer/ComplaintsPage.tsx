@@ -6,11 +6,18 @@ import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { PageTitle } from '../../components/PageTitle.js';
-import { formatDateTime, useLocalName } from '../../components/format.js';
+import { formatBytes, formatDateTime, useLocalName } from '../../components/format.js';
 import { jurisdictionTree, useReference } from '../../components/reference.js';
 import { useRemote } from '../../components/useRemote.js';
 import { InstitutionSelect } from '../../complaints/InstitutionSelect.js';
 import { ComplaintFacts, ComplaintHistory, ComplaintStatusTags, DeadlineText, useCodeLabel, type ComplaintView } from '../../complaints/parts.js';
+
+interface VaultItem {
+  evidenceId: string;
+  fileName: string;
+  bytes: number;
+  receivedAt: string;
+}
 
 interface Taxonomy {
   issues: { code: string; zh: string; en: string }[];
@@ -77,6 +84,7 @@ interface FileValues {
   issue: string;
   narrative: string;
   amountAtStakeYuan?: string;
+  evidenceIds?: string[];
 }
 
 /** The complaint form: the institution (registered, or by name), product, issue, what happened, the amount. */
@@ -88,6 +96,7 @@ export function FileComplaintPage() {
   const name = useLocalName();
   const reference = useReference();
   const taxonomy = useRemote(() => api.get<Taxonomy>('/v1/public/complaint-taxonomy'), 'taxonomy');
+  const vault = useRemote(() => api.get<{ items: VaultItem[] }>('/v1/consumer/evidence', { pageSize: 200 }), 'vault');
   const [form] = Form.useForm<FileValues>();
   const target = Form.useWatch('target', form) ?? 'registered';
   const [busy, setBusy] = useState(false);
@@ -108,6 +117,7 @@ export function FileComplaintPage() {
         issue: values.issue,
         narrative: values.narrative.trim(),
         ...(values.amountAtStakeYuan?.trim() ? { amountAtStakeYuan: values.amountAtStakeYuan.trim() } : {}),
+        ...(values.evidenceIds && values.evidenceIds.length > 0 ? { evidenceIds: values.evidenceIds } : {}),
       });
       void message.success(t('complaints.form.filed'));
       void navigate(`/consumer/complaints/${complaint.complaintId}`);
@@ -128,6 +138,7 @@ export function FileComplaintPage() {
           <Form form={form} layout="vertical" requiredMark={false} initialValues={{ target: 'registered' }} onFinish={(values) => void submit(values)}>
             <Form.Item name="target">
               <Segmented
+                block
                 options={[
                   { value: 'registered', label: t('complaints.form.registered') },
                   { value: 'unregistered', label: t('complaints.form.unregisteredOption') },
@@ -174,6 +185,17 @@ export function FileComplaintPage() {
             <Form.Item name="amountAtStakeYuan" label={t('complaints.form.amount')} rules={[{ pattern: /^\d{1,12}(\.\d{1,2})?$/, message: t('complaints.form.amountInvalid') }]}>
               <Input inputMode="decimal" prefix="¥" style={{ maxWidth: 240 }} data-testid="complaint-amount" />
             </Form.Item>
+            {vault.data && (
+              <Form.Item name="evidenceIds" label={t('complaints.form.evidence')} extra={t('complaints.form.evidenceHelp')}>
+                <Select
+                  mode="multiple"
+                  allowClear
+                  options={vault.data.items.map((item) => ({ value: item.evidenceId, label: `${item.fileName} · ${formatBytes(item.bytes)}` }))}
+                  notFoundContent={<Empty description={t('complaints.form.evidenceNone')} image={Empty.PRESENTED_IMAGE_SIMPLE} />}
+                  data-testid="complaint-evidence"
+                />
+              </Form.Item>
+            )}
             {refusal !== undefined && <Alert type="error" showIcon title={describeError(refusal)} style={{ marginBottom: 16 }} data-testid="complaint-refused" />}
             <Button type="primary" htmlType="submit" loading={busy} data-action="file-complaint">
               {t('complaints.form.submit')}
@@ -228,7 +250,7 @@ export function ComplaintPage() {
           <Row gutter={[16, 16]}>
             <Col xs={24} lg={15}>
               <Card className="fh-card" title={<ComplaintStatusTags complaint={complaint} />} data-testid="complaint-detail">
-                <ComplaintFacts complaint={complaint} />
+                <ComplaintFacts complaint={complaint} area="consumer" />
               </Card>
               {complaint.status === 'answered' && (
                 <Card className="fh-card" title={t('complaints.feedbackForm.title')} style={{ marginTop: 16 }} data-testid="complaint-feedback">

@@ -132,20 +132,20 @@ export function ComplaintDeskPage() {
       </Card>
       {answering && <AnswerDialog complaint={answering} onClose={() => setAnswering(undefined)} onDone={done} />}
       {extending && <ExtendDialog complaint={extending.complaint} further={extending.further} onClose={() => setExtending(undefined)} onDone={done} />}
-      <ComplaintDrawer complaintId={open?.complaintId} path="/v1/institution/complaints" onClose={() => setOpen(undefined)} />
+      <ComplaintDrawer complaintId={open?.complaintId} area="institution" onClose={() => setOpen(undefined)} />
     </>
   );
 }
 
 /** One complaint with its history, in a drawer over the list. */
-export function ComplaintDrawer({ complaintId, path, onClose, showJurisdiction }: { complaintId: string | undefined; path: string; onClose: () => void; showJurisdiction?: boolean }) {
+export function ComplaintDrawer({ complaintId, area, onClose }: { complaintId: string | undefined; area: 'institution' | 'supervisor'; onClose: () => void }) {
   const { t } = useTranslation();
-  const detail = useRemote(() => (complaintId ? api.get<ComplaintView>(`${path}/${complaintId}`) : Promise.resolve(undefined)), complaintId ?? '');
+  const detail = useRemote(() => (complaintId ? api.get<ComplaintView>(`/v1/${area}/complaints/${complaintId}`) : Promise.resolve(undefined)), complaintId ?? '');
   return (
     <Drawer open={complaintId !== undefined} onClose={onClose} title={t('complaints.mine.detail')} size="large" styles={{ wrapper: { maxWidth: '100vw' } }} data-testid="complaint-drawer">
       {detail.data && (
         <>
-          <ComplaintFacts complaint={detail.data} showJurisdiction={showJurisdiction} />
+          <ComplaintFacts complaint={detail.data} showJurisdiction={area === 'supervisor'} area={area} />
           <div style={{ marginTop: 24 }}>
             <ComplaintHistory complaint={detail.data} />
           </div>

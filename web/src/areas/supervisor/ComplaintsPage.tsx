@@ -147,7 +147,7 @@ export function ComplaintsPage() {
           }}
         />
       )}
-      <ComplaintDrawer complaintId={open?.complaintId} path="/v1/supervisor/complaints" onClose={() => setOpen(undefined)} showJurisdiction />
+      <ComplaintDrawer complaintId={open?.complaintId} area="supervisor" onClose={() => setOpen(undefined)} />
     </>
   );
 }
