@@ -21,7 +21,7 @@ import { createServices, type Services } from './services.js';
 /** What the client is shown of a principal: the names of its jurisdiction or institution. */
 function describePrincipal(services: Services) {
   return async (principal: Principal): Promise<Record<string, unknown>> => {
-    if (principal.role === 'supervisor') return { ...principal, jurisdiction: jurisdictionRef(principal.jurisdictionCode) };
+    if (principal.role === 'supervisor' || principal.role === 'mediator') return { ...principal, jurisdiction: jurisdictionRef(principal.jurisdictionCode) };
     if (principal.role === 'institution') {
       const institution = await services.registry.getInstitution(principal.institutionId);
       return { ...principal, institution: { uscc: institution.uscc, nameZh: institution.nameZh, nameEn: institution.nameEn } };

@@ -66,3 +66,12 @@ export async function revokeApiKey(db: Kysely<Database>, institutionId: string, 
 export async function touchApiKey(db: Kysely<Database>, keyId: string): Promise<void> {
   await db.updateTable('api_key').set({ last_used_at: new Date() }).where('key_id', '=', keyId).execute();
 }
+
+/** Disable a user and end its sessions; false when there is none or it already was disabled. */
+export async function disableUser(db: Kysely<Database>, userId: string): Promise<boolean> {
+  const at = new Date();
+  const result = await db.updateTable('app_user').set({ disabled_at: at }).where('user_id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await db.updateTable('auth_session').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  return true;
+}
