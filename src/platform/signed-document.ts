@@ -42,3 +42,23 @@ export function checkSignedBody(body: Record<string, unknown>, signature: string
   }
   return { valid: true };
 }
+
+/**
+ * A public key from a file's text: the JSON of GET /v1/platform/public-key, an Ed25519 PEM, or an
+ * SM2 public key in hex. Throws with the reason when it is none of these.
+ */
+export function parsePublicKeyText(text: string): PublicKeyRef {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const parsed = JSON.parse(trimmed) as Partial<PublicKeyRef>;
+    if ((parsed.algorithm !== 'ed25519' && parsed.algorithm !== 'sm2') || typeof parsed.publicKey !== 'string') throw new Error('the public key JSON needs "algorithm" and "publicKey"');
+    return { algorithm: parsed.algorithm, publicKey: parsed.publicKey, keyId: keyIdOf(parsed.publicKey) };
+  }
+  if (trimmed.includes('BEGIN PUBLIC KEY')) {
+    // A PEM keeps its trailing newline: the key id is derived from the exact text the platform publishes.
+    const publicKey = `${trimmed}\n`;
+    return { algorithm: 'ed25519', publicKey, keyId: keyIdOf(publicKey) };
+  }
+  if (!/^04[0-9a-f]{128}$/i.test(trimmed)) throw new Error('not a public key: expected the JSON of GET /v1/platform/public-key, an Ed25519 PEM or an SM2 hex key');
+  return { algorithm: 'sm2', publicKey: trimmed, keyId: keyIdOf(trimmed) };
+}

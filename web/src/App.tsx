@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, CommentOutlined, InboxOutlined, TeamOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -26,6 +26,7 @@ function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType)
 const supervisor = () => import('./areas/supervisor/index.js');
 const institution = () => import('./areas/institution/index.js');
 const consumer = () => import('./areas/consumer/index.js');
+const mediator = () => import('./areas/mediator/index.js');
 
 const SupervisorDashboard = lazyPage(supervisor, (m) => m.DashboardPage);
 const SupervisorInstitutions = lazyPage(supervisor, (m) => m.InstitutionsPage);
@@ -54,6 +55,15 @@ const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
 const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
+const ConsumerMediations = lazyPage(consumer, (m) => m.MediationsPage);
+const ConsumerMediation = lazyPage(consumer, (m) => m.MediationPage);
+const InstitutionMediations = lazyPage(institution, (m) => m.MediationsPage);
+const InstitutionMediation = lazyPage(institution, (m) => m.MediationPage);
+const SupervisorMediators = lazyPage(supervisor, (m) => m.MediatorsPage);
+const SupervisorMediation = lazyPage(supervisor, (m) => m.MediationPage);
+const MediatorQueue = lazyPage(mediator, (m) => m.QueuePage);
+const MediatorCases = lazyPage(mediator, (m) => m.CasesPage);
+const MediatorCase = lazyPage(mediator, (m) => m.CasePage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
@@ -62,6 +72,7 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
   { path: '/supervisor/credit-disputes', labelKey: 'menu.creditDisputes', icon: <ExceptionOutlined /> },
+  { path: '/supervisor/mediators', labelKey: 'menu.mediators', icon: <TeamOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
@@ -71,6 +82,7 @@ const institutionMenu: AreaMenuItem[] = [
   { path: '/institution/screening', labelKey: 'menu.screeningLog', icon: <SafetyCertificateOutlined /> },
   { path: '/institution/credit-inquiry', labelKey: 'menu.creditInquiry', icon: <FileSearchOutlined /> },
   { path: '/institution/disputes', labelKey: 'menu.disputeDesk', icon: <ExceptionOutlined /> },
+  { path: '/institution/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
@@ -79,7 +91,12 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
   { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
+  { path: '/consumer/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
+];
+const mediatorMenu: AreaMenuItem[] = [
+  { path: '/mediator', labelKey: 'menu.mediationQueue', icon: <InboxOutlined /> },
+  { path: '/mediator/cases', labelKey: 'menu.mediationCases', icon: <CommentOutlined /> },
 ];
 
 function Loading() {
@@ -146,6 +163,8 @@ export function App() {
                   <Route path="rules/:ruleId/tighten" element={lazyElement(SupervisorRuleEditor)} />
                   <Route path="screening" element={lazyElement(SupervisorScreening)} />
                   <Route path="credit-disputes" element={lazyElement(SupervisorCreditDisputes)} />
+                  <Route path="mediators" element={lazyElement(SupervisorMediators)} />
+                  <Route path="mediations/:caseId" element={lazyElement(SupervisorMediation)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
@@ -158,6 +177,8 @@ export function App() {
                   <Route path="screening" element={lazyElement(InstitutionScreening)} />
                   <Route path="credit-inquiry" element={lazyElement(InstitutionCreditInquiry)} />
                   <Route path="disputes" element={lazyElement(InstitutionDisputeDesk)} />
+                  <Route path="mediations" element={lazyElement(InstitutionMediations)} />
+                  <Route path="mediations/:caseId" element={lazyElement(InstitutionMediation)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
                   <Route index element={lazyElement(ConsumerProfile)} />
@@ -165,6 +186,13 @@ export function App() {
                   <Route path="reminders" element={lazyElement(ConsumerReminders)} />
                   <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
+                  <Route path="mediations" element={lazyElement(ConsumerMediations)} />
+                  <Route path="mediations/:caseId" element={lazyElement(ConsumerMediation)} />
+                </Route>
+                <Route path="mediator" element={<RoleArea role="mediator" menu={mediatorMenu} />}>
+                  <Route index element={lazyElement(MediatorQueue)} />
+                  <Route path="cases" element={lazyElement(MediatorCases)} />
+                  <Route path="cases/:caseId" element={lazyElement(MediatorCase)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

@@ -70,4 +70,5 @@ export const areaHome: Record<Role, string> = {
   supervisor: '/supervisor',
   institution: '/institution',
   consumer: '/consumer',
+  mediator: '/mediator',
 };
