@@ -11,6 +11,8 @@ import { ScreeningService } from '../screening/screening.service.js';
 import { SmsGatewayChannel } from '../screening/reminders.js';
 import { ConsentService } from '../privacy/consent.service.js';
 import { CreditService } from '../credit/credit.service.js';
+import { ComplaintService } from '../complaints/complaint.service.js';
+import { MediationService } from '../mediation/mediation.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -28,6 +30,8 @@ export interface Services {
   screening: ScreeningService;
   consent: ConsentService;
   credit: CreditService;
+  complaints: ComplaintService;
+  mediation: MediationService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -44,7 +48,9 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit };
+  const complaints = new ComplaintService(platform, registry, identity);
+  const mediation = new MediationService(platform, registry, identity, complaints);
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, complaints, mediation };
 }
 
 /**

@@ -130,6 +130,11 @@ export class IdentityService {
     return this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.pseudonym);
   }
 
+  /** The region (city, else province) of the calling consumer, from their identity number; null when unknown. */
+  async regionCodeOf(caller: Caller): Promise<string | null> {
+    return (await this.ownConsumer(caller)).region_code;
+  }
+
   /** The pseudonym of the calling consumer. */
   async pseudonymOf(caller: Caller): Promise<string> {
     return (await this.ownConsumer(caller)).pseudonym;

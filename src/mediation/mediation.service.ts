@@ -126,7 +126,8 @@ export class MediationService {
     private readonly registry: RegistryService,
     private readonly identity: IdentityService,
     private readonly complaints: MediationComplaints,
-    private readonly evidence: MediationEvidence,
+    /** The evidence vault; without one, cases hold no evidence. */
+    private readonly evidence?: MediationEvidence,
   ) {
     this.db = platform.database.db;
   }
@@ -272,13 +273,16 @@ export class MediationService {
     const party = partyRole(caller.principal);
     const before = await this.readable(caller, caseId);
     if (!OPEN.includes(before.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: before.status } });
-    if (evidenceIds.length > 0) await this.evidence.requireOwned(caller, evidenceIds, 'body.evidenceIds');
+    if (evidenceIds.length > 0) {
+      if (!this.evidence) fail('FH_NOT_FOUND', { field: 'body.evidenceIds.0' });
+      await this.evidence.requireOwned(caller, evidenceIds, 'body.evidenceIds');
+    }
     await this.db.transaction().execute(async (trx) => {
       const row = await this.lockReadable(trx, caller, caseId);
       if (!OPEN.includes(row.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: row.status } });
       const positionId = randomUUID();
       await store.insertPosition(trx, { position_id: positionId, case_id: caseId, party, text, evidence_ids: evidenceIds });
-      if (evidenceIds.length > 0) await this.evidence.linkToCase(trx, caseRefOf(caseId), evidenceIds);
+      if (evidenceIds.length > 0) await this.evidence?.linkToCase(trx, caseRefOf(caseId), evidenceIds);
       await this.step(trx, caller, caseId, row.consumer_pseudonym, 'position', { party, positionId, evidenceIds });
     });
     return this.view(caller, (await store.caseById(this.db, caseId))!);
@@ -349,6 +353,7 @@ export class MediationService {
   /** Open one evidence item of the case, for anyone who may read the case; the vault audits the read. */
   async openEvidence(caller: Caller, caseId: string, evidenceId: string): Promise<{ summary: { fileName: string; mediaType: string; sizeBytes: number }; stream: Readable }> {
     await this.readable(caller, caseId);
+    if (!this.evidence) fail('FH_NOT_FOUND', { field: 'params.evidenceId' });
     return this.evidence.openInCase(caller, caseRefOf(caseId), evidenceId);
   }
 
@@ -466,7 +471,7 @@ export class MediationService {
     const [positions, proposals, evidence, events] = await Promise.all([
       store.positionsOf(this.db, row.case_id),
       store.proposalsOf(this.db, row.case_id),
-      this.evidence.caseItems(caseRefOf(row.case_id)),
+      this.evidence ? this.evidence.caseItems(caseRefOf(row.case_id)) : Promise.resolve([]),
       store.eventsOf(this.db, row.case_id),
     ]);
     return {

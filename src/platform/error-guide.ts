@@ -109,6 +109,10 @@ export const errorGuide: Record<ErrorCode, ErrorGuide> = {
   FH_CREDIT_DISPUTE_CLOSED: { cause: 'The dispute was already answered (corrected or kept with a statement); `details` gives its status. An answer is given once.', action: 'Read the dispute again; a new objection is a new dispute.' },
   FH_CREDIT_CORRECTION_MISSING: { cause: 'The answer says the tradeline was corrected, but no filing has changed it since the dispute was filed.', action: 'Resubmit the corrected loan or repayment records first (a resubmission of the period), then answer.' },
   FH_CREDIT_TRAINING_DATA: { cause: 'Training needs people with a tradeline by the snapshot month and at least 20 of them who went 90 days past due in the year after, and 20 who did not; `details` gives the counts found.', action: 'Train again once more months of loan and repayment filings have been accepted, or choose an earlier snapshot.' },
+  // Complaints
+  FH_COMPLAINT_STATUS: { cause: 'The step does not fit the complaint as it stands: an answer to a complaint already answered, feedback before the final answer or given twice, mediation for a complaint that is not disputed. `details` gives its status.', action: 'Read the complaint again: someone else may have moved it meanwhile.' },
+  FH_COMPLAINT_EXTENSION: { cause: 'A complex extension is granted once and before the deadline; the further extension needs the complex one first and a supervisor’s approval of a pending request. `details` gives the extension it has.', action: 'Read the complaint’s deadline again; ask the supervisor for the further extension if the case needs it.' },
+  FH_COMPLAINT_REGION_REQUIRED: { cause: 'A complaint against an institution that is not registered goes to the supervisor of your region, and your identity number does not give one.', action: 'Choose your region (province or city) and file again.' },
   FH_ALERT_TRANSITION: {
     cause: 'The alert cannot move to the requested status from its current one (new → triaged → escalated or dismissed; a dismissed, escalated or superseded alert is closed). `details` names both statuses.',
     action: 'Read the alert again: someone else may have moved it meanwhile.',

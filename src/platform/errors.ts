@@ -60,6 +60,10 @@ export const errorCatalogue = {
   FH_CREDIT_DISPUTE_CLOSED: { status: 409, zh: '该异议已处理完毕', en: 'The dispute has already been answered' },
   FH_CREDIT_CORRECTION_MISSING: { status: 409, zh: '尚未收到更正后的报送，不能以"已更正"答复', en: 'No corrected filing has arrived yet, so the dispute cannot be answered as corrected' },
   FH_CREDIT_TRAINING_DATA: { status: 422, zh: '可用于训练评分模型的数据不足', en: 'There is not enough data to train the credit score' },
+  // Complaints
+  FH_COMPLAINT_STATUS: { status: 409, zh: '投诉当前状态不允许此操作', en: "The complaint's status does not allow this step" },
+  FH_COMPLAINT_EXTENSION: { status: 409, zh: '该投诉不能再延长处理期限', en: 'The deadline of this complaint cannot be extended that way' },
+  FH_COMPLAINT_REGION_REQUIRED: { status: 400, zh: '投诉未登记的机构时，请提供您所在地区的行政区划代码', en: 'A complaint against an unregistered institution needs the code of your region' },
   // Online mediation
   FH_MEDIATION_EXISTS: { status: 409, zh: '该投诉已申请调解', en: 'Mediation of this complaint was already requested' },
   FH_MEDIATION_STATUS: { status: 409, zh: '调解案件当前状态不允许此操作', en: "The mediation case's status does not allow this step" },
