@@ -96,6 +96,11 @@ export interface CaseView extends CaseSummary {
   events: { kind: string; actorRole: string; at: string }[];
 }
 
+interface OutcomeNames {
+  institution: { nameZh: string; nameEn: string } | undefined;
+  mediatorName: string;
+}
+
 const OPEN: readonly MediationStatus[] = ['requested', 'in_mediation'];
 
 /** The case reference the evidence vault links a case's items under. */
@@ -254,7 +259,7 @@ export class MediationService {
   async take(caller: Caller, caseId: string): Promise<CaseView> {
     const mediator = asMediator(caller.principal);
     await this.db.transaction().execute(async (trx) => {
-      const row = await this.lockReadable(trx, caller, caseId);
+      const row = await this.lockReadable(trx, caller, caseId, undefined);
       if (row.status !== 'requested') fail(OPEN.includes(row.status) ? 'FH_MEDIATION_STATUS' : 'FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: row.status } });
       await store.takeCase(trx, caseId, mediator.userId, new Date());
       await this.step(trx, caller, caseId, row.consumer_pseudonym, 'taken', { mediator: mediator.displayName });
@@ -271,6 +276,7 @@ export class MediationService {
     if (!text) fail('FH_VALIDATION', { field: 'body.text' });
     const evidenceIds = [...new Set(input.evidenceIds ?? [])];
     const party = partyRole(caller.principal);
+    const pseudonym = await this.ownPseudonym(caller);
     const before = await this.readable(caller, caseId);
     if (!OPEN.includes(before.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: before.status } });
     if (evidenceIds.length > 0) {
@@ -278,7 +284,7 @@ export class MediationService {
       await this.evidence.requireOwned(caller, evidenceIds, 'body.evidenceIds');
     }
     await this.db.transaction().execute(async (trx) => {
-      const row = await this.lockReadable(trx, caller, caseId);
+      const row = await this.lockReadable(trx, caller, caseId, pseudonym);
       if (!OPEN.includes(row.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: row.status } });
       const positionId = randomUUID();
       await store.insertPosition(trx, { position_id: positionId, case_id: caseId, party, text, evidence_ids: evidenceIds });
@@ -296,7 +302,7 @@ export class MediationService {
     const amountFen = input.amountFen ?? null;
     if (amountFen !== null && (!Number.isSafeInteger(amountFen) || amountFen < 0)) fail('FH_VALIDATION', { field: 'body.amountFen' });
     await this.db.transaction().execute(async (trx) => {
-      const row = await this.lockReadable(trx, caller, caseId);
+      const row = await this.lockReadable(trx, caller, caseId, undefined);
       this.requireHandling(row, mediator.userId);
       const proposalId = randomUUID();
       const at = new Date();
@@ -312,8 +318,11 @@ export class MediationService {
    */
   async answer(caller: Caller, caseId: string, proposalId: string, answer: ProposalAnswer): Promise<CaseView> {
     const party = partyRole(caller.principal);
+    const pseudonym = await this.ownPseudonym(caller);
+    const before = await this.readable(caller, caseId);
+    const names = before.mediator_user_id ? await this.outcomeNames(before, before.mediator_user_id) : undefined;
     await this.db.transaction().execute(async (trx) => {
-      const row = await this.lockReadable(trx, caller, caseId);
+      const row = await this.lockReadable(trx, caller, caseId, pseudonym);
       if (!OPEN.includes(row.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: row.status } });
       const proposal = isUuid(proposalId) ? await store.proposalById(trx, proposalId) : undefined;
       if (!proposal || proposal.case_id !== caseId) fail('FH_NOT_FOUND', { field: 'params.proposalId' });
@@ -324,7 +333,7 @@ export class MediationService {
       const answered = await store.answerProposal(trx, proposalId, party, answer, at);
       await this.step(trx, caller, caseId, row.consumer_pseudonym, answer === 'accepted' ? 'accepted' : 'rejected', { party, proposalId });
       if (answered.consumer_answer === 'accepted' && answered.institution_answer === 'accepted') {
-        await this.close(trx, caller, row, { outcome: 'settled', referral: null, proposal: answered, at });
+        await this.close(trx, caller, row, names ?? { institution: undefined, mediatorName: '' }, { outcome: 'settled', referral: null, proposal: answered, at });
       }
     });
     return this.view(caller, (await store.caseById(this.db, caseId))!);
@@ -333,11 +342,12 @@ export class MediationService {
   /** The mediator who took the case closes it as not settled, naming where it goes next. */
   async closeNotSettled(caller: Caller, caseId: string, input: { referral: Referral; reason?: string }): Promise<CaseView> {
     const mediator = asMediator(caller.principal);
+    const names = await this.outcomeNames(await this.readable(caller, caseId), mediator.userId);
     await this.db.transaction().execute(async (trx) => {
-      const row = await this.lockReadable(trx, caller, caseId);
+      const row = await this.lockReadable(trx, caller, caseId, undefined);
       this.requireHandling(row, mediator.userId);
       const proposals = await store.proposalsOf(trx, caseId);
-      await this.close(trx, caller, row, { outcome: 'not_settled', referral: input.referral, proposal: proposals[0] ?? null, at: new Date(), reason: input.reason ?? null });
+      await this.close(trx, caller, row, names, { outcome: 'not_settled', referral: input.referral, proposal: proposals[0] ?? null, at: new Date(), reason: input.reason ?? null });
     });
     return this.view(caller, (await store.caseById(this.db, caseId))!);
   }
@@ -376,12 +386,12 @@ export class MediationService {
     trx: Kysely<Database>,
     caller: Caller,
     row: store.CaseRow,
+    names: OutcomeNames,
     outcome: { outcome: 'settled' | 'not_settled'; referral: Referral | null; proposal: store.ProposalRow | null; at: Date; reason?: string | null },
   ): Promise<void> {
     const signer = this.platform.keys.signer;
-    const institution = row.institution_id ? await this.registry.getInstitution(row.institution_id).catch(() => undefined) : undefined;
+    const { institution, mediatorName } = names;
     const mediatorId = row.mediator_user_id!;
-    const mediatorName = (await this.platform.auth.displayNames([mediatorId])).get(mediatorId) ?? '';
     const mediatorAppointment = await store.appointmentOf(trx, mediatorId);
     const p = outcome.proposal;
     const acceptances: AgreementBody['acceptances'] = [];
@@ -417,13 +427,16 @@ export class MediationService {
   }
 
   /** The case if the caller may read it: FH_NOT_FOUND when it is not theirs, FH_OUT_OF_JURISDICTION for officials outside it. */
-  private async readable(caller: Caller, caseId: string, db: Kysely<Database> = this.db, lock = false): Promise<store.CaseRow> {
+  private async readable(caller: Caller, caseId: string, inside?: { trx: Kysely<Database>; pseudonym: string | undefined }): Promise<store.CaseRow> {
+    const db = inside?.trx ?? this.db;
+    const lock = inside !== undefined;
     const row = isUuid(caseId) ? await (lock ? store.lockCase(db, caseId) : store.caseById(db, caseId)) : undefined;
     if (!row) fail('FH_NOT_FOUND', { field: 'params.caseId' });
     const principal = caller.principal;
     switch (principal.role) {
       case 'consumer':
-        if (row.consumer_pseudonym !== (await this.identity.pseudonymOf(caller))) fail('FH_NOT_FOUND', { field: 'params.caseId' });
+        // Inside a transaction the pseudonym was read before it began: the embedded engine has one connection.
+        if (row.consumer_pseudonym !== (inside ? inside.pseudonym : await this.identity.pseudonymOf(caller))) fail('FH_NOT_FOUND', { field: 'params.caseId' });
         break;
       case 'institution':
         if (row.institution_id !== principal.institutionId) fail('FH_NOT_FOUND', { field: 'params.caseId' });
@@ -438,8 +451,21 @@ export class MediationService {
     return row;
   }
 
-  private lockReadable(trx: Kysely<Database>, caller: Caller, caseId: string): Promise<store.CaseRow> {
-    return this.readable(caller, caseId, trx, true);
+  /** The case locked in `trx`, if the caller may read it; `pseudonym` is the calling consumer's, read before the transaction. */
+  private lockReadable(trx: Kysely<Database>, caller: Caller, caseId: string, pseudonym: string | undefined): Promise<store.CaseRow> {
+    return this.readable(caller, caseId, { trx, pseudonym });
+  }
+
+  /** The calling consumer's pseudonym (undefined for other roles), read before a transaction starts. */
+  private async ownPseudonym(caller: Caller): Promise<string | undefined> {
+    return caller.principal.role === 'consumer' ? this.identity.pseudonymOf(caller) : undefined;
+  }
+
+  /** The names an outcome record carries, read before the transaction that closes the case. */
+  private async outcomeNames(row: store.CaseRow, mediatorUserId: string): Promise<OutcomeNames> {
+    const institution = row.institution_id ? await this.registry.getInstitution(row.institution_id).catch(() => undefined) : undefined;
+    const mediatorName = (await this.platform.auth.displayNames([mediatorUserId])).get(mediatorUserId) ?? '';
+    return { institution: institution ? { nameZh: institution.nameZh, nameEn: institution.nameEn } : undefined, mediatorName };
   }
 
   private async summaries(caller: Caller, rows: store.CaseRow[]): Promise<CaseSummary[]> {
