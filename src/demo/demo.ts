@@ -11,6 +11,7 @@ import { currencyMinorUnits } from '../screening/currency.js';
 import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
+import { demoMediators, loadMediationDemo } from './mediation-demo.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
@@ -129,11 +130,16 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   await grantDemoConsent(services, consumers[0]!.username, institutionCallers.get(CONSENT_HOLDER)!);
   log(`demo: consumer1 authorised ${CONSENT_HOLDER} to inquire into their credit report`);
 
+  // consumer1's complaint about Qiantang, disputed and settled in mediation with a signed agreement.
+  await loadMediationDemo(services, supervisors, institutionCallers.get(CONSENT_HOLDER)!, consumers[0]!.username);
+  log(`demo: mediators ${demoMediators.map((m) => m.username).join(', ')} appointed; consumer1's complaint about ${CONSENT_HOLDER} settled in mediation`);
+
   if (dataDir) {
     const lines = [
       `Fenghuo demo logins (password for every account: ${DEMO_PASSWORD})`,
       `supervisors: ${demoSupervisors.map((s) => `${s.username} (${s.jurisdictionCode})`).join(', ')}`,
       'consumers: consumer1, consumer2, consumer3',
+      `mediators: ${demoMediators.map((m) => `${m.username} (${m.jurisdictionCode})`).join(', ')}`,
       'institution API keys (portal: log in with an API key):',
       ...apiKeys.map((k) => `  ${k.name}  ${k.apiKey}`),
     ];
