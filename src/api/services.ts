@@ -11,6 +11,7 @@ import { ScreeningService } from '../screening/screening.service.js';
 import { SmsGatewayChannel } from '../screening/reminders.js';
 import { ConsentService } from '../privacy/consent.service.js';
 import { CreditService } from '../credit/credit.service.js';
+import { EvidenceService } from '../evidence/evidence.service.js';
 import { ComplaintService } from '../complaints/complaint.service.js';
 import { MediationService } from '../mediation/mediation.service.js';
 
@@ -30,6 +31,7 @@ export interface Services {
   screening: ScreeningService;
   consent: ConsentService;
   credit: CreditService;
+  evidence: EvidenceService;
   complaints: ComplaintService;
   mediation: MediationService;
 }
@@ -40,7 +42,9 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const identity = new IdentityService(platform);
   const filing = new FilingService(platform, registry, options.log ? { log: options.log } : {});
   const rulebook = new RulebookService(platform);
-  const supervision = new SupervisionService(platform, registry, filing, rulebook);
+  const evidence = new EvidenceService(platform, identity);
+  const complaints = new ComplaintService(platform, registry, identity, evidence);
+  const supervision = new SupervisionService(platform, registry, filing, rulebook, complaints);
   const loanCost = new LoanCostService(platform, registry, rulebook);
   const monitoring = new MonitoringService(platform, registry, rulebook, filing);
   const sms = platform.config.smsGatewayUrl ? [new SmsGatewayChannel(platform.config.smsGatewayUrl, platform.config.publicUrl ?? `http://127.0.0.1:${platform.config.port}`)] : [];
@@ -48,9 +52,8 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
-  const complaints = new ComplaintService(platform, registry, identity);
-  const mediation = new MediationService(platform, registry, identity, complaints);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, complaints, mediation };
+  const mediation = new MediationService(platform, registry, identity, complaints, evidence);
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, evidence, complaints, mediation };
 }
 
 /**

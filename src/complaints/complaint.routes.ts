@@ -13,6 +13,17 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 const Yuan = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,2})?$', description: 'Yuan with at most two decimals, e.g. "1280.50"' });
 const Coded = Type.Object({ code: Type.String(), zh: Type.String(), en: Type.String() });
 
+const Attachment = Type.Object({
+  evidenceId: Uuid,
+  fileName: Type.String(),
+  mediaType: Type.String(),
+  bytes: Type.Integer(),
+  hashAlgorithm: Type.String(),
+  hash: Type.String(),
+  receivedAt: Type.String({ format: 'date-time' }),
+  receipt: Type.Unknown({ description: 'The vault’s signed, timestamped receipt, verifiable offline' }),
+});
+
 const Complaint = Type.Object({
   complaintId: Uuid,
   channel: literals(['portal', 'institution'] as const),
@@ -42,7 +53,13 @@ const Complaint = Type.Object({
   closure: Type.Union([literals(['satisfied', 'settled', 'not_settled'] as const), Type.Null()]),
   closedAt: Nullable(Type.String({ format: 'date-time' })),
   history: Type.Optional(Type.Array(Type.Object({ action: Type.String(), actorRole: Type.String(), at: Type.String({ format: 'date-time' }), detail: Type.Record(Type.String(), Type.Unknown()) }))),
+  attachments: Type.Optional(Type.Array(Attachment)),
 });
+/** The download's name: an ASCII stand-in for old clients and the exact name (RFC 6266). */
+function attachmentHeader(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+const AttachmentParams = Type.Object({ complaintId: Uuid, evidenceId: Uuid });
 const ComplaintList = Type.Object({ items: Type.Array(Complaint) });
 const Params = Type.Object({ complaintId: Uuid });
 const Paging = { page: Type.Integer({ minimum: 1, maximum: 10000, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) };
@@ -155,7 +172,14 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
         schema: {
           tags: ['complaints'],
           summary: 'Forward a complaint the institution received, naming the consumer by resident identity number',
-          body: Type.Object({ residentId: Type.String({ minLength: 1, maxLength: 32 }), ...ComplaintFields }, { additionalProperties: false }),
+          body: Type.Object(
+            {
+              residentId: Type.String({ minLength: 1, maxLength: 32 }),
+              receivedOn: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The day the institution received it, China time, when before today; the deadline counts from then' })),
+              ...ComplaintFields,
+            },
+            { additionalProperties: false },
+          ),
           response: { 201: Complaint, ...errorResponses },
         },
       },
@@ -215,6 +239,29 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
       async (request) => complaints.requestFurtherExtension(callerOf(request), request.params.complaintId, request.body.reason),
     );
 
+    for (const [role, prefix] of [['consumer', '/consumer'], ['institution', '/institution'], ['supervisor', '/supervisor']] as const) {
+      app.get(
+        `${prefix}/complaints/:complaintId/attachments/:evidenceId`,
+        {
+          config: { access: [role] },
+          schema: {
+            tags: [role === 'supervisor' ? 'supervision' : role === 'consumer' ? 'consumer' : 'complaints', 'complaints'],
+            summary: 'The content of an attachment of a complaint, checked against its hash as it is read',
+            params: AttachmentParams,
+            produces: ['application/octet-stream'],
+          },
+        },
+        async (request, reply) => {
+          const { summary, stream } = await complaints.openAttachment(callerOf(request), request.params.complaintId, request.params.evidenceId);
+          return reply
+            .type(summary.mediaType)
+            .header('content-length', String(summary.bytes))
+            .header('content-disposition', attachmentHeader(summary.fileName))
+            .send(stream);
+        },
+      );
+    }
+
     app.get(
       '/supervisor/complaints',
       {
@@ -243,6 +290,21 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
       '/supervisor/complaints/:complaintId',
       { config: { access: ['supervisor'] }, schema: { tags: ['supervision', 'complaints'], summary: 'One complaint in my jurisdiction with its history', params: Params, response: { 200: Complaint, ...errorResponses } } },
       async (request) => complaints.supervisorOne(callerOf(request), request.params.complaintId),
+    );
+
+    app.post(
+      '/supervisor/complaints/:complaintId/refer',
+      {
+        config: { access: ['supervisor'] },
+        schema: {
+          tags: ['supervision', 'complaints'],
+          summary: 'Refer a complaint against an unregistered institution to the registered institution it turns out to be; its deadline counts from today',
+          params: Params,
+          body: Type.Object({ institutionId: Uuid }, { additionalProperties: false }),
+          response: { 200: Complaint, ...errorResponses },
+        },
+      },
+      async (request) => complaints.referToInstitution(callerOf(request), request.params.complaintId, request.body.institutionId),
     );
 
     app.post(

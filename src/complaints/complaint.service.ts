@@ -10,6 +10,8 @@ import { jurisdictionByCode, isWithin, scopePrefix } from '../standard/regions.j
 import { codeLists } from '../standard/standard.js';
 import { jurisdictionRef, type Institution, type JurisdictionRef, type RegistryService } from '../registry/registry.service.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
+import type { EvidenceService, EvidenceSummary } from '../evidence/evidence.service.js';
+import type { Readable } from 'node:stream';
 import { complaintIssues, type Closure, type ComplaintIssue, type ComplaintStatus, type DayKind, type Extension, type ResponseCategory } from './complaint.schema.js';
 import { deadlineOf } from './deadlines.js';
 import * as store from './complaint.store.js';
@@ -29,11 +31,18 @@ export interface ComplaintInput {
   narrative: string;
   /** Yuan as a decimal string with at most two decimals, e.g. "1280.50". */
   amountAtStakeYuan?: string | undefined;
+  /** Items of the consumer's own evidence vault to attach. */
+  evidenceIds?: string[] | undefined;
 }
 
-export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'> {
+export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode' | 'evidenceIds'> {
   residentId: string;
+  /** The day the institution received it (China time), when earlier than today: the deadline counts from then. */
+  receivedOn?: string | undefined;
 }
+
+/** How far back an institution may date a complaint it forwards. */
+const FORWARD_BACKDATE_DAYS = 366;
 
 export interface ComplaintEventView {
   action: string;
@@ -63,6 +72,8 @@ export interface ComplaintView {
   closure: Closure | null;
   closedAt: string | null;
   history?: ComplaintEventView[];
+  /** The evidence attached (with each item's signed receipt); shown with the history. */
+  attachments?: EvidenceSummary[];
 }
 
 export interface MediationComplaint {
@@ -79,6 +90,13 @@ export interface MediationComplaint {
   narrative: string;
   response: { category: ResponseCategory; text: string; reliefFen: number | null } | null;
   feedbackReason: string | null;
+}
+
+export interface ComplaintIndicators {
+  received: number;
+  open: number;
+  late: number;
+  disputed: number;
 }
 
 export interface StatisticsRow {
@@ -151,6 +169,7 @@ export class ComplaintService {
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly identity: IdentityService,
+    private readonly evidence: EvidenceService,
     private readonly options: { statisticsThreshold?: number } = {},
   ) {
     this.db = platform.database.db;
@@ -210,15 +229,25 @@ export class ComplaintService {
     const residentId = normalizeResidentId(input.residentId.trim());
     if (!checkResidentId(residentId).ok) fail('FH_INVALID_RESIDENT_ID', { field: 'body.residentId' });
     const pseudonym = this.identity.pseudonym('resident_id', residentId);
+    let receivedAt: Date | undefined;
+    if (input.receivedOn !== undefined && input.receivedOn !== chinaDay()) {
+      const at = new Date(`${input.receivedOn}T00:00:00+08:00`);
+      const earliest = Date.now() - FORWARD_BACKDATE_DAYS * 86_400_000;
+      if (Number.isNaN(at.getTime()) || chinaDay(at) !== input.receivedOn || at.getTime() > Date.now() || at.getTime() < earliest) {
+        fail('FH_VALIDATION', { field: 'body.receivedOn', details: { problem: `a past day within ${FORWARD_BACKDATE_DAYS} days` } });
+      }
+      receivedAt = at;
+    }
     const institution = await this.registry.getInstitution(caller.principal.institutionId);
-    return this.create(caller, { pseudonym, consumerUserId: null, channel: 'institution', institution, institutionName: null, jurisdictionCode: institution.jurisdictionCode }, input);
+    return this.create(caller, { pseudonym, consumerUserId: null, channel: 'institution', institution, institutionName: null, jurisdictionCode: institution.jurisdictionCode, receivedAt }, input);
   }
 
   private async create(
     caller: Caller,
-    who: { pseudonym: string; consumerUserId: string | null; channel: 'portal' | 'institution'; institution: Institution | undefined; institutionName: string | null; jurisdictionCode: string },
+    who: { pseudonym: string; consumerUserId: string | null; channel: 'portal' | 'institution'; institution: Institution | undefined; institutionName: string | null; jurisdictionCode: string; receivedAt?: Date | undefined },
     input: Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'>,
   ): Promise<ComplaintView> {
+    const evidenceIds = [...new Set(input.evidenceIds ?? [])];
     const product = input.product.trim();
     if (product.length === 0) fail('FH_VALIDATION', { field: 'body.product' });
     if (who.institutionName !== null && who.institutionName.length === 0) fail('FH_VALIDATION', { field: 'body.institutionName' });
@@ -233,7 +262,9 @@ export class ComplaintService {
       amount = yuanToFen(input.amountAtStakeYuan);
       if (amount === null || amount > Number.MAX_SAFE_INTEGER) fail('FH_VALIDATION', { field: 'body.amountAtStakeYuan', details: { problem: 'yuan with at most two decimals' } });
     }
-    const receivedAt = new Date();
+    // The consumer's own items only, each named by its place in the list when it is not.
+    if (evidenceIds.length > 0) await this.evidence.requireOwned(caller, input.evidenceIds!, 'body.evidenceIds');
+    const receivedAt = who.receivedAt ?? new Date();
     const receivedDay = chinaDay(receivedAt);
     const policy = await store.policyOn(this.db, receivedDay);
     if (!policy) fail('FH_NOT_FOUND', { field: 'policy' });
@@ -275,7 +306,8 @@ export class ComplaintService {
         closure: null,
         closed_at: null,
       });
-      await store.appendEvent(trx, complaintId, 'filed', caller.actor, { channel: who.channel, routedTo: who.institution ? 'institution' : 'supervisor', deadlineDay });
+      if (evidenceIds.length > 0) await this.evidence.linkToCase(trx, `complaint:${complaintId}`, evidenceIds);
+      await store.appendEvent(trx, complaintId, 'filed', caller.actor, { channel: who.channel, routedTo: who.institution ? 'institution' : 'supervisor', deadlineDay, attachments: evidenceIds.length });
       await store.countFiled(trx, this.statKey({ received_day: receivedDay, institution_id: who.institution?.institutionId ?? null, product_type: input.productType ?? null, issue: input.issue }));
       await this.platform.audit.record(trx, caller.actor, { action: 'complaint.filed', subject: personSubject(who.pseudonym), resource: `complaint:${complaintId}`, detail: { channel: who.channel, institutionId: who.institution?.institutionId ?? null, issue: input.issue } });
     });
@@ -410,6 +442,29 @@ export class ComplaintService {
   }
 
   /**
+   * A supervisor of the complaint's jurisdiction refers a complaint against an unregistered
+   * institution to a registered one, once it is known which it is (another name, a brand): it lands
+   * on that institution's desk, with the deadline of its policy counted from today, the day the
+   * institution receives it. Throws FH_OUT_OF_JURISDICTION, FH_NOT_FOUND (body.institutionId),
+   * FH_COMPLAINT_STATUS when it already has an institution or was closed.
+   */
+  async referToInstitution(caller: Caller, complaintId: string, institutionId: string): Promise<ComplaintView> {
+    await this.withinJurisdiction(caller, complaintId);
+    const institution = await this.registry.getInstitution(institutionId).catch(() => fail('FH_NOT_FOUND', { field: 'body.institutionId' }));
+    const today = chinaDay();
+    await this.db.transaction().execute(async (trx) => {
+      const row = (await store.complaintForUpdate(trx, complaintId))!;
+      if (row.institution_id !== null || row.status !== 'filed') fail('FH_COMPLAINT_STATUS', { field: 'params.complaintId', details: { status: row.status, registered: row.institution_id !== null } });
+      const lastDay = deadlineOf(today, row.deadline_days, row.day_kind);
+      await store.updateComplaint(trx, complaintId, ['filed'], { institution_id: institution.institutionId, jurisdiction_code: institution.jurisdictionCode, deadline_day: lastDay });
+      await store.moveFiled(trx, this.statKey(row), this.statKey({ ...row, institution_id: institution.institutionId }));
+      await store.appendEvent(trx, complaintId, 'referred', caller.actor, { institutionId: institution.institutionId, lastDay });
+      await this.platform.audit.record(trx, caller.actor, { action: 'complaint.referred', subject: personSubject(row.consumer_pseudonym), resource: `complaint:${complaintId}`, detail: { institutionId: institution.institutionId } });
+    });
+    return this.viewOne(complaintId, true);
+  }
+
+  /**
    * The calling consumer's feedback on the final answer: satisfied closes the complaint; disputed
    * (with a reason) leaves it open for mediation. Throws FH_NOT_FOUND, FH_COMPLAINT_STATUS.
    */
@@ -460,6 +515,15 @@ export class ComplaintService {
   }
 
   /**
+   * The early-warning figures of complaints filed on the platform against these institutions:
+   * received, still open, late (answered late or open past the deadline on `at`'s China day) and
+   * disputed answers.
+   */
+  async indicators(institutionIds: readonly string[], at: Date = new Date()): Promise<ComplaintIndicators> {
+    return store.indicators(this.db, institutionIds, chinaDay(at));
+  }
+
+  /**
    * Public statistics of a quarter by institution, product type or issue. A row with fewer than
    * `threshold` complaints is suppressed (shown as suppressed, without figures); when the suppressed
    * rows together hold fewer than `threshold`, the smallest published rows are suppressed as well, so
@@ -501,6 +565,17 @@ export class ComplaintService {
       })
       .sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || (b.complaints ?? 0) - (a.complaints ?? 0) || a.key.localeCompare(b.key));
     return { quarter, by, threshold, totalComplaints: rows.reduce((sum, r) => sum + r.filed, 0), rows: out };
+  }
+
+  /**
+   * An attachment of a complaint, for one of its parties (the consumer, or the institution it is
+   * against) or a supervisor of its jurisdiction; the read is audited by the vault. Throws
+   * FH_NOT_FOUND (params.complaintId) for anyone else, FH_EVIDENCE_NOT_FOUND for an item not attached.
+   */
+  async openAttachment(caller: Caller, complaintId: string, evidenceId: string): Promise<{ summary: EvidenceSummary; stream: Readable }> {
+    if (caller.principal.role === 'supervisor') await this.withinJurisdiction(caller, complaintId);
+    else await this.partyOf(caller, complaintId);
+    return this.evidence.openInCase(caller, `complaint:${complaintId}`, evidenceId);
   }
 
   // ---- For mediation and data rights ---------------------------------------------------------
@@ -618,7 +693,7 @@ export class ComplaintService {
     const names = await this.registry.institutionsByIds([...new Set(rows.map((r) => r.institution_id).filter((id): id is string => id !== null))]);
     const events = withHistory ? await store.eventsOf(this.db, rows.map((r) => r.complaint_id)) : [];
     const today = chinaDay();
-    return rows.map((row) => {
+    const out = rows.map((row) => {
       const institution = row.institution_id ? names.get(row.institution_id) : undefined;
       const productType = row.product_type ? codeLists.product_type.codes.find((c) => c.code === row.product_type) : undefined;
       const overdue = row.answered_at === null && row.closed_at === null && row.deadline_day !== null && today > row.deadline_day;
@@ -648,5 +723,9 @@ export class ComplaintService {
       }
       return view;
     });
+    if (withHistory) {
+      for (const view of out) view.attachments = await this.evidence.caseItems(`complaint:${view.complaintId}`);
+    }
+    return out;
   }
 }

@@ -120,6 +120,22 @@ export async function lateCounts(db: Kysely<Database>, institutionIds: readonly 
   return new Map(rows.map((r) => [r.institution_id!, Number(r.late)]));
 }
 
+/** Complaints received, still open, late and disputed across institutions, on `today`. */
+export async function indicators(db: Kysely<Database>, institutionIds: readonly string[], today: string): Promise<{ received: number; open: number; late: number; disputed: number }> {
+  if (institutionIds.length === 0) return { received: 0, open: 0, late: 0, disputed: 0 };
+  const row = await db
+    .selectFrom('complaint')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('received'),
+      sql<number>`count(*) filter (where closed_at is null)`.as('open'),
+      sql<number>`count(*) filter (where ${lateCondition(today)})`.as('late'),
+      sql<number>`count(*) filter (where feedback = 'disputed')`.as('disputed'),
+    ])
+    .where('institution_id', 'in', institutionIds)
+    .executeTakeFirstOrThrow();
+  return { received: Number(row.received), open: Number(row.open), late: Number(row.late), disputed: Number(row.disputed) };
+}
+
 /** Count one filed complaint in the public statistics. */
 export async function countFiled(db: Kysely<Database>, key: { quarter: string; institutionKey: string; productType: string; issue: string }): Promise<void> {
   await db
@@ -127,6 +143,19 @@ export async function countFiled(db: Kysely<Database>, key: { quarter: string; i
     .values({ quarter: key.quarter, institution_key: key.institutionKey, product_type: key.productType, issue: key.issue, filed: 1, answered: 0, answered_on_time: 0, closed_with_explanation: 0, monetary_relief: 0, non_monetary_relief: 0 })
     .onConflict((oc) => oc.columns(['quarter', 'institution_key', 'product_type', 'issue']).doUpdateSet({ filed: sql`complaint_stat.filed + 1` }))
     .execute();
+}
+
+/** Move one filed complaint from one statistics group to another (a complaint referred to a registered institution). */
+export async function moveFiled(db: Kysely<Database>, from: { quarter: string; institutionKey: string; productType: string; issue: string }, to: { quarter: string; institutionKey: string; productType: string; issue: string }): Promise<void> {
+  await db
+    .updateTable('complaint_stat')
+    .set({ filed: sql`filed - 1` })
+    .where('quarter', '=', from.quarter)
+    .where('institution_key', '=', from.institutionKey)
+    .where('product_type', '=', from.productType)
+    .where('issue', '=', from.issue)
+    .execute();
+  await countFiled(db, to);
 }
 
 /** Count one final answer (on time or not, by category) in the public statistics. */

@@ -46,6 +46,9 @@ export interface DayIndex {
   readonly workingUpTo: Int32Array;
   /** The offset of the k-th working day (0-based). */
   readonly workingDays: Int32Array;
+  /** `YYYY-MM-DD` of each day, and the offset of each such date: dates in and out without Date objects. */
+  readonly names: readonly string[];
+  readonly offsets: ReadonlyMap<string, number>;
 }
 
 let built: DayIndex | undefined;
@@ -57,16 +60,21 @@ export function dayIndex(): DayIndex {
   const working = new Uint8Array(span);
   const workingUpTo = new Int32Array(span);
   const list: number[] = [];
+  const names: string[] = [];
+  const offsets = new Map<string, number>();
   let count = 0;
   for (let i = 0; i < span; i++) {
-    if (chineseDays.isWorkday(dayString(FIRST_DAY + i))) {
+    const name = dayString(FIRST_DAY + i);
+    names.push(name);
+    offsets.set(name, i);
+    if (chineseDays.isWorkday(name)) {
       working[i] = 1;
       list.push(i);
       count++;
     }
     workingUpTo[i] = count;
   }
-  built = { working, workingUpTo, workingDays: Int32Array.from(list) };
+  built = { working, workingUpTo, workingDays: Int32Array.from(list), names, offsets };
   return built;
 }
 
@@ -101,6 +109,9 @@ export function deadlineDay(receivedDay: number, days: number, kind: DayKind): n
 
 /** `deadlineDay` on dates: the last day to answer, `YYYY-MM-DD`, or null outside the calendar. */
 export function deadlineOf(receivedDay: string, days: number, kind: DayKind): string | null {
-  const last = deadlineDay(dayNumber(receivedDay), days, kind);
-  return last === null ? null : dayString(last);
+  const index = dayIndex();
+  const offset = index.offsets.get(receivedDay);
+  if (offset === undefined) return null;
+  const last = deadlineDay(FIRST_DAY + offset, days, kind);
+  return last === null ? null : (index.names[last - FIRST_DAY] ?? null);
 }

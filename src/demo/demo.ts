@@ -12,6 +12,7 @@ import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
 import { demoMediators, loadMediationDemo } from './mediation-demo.js';
+import { loadComplaintsDemo } from './complaints-demo.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
@@ -133,6 +134,10 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   // consumer1's complaint about Qiantang, disputed and settled in mediation with a signed agreement.
   await loadMediationDemo(services, supervisors, institutionCallers.get(CONSENT_HOLDER)!, consumers[0]!.username);
   log(`demo: mediators ${demoMediators.map((m) => m.username).join(', ')} appointed; consumer1's complaint about ${CONSENT_HOLDER} settled in mediation`);
+  const complainants = consumers.map((c) => c.person.residentId);
+  const borrowers = people.filter((p) => !complainants.includes(p.residentId)).slice(100, 120).map((p) => p.residentId);
+  await loadComplaintsDemo(services, consumers.map((c) => ({ username: c.username, residentId: c.person.residentId })), institutionCallers, borrowers);
+  log('demo: complaints new, answered, late, disputed, closed and against an unregistered institution');
 
   if (dataDir) {
     const lines = [

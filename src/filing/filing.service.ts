@@ -14,7 +14,7 @@ import type { Caller } from '../platform/auth/access.js';
 import { isWithin, scopePrefix } from '../standard/regions.js';
 import { isRecordType, recordTypeDef, recordTypes, type RecordType } from '../standard/standard.js';
 import { copyColumns, IdSet, type FileStats } from './edits/index.js';
-import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from './encrypted-file.js';
+import { createEncryptedFile, DamagedUploadError, readEncryptedFile, type EncryptedFileWriter } from '../platform/encrypted-file.js';
 import { gunzipIfCompressed, type FileFormat } from './file-reader.js';
 import { allEdits, editDescription, validateFile, type ValidationOutcome } from './pipeline.js';
 import { signReceipt, verifyReceipt, type PublicKeyInfo, type ReceiptBody, type ReceiptCheck, type SignedReceipt } from './receipt.js';

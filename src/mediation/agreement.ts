@@ -1,6 +1,7 @@
 import type { SignatureAlgorithm } from '../platform/config.js';
+import { canonicalJson } from '../platform/canonical-json.js';
 import type { Signer } from '../platform/crypto.js';
-import { checkSignedBody, signBody, type PublicKeyRef, type SignatureCheck } from '../platform/signed-document.js';
+import { verifySignedDocument, type PublicKeyInfo, type SignedDocumentCheck } from '../platform/signed-document.js';
 import type { MediationParty, Referral } from './mediation.schema.js';
 
 /** The outcome of a mediation as the platform signs it: canonical JSON of exactly these fields. */
@@ -32,11 +33,12 @@ export interface SignedAgreement {
   signature: string;
 }
 
-export type AgreementCheck = SignatureCheck;
+export type AgreementCheck = SignedDocumentCheck;
 
 /** Sign an outcome with the platform signer; the body must name the signer's key. */
 export function signAgreement(body: AgreementBody, signer: Signer): SignedAgreement {
-  return { agreement: body, signature: signBody(body, signer) };
+  if (body.keyId !== signer.keyId || body.algorithm !== signer.algorithm) throw new Error('the outcome must name the key that signs it');
+  return { agreement: body, signature: signer.sign(canonicalJson(body)) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -50,15 +52,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  *
  * @example verifyAgreement(JSON.parse(text), { algorithm: 'ed25519', keyId, publicKey }) // → { valid: true }
  */
-export function verifyAgreement(document: unknown, key: PublicKeyRef): AgreementCheck {
-  if (!isRecord(document) || !isRecord(document.agreement) || typeof document.signature !== 'string') {
-    return { valid: false, check: 'shape', reason: 'not a mediation outcome: expected { "agreement": {…}, "signature": "…" }' };
+export function verifyAgreement(document: unknown, key: PublicKeyInfo): AgreementCheck {
+  if (isRecord(document) && isRecord(document.agreement) && document.agreement.kind !== 'fenghuo.mediation-outcome') {
+    return { valid: false, check: 'format', reason: 'not a mediation outcome: agreement.kind is not fenghuo.mediation-outcome' };
   }
-  const body = document.agreement;
-  if (body.kind !== 'fenghuo.mediation-outcome') return { valid: false, check: 'shape', reason: 'not a mediation outcome: agreement.kind is not fenghuo.mediation-outcome' };
-  for (const field of ['caseId', 'complaintId', 'outcome', 'closedAt', 'keyId', 'algorithm'] as const) {
-    if (typeof body[field] !== 'string') return { valid: false, check: 'shape', reason: `not a mediation outcome: agreement.${field} is missing` };
-  }
-  if (!isRecord(body.parties) || !Array.isArray(body.acceptances)) return { valid: false, check: 'shape', reason: 'not a mediation outcome: agreement.parties or agreement.acceptances is missing' };
-  return checkSignedBody(body, document.signature, key, 'mediation outcome');
+  return verifySignedDocument(document, key, 'agreement', ['caseId', 'complaintId', 'outcome', 'closedAt']);
 }

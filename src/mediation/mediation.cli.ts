@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parsePublicKeyText } from '../platform/signed-document.js';
+import { parsePublicKey } from '../platform/signed-document.js';
 import { verifyAgreement, type SignedAgreement } from './agreement.js';
 
 /** Exit codes of `fenghuo mediation verify`. */
@@ -21,7 +21,7 @@ export async function verifyAgreementCommand(options: { agreement: string; publi
     return AGREEMENT_USAGE;
   }
   try {
-    key = parsePublicKeyText(await readFile(options.publicKey, 'utf8'));
+    key = parsePublicKey(await readFile(options.publicKey, 'utf8'));
   } catch (error) {
     out(`--public-key ${options.publicKey}: ${(error as Error).message}`);
     return AGREEMENT_USAGE;

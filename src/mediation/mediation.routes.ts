@@ -46,7 +46,7 @@ const CaseView = Type.Composite([
       }),
     ),
     evidence: Type.Array(
-      Type.Object({ evidenceId: Type.String(), fileName: Type.String(), mediaType: Type.String(), sizeBytes: Type.Integer(), sha256: Type.String(), party: literals(mediationParties), receivedAt: Time }),
+      Type.Object({ evidenceId: Type.String(), fileName: Type.String(), mediaType: Type.String(), sizeBytes: Type.Integer(), hashAlgorithm: Type.String(), hash: Type.String(), party: literals(mediationParties), receivedAt: Time }),
     ),
     events: Type.Array(Type.Object({ kind: Type.String(), actorRole: Type.String(), at: Time })),
   }),

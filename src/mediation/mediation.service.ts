@@ -10,6 +10,7 @@ import { fail } from '../platform/errors.js';
 import { isWithin, jurisdictionByCode, scopePrefix } from '../standard/regions.js';
 import { jurisdictionRef, type JurisdictionRef, type RegistryService } from '../registry/registry.service.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
+import type { EvidenceService, EvidenceSummary } from '../evidence/evidence.service.js';
 import { signAgreement, type AgreementBody, type SignedAgreement } from './agreement.js';
 import type { MediationParty, MediationStatus, ProposalAnswer, Referral } from './mediation.schema.js';
 import * as store from './mediation.store.js';
@@ -34,24 +35,17 @@ export interface MediationComplaints {
   closeByMediation(trx: Kysely<Database>, complaintId: string, outcome: 'settled' | 'not_settled'): Promise<unknown>;
 }
 
-/** One evidence item as a case lists it. */
+/** One evidence item as a case lists it: the complaint's attachments and what either party added in mediation. */
 export interface CaseEvidence {
   evidenceId: string;
   fileName: string;
   mediaType: string;
   sizeBytes: number;
-  sha256: string;
+  hashAlgorithm: string;
+  hash: string;
   /** Which party put it in the case. */
   party: MediationParty;
   receivedAt: string;
-}
-
-/** The evidence vault, as mediation uses it. */
-export interface MediationEvidence {
-  requireOwned(caller: Caller, evidenceIds: readonly string[], field: string): Promise<unknown>;
-  linkToCase(trx: Kysely<Database>, caseRef: string, evidenceIds: readonly string[]): Promise<unknown>;
-  caseItems(caseRef: string): Promise<CaseEvidence[]>;
-  openInCase(caller: Caller, caseRef: string, evidenceId: string): Promise<{ summary: { fileName: string; mediaType: string; sizeBytes: number }; stream: Readable }>;
 }
 
 export interface MediatorView {
@@ -108,6 +102,11 @@ export function caseRefOf(caseId: string): string {
   return `mediation:${caseId}`;
 }
 
+/** The case reference the complaints capability links a complaint's attachments under. */
+function complaintRefOf(complaintId: string): string {
+  return `complaint:${complaintId}`;
+}
+
 /** The consumer as an outcome record names them: bound to the case, so records of two cases never link. */
 function consumerReference(caseId: string, pseudonym: string): string {
   return sha256Hex(`mediation:${caseId}:${pseudonym}`).slice(0, 32);
@@ -132,7 +131,7 @@ export class MediationService {
     private readonly identity: IdentityService,
     private readonly complaints: MediationComplaints,
     /** The evidence vault; without one, cases hold no evidence. */
-    private readonly evidence?: MediationEvidence,
+    private readonly evidence?: Pick<EvidenceService, 'requireOwned' | 'linkToCase' | 'caseItems' | 'openInCase'>,
   ) {
     this.db = platform.database.db;
   }
@@ -281,14 +280,14 @@ export class MediationService {
     if (!OPEN.includes(before.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: before.status } });
     if (evidenceIds.length > 0) {
       if (!this.evidence) fail('FH_NOT_FOUND', { field: 'body.evidenceIds.0' });
-      await this.evidence.requireOwned(caller, evidenceIds, 'body.evidenceIds');
+      await this.evidence.requireOwned(caller, [...evidenceIds], 'body.evidenceIds');
     }
     await this.db.transaction().execute(async (trx) => {
       const row = await this.lockReadable(trx, caller, caseId, pseudonym);
       if (!OPEN.includes(row.status)) fail('FH_MEDIATION_CLOSED', { field: 'params.caseId', details: { status: row.status } });
       const positionId = randomUUID();
       await store.insertPosition(trx, { position_id: positionId, case_id: caseId, party, text, evidence_ids: evidenceIds });
-      if (evidenceIds.length > 0) await this.evidence?.linkToCase(trx, caseRefOf(caseId), evidenceIds);
+      if (evidenceIds.length > 0) await this.evidence?.linkToCase(trx, caseRefOf(caseId), [...evidenceIds]);
       await this.step(trx, caller, caseId, row.consumer_pseudonym, 'position', { party, positionId, evidenceIds });
     });
     return this.view(caller, (await store.caseById(this.db, caseId))!);
@@ -362,9 +361,12 @@ export class MediationService {
 
   /** Open one evidence item of the case, for anyone who may read the case; the vault audits the read. */
   async openEvidence(caller: Caller, caseId: string, evidenceId: string): Promise<{ summary: { fileName: string; mediaType: string; sizeBytes: number }; stream: Readable }> {
-    await this.readable(caller, caseId);
+    const row = await this.readable(caller, caseId);
     if (!this.evidence) fail('FH_NOT_FOUND', { field: 'params.evidenceId' });
-    return this.evidence.openInCase(caller, caseRefOf(caseId), evidenceId);
+    // An attachment of the complaint is part of the case too.
+    const fromComplaint = (await this.evidence.caseItems(complaintRefOf(row.complaint_id))).some((item) => item.evidenceId === evidenceId);
+    const opened = await this.evidence.openInCase(caller, fromComplaint ? complaintRefOf(row.complaint_id) : caseRefOf(caseId), evidenceId);
+    return { summary: { fileName: opened.summary.fileName, mediaType: opened.summary.mediaType, sizeBytes: opened.summary.bytes }, stream: opened.stream };
   }
 
   /** The case of a complaint, if one was requested (for the complaint's own pages). */
@@ -494,12 +496,27 @@ export class MediationService {
 
   private async view(caller: Caller, row: store.CaseRow): Promise<CaseView> {
     const [summary] = await this.summaries(caller, [row]);
-    const [positions, proposals, evidence, events] = await Promise.all([
+    const [positions, proposals, attached, added, events] = await Promise.all([
       store.positionsOf(this.db, row.case_id),
       store.proposalsOf(this.db, row.case_id),
+      this.evidence ? this.evidence.caseItems(complaintRefOf(row.complaint_id)) : Promise.resolve([]),
       this.evidence ? this.evidence.caseItems(caseRefOf(row.case_id)) : Promise.resolve([]),
       store.eventsOf(this.db, row.case_id),
     ]);
+    // Who added an item: the party whose position carried it; the complaint's attachments are the consumer's.
+    const partyOf = new Map<string, MediationParty>(positions.flatMap((p) => p.evidence_ids.map((id) => [id, p.party] as const)));
+    const item = (summary: EvidenceSummary, party: MediationParty): CaseEvidence => ({
+      evidenceId: summary.evidenceId,
+      fileName: summary.fileName,
+      mediaType: summary.mediaType,
+      sizeBytes: summary.bytes,
+      hashAlgorithm: summary.hashAlgorithm,
+      hash: summary.hash,
+      party,
+      receivedAt: summary.receivedAt,
+    });
+    const seen = new Set(attached.map((a) => a.evidenceId));
+    const evidence = [...attached.map((a) => item(a, 'consumer')), ...added.filter((a) => !seen.has(a.evidenceId)).map((a) => item(a, partyOf.get(a.evidenceId) ?? 'consumer'))];
     return {
       ...summary!,
       positions: positions.map((p) => ({ positionId: p.position_id, party: p.party, text: p.text, evidenceIds: p.evidence_ids, submittedAt: p.submitted_at.toISOString() })),

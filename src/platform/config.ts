@@ -47,6 +47,8 @@ export interface Config {
   passwordHashConcurrency: number;
   /** Password hashes that may wait for a place; beyond, a login answers 503 FH_AUTH_BUSY. */
   passwordHashQueue: number;
+  /** Largest evidence file accepted, in bytes (FH_EVIDENCE_MAX_BYTES, default 64 MiB). */
+  evidenceMaxBytes: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -157,5 +159,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginAttemptsPerAddress: integer(env, 'FH_LOGIN_ATTEMPTS_PER_ADDRESS', 20, 1, 100_000),
     passwordHashConcurrency: integer(env, 'FH_PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
     passwordHashQueue: integer(env, 'FH_PASSWORD_HASH_QUEUE', 32, 0, 10_000),
+    evidenceMaxBytes: integer(env, 'FH_EVIDENCE_MAX_BYTES', 64 * 1024 * 1024, 1, 4 * 1024 * 1024 * 1024),
   };
 }

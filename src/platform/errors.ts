@@ -60,6 +60,14 @@ export const errorCatalogue = {
   FH_CREDIT_DISPUTE_CLOSED: { status: 409, zh: '该异议已处理完毕', en: 'The dispute has already been answered' },
   FH_CREDIT_CORRECTION_MISSING: { status: 409, zh: '尚未收到更正后的报送，不能以"已更正"答复', en: 'No corrected filing has arrived yet, so the dispute cannot be answered as corrected' },
   FH_CREDIT_TRAINING_DATA: { status: 422, zh: '可用于训练评分模型的数据不足', en: 'There is not enough data to train the credit score' },
+  // The evidence vault
+  FH_EVIDENCE_NOT_FOUND: { status: 404, zh: '证据不存在或不属于您', en: 'No such evidence item of yours' },
+  FH_EVIDENCE_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
+  FH_EVIDENCE_TYPE_MISMATCH: { status: 400, zh: '文件的实际类型与声明的类型或扩展名不符', en: 'The file is not of the type its content type or name says' },
+  FH_EVIDENCE_TYPE_NOT_ALLOWED: { status: 415, zh: '不接受此类文件作为证据（可上传 PDF、图片、录音、视频或纯文本）', en: 'This kind of file is not accepted as evidence (PDF, images, recordings, video or plain text are)' },
+  FH_EVIDENCE_TOO_LARGE: { status: 413, zh: '证据文件超过大小限制', en: 'The evidence file is larger than the limit' },
+  FH_EVIDENCE_DAMAGED: { status: 409, zh: '保存的证据已损坏或被改动', en: 'The stored evidence is damaged or was altered' },
+  FH_EVIDENCE_ERASED: { status: 410, zh: '该证据已应本人要求删除，仅保留其哈希与回执', en: 'The item was erased at the owner\'s request; only its hash and receipt are kept' },
   // Complaints
   FH_COMPLAINT_STATUS: { status: 409, zh: '投诉当前状态不允许此操作', en: "The complaint's status does not allow this step" },
   FH_COMPLAINT_EXTENSION: { status: 409, zh: '该投诉不能再延长处理期限', en: 'The deadline of this complaint cannot be extended that way' },

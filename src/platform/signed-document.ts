@@ -1,64 +1,60 @@
 import type { SignatureAlgorithm } from './config.js';
 import { canonicalJson } from './canonical-json.js';
-import { sha256Hex, verifySignature, type Signer } from './crypto.js';
+import { sha256Hex, verifySignature } from './crypto.js';
 
-/** A public key as published at GET /v1/platform/public-key. */
-export interface PublicKeyRef {
+/** The platform's public key as published at GET /v1/platform/public-key. */
+export interface PublicKeyInfo {
   algorithm: SignatureAlgorithm;
   keyId: string;
   publicKey: string;
 }
 
-/** What every signed record names: the key that signed it and the algorithm. */
-export interface SignedBodyBase {
-  /** First 16 hex characters of the SHA-256 of the platform's public key. */
-  keyId: string;
-  algorithm: SignatureAlgorithm;
-}
+/** Which check of a signed document failed: its shape, the key it names, or the signature over its content. */
+export type SignedDocumentFailure = 'format' | 'key' | 'signature';
 
-export type SignatureCheck = { valid: true } | { valid: false; check: 'shape' | 'algorithm' | 'key' | 'signature'; reason: string };
+export type SignedDocumentCheck = { valid: true } | { valid: false; check: SignedDocumentFailure; reason: string };
 
 /** The key id a public key has (the same derivation the platform signer uses). */
-export function keyIdOf(publicKey: string): string {
+export function keyIdOfPublicKey(publicKey: string): string {
   return sha256Hex(publicKey).slice(0, 16);
 }
 
-/** The signature of the platform signer over the canonical JSON of `body`, which must name that signer's key. */
-export function signBody(body: SignedBodyBase, signer: Signer): string {
-  if (body.keyId !== signer.keyId || body.algorithm !== signer.algorithm) throw new Error('a signed record must name the key that signs it');
-  return signer.sign(canonicalJson(body));
-}
-
-/**
- * Check a signature over the canonical JSON of `body` with a public key, offline: the algorithm
- * and key the body names must be the key's, and the signature must match the content.
- */
-export function checkSignedBody(body: Record<string, unknown>, signature: string, key: PublicKeyRef, what: string): SignatureCheck {
-  if (body.algorithm !== key.algorithm) return { valid: false, check: 'algorithm', reason: `the ${what} was signed with ${String(body.algorithm)}, the public key is for ${key.algorithm}` };
-  const actual = keyIdOf(key.publicKey);
-  if (body.keyId !== actual) return { valid: false, check: 'key', reason: `the ${what} names signing key ${String(body.keyId)}, the public key given is ${actual}` };
-  if (!verifySignature(key.algorithm, key.publicKey, canonicalJson(body), signature)) {
-    return { valid: false, check: 'signature', reason: `the signature does not match the ${what}: it was altered or not signed by this key` };
-  }
-  return { valid: true };
-}
-
-/**
- * A public key from a file's text: the JSON of GET /v1/platform/public-key, an Ed25519 PEM, or an
- * SM2 public key in hex. Throws with the reason when it is none of these.
- */
-export function parsePublicKeyText(text: string): PublicKeyRef {
+/** Read a public key file: the JSON of GET /v1/platform/public-key, an Ed25519 PEM, or SM2 hex. */
+export function parsePublicKey(text: string): PublicKeyInfo {
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
-    const parsed = JSON.parse(trimmed) as Partial<PublicKeyRef>;
+    const parsed = JSON.parse(trimmed) as Partial<PublicKeyInfo>;
     if ((parsed.algorithm !== 'ed25519' && parsed.algorithm !== 'sm2') || typeof parsed.publicKey !== 'string') throw new Error('the public key JSON needs "algorithm" and "publicKey"');
-    return { algorithm: parsed.algorithm, publicKey: parsed.publicKey, keyId: keyIdOf(parsed.publicKey) };
+    return { algorithm: parsed.algorithm, publicKey: parsed.publicKey, keyId: keyIdOfPublicKey(parsed.publicKey) };
   }
-  if (trimmed.includes('BEGIN PUBLIC KEY')) {
-    // A PEM keeps its trailing newline: the key id is derived from the exact text the platform publishes.
-    const publicKey = `${trimmed}\n`;
-    return { algorithm: 'ed25519', publicKey, keyId: keyIdOf(publicKey) };
+  const algorithm: SignatureAlgorithm = trimmed.includes('BEGIN PUBLIC KEY') ? 'ed25519' : 'sm2';
+  // A PEM keeps its trailing newline: the key id is derived from the exact text the platform publishes.
+  const publicKey = algorithm === 'ed25519' ? `${trimmed}\n` : trimmed;
+  return { algorithm, publicKey, keyId: keyIdOfPublicKey(publicKey) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Check a document `{ <bodyField>: {…, keyId, algorithm}, signature }` signed by the platform over
+ * the canonical JSON of its body, offline, with the platform's public key. `stringFields` are the
+ * body fields that must be strings for it to be the kind of document expected.
+ */
+export function verifySignedDocument(document: unknown, key: PublicKeyInfo, bodyField: string, stringFields: readonly string[]): SignedDocumentCheck {
+  if (!isRecord(document) || !isRecord(document[bodyField]) || typeof document.signature !== 'string') {
+    return { valid: false, check: 'format', reason: `not a signed document: expected { "${bodyField}": {…}, "signature": "…" }` };
   }
-  if (!/^04[0-9a-f]{128}$/i.test(trimmed)) throw new Error('not a public key: expected the JSON of GET /v1/platform/public-key, an Ed25519 PEM or an SM2 hex key');
-  return { algorithm: 'sm2', publicKey: trimmed, keyId: keyIdOf(trimmed) };
+  const body = document[bodyField];
+  for (const field of [...stringFields, 'keyId', 'algorithm']) {
+    if (typeof body[field] !== 'string') return { valid: false, check: 'format', reason: `not a signed document: ${bodyField}.${field} is missing` };
+  }
+  if (body.algorithm !== key.algorithm) return { valid: false, check: 'key', reason: `signed with ${String(body.algorithm)}, the public key is for ${key.algorithm}` };
+  const actualKeyId = keyIdOfPublicKey(key.publicKey);
+  if (body.keyId !== actualKeyId) return { valid: false, check: 'key', reason: `it names signing key ${String(body.keyId)}, the public key given is ${actualKeyId}` };
+  if (!verifySignature(key.algorithm, key.publicKey, canonicalJson(body), document.signature)) {
+    return { valid: false, check: 'signature', reason: 'the signature does not match the content: it was altered or not signed by this key' };
+  }
+  return { valid: true };
 }

@@ -13,6 +13,7 @@ import { HomePage } from './areas/public/HomePage.js';
 import { InstitutionPage } from './areas/public/InstitutionPage.js';
 import { RegisterPage } from './areas/public/RegisterPage.js';
 import { RulesPage } from './areas/public/RulesPage.js';
+import { ComplaintStatisticsPage } from './areas/public/ComplaintStatisticsPage.js';
 import { LoginPage } from './areas/login/LoginPage.js';
 import { ReminderBadge } from './screening/ReminderBadge.js';
 import { SessionProvider } from './session.js';
@@ -40,6 +41,7 @@ const SupervisorRulebook = lazyPage(supervisor, (m) => m.RulebookPage);
 const SupervisorRuleEditor = lazyPage(supervisor, (m) => m.RuleEditorPage);
 const SupervisorScreening = lazyPage(supervisor, (m) => m.ScreeningPage);
 const SupervisorCreditDisputes = lazyPage(supervisor, (m) => m.CreditDisputesPage);
+const SupervisorComplaints = lazyPage(supervisor, (m) => m.ComplaintsPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
@@ -50,6 +52,7 @@ const InstitutionAlert = lazyPage(institution, (m) => m.AlertPage);
 const InstitutionScreening = lazyPage(institution, (m) => m.ScreeningPage);
 const InstitutionCreditInquiry = lazyPage(institution, (m) => m.CreditInquiryPage);
 const InstitutionDisputeDesk = lazyPage(institution, (m) => m.DisputeDeskPage);
+const InstitutionComplaintDesk = lazyPage(institution, (m) => m.ComplaintDeskPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
@@ -64,6 +67,9 @@ const SupervisorMediation = lazyPage(supervisor, (m) => m.MediationPage);
 const MediatorQueue = lazyPage(mediator, (m) => m.QueuePage);
 const MediatorCases = lazyPage(mediator, (m) => m.CasesPage);
 const MediatorCase = lazyPage(mediator, (m) => m.CasePage);
+const ConsumerComplaints = lazyPage(consumer, (m) => m.ComplaintsPage);
+const ConsumerFileComplaint = lazyPage(consumer, (m) => m.FileComplaintPage);
+const ConsumerComplaint = lazyPage(consumer, (m) => m.ComplaintPage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
@@ -73,6 +79,7 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
   { path: '/supervisor/credit-disputes', labelKey: 'menu.creditDisputes', icon: <ExceptionOutlined /> },
   { path: '/supervisor/mediators', labelKey: 'menu.mediators', icon: <TeamOutlined /> },
+  { path: '/supervisor/complaints', labelKey: 'complaints.menu.supervisor', icon: <CommentOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
@@ -83,6 +90,7 @@ const institutionMenu: AreaMenuItem[] = [
   { path: '/institution/credit-inquiry', labelKey: 'menu.creditInquiry', icon: <FileSearchOutlined /> },
   { path: '/institution/disputes', labelKey: 'menu.disputeDesk', icon: <ExceptionOutlined /> },
   { path: '/institution/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
+  { path: '/institution/complaints', labelKey: 'complaints.menu.desk', icon: <CommentOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
@@ -90,6 +98,7 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer', labelKey: 'menu.consumerProfile', icon: <IdcardOutlined /> },
   { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
   { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
+  { path: '/consumer/complaints', labelKey: 'complaints.menu.mine', icon: <CommentOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
   { path: '/consumer/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
@@ -148,6 +157,7 @@ export function App() {
                 <Route index element={<HomePage />} />
                 <Route path="institutions/:institutionId" element={<InstitutionPage />} />
                 <Route path="rules" element={<RulesPage />} />
+                <Route path="complaint-statistics" element={<ComplaintStatisticsPage />} />
                 <Route path="register" element={<RegisterPage />} />
                 <Route path="login" element={<LoginPage />} />
                 <Route path="supervisor" element={<RoleArea role="supervisor" menu={supervisorMenu} />}>
@@ -165,6 +175,7 @@ export function App() {
                   <Route path="credit-disputes" element={lazyElement(SupervisorCreditDisputes)} />
                   <Route path="mediators" element={lazyElement(SupervisorMediators)} />
                   <Route path="mediations/:caseId" element={lazyElement(SupervisorMediation)} />
+                  <Route path="complaints" element={lazyElement(SupervisorComplaints)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
@@ -179,6 +190,7 @@ export function App() {
                   <Route path="disputes" element={lazyElement(InstitutionDisputeDesk)} />
                   <Route path="mediations" element={lazyElement(InstitutionMediations)} />
                   <Route path="mediations/:caseId" element={lazyElement(InstitutionMediation)} />
+                  <Route path="complaints" element={lazyElement(InstitutionComplaintDesk)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
                   <Route index element={lazyElement(ConsumerProfile)} />
@@ -188,6 +200,9 @@ export function App() {
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
                   <Route path="mediations" element={lazyElement(ConsumerMediations)} />
                   <Route path="mediations/:caseId" element={lazyElement(ConsumerMediation)} />
+                  <Route path="complaints" element={lazyElement(ConsumerComplaints)} />
+                  <Route path="complaints/new" element={lazyElement(ConsumerFileComplaint)} />
+                  <Route path="complaints/:complaintId" element={lazyElement(ConsumerComplaint)} />
                 </Route>
                 <Route path="mediator" element={<RoleArea role="mediator" menu={mediatorMenu} />}>
                   <Route index element={lazyElement(MediatorQueue)} />

@@ -6,6 +6,7 @@ import { initReactI18next } from 'react-i18next';
 import { zh } from './zh.js';
 import { en } from './en.js';
 import { mediation } from './mediation.js';
+import { complaints } from './complaints.js';
 
 export type Language = 'zh' | 'en';
 export const LANGUAGE_KEY = 'fenghuo.language';
@@ -19,7 +20,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: { ...zh, ...mediation.zh } }, en: { translation: { ...en, ...mediation.en } } },
+  resources: { zh: { translation: { ...zh, ...complaints.zh, ...mediation.zh } }, en: { translation: { ...en, ...complaints.en, ...mediation.en } } },
   lng: storedLanguage(),
   fallbackLng: 'zh',
   interpolation: { escapeValue: false },

@@ -36,7 +36,8 @@ export interface MediationEvidenceItem {
   fileName: string;
   mediaType: string;
   sizeBytes: number;
-  sha256: string;
+  hashAlgorithm: string;
+  hash: string;
   party: MediationParty;
   receivedAt: string;
 }

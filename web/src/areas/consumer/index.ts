@@ -4,3 +4,4 @@ export { RemindersPage } from './RemindersPage.js';
 export { CreditReportPage } from './CreditReportPage.js';
 export { ConsentsPage } from './ConsentsPage.js';
 export { MediationsPage, MediationPage } from './MediationsPage.js';
+export { ComplaintsPage, FileComplaintPage, ComplaintPage } from './ComplaintsPage.js';

@@ -10,3 +10,4 @@ export { ScreeningPage } from './ScreeningPage.js';
 export { CreditInquiryPage } from './CreditInquiryPage.js';
 export { DisputeDeskPage } from './DisputeDeskPage.js';
 export { MediationsPage, MediationPage } from './MediationsPage.js';
+export { ComplaintDeskPage } from './ComplaintDeskPage.js';

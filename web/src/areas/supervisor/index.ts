@@ -12,3 +12,4 @@ export { RuleEditorPage } from './RuleEditorPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
 export { CreditDisputesPage } from './CreditDisputesPage.js';
 export { MediatorsPage, MediationPage } from './MediatorsPage.js';
+export { ComplaintsPage } from './ComplaintsPage.js';

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import type { VaultCipher } from '../platform/crypto.js';
+import type { VaultCipher } from './crypto.js';
 
 /*
  * Uploads are kept encrypted at rest because they carry clear resident ID numbers.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VaultCipher } from '../platform/crypto.js';
+import { VaultCipher } from './crypto.js';
 import { createEncryptedFile, readEncryptedFile } from './encrypted-file.js';
 
 const k2 = randomBytes(32);
