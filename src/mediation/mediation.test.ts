@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, makeResidentId, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { institution, type TestInstitution } from '../filing/filing.test-support.js';
@@ -122,12 +123,30 @@ describeEachEngine('online mediation', (engine) => {
     expect((await post(`/v1/mediator/cases/${caseId}/proposals`, mediatorB, { terms: '退还 450 元' })).json().error).toMatchObject({ code: 'FH_MEDIATION_NOT_ASSIGNED', field: 'params.caseId' });
 
     // Positions: each side's own; a stranger institution and consumer are not parties.
-    expect((await post(`/v1/consumer/mediations/${caseId}/positions`, consumer, { text: '请退还全部服务费 600 元' })).statusCode).toBe(201);
+    // Evidence: the consumer's own vault item goes with the position; someone else's is refused.
+    const callerOf = async (headers: Headers) => {
+      const { principal } = (await get('/v1/auth/me', headers)).json();
+      return { principal: { role: 'consumer' as const, userId: principal.userId, consumerId: principal.consumerId, displayName: principal.displayName }, actor: { role: 'consumer' as const, id: principal.userId } };
+    };
+    const receive = async (headers: Headers, text: string) => (await ctx.services.evidence.receive(await callerOf(headers), { source: Readable.from([Buffer.from(text)]), fileName: '扣款记录.txt', contentType: 'text/plain' })).evidenceId;
+    const voucher = await receive(consumer, '2026-10-05 扣款 50.00 元 会员服务费');
+    const foreign = await receive(strangerHeaders, '别人的记录');
     const positions = await count('mediation_position');
-    expect((await post(`/v1/institution/mediations/${caseId}/positions`, key(other), { text: '与我无关' })).json().error).toMatchObject({ code: 'FH_NOT_FOUND', field: 'params.caseId' });
+    expect((await post(`/v1/consumer/mediations/${caseId}/positions`, consumer, { text: '附扣款记录', evidenceIds: [voucher, foreign] })).json().error).toMatchObject({ code: 'FH_EVIDENCE_NOT_FOUND', field: 'body.evidenceIds.1' });
+    expect(await count('mediation_position')).toBe(positions);
+    expect((await post(`/v1/consumer/mediations/${caseId}/positions`, consumer, { text: '请退还全部服务费 600 元', evidenceIds: [voucher] })).statusCode).toBe(201);
+    const seenByInstitution = (await get(`/v1/institution/mediations/${caseId}`, key(lender))).json();
+    expect(seenByInstitution.evidence).toEqual([expect.objectContaining({ evidenceId: voucher, party: 'consumer', fileName: '扣款记录.txt' })]);
+    const opened = await get(`/v1/institution/mediations/${caseId}/evidence/${voucher}`, key(lender));
+    expect(opened.statusCode).toBe(200);
+    expect(opened.body).toBe('2026-10-05 扣款 50.00 元 会员服务费');
+    expect((await get(`/v1/institution/mediations/${caseId}/evidence/${foreign}`, key(lender))).json().error.code).toBe('FH_EVIDENCE_NOT_FOUND');
+    expect((await get(`/v1/institution/mediations/${caseId}/evidence/${voucher}`, key(other))).json().error.code).toBe('FH_NOT_FOUND');
     expect((await post(`/v1/consumer/mediations/${caseId}/positions`, strangerHeaders, { text: '路过' })).statusCode).toBe(404);
     expect((await post(`/v1/consumer/mediations/${caseId}/positions`, consumer, { text: '   ' })).json().error).toMatchObject({ code: 'FH_VALIDATION', field: 'body.text' });
-    expect(await count('mediation_position')).toBe(positions);
+    const positionsBefore = await count('mediation_position');
+    expect((await post(`/v1/institution/mediations/${caseId}/positions`, key(other), { text: '与我无关' })).json().error).toMatchObject({ code: 'FH_NOT_FOUND', field: 'params.caseId' });
+    expect(await count('mediation_position')).toBe(positionsBefore);
     const institutionSide = await post(`/v1/institution/mediations/${caseId}/positions`, key(lender), { text: '服务费已在合同中载明，愿退还 300 元' });
     expect(institutionSide.statusCode).toBe(201);
     // Each side sees the other's position.
