@@ -18,7 +18,7 @@ const CaseSummary = Type.Object({
   caseId: Uuid,
   complaintId: Uuid,
   status: literals(mediationStatuses),
-  issue: Type.String(),
+  issue: Type.Object({ code: Type.String(), zh: Type.String(), en: Type.String() }),
   amountAtStakeFen: OrNull(Type.Integer()),
   institution: OrNull(Type.Object({ institutionId: Uuid, nameZh: Type.String(), nameEn: Type.String() })),
   jurisdiction: JurisdictionRef,

@@ -11,6 +11,8 @@ import { isWithin, jurisdictionByCode, scopePrefix } from '../standard/regions.j
 import { jurisdictionRef, type JurisdictionRef, type RegistryService } from '../registry/registry.service.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
 import type { EvidenceService, EvidenceSummary } from '../evidence/evidence.service.js';
+// The complaint taxonomy is published vocabulary (names of issues), read here to name a case's issue.
+import { complaintIssues } from '../complaints/complaint.schema.js';
 import { signAgreement, type AgreementBody, type SignedAgreement } from './agreement.js';
 import type { MediationParty, MediationStatus, ProposalAnswer, Referral } from './mediation.schema.js';
 import * as store from './mediation.store.js';
@@ -61,7 +63,7 @@ export interface CaseSummary {
   caseId: string;
   complaintId: string;
   status: MediationStatus;
-  issue: string;
+  issue: { code: string; zh: string; en: string };
   amountAtStakeFen: number | null;
   institution: { institutionId: string; nameZh: string; nameEn: string } | null;
   jurisdiction: JurisdictionRef;
@@ -480,7 +482,7 @@ export class MediationService {
         caseId: row.case_id,
         complaintId: row.complaint_id,
         status: row.status,
-        issue: row.issue,
+        issue: issueOf(row.issue),
         amountAtStakeFen: row.amount_at_stake_fen,
         institution: row.institution_id ? { institutionId: row.institution_id, nameZh: institution?.nameZh ?? '', nameEn: institution?.nameEn ?? '' } : null,
         jurisdiction: jurisdictionRef(row.jurisdiction_code),
@@ -532,6 +534,11 @@ export class MediationService {
       events: events.map((e) => ({ kind: e.kind, actorRole: e.actor_role, at: e.at.toISOString() })),
     };
   }
+}
+
+function issueOf(code: string): { code: string; zh: string; en: string } {
+  const known = (complaintIssues as Record<string, { zh: string; en: string } | undefined>)[code];
+  return { code, zh: known?.zh ?? code, en: known?.en ?? code };
 }
 
 function asSupervisor(principal: Principal): Extract<Principal, { role: 'supervisor' }> {

@@ -1,15 +1,7 @@
-import { useTranslation } from 'react-i18next';
+import { useLocalName } from '../components/format.js';
 
-/**
- * The name of a complaint's issue in the reader's language: the complaint pages' own names when
- * they are loaded, else a general word (never the code).
- */
-export function useIssueName(): (code: string) => string {
-  const { t, i18n } = useTranslation();
-  return (code) => {
-    for (const key of [`complaints.issue.${code}`, `complaints.issues.${code}`]) {
-      if (i18n.exists(key)) return t(key);
-    }
-    return t('mediation.fields.issue');
-  };
+/** The name of a complaint's issue in the reader's language. */
+export function useIssueName(): (issue: { zh: string; en: string }) => string {
+  const name = useLocalName();
+  return (issue) => name({ nameZh: issue.zh, nameEn: issue.en });
 }

@@ -10,7 +10,7 @@ export interface MediationSummary {
   caseId: string;
   complaintId: string;
   status: MediationStatus;
-  issue: string;
+  issue: { code: string; zh: string; en: string };
   amountAtStakeFen: number | null;
   institution: { institutionId: string; nameZh: string; nameEn: string } | null;
   jurisdiction: Named;
