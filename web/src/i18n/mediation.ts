@@ -21,7 +21,7 @@ export const mediation = {
       requested: '已申请调解，等待调解员受理',
       status: { requested: '待受理', in_mediation: '调解中', settled: '调解成功', not_settled: '调解未成' },
       party: { consumer: '消费者', institution: '金融机构' },
-      you: '我方',
+      partyYou: '{{party}}（我方）',
       otherSide: '对方',
       referral: { arbitration: '申请仲裁', court: '向法院起诉' },
       fields: {
@@ -131,7 +131,7 @@ export const mediation = {
       requested: 'Mediation requested; waiting for a mediator to take it',
       status: { requested: 'Waiting', in_mediation: 'In mediation', settled: 'Settled', not_settled: 'Not settled' },
       party: { consumer: 'Consumer', institution: 'Institution' },
-      you: 'You',
+      partyYou: '{{party}} (you)',
       otherSide: 'Other side',
       referral: { arbitration: 'Arbitration', court: 'Court' },
       fields: {

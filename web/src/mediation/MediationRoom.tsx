@@ -27,7 +27,7 @@ export function MediationStatusTag({ status }: { status: MediationStatus }) {
 /** A party's name as the reader sees it: "you" for their own side. */
 function usePartyLabel(yourParty: MediationParty | null): (party: MediationParty) => string {
   const { t } = useTranslation();
-  return (party) => (party === yourParty ? `${t(`mediation.party.${party}`)}（${t('mediation.you')}）` : t(`mediation.party.${party}`));
+  return (party) => (party === yourParty ? t('mediation.partyYou', { party: t(`mediation.party.${party}`) }) : t(`mediation.party.${party}`));
 }
 
 function CaseFacts({ room }: { room: MediationCase }) {
