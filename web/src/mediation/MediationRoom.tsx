@@ -62,7 +62,7 @@ function ProposalBody({ proposal, partyLabel }: { proposal: MediationProposal; p
       </Typography.Paragraph>
       {proposal.amountFen !== null && (
         <Typography.Paragraph>
-          {t('mediation.amountPaid')}: <Typography.Text strong data-testid="proposal-amount">{formatMoney(proposal.amountFen, i18n.language)}</Typography.Text>
+          {t('mediation.amountPaid')}<Typography.Text strong data-testid="proposal-amount">{formatMoney(proposal.amountFen, i18n.language)}</Typography.Text>
         </Typography.Paragraph>
       )}
       <Flex gap={12} wrap>
