@@ -103,6 +103,18 @@ mediation
     process.exitCode = await verifyAgreementCommand(options);
   });
 
+const evidence = program.command('evidence').description('the evidence vault');
+evidence
+  .command('verify')
+  .description('check an evidence receipt offline: the signature with the platform public key, and that the file is the one received; exit 0 valid, 1 invalid, 2 usage error')
+  .requiredOption('--receipt <file>', 'the receipt JSON (GET …/evidence/:id/receipt)')
+  .option('--file <file>', 'the evidence file, to check its hash against the receipt')
+  .requiredOption('--public-key <file>', 'the public key: JSON of GET /v1/platform/public-key, an Ed25519 PEM or SM2 hex')
+  .action(async (options: { receipt: string; file?: string; publicKey: string }) => {
+    const { evidenceVerifyCommand } = await import('./evidence/evidence.cli.js');
+    process.exitCode = await evidenceVerifyCommand(options);
+  });
+
 const events = program.command('events').description('the event bus: registered consumers, outbox lag, parked events and their replay');
 
 /** Run an events subcommand on the configured database, without starting the relay. */

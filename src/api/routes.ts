@@ -15,6 +15,7 @@ import { monitoringRoutes } from '../monitoring/monitoring.routes.js';
 import { screeningRoutes } from '../screening/screening.routes.js';
 import { consentRoutes } from '../privacy/consent.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
+import { evidenceRoutes } from '../evidence/evidence.routes.js';
 import { complaintRoutes } from '../complaints/complaint.routes.js';
 import { mediationRoutes } from '../mediation/mediation.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
@@ -49,6 +50,7 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(screeningRoutes({ screening: services.screening }));
     await app.register(consentRoutes({ consent: services.consent }));
     await app.register(creditRoutes({ credit: services.credit }));
+    await app.register(evidenceRoutes({ evidence: services.evidence }));
     await app.register(complaintRoutes({ complaints: services.complaints }));
     await app.register(mediationRoutes({ mediation: services.mediation }));
     await app.register(eventRoutes(platform));

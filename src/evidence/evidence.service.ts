@@ -3,7 +3,6 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import { fileTypeFromBuffer } from 'file-type';
 import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
 import type { Caller } from '../platform/auth/access.js';
@@ -207,6 +206,8 @@ export class EvidenceService {
    * is still arriving (no decision on text then). Returns `detected: null` when no decision yet.
    */
   private async classify(head: Buffer, declared: string, extension: string, text: boolean | null): Promise<{ kind?: EvidenceKind; detected: string | null }> {
+    // Loaded on first use: only a deposit needs it.
+    const { fileTypeFromBuffer } = await import('file-type');
     const found = await fileTypeFromBuffer(head);
     let key: string;
     if (found) {

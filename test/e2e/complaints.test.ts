@@ -1,6 +1,7 @@
 /**
- * Complaints in a real browser, on the platform with the demo data: consumer1 files a complaint
- * against Qiantang in the portal, Qiantang's complaint desk answers it, consumer1 disputes the
+ * Complaints in a real browser, on the platform with the demo data: consumer1 opens the evidence
+ * attached to a demo complaint and files a complaint against Qiantang in the portal with an item of
+ * their evidence vault, Qiantang's complaint desk answers it, consumer1 disputes the
  * answer and sees it marked; the Zhejiang supervisor finds it among the disputed complaints and the
  * Guangdong supervisor finds the demo's complaint against an unregistered app; anyone reads the
  * public statistics, small groups withheld. Every page is photographed in Chinese, in English and
@@ -110,6 +111,10 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
     await page.locator('.ant-select-item-option').filter({ hasText: '现金贷' }).click();
     await form.getByText('隐性收费或综合成本超过上限').click();
     await form.getByTestId('complaint-narrative').fill(NARRATIVE);
+    // Evidence from the vault: the deduction record already there.
+    await form.getByTestId('complaint-evidence').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '扣款记录.txt' }).click();
+    await page.keyboard.press('Escape');
     await form.getByTestId('complaint-amount').fill('12.345');
     await form.locator('button[data-action="file-complaint"]').click();
     await form.getByText('请输入金额（元），最多两位小数').waitFor();
@@ -124,6 +129,7 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
     const detail = page.getByTestId('complaint-detail');
     await detail.locator('[data-testid="complaint-status"][data-status="filed"]').waitFor();
     expect(await detail.innerText()).toContain('¥708.00');
+    await detail.getByTestId('complaint-attachments').getByText('扣款记录.txt').waitFor();
     expect(await detail.getByTestId('complaint-deadline').innerText()).toMatch(/15 个自然日/);
     await page.getByTestId('complaint-history').getByText('提交投诉').waitFor();
     await inBothLanguages(page, 'filed', '[data-testid="complaint-detail"]');

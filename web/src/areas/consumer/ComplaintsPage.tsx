@@ -138,6 +138,7 @@ export function FileComplaintPage() {
           <Form form={form} layout="vertical" requiredMark={false} initialValues={{ target: 'registered' }} onFinish={(values) => void submit(values)}>
             <Form.Item name="target">
               <Segmented
+                block
                 options={[
                   { value: 'registered', label: t('complaints.form.registered') },
                   { value: 'unregistered', label: t('complaints.form.unregisteredOption') },
