@@ -92,6 +92,17 @@ program
     process.exitCode = await verifyReceiptCommand(receipt, options);
   });
 
+const mediation = program.command('mediation').description('online mediation of disputed complaints');
+mediation
+  .command('verify')
+  .description("check a mediation outcome (GET …/mediations/:id/agreement) offline with the platform's public key; exit 0 valid, 1 invalid, 2 usage error")
+  .requiredOption('--agreement <file>', 'the signed outcome JSON')
+  .requiredOption('--public-key <file>', 'the public key: JSON of GET /v1/platform/public-key, an Ed25519 PEM or SM2 hex')
+  .action(async (options: { agreement: string; publicKey: string }) => {
+    const { verifyAgreementCommand } = await import('./mediation/mediation.cli.js');
+    process.exitCode = await verifyAgreementCommand(options);
+  });
+
 const evidence = program.command('evidence').description('the evidence vault');
 evidence
   .command('verify')

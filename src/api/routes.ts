@@ -18,13 +18,14 @@ import { dataRightsRoutes } from '../privacy/data-rights.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
 import { evidenceRoutes } from '../evidence/evidence.routes.js';
 import { complaintRoutes } from '../complaints/complaint.routes.js';
+import { mediationRoutes } from '../mediation/mediation.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
 /** What the client is shown of a principal: the names of its jurisdiction or institution. */
 function describePrincipal(services: Services) {
   return async (principal: Principal): Promise<Record<string, unknown>> => {
-    if (principal.role === 'supervisor') return { ...principal, jurisdiction: jurisdictionRef(principal.jurisdictionCode) };
+    if (principal.role === 'supervisor' || principal.role === 'mediator') return { ...principal, jurisdiction: jurisdictionRef(principal.jurisdictionCode) };
     if (principal.role === 'institution') {
       const institution = await services.registry.getInstitution(principal.institutionId);
       return { ...principal, institution: { uscc: institution.uscc, nameZh: institution.nameZh, nameEn: institution.nameEn } };
@@ -53,6 +54,7 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(creditRoutes({ credit: services.credit }));
     await app.register(evidenceRoutes({ evidence: services.evidence }));
     await app.register(complaintRoutes({ complaints: services.complaints }));
+    await app.register(mediationRoutes({ mediation: services.mediation }));
     await app.register(eventRoutes(platform));
   };
 }

@@ -15,6 +15,7 @@ import { DataRightsService } from '../privacy/data-rights.service.js';
 import { complaintData, creditData, evidenceData, screeningData } from './personal-data.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
 import { ComplaintService } from '../complaints/complaint.service.js';
+import { MediationService } from '../mediation/mediation.service.js';
 
 /**
  * One instance of each capability's service, built once per process. Capabilities reach each
@@ -35,6 +36,7 @@ export interface Services {
   dataRights: DataRightsService;
   evidence: EvidenceService;
   complaints: ComplaintService;
+  mediation: MediationService;
 }
 
 /** Build every capability's service over the platform; `log` receives what runs in the background (load retries). */
@@ -53,8 +55,9 @@ export function createServices(platform: Platform, options: { log?: (line: strin
   const screening = new ScreeningService(platform, registry, rulebook, identity, supervision, { channels: sms, streamNames, sweepMs: platform.config.screeningSweepMs });
   const consent = new ConsentService(platform, registry, identity);
   const credit = new CreditService(platform, registry, filing, identity, consent);
+  const mediation = new MediationService(platform, registry, identity, complaints, evidence);
   const dataRights = new DataRightsService(platform, identity, consent, [creditData(credit), screeningData(screening), complaintData(complaints), evidenceData(evidence)]);
-  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, evidence, complaints, dataRights };
+  return { platform, registry, identity, filing, supervision, loanCost, rulebook, monitoring, screening, consent, credit, evidence, complaints, mediation, dataRights };
 }
 
 /**

@@ -11,6 +11,7 @@ import { currencyMinorUnits } from '../screening/currency.js';
 import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
+import { demoMediators, loadMediationDemo } from './mediation-demo.js';
 import { loadComplaintsDemo } from './complaints-demo.js';
 import { demoCreditHistory } from './credit-history.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
@@ -134,6 +135,9 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   await loadDataRightsDemo(services, consumers.map((c) => c.username), institutionCallers);
   log('demo: consents to process and share data, one withdrawn; data-rights requests (a copy, a correction, a deletion refused while a case is open)');
 
+  // consumer1's complaint about Qiantang, disputed and settled in mediation with a signed agreement.
+  await loadMediationDemo(services, supervisors, institutionCallers.get(CONSENT_HOLDER)!, consumers[0]!.username);
+  log(`demo: mediators ${demoMediators.map((m) => m.username).join(', ')} appointed; consumer1's complaint about ${CONSENT_HOLDER} settled in mediation`);
   const complainants = consumers.map((c) => c.person.residentId);
   const borrowers = people.filter((p) => !complainants.includes(p.residentId)).slice(100, 120).map((p) => p.residentId);
   await loadComplaintsDemo(services, consumers.map((c) => ({ username: c.username, residentId: c.person.residentId })), institutionCallers, borrowers);
@@ -148,6 +152,7 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
       `Fenghuo demo logins (password for every account: ${DEMO_PASSWORD})`,
       `supervisors: ${demoSupervisors.map((s) => `${s.username} (${s.jurisdictionCode})`).join(', ')}`,
       'consumers: consumer1, consumer2, consumer3',
+      `mediators: ${demoMediators.map((m) => `${m.username} (${m.jurisdictionCode})`).join(', ')}`,
       'institution API keys (portal: log in with an API key):',
       ...apiKeys.map((k) => `  ${k.name}  ${k.apiKey}`),
     ];

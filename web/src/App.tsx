@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, CommentOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FundOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, CommentOutlined, InboxOutlined, TeamOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FundOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -27,6 +27,7 @@ function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType)
 const supervisor = () => import('./areas/supervisor/index.js');
 const institution = () => import('./areas/institution/index.js');
 const consumer = () => import('./areas/consumer/index.js');
+const mediator = () => import('./areas/mediator/index.js');
 
 const SupervisorDashboard = lazyPage(supervisor, (m) => m.DashboardPage);
 const SupervisorInstitutions = lazyPage(supervisor, (m) => m.InstitutionsPage);
@@ -59,6 +60,15 @@ const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
 const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
 const ConsumerDataRights = lazyPage(consumer, (m) => m.DataRightsPage);
+const ConsumerMediations = lazyPage(consumer, (m) => m.MediationsPage);
+const ConsumerMediation = lazyPage(consumer, (m) => m.MediationPage);
+const InstitutionMediations = lazyPage(institution, (m) => m.MediationsPage);
+const InstitutionMediation = lazyPage(institution, (m) => m.MediationPage);
+const SupervisorMediators = lazyPage(supervisor, (m) => m.MediatorsPage);
+const SupervisorMediation = lazyPage(supervisor, (m) => m.MediationPage);
+const MediatorQueue = lazyPage(mediator, (m) => m.QueuePage);
+const MediatorCases = lazyPage(mediator, (m) => m.CasesPage);
+const MediatorCase = lazyPage(mediator, (m) => m.CasePage);
 const ConsumerComplaints = lazyPage(consumer, (m) => m.ComplaintsPage);
 const ConsumerFileComplaint = lazyPage(consumer, (m) => m.FileComplaintPage);
 const ConsumerComplaint = lazyPage(consumer, (m) => m.ComplaintPage);
@@ -70,6 +80,7 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
   { path: '/supervisor/credit-disputes', labelKey: 'menu.creditDisputes', icon: <ExceptionOutlined /> },
+  { path: '/supervisor/mediators', labelKey: 'menu.mediators', icon: <TeamOutlined /> },
   { path: '/supervisor/complaints', labelKey: 'complaints.menu.supervisor', icon: <CommentOutlined /> },
   { path: '/supervisor/credit-models', labelKey: 'menu.creditModels', icon: <FundOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
@@ -81,6 +92,7 @@ const institutionMenu: AreaMenuItem[] = [
   { path: '/institution/screening', labelKey: 'menu.screeningLog', icon: <SafetyCertificateOutlined /> },
   { path: '/institution/credit-inquiry', labelKey: 'menu.creditInquiry', icon: <FileSearchOutlined /> },
   { path: '/institution/disputes', labelKey: 'menu.disputeDesk', icon: <ExceptionOutlined /> },
+  { path: '/institution/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
   { path: '/institution/complaints', labelKey: 'complaints.menu.desk', icon: <CommentOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
@@ -92,7 +104,12 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer/complaints', labelKey: 'complaints.menu.mine', icon: <CommentOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
   { path: '/consumer/data-rights', labelKey: 'menu.dataRights', icon: <SafetyCertificateOutlined /> },
+  { path: '/consumer/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
+];
+const mediatorMenu: AreaMenuItem[] = [
+  { path: '/mediator', labelKey: 'menu.mediationQueue', icon: <InboxOutlined /> },
+  { path: '/mediator/cases', labelKey: 'menu.mediationCases', icon: <CommentOutlined /> },
 ];
 
 function Loading() {
@@ -160,6 +177,8 @@ export function App() {
                   <Route path="rules/:ruleId/tighten" element={lazyElement(SupervisorRuleEditor)} />
                   <Route path="screening" element={lazyElement(SupervisorScreening)} />
                   <Route path="credit-disputes" element={lazyElement(SupervisorCreditDisputes)} />
+                  <Route path="mediators" element={lazyElement(SupervisorMediators)} />
+                  <Route path="mediations/:caseId" element={lazyElement(SupervisorMediation)} />
                   <Route path="complaints" element={lazyElement(SupervisorComplaints)} />
                   <Route path="credit-models" element={lazyElement(SupervisorCreditModels)} />
                 </Route>
@@ -174,6 +193,8 @@ export function App() {
                   <Route path="screening" element={lazyElement(InstitutionScreening)} />
                   <Route path="credit-inquiry" element={lazyElement(InstitutionCreditInquiry)} />
                   <Route path="disputes" element={lazyElement(InstitutionDisputeDesk)} />
+                  <Route path="mediations" element={lazyElement(InstitutionMediations)} />
+                  <Route path="mediations/:caseId" element={lazyElement(InstitutionMediation)} />
                   <Route path="complaints" element={lazyElement(InstitutionComplaintDesk)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
@@ -183,9 +204,16 @@ export function App() {
                   <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
                   <Route path="data-rights" element={lazyElement(ConsumerDataRights)} />
+                  <Route path="mediations" element={lazyElement(ConsumerMediations)} />
+                  <Route path="mediations/:caseId" element={lazyElement(ConsumerMediation)} />
                   <Route path="complaints" element={lazyElement(ConsumerComplaints)} />
                   <Route path="complaints/new" element={lazyElement(ConsumerFileComplaint)} />
                   <Route path="complaints/:complaintId" element={lazyElement(ConsumerComplaint)} />
+                </Route>
+                <Route path="mediator" element={<RoleArea role="mediator" menu={mediatorMenu} />}>
+                  <Route index element={lazyElement(MediatorQueue)} />
+                  <Route path="cases" element={lazyElement(MediatorCases)} />
+                  <Route path="cases/:caseId" element={lazyElement(MediatorCase)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

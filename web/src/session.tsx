@@ -72,4 +72,5 @@ export const areaHome: Record<Role, string> = {
   supervisor: '/supervisor',
   institution: '/institution',
   consumer: '/consumer',
+  mediator: '/mediator',
 };

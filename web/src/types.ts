@@ -34,14 +34,15 @@ export const institutionKinds = Object.keys(zh.kind) as InstitutionKind[];
 export const severities = Object.keys(zh.severity) as RuleSeverity[];
 export const alertStatuses = Object.keys(zh.alertStatus) as AlertStatus[];
 
-export type Role = 'supervisor' | 'institution' | 'consumer';
+export type Role = 'supervisor' | 'institution' | 'consumer' | 'mediator';
 
 export type Named = JurisdictionRef;
 
 export type Principal =
   | { role: 'supervisor'; userId: string; displayName: string; jurisdiction: Named }
   | { role: 'institution'; institutionId: string; keyId: string; institution: { uscc: string; nameZh: string; nameEn: string } }
-  | { role: 'consumer'; userId: string; consumerId: string; displayName: string };
+  | { role: 'consumer'; userId: string; consumerId: string; displayName: string }
+  | { role: 'mediator'; userId: string; displayName: string; jurisdiction: Named };
 
 export interface SessionReply {
   token: string;

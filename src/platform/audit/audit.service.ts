@@ -16,7 +16,7 @@ export type { AuditRow } from './audit.store.js';
 
 /** Who did something: the role, the id within it (user, institution, key) and the request. */
 export interface Actor {
-  role: 'supervisor' | 'institution' | 'consumer' | 'public' | 'system';
+  role: 'supervisor' | 'institution' | 'consumer' | 'mediator' | 'public' | 'system';
   id: string | null;
   requestId?: string;
 }

@@ -27,7 +27,7 @@ export function authRoutes(platform: Platform, describe: PrincipalView): Fastify
         config: { access: 'public' },
         schema: {
           tags: ['auth'],
-          summary: 'Log in as a supervisor or consumer. Attempts are limited per account and per address (429 with Retry-After)',
+          summary: 'Log in as a supervisor, mediator or consumer. Attempts are limited per account and per address (429 with Retry-After)',
           body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
           response: { 200: SessionReply, ...errorResponses, 429: errorResponses[400] },
         },
@@ -57,7 +57,7 @@ export function authRoutes(platform: Platform, describe: PrincipalView): Fastify
 
     app.post(
       '/auth/logout',
-      { config: { access: ['supervisor', 'institution', 'consumer'] }, schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...errorResponses } } },
+      { config: { access: ['supervisor', 'institution', 'consumer', 'mediator'] }, schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...errorResponses } } },
       async (request, reply) => {
         const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
         if (token) await auth.logout(token);
@@ -68,7 +68,7 @@ export function authRoutes(platform: Platform, describe: PrincipalView): Fastify
     app.get(
       '/auth/me',
       {
-        config: { access: ['supervisor', 'institution', 'consumer'] },
+        config: { access: ['supervisor', 'institution', 'consumer', 'mediator'] },
         schema: { tags: ['auth'], summary: 'Who is calling', response: { 200: Type.Object({ principal: Type.Record(Type.String(), Type.Unknown()) }), ...errorResponses } },
       },
       async (request) => ({ principal: await describe(request.principal) }),

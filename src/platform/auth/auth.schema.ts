@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
-export type UserRole = 'supervisor' | 'consumer';
-export type SessionRole = 'supervisor' | 'consumer' | 'institution';
+export type UserRole = 'supervisor' | 'consumer' | 'mediator';
+export type SessionRole = 'supervisor' | 'consumer' | 'institution' | 'mediator';
 
 export interface AppUserTable {
   user_id: Generated<string>;

@@ -13,7 +13,8 @@ export type Principal =
   | { role: 'public' }
   | { role: 'supervisor'; userId: string; displayName: string; jurisdictionCode: string }
   | { role: 'institution'; institutionId: string; keyId: string }
-  | { role: 'consumer'; userId: string; consumerId: string; displayName: string };
+  | { role: 'consumer'; userId: string; consumerId: string; displayName: string }
+  | { role: 'mediator'; userId: string; displayName: string; jurisdictionCode: string };
 
 export type Role = Principal['role'];
 
@@ -29,7 +30,7 @@ export const API_KEY_PREFIX = 'fhk_';
 /** The audit actor for a principal. */
 export function actorOf(principal: Principal, requestId?: string): Actor {
   const id =
-    principal.role === 'supervisor' || principal.role === 'consumer'
+    principal.role === 'supervisor' || principal.role === 'consumer' || principal.role === 'mediator'
       ? principal.userId
       : principal.role === 'institution'
         ? principal.institutionId
@@ -69,10 +70,12 @@ export class AuthService {
     this.guard = options.guard;
   }
 
-  /** Create a supervisor or consumer account; the password is hashed with scrypt. */
+  /** Create a supervisor, mediator or consumer account; the password is hashed with scrypt. */
   async createUser(
     db: Kysely<Database>,
-    user: { username: string; password: string; role: 'supervisor'; displayName: string; jurisdictionCode: string } | { username: string; password: string; role: 'consumer'; displayName: string; consumerId: string },
+    user:
+      | { username: string; password: string; role: 'supervisor' | 'mediator'; displayName: string; jurisdictionCode: string }
+      | { username: string; password: string; role: 'consumer'; displayName: string; consumerId: string },
   ): Promise<store.AppUser> {
     if (await store.userByUsername(db, user.username)) fail('FH_AUTH_USERNAME_TAKEN', { field: 'body.username' });
     return store.insertUser(db, {
@@ -80,7 +83,7 @@ export class AuthService {
       password_hash: await hashPassword(user.password, this.hashPool),
       role: user.role,
       display_name: user.displayName,
-      jurisdiction_code: user.role === 'supervisor' ? user.jurisdictionCode : null,
+      jurisdiction_code: user.role === 'consumer' ? null : user.jurisdictionCode,
       consumer_id: user.role === 'consumer' ? user.consumerId : null,
     });
   }
@@ -179,10 +182,23 @@ export class AuthService {
     return this.principalOfUser(user);
   }
 
+  /**
+   * Disable an account (a mediator whose appointment ends): it can no longer log in, and its open
+   * sessions stop working at once. False when there is no such account or it already was disabled.
+   */
+  async disableUser(db: Kysely<Database>, userId: string): Promise<boolean> {
+    return store.disableUser(db, userId);
+  }
+
   private principalOfUser(user: store.AppUser): Principal {
-    return user.role === 'supervisor'
-      ? { role: 'supervisor', userId: user.user_id, displayName: user.display_name, jurisdictionCode: user.jurisdiction_code! }
-      : { role: 'consumer', userId: user.user_id, consumerId: user.consumer_id!, displayName: user.display_name };
+    switch (user.role) {
+      case 'supervisor':
+        return { role: 'supervisor', userId: user.user_id, displayName: user.display_name, jurisdictionCode: user.jurisdiction_code! };
+      case 'mediator':
+        return { role: 'mediator', userId: user.user_id, displayName: user.display_name, jurisdictionCode: user.jurisdiction_code! };
+      case 'consumer':
+        return { role: 'consumer', userId: user.user_id, consumerId: user.consumer_id!, displayName: user.display_name };
+    }
   }
 
   private async checkApiKey(apiKey: string, field = 'headers.authorization'): Promise<store.ApiKeyRow> {

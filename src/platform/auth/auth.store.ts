@@ -80,3 +80,12 @@ export async function closeUser(db: Kysely<Database>, userId: string, at: Date):
   await db.updateTable('app_user').set({ disabled_at: at, username: `closed:${userId}`, display_name: '', password_hash: '!' }).where('user_id', '=', userId).execute();
   await db.updateTable('auth_session').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
+
+/** Disable a user and end its sessions; false when there is none or it already was disabled. */
+export async function disableUser(db: Kysely<Database>, userId: string): Promise<boolean> {
+  const at = new Date();
+  const result = await db.updateTable('app_user').set({ disabled_at: at }).where('user_id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await db.updateTable('auth_session').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  return true;
+}

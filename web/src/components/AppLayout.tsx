@@ -21,6 +21,7 @@ function usePrincipalName(): (principal: Principal) => string {
   return (principal) => {
     if (principal.role === 'institution') return name(principal.institution);
     if (principal.role === 'supervisor' && english && chinese.test(principal.displayName)) return t('nav.supervisorOf', { jurisdiction: principal.jurisdiction.nameEn });
+    if (principal.role === 'mediator' && english && chinese.test(principal.displayName)) return t('mediation.mediatorOf', { jurisdiction: principal.jurisdiction.nameEn });
     return principal.displayName;
   };
 }

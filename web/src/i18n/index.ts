@@ -6,6 +6,7 @@ import { initReactI18next } from 'react-i18next';
 import { zh } from './zh.js';
 import { en } from './en.js';
 import { dataRightsText } from './dataRights.js';
+import { mediation } from './mediation.js';
 import { complaints } from './complaints.js';
 import { creditModels } from './credit-models.js';
 
@@ -21,7 +22,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh, ...creditModels.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en, ...creditModels.en } } },
+  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh, ...creditModels.zh, ...mediation.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en, ...creditModels.en, ...mediation.en } } },
   lng: storedLanguage(),
   fallbackLng: 'zh',
   interpolation: { escapeValue: false },

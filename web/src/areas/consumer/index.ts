@@ -4,4 +4,5 @@ export { RemindersPage } from './RemindersPage.js';
 export { CreditReportPage } from './CreditReportPage.js';
 export { ConsentsPage } from './ConsentsPage.js';
 export { DataRightsPage } from './DataRightsPage.js';
+export { MediationsPage, MediationPage } from './MediationsPage.js';
 export { ComplaintsPage, FileComplaintPage, ComplaintPage } from './ComplaintsPage.js';

@@ -9,4 +9,5 @@ export { AlertPage } from './AlertPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
 export { CreditInquiryPage } from './CreditInquiryPage.js';
 export { DisputeDeskPage } from './DisputeDeskPage.js';
+export { MediationsPage, MediationPage } from './MediationsPage.js';
 export { ComplaintDeskPage } from './ComplaintDeskPage.js';

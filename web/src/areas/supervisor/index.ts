@@ -11,5 +11,6 @@ export { RulebookPage } from './RulebookPage.js';
 export { RuleEditorPage } from './RuleEditorPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
 export { CreditDisputesPage } from './CreditDisputesPage.js';
+export { MediatorsPage, MediationPage } from './MediatorsPage.js';
 export { ComplaintsPage } from './ComplaintsPage.js';
 export { CreditModelsPage } from './CreditModelsPage.js';
