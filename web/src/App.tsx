@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, FolderOpenOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -54,6 +54,7 @@ const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
 const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
+const ConsumerEvidence = lazyPage(consumer, (m) => m.EvidencePage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
@@ -79,6 +80,7 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
   { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
+  { path: '/consumer/evidence', labelKey: 'menu.evidence', icon: <FolderOpenOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
 ];
 
@@ -165,6 +167,7 @@ export function App() {
                   <Route path="reminders" element={lazyElement(ConsumerReminders)} />
                   <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
+                  <Route path="evidence" element={lazyElement(ConsumerEvidence)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

@@ -23,6 +23,7 @@ export const en: Messages<typeof zh> = {
   menu: {
     creditReport: 'My credit report',
     consents: 'My consents',
+    evidence: 'Evidence vault',
     creditInquiry: 'Credit inquiry',
     disputeDesk: 'Dispute desk',
     creditDisputes: 'Credit disputes',

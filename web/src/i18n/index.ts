@@ -5,6 +5,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { zh } from './zh.js';
 import { en } from './en.js';
+import { evidence } from './evidence.js';
 
 export type Language = 'zh' | 'en';
 export const LANGUAGE_KEY = 'fenghuo.language';
@@ -18,7 +19,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: zh }, en: { translation: en } },
+  resources: { zh: { translation: { ...zh, ...evidence.zh } }, en: { translation: { ...en, ...evidence.en } } },
   lng: storedLanguage(),
   fallbackLng: 'zh',
   interpolation: { escapeValue: false },

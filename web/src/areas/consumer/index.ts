@@ -3,3 +3,4 @@ export { ProfilePage, AccessLogPage } from './ProfilePage.js';
 export { RemindersPage } from './RemindersPage.js';
 export { CreditReportPage } from './CreditReportPage.js';
 export { ConsentsPage } from './ConsentsPage.js';
+export { EvidencePage } from './EvidencePage.js';
