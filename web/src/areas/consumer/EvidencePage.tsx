@@ -82,7 +82,7 @@ export function EvidencePage() {
           <p className="ant-upload-drag-icon">
             <InboxOutlined />
           </p>
-          <Typography.Paragraph style={{ paddingInline: 12 }}>{t('evidence.uploadHint', { limit: formatBytes(LIMIT_BYTES) })}</Typography.Paragraph>
+          <Typography.Paragraph style={{ paddingInline: 12 }}>{t('evidence.uploadHint', { limit: formatBytes(LIMIT_BYTES).replace(' ', '\u00a0') })}</Typography.Paragraph>
         </Upload.Dragger>
         {progress && (
           <div style={{ marginTop: 12 }} data-testid="evidence-progress">
@@ -115,10 +115,10 @@ export function EvidencePage() {
                       </Typography.Text>
                     </Flex>
                     <Typography.Text type="secondary">
-                      {t('evidence.size')}：{formatBytes(item.bytes)} · {t('evidence.receivedAt')}：{formatDateTime(item.receivedAt)}
+                      {t('evidence.facts', { size: formatBytes(item.bytes), time: formatDateTime(item.receivedAt) })}
                     </Typography.Text>
                     <Typography.Text type="secondary">
-                      {t('evidence.hash')}（{item.hashAlgorithm === 'sm3' ? 'SM3' : 'SHA-256'}）：
+                      {t('evidence.hash', { algorithm: item.hashAlgorithm === 'sm3' ? 'SM3' : 'SHA-256' })}
                       <Tooltip title={item.hash}>
                         <Typography.Text code copyable={{ text: item.hash, tooltips: [t('evidence.copyHash')] }}>{`${item.hash.slice(0, 8)}…${item.hash.slice(-8)}`}</Typography.Text>
                       </Tooltip>
