@@ -14,8 +14,10 @@ import { rulebookRoutes } from '../rulebook/rulebook.routes.js';
 import { monitoringRoutes } from '../monitoring/monitoring.routes.js';
 import { screeningRoutes } from '../screening/screening.routes.js';
 import { consentRoutes } from '../privacy/consent.routes.js';
+import { dataRightsRoutes } from '../privacy/data-rights.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
 import { evidenceRoutes } from '../evidence/evidence.routes.js';
+import { complaintRoutes } from '../complaints/complaint.routes.js';
 import { jurisdictionRef } from '../registry/registry.service.js';
 import { createServices, type Services } from './services.js';
 
@@ -47,8 +49,10 @@ export function capabilityRoutes(platform: Platform, services: Services = create
     await app.register(monitoringRoutes({ monitoring: services.monitoring }));
     await app.register(screeningRoutes({ screening: services.screening }));
     await app.register(consentRoutes({ consent: services.consent }));
+    await app.register(dataRightsRoutes({ dataRights: services.dataRights }));
     await app.register(creditRoutes({ credit: services.credit }));
     await app.register(evidenceRoutes({ evidence: services.evidence }));
+    await app.register(complaintRoutes({ complaints: services.complaints }));
     await app.register(eventRoutes(platform));
   };
 }

@@ -228,6 +228,17 @@ describe('demo data set', () => {
     expect(months).toBeLessThan(4);
   });
 
+  it('holds consents in each standing and data-rights requests, a deletion among them refused with its reason', async () => {
+    const headersOf = async (username: string) => ({ authorization: `Bearer ${((await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password: DEMO_PASSWORD } })).json() as { token: string }).token}` });
+    const consumer2 = await headersOf('consumer2');
+    const consents = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/consents', headers: consumer2 })).json().items as { scope: string; status: string }[];
+    expect(consents.map((c) => `${c.scope} ${c.status}`).sort()).toEqual(['processing active', 'sharing withdrawn']);
+    const requests2 = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-requests', headers: consumer2 })).json().items as { kind: string; outcome: string }[];
+    expect(requests2.map((r) => `${r.kind} ${r.outcome}`).sort()).toEqual(['correction completed', 'export completed']);
+    const requests1 = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/data-requests', headers: await headersOf('consumer1') })).json().items as { kind: string; outcome: string; refusal: { code: string }[] }[];
+    expect(requests1).toEqual([expect.objectContaining({ kind: 'deletion', outcome: 'refused', refusal: [expect.objectContaining({ code: 'payment_awaiting_confirmation' })] })]);
+  });
+
   it('does nothing the second time', async () => {
     expect(await loadDemoIfEmpty(ctx.services, () => {})).toBe(false);
   });

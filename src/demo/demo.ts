@@ -11,6 +11,7 @@ import { currencyMinorUnits } from '../screening/currency.js';
 import { readPayment } from '../screening/detect.js';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
+import { loadComplaintsDemo } from './complaints-demo.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
 import { contractPdf, voucherPng } from '../evidence/samples.js';
 
@@ -133,6 +134,14 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   await depositDemoEvidence(services, consumers[0]!.username);
   log('demo: consumer1 deposited a loan contract (PDF) and a repayment voucher (PNG) in the evidence vault');
 
+  await loadDataRightsDemo(services, consumers.map((c) => c.username), institutionCallers);
+  log('demo: consents to process and share data, one withdrawn; data-rights requests (a copy, a correction, a deletion refused while a case is open)');
+
+  const complainants = consumers.map((c) => c.person.residentId);
+  const borrowers = people.filter((p) => !complainants.includes(p.residentId)).slice(100, 120).map((p) => p.residentId);
+  await loadComplaintsDemo(services, consumers.map((c) => ({ username: c.username, residentId: c.person.residentId })), institutionCallers, borrowers);
+  log('demo: complaints new, answered, late, disputed, closed and against an unregistered institution');
+
   if (dataDir) {
     const lines = [
       `Fenghuo demo logins (password for every account: ${DEMO_PASSWORD})`,
@@ -168,6 +177,43 @@ async function depositDemoEvidence(services: Services, username: string): Promis
   await services.evidence.receive(caller, { source: [await contractPdf()], fileName: '借款合同-钱塘小贷.pdf', contentType: 'application/pdf' });
   await services.evidence.receive(caller, { source: [voucherPng()], fileName: '还款凭证-2026-11.png', contentType: 'image/png' });
   await services.platform.auth.logout(session.token);
+}
+
+/**
+ * Consents beyond the credit inquiry, and the data-rights requests the portal lists: consumer2
+ * lets Zhujiang process their data for lending and withdrew a marketing consent, downloaded a copy
+ * of their data and corrected their number; consumer1 asked for deletion while their payment was
+ * held, and was refused with the reason.
+ */
+async function loadDataRightsDemo(services: Services, usernames: readonly string[], institutions: ReadonlyMap<string, Caller>): Promise<void> {
+  const as = async (username: string) => {
+    const session = await services.platform.auth.login(username, DEMO_PASSWORD);
+    if (session.principal.role !== 'consumer') throw new Error(`${username} is not a consumer`);
+    return { caller: { principal: session.principal, actor: { role: 'consumer', id: session.principal.userId } } satisfies Caller, token: session.token };
+  };
+  const institutionId = (key: string) => {
+    const caller = institutions.get(key);
+    if (caller?.principal.role !== 'institution') throw new Error(`no demo institution ${key}`);
+    return caller.principal.institutionId;
+  };
+  const consumer2 = await as(usernames[1]!);
+  await services.consent.grant(consumer2.caller, { institutionId: institutionId('zhujiang'), scope: 'processing', purposes: ['lending', 'risk_control'], dataCategories: ['identity', 'contact', 'credit'] });
+  const marketing = await services.consent.grant(consumer2.caller, { institutionId: institutionId('zhujiang'), scope: 'sharing', purposes: ['marketing'], dataCategories: ['contact'], recipient: '珠江保险代理有限公司', separateConsent: true });
+  await services.consent.withdraw(consumer2.caller, marketing.consentId);
+  await services.dataRights.export(consumer2.caller);
+  await services.dataRights.correct(consumer2.caller, { phone: '13900002222' });
+  await services.platform.auth.logout(consumer2.token);
+
+  const consumer1 = await as(usernames[0]!);
+  await services.dataRights.delete(consumer1.caller, DEMO_PASSWORD).then(
+    () => {
+      throw new Error('the demo deletion should be refused while consumer1 has a held payment');
+    },
+    (error: { code?: string }) => {
+      if (error.code !== 'FH_DATA_LEGAL_HOLD') throw error;
+    },
+  );
+  await services.platform.auth.logout(consumer1.token);
 }
 
 /** What the demo screens, and what each payment comes to with the default thresholds. */

@@ -68,7 +68,7 @@ export function identityRoutes(services: { identity: IdentityService }): Fastify
           querystring: Type.Object({ page: Type.Integer({ minimum: 1, maximum: 10000, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }, { additionalProperties: false }),
           response: {
             200: Type.Object({
-              items: Type.Array(Type.Object({ seq: Type.Integer(), occurredAt: Type.String({ format: 'date-time' }), actorRole: Type.String(), action: Type.String(), reason: Type.Union([Type.String(), Type.Null()]), resource: Type.Union([Type.String(), Type.Null()]) })),
+              items: Type.Array(Type.Object({ seq: Type.Integer(), occurredAt: Type.String({ format: 'date-time' }), actorRole: Type.String(), actor: Type.Union([Type.Object({ self: Type.Boolean(), nameZh: Type.String(), nameEn: Type.String() }), Type.Null()], { description: 'Who it was by name; null for the platform itself' }), action: Type.String(), reason: Type.Union([Type.String(), Type.Null()]), resource: Type.Union([Type.String(), Type.Null()]) })),
               page: Type.Integer(),
               pageSize: Type.Integer(),
             }),

@@ -43,3 +43,20 @@ export async function countConsumers(db: Kysely<Database>, regionPrefix: string)
     .executeTakeFirstOrThrow();
   return Number(row.total);
 }
+
+export async function setPhone(db: Kysely<Database>, consumerId: string, phonePseudonym: string | null): Promise<void> {
+  await db.updateTable('consumer').set({ phone_pseudonym: phonePseudonym }).where('consumer_id', '=', consumerId).execute();
+}
+
+/** Remove a vault entry; a phone entry only while no other consumer still names it. */
+export async function deleteVaultEntry(db: Kysely<Database>, pseudonym: string, unlessUsedBy?: { otherThan: string }): Promise<number> {
+  let query = db.deleteFrom('person_vault').where('pseudonym', '=', pseudonym);
+  if (unlessUsedBy) {
+    query = query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('consumer').select('consumer_id').where('phone_pseudonym', '=', pseudonym).where('consumer_id', '<>', unlessUsedBy.otherThan))));
+  }
+  return Number((await query.executeTakeFirst()).numDeletedRows);
+}
+
+export async function deleteConsumer(db: Kysely<Database>, consumerId: string): Promise<void> {
+  await db.deleteFrom('consumer').where('consumer_id', '=', consumerId).execute();
+}

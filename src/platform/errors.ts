@@ -60,6 +60,9 @@ export const errorCatalogue = {
   FH_CREDIT_DISPUTE_CLOSED: { status: 409, zh: '该异议已处理完毕', en: 'The dispute has already been answered' },
   FH_CREDIT_CORRECTION_MISSING: { status: 409, zh: '尚未收到更正后的报送，不能以"已更正"答复', en: 'No corrected filing has arrived yet, so the dispute cannot be answered as corrected' },
   FH_CREDIT_TRAINING_DATA: { status: 422, zh: '可用于训练评分模型的数据不足', en: 'There is not enough data to train the credit score' },
+  // Data rights (PIPL Art.45–47, 50)
+  FH_DATA_NOTHING_TO_CORRECT: { status: 422, zh: '更正内容与现有信息相同，没有需要更正的内容', en: 'Nothing would change: the correction matches what is held' },
+  FH_DATA_LEGAL_HOLD: { status: 409, zh: '存在尚未办结的事项或法定保存义务，暂不能删除，原因见详情', en: 'A pending case or a legal duty to keep the data forbids deletion now; the reasons are in the details' },
   // The evidence vault
   FH_EVIDENCE_NOT_FOUND: { status: 404, zh: '证据不存在或不属于您', en: 'No such evidence item of yours' },
   FH_EVIDENCE_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
@@ -68,6 +71,10 @@ export const errorCatalogue = {
   FH_EVIDENCE_TOO_LARGE: { status: 413, zh: '证据文件超过大小限制', en: 'The evidence file is larger than the limit' },
   FH_EVIDENCE_DAMAGED: { status: 409, zh: '保存的证据已损坏或被改动', en: 'The stored evidence is damaged or was altered' },
   FH_EVIDENCE_ERASED: { status: 410, zh: '该证据已应本人要求删除，仅保留其哈希与回执', en: 'The item was erased at the owner\'s request; only its hash and receipt are kept' },
+  // Complaints
+  FH_COMPLAINT_STATUS: { status: 409, zh: '投诉当前状态不允许此操作', en: "The complaint's status does not allow this step" },
+  FH_COMPLAINT_EXTENSION: { status: 409, zh: '该投诉不能再延长处理期限', en: 'The deadline of this complaint cannot be extended that way' },
+  FH_COMPLAINT_REGION_REQUIRED: { status: 400, zh: '投诉未登记的机构时，请提供您所在地区的行政区划代码', en: 'A complaint against an unregistered institution needs the code of your region' },
   FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
   FH_URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request path is too long' },
   FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },

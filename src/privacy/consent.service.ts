@@ -135,6 +135,16 @@ export class ConsentService {
     fail('FH_CONSENT_EXPIRED', { details: { expiresOn: latest.expires_on } });
   }
 
+  /**
+   * Withdraw every consent the person still has in force, in the caller's transaction: the person
+   * is leaving the platform, so no institution may go on acting on one. Returns how many.
+   */
+  async withdrawAllOf(db: Kysely<Database>, caller: Caller, pseudonym: string): Promise<number> {
+    const ids = await store.withdrawAllOf(db, pseudonym, new Date(), { role: caller.actor.role, id: caller.actor.id });
+    for (const consentId of ids) await this.platform.audit.record(db, caller.actor, { action: 'consent.withdrawn', subject: personSubject(pseudonym), resource: `consent:${consentId}` });
+    return ids.length;
+  }
+
   /** Consents granted to the calling institution, newest first (no person named: only the consent). */
   async granted(caller: Caller, page: number, pageSize: number): Promise<ConsentView[]> {
     if (caller.principal.role !== 'institution') fail('FH_FORBIDDEN');

@@ -33,3 +33,12 @@ export async function consentsFor(db: Kysely<Database>, institutionId: string, p
 export async function consentsOfInstitution(db: Kysely<Database>, institutionId: string, limit: number, offset: number): Promise<ConsentRow[]> {
   return db.selectFrom('consent').selectAll().where('institution_id', '=', institutionId).orderBy('granted_at', 'desc').limit(limit).offset(offset).execute();
 }
+
+/** Withdraw every consent of a person still in force; returns their ids. */
+export async function withdrawAllOf(db: Kysely<Database>, pseudonym: string, at: Date, actor: { role: string; id: string | null }): Promise<string[]> {
+  const rows = await db.updateTable('consent').set({ withdrawn_at: at }).where('subject_pseudonym', '=', pseudonym).where('withdrawn_at', 'is', null).returning('consent_id').execute();
+  if (rows.length > 0) {
+    await db.insertInto('consent_event').values(rows.map((row) => ({ consent_id: row.consent_id, action: 'withdrawn' as const, actor_role: actor.role, actor_id: actor.id }))).execute();
+  }
+  return rows.map((row) => row.consent_id);
+}

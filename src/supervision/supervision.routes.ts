@@ -21,6 +21,10 @@ const Business = Type.Object({
   loansByMonth: Type.Array(Type.Object({ month: Type.String(), loans: Type.Integer(), principalFen: Type.Integer() })),
   repayments: Type.Object({ instalments: Type.Integer(), overdue: Type.Integer(), overdueRate: Nullable(Type.Number()) }),
   complaints: Type.Object({ complaints: Type.Integer(), open: Type.Integer(), byCategory: Type.Array(Type.Object({ category: Type.String(), count: Type.Integer() })) }),
+  platformComplaints: Type.Object(
+    { received: Type.Integer(), open: Type.Integer(), late: Type.Integer({ description: 'Answered after the deadline, or open past it' }), disputed: Type.Integer() },
+    { description: 'Complaints consumers filed on the platform against these institutions' },
+  ),
   multiLendingBorrowers: Type.Integer({ description: 'Borrowers with loans in force at three or more institutions' }),
   costCap: Type.Union([Type.Number(), Type.Null()], { description: 'The cash-loan cost cap in force (rule CN-LOAN-COST-CASH-LOAN), null where no such rule is in force' }),
   dataAsOf: Type.Union([

@@ -5,6 +5,7 @@ import type { RegistryService } from '../registry/registry.service.js';
 import { chinaDay } from '../standard/china-time.js';
 import type { RulebookService } from '../rulebook/rulebook.service.js';
 import type { FilingService } from '../filing/filing.service.js';
+import type { ComplaintIndicators, ComplaintService } from '../complaints/complaint.service.js';
 import * as store from './supervision.store.js';
 
 // The outer limit of the comprehensive annualised cost of cash loans (Circular 141, 2017); the
@@ -17,6 +18,8 @@ export interface BusinessOverview {
   loansByMonth: { month: string; loans: number; principalFen: number }[];
   repayments: { instalments: number; overdue: number; overdueRate: number | null };
   complaints: { complaints: number; open: number; byCategory: { category: string; count: number }[] };
+  /** Complaints consumers filed on the platform: received, open, late (an early-warning indicator) and disputed. */
+  platformComplaints: ComplaintIndicators;
   multiLendingBorrowers: number;
   /** The cash-loan cost cap in force (null when no such rule is in force there). */
   costCap: number | null;
@@ -34,6 +37,7 @@ export class SupervisionService {
     private readonly registry: RegistryService,
     private readonly filing: FilingService,
     private readonly rulebook: RulebookService,
+    private readonly complaints: ComplaintService,
   ) {}
 
   /**
@@ -66,19 +70,21 @@ export class SupervisionService {
     // The cash-loan cost cap in force there today (the rulebook's parameter, tightened or not by the jurisdiction's tiers).
     const cap = await this.rulebook.parameterValue(jurisdiction, 'CN-LOAN-COST-CASH-LOAN', 'cost_cap', chinaDay());
     const costCap = typeof cap === 'number' ? cap : null;
-    const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers, dataAsOf] = await Promise.all([
+    const [loans, loansByMonth, repayments, complaints, multiLendingBorrowers, dataAsOf, platformComplaints] = await Promise.all([
       store.loanTotals(db, ids, costCap),
       store.loansByMonth(db, ids),
       store.repaymentTotals(db, ids),
       store.complaintTotals(db, ids),
       store.borrowersAtManyInstitutions(db, ids, MANY_INSTITUTIONS, options),
       this.filing.dataAsOf(ids),
+      this.complaints.indicators(ids),
     ]);
     return {
       loans,
       loansByMonth,
       repayments: { ...repayments, overdueRate: repayments.instalments > 0 ? repayments.overdue / repayments.instalments : null },
       complaints,
+      platformComplaints,
       multiLendingBorrowers,
       costCap,
       dataAsOf,

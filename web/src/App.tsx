@@ -6,13 +6,14 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, FolderOpenOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, CommentOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, FolderOpenOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
 import { InstitutionPage } from './areas/public/InstitutionPage.js';
 import { RegisterPage } from './areas/public/RegisterPage.js';
 import { RulesPage } from './areas/public/RulesPage.js';
+import { ComplaintStatisticsPage } from './areas/public/ComplaintStatisticsPage.js';
 import { LoginPage } from './areas/login/LoginPage.js';
 import { ReminderBadge } from './screening/ReminderBadge.js';
 import { SessionProvider } from './session.js';
@@ -39,6 +40,7 @@ const SupervisorRulebook = lazyPage(supervisor, (m) => m.RulebookPage);
 const SupervisorRuleEditor = lazyPage(supervisor, (m) => m.RuleEditorPage);
 const SupervisorScreening = lazyPage(supervisor, (m) => m.ScreeningPage);
 const SupervisorCreditDisputes = lazyPage(supervisor, (m) => m.CreditDisputesPage);
+const SupervisorComplaints = lazyPage(supervisor, (m) => m.ComplaintsPage);
 const InstitutionProfile = lazyPage(institution, (m) => m.ProfilePage);
 const InstitutionApiKeys = lazyPage(institution, (m) => m.ApiKeysPage);
 const InstitutionFilings = lazyPage(institution, (m) => m.FilingsPage);
@@ -49,12 +51,17 @@ const InstitutionAlert = lazyPage(institution, (m) => m.AlertPage);
 const InstitutionScreening = lazyPage(institution, (m) => m.ScreeningPage);
 const InstitutionCreditInquiry = lazyPage(institution, (m) => m.CreditInquiryPage);
 const InstitutionDisputeDesk = lazyPage(institution, (m) => m.DisputeDeskPage);
+const InstitutionComplaintDesk = lazyPage(institution, (m) => m.ComplaintDeskPage);
 const ConsumerProfile = lazyPage(consumer, (m) => m.ProfilePage);
 const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
 const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
 const ConsumerEvidence = lazyPage(consumer, (m) => m.EvidencePage);
+const ConsumerDataRights = lazyPage(consumer, (m) => m.DataRightsPage);
+const ConsumerComplaints = lazyPage(consumer, (m) => m.ComplaintsPage);
+const ConsumerFileComplaint = lazyPage(consumer, (m) => m.FileComplaintPage);
+const ConsumerComplaint = lazyPage(consumer, (m) => m.ComplaintPage);
 
 const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor', labelKey: 'menu.dashboard', icon: <DashboardOutlined /> },
@@ -63,6 +70,7 @@ const supervisorMenu: AreaMenuItem[] = [
   { path: '/supervisor/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/supervisor/screening', labelKey: 'menu.screening', icon: <SafetyCertificateOutlined /> },
   { path: '/supervisor/credit-disputes', labelKey: 'menu.creditDisputes', icon: <ExceptionOutlined /> },
+  { path: '/supervisor/complaints', labelKey: 'complaints.menu.supervisor', icon: <CommentOutlined /> },
   { path: '/supervisor/rules', labelKey: 'menu.rulebook', icon: <BookOutlined /> },
 ];
 const institutionMenu: AreaMenuItem[] = [
@@ -72,6 +80,7 @@ const institutionMenu: AreaMenuItem[] = [
   { path: '/institution/screening', labelKey: 'menu.screeningLog', icon: <SafetyCertificateOutlined /> },
   { path: '/institution/credit-inquiry', labelKey: 'menu.creditInquiry', icon: <FileSearchOutlined /> },
   { path: '/institution/disputes', labelKey: 'menu.disputeDesk', icon: <ExceptionOutlined /> },
+  { path: '/institution/complaints', labelKey: 'complaints.menu.desk', icon: <CommentOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
 ];
@@ -79,8 +88,10 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer', labelKey: 'menu.consumerProfile', icon: <IdcardOutlined /> },
   { path: '/consumer/reminders', labelKey: 'menu.reminders', icon: <BellOutlined />, badge: <ReminderBadge /> },
   { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
+  { path: '/consumer/complaints', labelKey: 'complaints.menu.mine', icon: <CommentOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
   { path: '/consumer/evidence', labelKey: 'menu.evidence', icon: <FolderOpenOutlined /> },
+  { path: '/consumer/data-rights', labelKey: 'menu.dataRights', icon: <SafetyCertificateOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
 ];
 
@@ -133,6 +144,7 @@ export function App() {
                 <Route index element={<HomePage />} />
                 <Route path="institutions/:institutionId" element={<InstitutionPage />} />
                 <Route path="rules" element={<RulesPage />} />
+                <Route path="complaint-statistics" element={<ComplaintStatisticsPage />} />
                 <Route path="register" element={<RegisterPage />} />
                 <Route path="login" element={<LoginPage />} />
                 <Route path="supervisor" element={<RoleArea role="supervisor" menu={supervisorMenu} />}>
@@ -148,6 +160,7 @@ export function App() {
                   <Route path="rules/:ruleId/tighten" element={lazyElement(SupervisorRuleEditor)} />
                   <Route path="screening" element={lazyElement(SupervisorScreening)} />
                   <Route path="credit-disputes" element={lazyElement(SupervisorCreditDisputes)} />
+                  <Route path="complaints" element={lazyElement(SupervisorComplaints)} />
                 </Route>
                 <Route path="institution" element={<RoleArea role="institution" menu={institutionMenu} />}>
                   <Route index element={lazyElement(InstitutionProfile)} />
@@ -160,6 +173,7 @@ export function App() {
                   <Route path="screening" element={lazyElement(InstitutionScreening)} />
                   <Route path="credit-inquiry" element={lazyElement(InstitutionCreditInquiry)} />
                   <Route path="disputes" element={lazyElement(InstitutionDisputeDesk)} />
+                  <Route path="complaints" element={lazyElement(InstitutionComplaintDesk)} />
                 </Route>
                 <Route path="consumer" element={<RoleArea role="consumer" menu={consumerMenu} />}>
                   <Route index element={lazyElement(ConsumerProfile)} />
@@ -168,6 +182,10 @@ export function App() {
                   <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
                   <Route path="evidence" element={lazyElement(ConsumerEvidence)} />
+                  <Route path="data-rights" element={lazyElement(ConsumerDataRights)} />
+                  <Route path="complaints" element={lazyElement(ConsumerComplaints)} />
+                  <Route path="complaints/new" element={lazyElement(ConsumerFileComplaint)} />
+                  <Route path="complaints/:complaintId" element={lazyElement(ConsumerComplaint)} />
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

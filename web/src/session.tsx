@@ -9,8 +9,8 @@ interface SessionState {
   expired: boolean;
   /** Store a fresh session from /v1/auth/login or /v1/auth/api-key. */
   begin: (session: SessionReply) => void;
-  /** End the session on the server and here. */
-  end: () => Promise<void>;
+  /** End the session on the server and here; `serverGone`: the server already ended it (the account was closed), so only forget it here. */
+  end: (options?: { serverGone?: boolean }) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -44,11 +44,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setPrincipal(session.principal);
   }, []);
 
-  const end = useCallback(async () => {
-    try {
-      await api.post('/v1/auth/logout');
-    } catch {
-      // The session is dropped here whatever the server says.
+  const end = useCallback(async (options: { serverGone?: boolean } = {}) => {
+    if (!options.serverGone) {
+      try {
+        await api.post('/v1/auth/logout');
+      } catch {
+        // The session is dropped here whatever the server says.
+      }
     }
     saveSession(null);
     setExpired(false);

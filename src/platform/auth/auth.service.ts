@@ -126,6 +126,25 @@ export class AuthService {
   }
 
   /** End a session. */
+  /** Whether `password` is the user's password now (a re-confirmation before an irreversible step). Bounded like a login. */
+  async checkPassword(userId: string, password: string, address = 'unknown'): Promise<boolean> {
+    const user = await store.userById(this.db, userId);
+    if (!user || user.disabled_at) return false;
+    // Counted with the logins, so a stolen session cannot be used to guess the password.
+    const check = () => verifyPassword(password, user.password_hash, this.hashPool);
+    return this.guard ? this.guard.attempt(user.username, address, check) : check();
+  }
+
+  /** Change the name a supervisor or consumer is shown by (the person's correction of their own data). */
+  async renameUser(db: Kysely<Database>, userId: string, displayName: string): Promise<void> {
+    await store.renameUser(db, userId, displayName);
+  }
+
+  /** Close an account for good: no login, no session, nothing personal left on it. */
+  async closeUser(db: Kysely<Database>, userId: string): Promise<void> {
+    await store.closeUser(db, userId, new Date());
+  }
+
   /** The display names of some users, by id (unknown ids are left out): who acted, in words. */
   async displayNames(userIds: readonly string[]): Promise<Map<string, string>> {
     const ids = userIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));

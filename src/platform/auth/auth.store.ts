@@ -66,3 +66,17 @@ export async function revokeApiKey(db: Kysely<Database>, institutionId: string, 
 export async function touchApiKey(db: Kysely<Database>, keyId: string): Promise<void> {
   await db.updateTable('api_key').set({ last_used_at: new Date() }).where('key_id', '=', keyId).execute();
 }
+
+/** Change the name a user is shown by. */
+export async function renameUser(db: Kysely<Database>, userId: string, displayName: string): Promise<void> {
+  await db.updateTable('app_user').set({ display_name: displayName }).where('user_id', '=', userId).execute();
+}
+
+/**
+ * Close an account for good: disabled, its name and username replaced so that nothing personal
+ * stays, its password unusable, and every session revoked.
+ */
+export async function closeUser(db: Kysely<Database>, userId: string, at: Date): Promise<void> {
+  await db.updateTable('app_user').set({ disabled_at: at, username: `closed:${userId}`, display_name: '', password_hash: '!' }).where('user_id', '=', userId).execute();
+  await db.updateTable('auth_session').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}

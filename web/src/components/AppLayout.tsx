@@ -1,5 +1,5 @@
 import { Button, Dropdown, Layout, Segmented, Space, Typography } from 'antd';
-import { BookOutlined, LogoutOutlined, UserOutlined, DashboardOutlined, SearchOutlined } from '@ant-design/icons';
+import { BarChartOutlined, BookOutlined, LogoutOutlined, UserOutlined, DashboardOutlined, SearchOutlined } from '@ant-design/icons';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { Logo } from './Logo.js';
@@ -53,6 +53,9 @@ export function AppLayout() {
           </NavLink>
           <NavLink to="/rules" className="fh-nav-link">
             <BookOutlined /> <span className="fh-nav-label">{t('nav.rulebook')}</span>
+          </NavLink>
+          <NavLink to="/complaint-statistics" className="fh-nav-link">
+            <BarChartOutlined /> <span className="fh-nav-label">{t('complaints.menu.statistics')}</span>
           </NavLink>
           {principal && (
             <NavLink to={areaHome[principal.role]} className="fh-nav-link">

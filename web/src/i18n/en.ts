@@ -21,6 +21,7 @@ export const en: Messages<typeof zh> = {
     area: { supervisor: 'Supervision', institution: 'Institution portal', consumer: 'My account' },
   },
   menu: {
+    dataRights: 'My data rights',
     creditReport: 'My credit report',
     consents: 'My consents',
     evidence: 'Evidence vault',
@@ -372,6 +373,8 @@ export const en: Messages<typeof zh> = {
       personal_data_read: 'Personal data read',
       personal_data_export: 'Personal data exported',
       personal_data_correct: 'Personal data corrected',
+      personal_data_erase: 'Personal data deleted',
+      personal_data_erase_refused: 'Deletion request refused',
       credit_report_read: 'Credit report queried',
       session_login: 'Logged in',
     },

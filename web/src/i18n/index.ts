@@ -6,6 +6,8 @@ import { initReactI18next } from 'react-i18next';
 import { zh } from './zh.js';
 import { en } from './en.js';
 import { evidence } from './evidence.js';
+import { dataRightsText } from './dataRights.js';
+import { complaints } from './complaints.js';
 
 export type Language = 'zh' | 'en';
 export const LANGUAGE_KEY = 'fenghuo.language';
@@ -19,7 +21,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: { ...zh, ...evidence.zh } }, en: { translation: { ...en, ...evidence.en } } },
+  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh, ...evidence.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en, ...evidence.en } } },
   lng: storedLanguage(),
   fallbackLng: 'zh',
   interpolation: { escapeValue: false },

@@ -25,6 +25,7 @@ export const zh = {
     area: { supervisor: '监管工作台', institution: '机构门户', consumer: '个人中心' },
   },
   menu: {
+    dataRights: '我的数据权利',
     creditReport: '我的信用报告',
     consents: '我的授权',
     evidence: '证据保管',
@@ -376,6 +377,8 @@ export const zh = {
       personal_data_read: '读取个人信息',
       personal_data_export: '导出个人信息',
       personal_data_correct: '更正个人信息',
+      personal_data_erase: '删除个人信息',
+      personal_data_erase_refused: '删除请求未予执行',
       credit_report_read: '查询信用报告',
       session_login: '登录',
     },

@@ -47,19 +47,25 @@ export function ProfilePage() {
 /** Every read of the consumer's data, by whom and why (personal information protection). */
 export function AccessLogPage() {
   const { t } = useTranslation();
+  const name = useLocalName();
   const dateTime = useDateTime();
   const note = useLocalNote();
   const [page, setPage] = useState(1);
   const screens = Grid.useBreakpoint();
   const log = useRemote(() => api.get<Page<AccessLogEntry>>('/v1/consumer/access-log', { page, pageSize: PAGE_SIZE }), String(page));
 
-  const actorName = (role: string) => <Tag>{t(`role.${role}`, { defaultValue: role })}</Tag>;
+  const actorName = (row: AccessLogEntry) => (
+    <span>
+      <Tag>{t(`role.${row.actorRole}`, { defaultValue: row.actorRole })}</Tag>
+      {row.actor && !row.actor.self && <span data-testid="actor-name">{name(row.actor)}</span>}
+    </span>
+  );
   const actionName = (action: string) => t(`accessLog.actions.${action.replaceAll('.', '_')}`, { defaultValue: action });
   // `consumer:<id>` → the kind of record, named; the full reference stays in the tooltip.
   const resourceName = (value: string | null) => (value ? <span title={value}>{t(`accessLog.resources.${value.split(':')[0] ?? ''}`, { defaultValue: value })}</span> : '—');
   const columns: TableColumnsType<AccessLogEntry> = [
     { title: t('accessLog.occurredAt'), dataIndex: 'occurredAt', key: 'occurredAt', width: 170, render: (value: string) => dateTime(value) },
-    { title: t('accessLog.actor'), dataIndex: 'actorRole', key: 'actorRole', width: 120, render: actorName },
+    { title: t('accessLog.actor'), dataIndex: 'actorRole', key: 'actorRole', render: (_value: string, row) => actorName(row) },
     { title: t('accessLog.action'), dataIndex: 'action', key: 'action', render: actionName },
     { title: t('accessLog.resource'), dataIndex: 'resource', key: 'resource', render: resourceName },
     { title: t('accessLog.reason'), dataIndex: 'reason', key: 'reason', render: (value: string | null) => (value ? note(value) : '—') },
@@ -82,7 +88,7 @@ export function AccessLogPage() {
               <Typography.Text strong>{actionName(row.action)}</Typography.Text>
               <div className="fh-secondary-name">{dateTime(row.occurredAt)}</div>
               <div className="fh-row-card-body">
-                {actorName(row.actorRole)} {resourceName(row.resource)}
+                {actorName(row)} {resourceName(row.resource)}
               </div>
               {row.reason && <div className="fh-reason">{note(row.reason)}</div>}
             </Card>

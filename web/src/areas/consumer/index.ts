@@ -4,3 +4,5 @@ export { RemindersPage } from './RemindersPage.js';
 export { CreditReportPage } from './CreditReportPage.js';
 export { ConsentsPage } from './ConsentsPage.js';
 export { EvidencePage } from './EvidencePage.js';
+export { DataRightsPage } from './DataRightsPage.js';
+export { ComplaintsPage, FileComplaintPage, ComplaintPage } from './ComplaintsPage.js';

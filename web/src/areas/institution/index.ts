@@ -9,3 +9,4 @@ export { AlertPage } from './AlertPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
 export { CreditInquiryPage } from './CreditInquiryPage.js';
 export { DisputeDeskPage } from './DisputeDeskPage.js';
+export { ComplaintDeskPage } from './ComplaintDeskPage.js';

@@ -121,6 +121,16 @@ export function BusinessSection({ business, title }: { business: BusinessOvervie
           <Figure testId="stat-complaints" title={t('dashboard.complaints')} value={count(complaints.complaints)} icon={<AlertOutlined />} note={t('dashboard.complaintsOpen', { open: count(complaints.open) })} />
         </Col>
         <Col xs={12} md={8} xl={6}>
+          <Figure
+            testId="stat-late-complaints"
+            title={t('complaints.indicator.late')}
+            value={count(business.platformComplaints.late)}
+            icon={<FieldTimeOutlined />}
+            risk={{ active: business.platformComplaints.late > 0 }}
+            note={t('complaints.indicator.lateNote', { received: count(business.platformComplaints.received), disputed: count(business.platformComplaints.disputed) })}
+          />
+        </Col>
+        <Col xs={12} md={8} xl={6}>
           <Figure testId="stat-borrowers" title={t('dashboard.borrowers')} value={count(loans.borrowers)} icon={<TeamOutlined />} note={t('dashboard.borrowersHint')} />
         </Col>
       </Row>

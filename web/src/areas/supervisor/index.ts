@@ -11,3 +11,4 @@ export { RulebookPage } from './RulebookPage.js';
 export { RuleEditorPage } from './RuleEditorPage.js';
 export { ScreeningPage } from './ScreeningPage.js';
 export { CreditDisputesPage } from './CreditDisputesPage.js';
+export { ComplaintsPage } from './ComplaintsPage.js';
