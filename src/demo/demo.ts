@@ -15,6 +15,7 @@ import { demoMediators, loadMediationDemo } from './mediation-demo.js';
 import { loadComplaintsDemo } from './complaints-demo.js';
 import { demoCreditHistory } from './credit-history.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoSupervisors, demoUscc, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles, paymentFiles, toJsonLines } from './demo-data.js';
+import { contractPdf, voucherPng } from '../evidence/samples.js';
 
 const LOGINS_FILE = 'demo-logins.txt';
 /** The months the demo lenders make loans in. */
@@ -132,6 +133,9 @@ export async function loadDemoIfEmpty(services: Services, log: (line: string) =>
   await grantDemoConsent(services, consumers[0]!.username, institutionCallers.get(CONSENT_HOLDER)!);
   log(`demo: consumer1 authorised ${CONSENT_HOLDER} to inquire into their credit report`);
 
+  await depositDemoEvidence(services, consumers[0]!.username);
+  log('demo: consumer1 deposited a loan contract (PDF) and a repayment voucher (PNG) in the evidence vault');
+
   await loadDataRightsDemo(services, consumers.map((c) => c.username), institutionCallers);
   log('demo: consents to process and share data, one withdrawn; data-rights requests (a copy, a correction, a deletion refused while a case is open)');
 
@@ -208,6 +212,16 @@ async function grantDemoConsent(services: Services, username: string, institutio
   if (session.principal.role !== 'consumer') throw new Error(`${username} is not a consumer`);
   const caller: Caller = { principal: session.principal, actor: { role: 'consumer', id: session.principal.userId } };
   await services.consent.grant(caller, { institutionId: institution.principal.institutionId, scope: 'credit_inquiry', purposes: ['loan_approval', 'post_loan_management'], dataCategories: ['identity', 'credit'] });
+  await services.platform.auth.logout(session.token);
+}
+
+/** consumer1 keeps their loan contract and a repayment voucher in the evidence vault, through the evidence service. */
+async function depositDemoEvidence(services: Services, username: string): Promise<void> {
+  const session = await services.platform.auth.login(username, DEMO_PASSWORD);
+  if (session.principal.role !== 'consumer') throw new Error(`${username} is not a consumer`);
+  const caller: Caller = { principal: session.principal, actor: { role: 'consumer', id: session.principal.userId } };
+  await services.evidence.receive(caller, { source: [await contractPdf()], fileName: '借款合同-钱塘小贷.pdf', contentType: 'application/pdf' });
+  await services.evidence.receive(caller, { source: [voucherPng()], fileName: '还款凭证-2026-11.png', contentType: 'image/png' });
   await services.platform.auth.logout(session.token);
 }
 

@@ -34,7 +34,7 @@ export type IntegrityCheck = { evidenceId: string; intact: true; checkedAt: stri
 
 export interface ReceiveInput {
   /** The file's bytes as they arrive (the raw request body). */
-  source: AsyncIterable<Uint8Array>;
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   fileName: string;
   /** The Content-Type the sender declared; application/octet-stream or none declares nothing. */
   contentType?: string | undefined;

@@ -10,9 +10,9 @@ import https from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Services } from '../api/services.js';
-import type { SignatureAlgorithm } from '../platform/config.js';
 import { ProgressBar } from '../platform/progress.js';
-import { verifyReceipt, type PublicKeyInfo, type SignedReceipt, keyIdOfPublicKey } from './receipt.js';
+import { verifyReceipt, type PublicKeyInfo, type SignedReceipt } from './receipt.js';
+import { parsePublicKey } from '../platform/signed-document.js';
 
 export interface FileCommandOptions {
   type: string;
@@ -169,19 +169,8 @@ export async function fileDirect(services: Services, file: string, options: File
   return detail.status === 'errors' ? 1 : 0;
 }
 
-/** Read a public key file: the JSON of GET /v1/platform/public-key, an Ed25519 PEM, or SM2 hex. */
-export function parsePublicKey(text: string): PublicKeyInfo {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    const parsed = JSON.parse(trimmed) as Partial<PublicKeyInfo>;
-    if ((parsed.algorithm !== 'ed25519' && parsed.algorithm !== 'sm2') || typeof parsed.publicKey !== 'string') throw new Error('the public key JSON needs "algorithm" and "publicKey"');
-    return { algorithm: parsed.algorithm, publicKey: parsed.publicKey, keyId: keyIdOfPublicKey(parsed.publicKey) };
-  }
-  const algorithm: SignatureAlgorithm = trimmed.includes('BEGIN PUBLIC KEY') ? 'ed25519' : 'sm2';
-  // A PEM keeps its trailing newline: the key id is derived from the exact text the platform publishes.
-  const publicKey = algorithm === 'ed25519' ? `${trimmed}\n` : trimmed;
-  return { algorithm, publicKey, keyId: keyIdOfPublicKey(publicKey) };
-}
+/** Read a public key file (shared with the evidence vault's offline check). */
+export { parsePublicKey };
 
 /**
  * `fenghuo verify-receipt <receipt.json>`: check a receipt offline with the public key from

@@ -1,6 +1,7 @@
 import type { SignatureAlgorithm } from '../platform/config.js';
 import { canonicalJson } from '../platform/canonical-json.js';
-import { sha256Hex, verifySignature, type Signer } from '../platform/crypto.js';
+import { verifySignature, type Signer } from '../platform/crypto.js';
+import { keyIdOfPublicKey, type PublicKeyInfo } from '../platform/signed-document.js';
 
 /** What the platform signs when a filing is signed: canonical JSON of exactly these fields. */
 export interface ReceiptBody {
@@ -29,19 +30,11 @@ export interface SignedReceipt {
   signature: string;
 }
 
-/** The platform's public key as published at GET /v1/platform/public-key. */
-export interface PublicKeyInfo {
-  algorithm: SignatureAlgorithm;
-  keyId: string;
-  publicKey: string;
-}
+export type { PublicKeyInfo };
 
 export type ReceiptCheck = { valid: true } | { valid: false; reason: string };
 
-/** The key id a public key has (the same derivation the signer uses). */
-export function keyIdOfPublicKey(publicKey: string): string {
-  return sha256Hex(publicKey).slice(0, 16);
-}
+export { keyIdOfPublicKey };
 
 /** Sign a receipt body with the platform signer; the body must name the signer's key and algorithm. */
 export function signReceipt(body: ReceiptBody, signer: Signer): SignedReceipt {

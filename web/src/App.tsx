@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AlertOutlined, AuditOutlined, CommentOutlined, InboxOutlined, TeamOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FundOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, CommentOutlined, FolderOpenOutlined, InboxOutlined, TeamOutlined, BankOutlined, BellOutlined, BookOutlined, CalculatorOutlined, CloudUploadOutlined, DashboardOutlined, ExceptionOutlined, FundOutlined, FileSearchOutlined, IdcardOutlined, KeyOutlined, ProfileOutlined, SafetyCertificateOutlined, SolutionOutlined, UnlockOutlined } from '@ant-design/icons';
 import { AppLayout, PublicPage } from './components/AppLayout.js';
 import { RoleArea, type AreaMenuItem } from './components/RoleArea.js';
 import { HomePage } from './areas/public/HomePage.js';
@@ -59,6 +59,7 @@ const ConsumerAccessLog = lazyPage(consumer, (m) => m.AccessLogPage);
 const ConsumerReminders = lazyPage(consumer, (m) => m.RemindersPage);
 const ConsumerCreditReport = lazyPage(consumer, (m) => m.CreditReportPage);
 const ConsumerConsents = lazyPage(consumer, (m) => m.ConsentsPage);
+const ConsumerEvidence = lazyPage(consumer, (m) => m.EvidencePage);
 const ConsumerDataRights = lazyPage(consumer, (m) => m.DataRightsPage);
 const ConsumerMediations = lazyPage(consumer, (m) => m.MediationsPage);
 const ConsumerMediation = lazyPage(consumer, (m) => m.MediationPage);
@@ -103,6 +104,7 @@ const consumerMenu: AreaMenuItem[] = [
   { path: '/consumer/credit-report', labelKey: 'menu.creditReport', icon: <SolutionOutlined /> },
   { path: '/consumer/complaints', labelKey: 'complaints.menu.mine', icon: <CommentOutlined /> },
   { path: '/consumer/consents', labelKey: 'menu.consents', icon: <UnlockOutlined /> },
+  { path: '/consumer/evidence', labelKey: 'menu.evidence', icon: <FolderOpenOutlined /> },
   { path: '/consumer/data-rights', labelKey: 'menu.dataRights', icon: <SafetyCertificateOutlined /> },
   { path: '/consumer/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
   { path: '/consumer/access-log', labelKey: 'menu.accessLog', icon: <AuditOutlined /> },
@@ -203,6 +205,7 @@ export function App() {
                   <Route path="reminders" element={lazyElement(ConsumerReminders)} />
                   <Route path="credit-report" element={lazyElement(ConsumerCreditReport)} />
                   <Route path="consents" element={lazyElement(ConsumerConsents)} />
+                  <Route path="evidence" element={lazyElement(ConsumerEvidence)} />
                   <Route path="data-rights" element={lazyElement(ConsumerDataRights)} />
                   <Route path="mediations" element={lazyElement(ConsumerMediations)} />
                   <Route path="mediations/:caseId" element={lazyElement(ConsumerMediation)} />

@@ -28,6 +28,7 @@ export const en: Messages<typeof zh> = {
     mediators: 'Mediators',
     creditReport: 'My credit report',
     consents: 'My consents',
+    evidence: 'Evidence vault',
     creditInquiry: 'Credit inquiry',
     disputeDesk: 'Dispute desk',
     creditDisputes: 'Credit disputes',

@@ -5,6 +5,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { zh } from './zh.js';
 import { en } from './en.js';
+import { evidence } from './evidence.js';
 import { dataRightsText } from './dataRights.js';
 import { mediation } from './mediation.js';
 import { complaints } from './complaints.js';
@@ -22,7 +23,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh, ...creditModels.zh, ...mediation.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en, ...creditModels.en, ...mediation.en } } },
+  resources: { zh: { translation: { ...zh, ...dataRightsText.zh, ...complaints.zh, ...creditModels.zh, ...mediation.zh, ...evidence.zh } }, en: { translation: { ...en, ...dataRightsText.en, ...complaints.en, ...creditModels.en, ...mediation.en, ...evidence.en } } },
   lng: storedLanguage(),
   fallbackLng: 'zh',
   interpolation: { escapeValue: false },

@@ -32,6 +32,7 @@ export const zh = {
     mediators: '调解员',
     creditReport: '我的信用报告',
     consents: '我的授权',
+    evidence: '证据保管',
     creditInquiry: '征信查询',
     disputeDesk: '异议处理',
     creditDisputes: '征信异议',
