@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const capabilities = ['registry', 'identity', 'filing', 'supervision', 'standard', 'demo'];
+const capabilities = ['registry', 'identity', 'filing', 'supervision', 'standard', 'demo', 'rulebook', 'monitoring', 'screening', 'privacy', 'credit', 'complaints', 'evidence', 'mediation'];
 
 /**
  * The unified data standard's domain tables (src/standard/domain.schema.ts) are the published shape of

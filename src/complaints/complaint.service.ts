@@ -19,6 +19,9 @@ import * as store from './complaint.store.js';
 /** Longest narrative a consumer may write. */
 export const NARRATIVE_MAX = 4000;
 
+/** The issues of the complaint taxonomy with their bilingual names, for capabilities that show a complaint's issue. */
+export { complaintIssues } from './complaint.schema.js';
+
 export interface ComplaintInput {
   /** A registered institution; or `institutionName` for one that is not registered. */
   institutionId?: string | undefined;

@@ -14,7 +14,7 @@ import type { RegistryService } from '../registry/registry.service.js';
 import type { FilingService } from '../filing/filing.service.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
 import type { ConsentService } from '../privacy/consent.service.js';
-import { consentPurposes } from '../privacy/consent.schema.js';
+import { consentPurposes } from '../privacy/consent.service.js';
 import * as store from './credit.store.js';
 import { renderReportPdf } from './report-pdf.js';
 import { addMonths, attributesAt, CREDIT_FEATURES, scorePerson, trainingRows, type PersonScore, type TradelineFacts } from './credit-model.js';

@@ -12,7 +12,7 @@ import { jurisdictionRef, type JurisdictionRef, type RegistryService } from '../
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
 import type { EvidenceService, EvidenceSummary } from '../evidence/evidence.service.js';
 // The complaint taxonomy is published vocabulary (names of issues), read here to name a case's issue.
-import { complaintIssues } from '../complaints/complaint.schema.js';
+import { complaintIssues } from '../complaints/complaint.service.js';
 import { signAgreement, type AgreementBody, type SignedAgreement } from './agreement.js';
 import type { MediationParty, MediationStatus, ProposalAnswer, Referral } from './mediation.schema.js';
 import * as store from './mediation.store.js';

@@ -10,6 +10,9 @@ import { personSubject, type IdentityService } from '../identity/identity.servic
 import { consentPurposes, dataCategories, type ConsentScope } from './consent.schema.js';
 import * as store from './consent.store.js';
 
+/** What each scope of consent may be for, with bilingual names: read by capabilities that check a purpose. */
+export { consentPurposes } from './consent.schema.js';
+
 export type ConsentStatus = 'active' | 'expired' | 'withdrawn';
 
 export interface ConsentView {
