@@ -98,7 +98,8 @@ export function evidenceData(evidence: EvidenceService): PersonalDataSource {
     section: 'evidence',
     exportOf: (_caller, pseudonym) => evidence.exportOf(pseudonym),
     async erase(db, caller, pseudonym) {
-      return { evidenceItems: await evidence.eraseOf(db, caller.actor, pseudonym) };
+      const { erased, removeFiles } = await evidence.eraseOf(db, caller.actor, pseudonym);
+      return { counts: { evidenceItems: erased }, afterCommit: removeFiles };
     },
     erases: [t('证据保管库中您上传的文件（仅保留其哈希值与回执，以便已发出的回执仍可验证）', 'The files you put in the evidence vault (only their hash and receipt stay, so receipts already handed out still verify)')],
   };

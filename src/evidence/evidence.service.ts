@@ -324,21 +324,28 @@ export class EvidenceService {
   }
 
   /**
-   * Erase a person's items (PIPL Art.47) inside the caller's transaction `db`: the files are
-   * deleted, the rows marked erased, keeping hash and receipt so receipts handed out still verify.
-   * Audited per item. Returns how many were erased.
+   * Erase a person's items (PIPL Art.47) inside the caller's transaction `db`: the rows are marked
+   * erased, keeping hash and receipt so receipts handed out still verify. Audited per item. The
+   * files are removed by `removeFiles`, which the caller runs once the transaction has committed:
+   * a deletion that rolls back leaves every file in place.
    */
-  async eraseOf(db: Kysely<Database>, actor: Actor, pseudonym: string): Promise<number> {
+  async eraseOf(db: Kysely<Database>, actor: Actor, pseudonym: string): Promise<{ erased: number; removeFiles: () => Promise<void> }> {
     const rows = await store.itemsOfOwner(db, 'consumer', pseudonym, { limit: 1_000_000 });
     const at = new Date();
+    const files: string[] = [];
     let erased = 0;
     for (const row of rows) {
       if (!(await store.markErased(db, row.evidence_id, at))) continue;
       await this.platform.audit.record(db, actor, { action: 'evidence.erased', subject: personSubject(pseudonym), resource: `evidence:${row.evidence_id}`, detail: { hash: row.hash } });
+      if (row.stored_name) files.push(row.stored_name);
       erased++;
     }
-    for (const row of rows) if (row.stored_name) await rm(path.join(this.dir, row.stored_name), { force: true });
-    return erased;
+    return {
+      erased,
+      removeFiles: async () => {
+        for (const name of files) await rm(path.join(this.dir, name), { force: true });
+      },
+    };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -279,8 +279,18 @@ describeEachEngine('the evidence vault', (engine) => {
     const pseudonym = ctx.services.identity.pseudonym('resident_id', makeResidentId('310104', '1985-01-09', 45));
     expect((await ctx.services.evidence.exportOf(pseudonym)).map((i) => i.evidenceId)).toEqual([item.evidenceId]);
     const filesBefore = (await storedFiles()).length;
-    const erased = await ctx.platform.database.db.transaction().execute((trx) => ctx.services.evidence.eraseOf(trx, { role: 'system', id: null }, pseudonym));
+    // A deletion that rolls back leaves the item and its file as they were.
+    await expect(
+      ctx.platform.database.db.transaction().execute(async (trx) => {
+        await ctx.services.evidence.eraseOf(trx, { role: 'system', id: null }, pseudonym);
+        throw new Error('a later step of the deletion fails');
+      }),
+    ).rejects.toThrow('a later step');
+    expect((await storedFiles()).length).toBe(filesBefore);
+    expect((await ctx.app.inject({ method: 'GET', url: `/v1/consumer/evidence/${item.evidenceId}/check`, headers: person })).json()).toMatchObject({ intact: true });
+    const { erased, removeFiles } = await ctx.platform.database.db.transaction().execute((trx) => ctx.services.evidence.eraseOf(trx, { role: 'system', id: null }, pseudonym));
     expect(erased).toBe(1);
+    await removeFiles();
     expect((await storedFiles()).length).toBe(filesBefore - 1);
     expect(await ctx.services.evidence.exportOf(pseudonym)).toEqual([]);
     const content = await ctx.app.inject({ method: 'GET', url: `/v1/consumer/evidence/${item.evidenceId}/content`, headers: person });

@@ -38,8 +38,11 @@ export interface PersonalDataSource {
   /** The person's data in this capability, as they may read it. */
   exportOf(caller: Caller, pseudonym: string): Promise<unknown>;
   holdsOn?(caller: Caller, pseudonym: string): Promise<LegalHold[]>;
-  /** Erase within the deletion's transaction; counts by what was erased. */
-  erase?(db: Kysely<Database>, caller: Caller, pseudonym: string): Promise<Record<string, number>>;
+  /**
+   * Erase within the deletion's transaction: counts by what was erased, and what to do once it
+   * has committed (removing files, which a rollback could not bring back).
+   */
+  erase?(db: Kysely<Database>, caller: Caller, pseudonym: string): Promise<{ counts: Record<string, number>; afterCommit?: () => Promise<void> }>;
   /** What `erase` removes, in words. */
   readonly erases?: readonly Text[];
   readonly retained?: readonly Retention[];
@@ -174,10 +177,14 @@ export class DataRightsService {
       fail('FH_DATA_LEGAL_HOLD', { field: 'body', details: { requestId, holds } });
     }
     const retained = [...PLATFORM_RETAINED, ...this.sources.flatMap((source) => source.retained ?? [])];
+    const afterCommit: (() => Promise<void>)[] = [];
     await this.db.transaction().execute(async (trx) => {
       const erased: Record<string, number> = { consentsWithdrawn: await this.consent.withdrawAllOf(trx, caller, pseudonym) };
       for (const source of this.sources) {
-        for (const [what, count] of Object.entries((await source.erase?.(trx, caller, pseudonym)) ?? {})) erased[what] = count;
+        const done = await source.erase?.(trx, caller, pseudonym);
+        if (!done) continue;
+        Object.assign(erased, done.counts);
+        if (done.afterCommit) afterCommit.push(done.afterCommit);
       }
       const { vaultEntries } = await this.identity.erase(trx, caller);
       erased.vaultEntries = vaultEntries;
@@ -186,6 +193,7 @@ export class DataRightsService {
       await this.platform.audit.record(trx, caller.actor, { action: 'personal_data.erase', subject: personSubject(pseudonym), resource: `data_request:${requestId}`, detail: { erased } });
       await this.platform.audit.eraseSubject(trx, caller.actor, personSubject(pseudonym), 'PIPL Art.47 deletion at the request of the person');
     });
+    for (const step of afterCommit) await step();
     return this.viewOf(pseudonym, requestId);
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, makeResidentId, startPlatform, type TestContext } from '../../test/harness.js';
 import { fileAndSign, institution, recordsCsv, type TestInstitution } from '../filing/filing.test-support.js';
 import { personSubject } from '../identity/identity.service.js';
+import { voucherPng } from '../evidence/samples.js';
 
 const PERSON = makeResidentId('330106', '1988-05-20', 31);
 const PASSWORD = 'a long password 4';
@@ -113,9 +114,12 @@ describeEachEngine('data rights: copy, correction and deletion', (engine) => {
   it('deletes: consents withdrawn, vault and account gone, the audit log unlinked from the person and still verifiable', async () => {
     const pseudonym = ctx.services.identity.pseudonym('resident_id', PERSON);
     expect((await ctx.services.platform.audit.about(personSubject(pseudonym))).length).toBeGreaterThan(0);
+    const item = await ctx.app.inject({ method: 'POST', url: '/v1/consumer/evidence?fileName=voucher.png', headers: { ...headers, 'content-type': 'image/png' }, payload: voucherPng() });
+    expect(item.statusCode, item.body).toBe(201);
     const deleted = await ctx.app.inject({ method: 'POST', url: '/v1/consumer/data-requests/deletion', headers, payload: { password: PASSWORD } });
     expect(deleted.statusCode, deleted.body).toBe(200);
-    expect(deleted.json()).toMatchObject({ kind: 'deletion', outcome: 'completed', detail: { erased: { consentsWithdrawn: 1, vaultEntries: 1, accounts: 1 }, retained: expect.arrayContaining(['credit_records']) } });
+    expect(deleted.json()).toMatchObject({ kind: 'deletion', outcome: 'completed', detail: { erased: { consentsWithdrawn: 1, vaultEntries: 1, accounts: 1, evidenceItems: 1 }, retained: expect.arrayContaining(['credit_records']) } });
+    expect(await ctx.services.evidence.exportOf(pseudonym)).toEqual([]);
 
     // The session ends and the login no longer works.
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/profile', headers })).statusCode).toBe(401);
