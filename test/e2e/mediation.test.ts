@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { verifyAgreement } from '../../src/mediation/agreement.js';
+import { voucherPng } from '../../src/evidence/samples.js';
 import { browserTools } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
@@ -134,6 +135,10 @@ describe.skipIf(!haveChromium)('online mediation in Chromium', { timeout: 300_00
     await portal.locator('input#apiKey').fill(apiKey);
     await portal.getByRole('button', { name: '进入机构门户' }).click();
     await portal.waitForURL(`${web.baseUrl}/institution`);
+    // The institution keeps its own record of the case in its evidence vault.
+    await portal.goto(`${web.baseUrl}/institution/evidence`);
+    await portal.locator('[data-testid="evidence-upload"] input[type="file"]').setInputFiles({ name: '会员服务页面截图.png', mimeType: 'image/png', buffer: voucherPng(160, 90) });
+    await portal.locator('[data-testid="evidence-item"]').filter({ hasText: '会员服务页面截图.png' }).waitFor();
     await portal.getByRole('link', { name: '在线调解' }).click();
     await portal.locator(`[data-testid="institution-mediations"] [data-case-id="${caseId}"] button[data-action="open-case"]`).click();
     await portal.waitForURL(`${web.baseUrl}/institution/mediations/${caseId}`);

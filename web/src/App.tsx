@@ -64,6 +64,7 @@ const ConsumerDataRights = lazyPage(consumer, (m) => m.DataRightsPage);
 const ConsumerMediations = lazyPage(consumer, (m) => m.MediationsPage);
 const ConsumerMediation = lazyPage(consumer, (m) => m.MediationPage);
 const InstitutionMediations = lazyPage(institution, (m) => m.MediationsPage);
+const InstitutionEvidence = lazyPage(institution, (m) => m.EvidencePage);
 const InstitutionMediation = lazyPage(institution, (m) => m.MediationPage);
 const SupervisorMediators = lazyPage(supervisor, (m) => m.MediatorsPage);
 const SupervisorMediation = lazyPage(supervisor, (m) => m.MediationPage);
@@ -94,6 +95,7 @@ const institutionMenu: AreaMenuItem[] = [
   { path: '/institution/credit-inquiry', labelKey: 'menu.creditInquiry', icon: <FileSearchOutlined /> },
   { path: '/institution/disputes', labelKey: 'menu.disputeDesk', icon: <ExceptionOutlined /> },
   { path: '/institution/mediations', labelKey: 'menu.mediations', icon: <CommentOutlined /> },
+  { path: '/institution/evidence', labelKey: 'menu.evidence', icon: <FolderOpenOutlined /> },
   { path: '/institution/complaints', labelKey: 'complaints.menu.desk', icon: <CommentOutlined /> },
   { path: '/institution/loan-cost', labelKey: 'menu.loanCost', icon: <CalculatorOutlined /> },
   { path: '/institution/api-keys', labelKey: 'menu.apiKeys', icon: <KeyOutlined /> },
@@ -196,6 +198,7 @@ export function App() {
                   <Route path="credit-inquiry" element={lazyElement(InstitutionCreditInquiry)} />
                   <Route path="disputes" element={lazyElement(InstitutionDisputeDesk)} />
                   <Route path="mediations" element={lazyElement(InstitutionMediations)} />
+                  <Route path="evidence" element={lazyElement(InstitutionEvidence)} />
                   <Route path="mediations/:caseId" element={lazyElement(InstitutionMediation)} />
                   <Route path="complaints" element={lazyElement(InstitutionComplaintDesk)} />
                 </Route>

@@ -11,3 +11,4 @@ export { CreditInquiryPage } from './CreditInquiryPage.js';
 export { DisputeDeskPage } from './DisputeDeskPage.js';
 export { MediationsPage, MediationPage } from './MediationsPage.js';
 export { ComplaintDeskPage } from './ComplaintDeskPage.js';
+export { EvidencePage } from './EvidencePage.js';
