@@ -177,6 +177,7 @@ export function complaintRoutes(services: { complaints: ComplaintService }): Fas
               residentId: Type.String({ minLength: 1, maxLength: 32 }),
               receivedOn: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The day the institution received it, China time, when before today; the deadline counts from then' })),
               ...ComplaintFields,
+              evidenceIds: Type.Optional(Type.Array(Uuid, { maxItems: 20, description: 'Items of the institution’s own evidence vault: the recording of the call, the letter received' })),
             },
             { additionalProperties: false },
           ),

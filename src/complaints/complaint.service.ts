@@ -34,11 +34,11 @@ export interface ComplaintInput {
   narrative: string;
   /** Yuan as a decimal string with at most two decimals, e.g. "1280.50". */
   amountAtStakeYuan?: string | undefined;
-  /** Items of the consumer's own evidence vault to attach. */
+  /** Items of the caller's own evidence vault to attach: the consumer's, or the forwarding institution's. */
   evidenceIds?: string[] | undefined;
 }
 
-export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode' | 'evidenceIds'> {
+export interface ForwardInput extends Omit<ComplaintInput, 'institutionId' | 'institutionName' | 'regionCode'> {
   residentId: string;
   /** The day the institution received it (China time), when earlier than today: the deadline counts from then. */
   receivedOn?: string | undefined;
@@ -265,7 +265,7 @@ export class ComplaintService {
       amount = yuanToFen(input.amountAtStakeYuan);
       if (amount === null || amount > Number.MAX_SAFE_INTEGER) fail('FH_VALIDATION', { field: 'body.amountAtStakeYuan', details: { problem: 'yuan with at most two decimals' } });
     }
-    // The consumer's own items only, each named by its place in the list when it is not.
+    // The caller's own items only (the consumer's, or the forwarding institution's), each named by its place in the list when it is not.
     if (evidenceIds.length > 0) await this.evidence.requireOwned(caller, input.evidenceIds!, 'body.evidenceIds');
     const receivedAt = who.receivedAt ?? new Date();
     const receivedDay = chinaDay(receivedAt);

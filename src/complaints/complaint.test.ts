@@ -197,8 +197,15 @@ describeEachEngine('complaints', (engine) => {
   it('takes a complaint forwarded by an institution under the consumer’s pseudonym, shown to the consumer', async () => {
     const bad = await ctx.app.inject({ method: 'POST', url: '/v1/institution/complaints', headers: api(zhejiang.apiKey), payload: { ...base, residentId: '330106198811200000' } });
     expect(bad.json().error).toMatchObject({ code: 'FH_INVALID_RESIDENT_ID', field: 'body.residentId' });
-    const reply = await ctx.app.inject({ method: 'POST', url: '/v1/institution/complaints', headers: api(zhejiang.apiKey), payload: { ...base, residentId: stranger } });
+    // The institution attaches the hotline's record from its own vault; another institution's item is refused by its place in the list.
+    const record = await ctx.app.inject({ method: 'POST', url: '/v1/institution/evidence?fileName=hotline.txt', headers: { ...api(zhejiang.apiKey), 'content-type': 'text/plain' }, payload: '客服热线记录：客户反映服务费未告知。' });
+    expect(record.statusCode, record.body).toBe(201);
+    const foreign = await ctx.app.inject({ method: 'POST', url: '/v1/institution/evidence?fileName=other.txt', headers: { ...api(lender.apiKey), 'content-type': 'text/plain' }, payload: '另一家机构的记录' });
+    const refusedItem = await ctx.app.inject({ method: 'POST', url: '/v1/institution/complaints', headers: api(zhejiang.apiKey), payload: { ...base, residentId: stranger, evidenceIds: [record.json().evidenceId, foreign.json().evidenceId] } });
+    expect(refusedItem.json().error).toMatchObject({ code: 'FH_EVIDENCE_NOT_FOUND', field: 'body.evidenceIds.1' });
+    const reply = await ctx.app.inject({ method: 'POST', url: '/v1/institution/complaints', headers: api(zhejiang.apiKey), payload: { ...base, residentId: stranger, evidenceIds: [record.json().evidenceId] } });
     expect(reply.statusCode, reply.body).toBe(201);
+    expect(reply.json().attachments).toEqual([expect.objectContaining({ evidenceId: record.json().evidenceId, fileName: 'hotline.txt' })]);
     expect(reply.json()).toMatchObject({ channel: 'institution', jurisdiction: { code: '330000' } });
     expect(JSON.stringify(reply.json())).not.toContain(stranger);
     const mine = (await ctx.app.inject({ method: 'GET', url: '/v1/consumer/complaints', headers: strangerHeaders })).json();
