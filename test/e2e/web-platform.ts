@@ -154,6 +154,21 @@ export interface DemoWebPlatform {
  * Build the UI if its sources changed, start the platform on PGlite with its capabilities running,
  * load the demo data set and listen on a loopback port.
  */
+/**
+ * Wait until every event the demo raised has been handed to its consumers (monitoring, credit,
+ * screening), so a browser test starts on a platform that is not still working through the demo's
+ * filings in the background on PGlite's one connection.
+ */
+async function eventsSettled(app: FastifyInstance, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    if (/^fenghuo_events_outbox_pending 0$/m.test(metrics)) return;
+    if (Date.now() > deadline) throw new Error(`the demo's events were not all delivered within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
   await buildForProduction();
   const database = await freshDatabase('pglite');
@@ -172,6 +187,7 @@ export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
   };
   try {
     await loadDemoIfEmpty(services, () => undefined, dataDir);
+    await eventsSettled(app);
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await close();
