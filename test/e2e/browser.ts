@@ -3,7 +3,7 @@
  * has settled, full-page screenshots and switching the UI language.
  */
 import { expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export interface BrowserTools {
   /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */
@@ -90,4 +90,15 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
     },
   };
   return tools;
+}
+
+/** The Debian Chromium the browser tests drive (never a downloaded one). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Headless Chromium as every browser test starts it: no sandbox, GPU, network chatter or updates. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }

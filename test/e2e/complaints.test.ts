@@ -10,12 +10,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { browserTools } from './browser.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
@@ -39,23 +38,12 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
   const tools = browserTools(() => browser, screens, 'complaints-');
   const { freshPage, settled, fitsThePhone } = tools;
 
-  async function call<T>(method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${web.baseUrl}${url}`, {
-      method,
-      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     // An API key of Qiantang for its portal, issued by the national supervisor.
     const national = (await call<{ token: string }>('POST', '/v1/auth/login', { body: { username: 'national', password: DEMO_PASSWORD } })).body.token;
     const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');

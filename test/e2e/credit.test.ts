@@ -9,12 +9,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, demoConsumers, demoPeople } from '../../src/demo/demo-data.js';
-import { browserTools } from './browser.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
@@ -40,25 +39,14 @@ describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 
   const tools = browserTools(() => browser, screens, 'credit-');
   const { freshPage, settled, switchLanguage } = tools;
 
-  async function call<T>(method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${web.baseUrl}${url}`, {
-      method,
-      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
 
-  const tokenOf = (username: string) => call<{ token: string }>('POST', '/v1/auth/login', { body: { username, password: DEMO_PASSWORD } }).then((reply) => reply.body.token);
+  const tokenOf = (username: string) => web.tokenOf(username);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     // An API key of Qiantang, the demo lender holding consumer1's authorisation, issued by the national supervisor.
     const national = await tokenOf('national');
     const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');

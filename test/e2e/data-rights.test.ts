@@ -9,13 +9,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, demoConsumers, demoPeople } from '../../src/demo/demo-data.js';
 import { makeResidentId } from '../harness.js';
-import { browserTools } from './browser.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
@@ -39,10 +38,7 @@ describe.skipIf(!haveChromium)('data rights in Chromium', { timeout: 300_000 }, 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {

@@ -8,13 +8,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { voucherPng } from '../../src/evidence/samples.js';
-import { browserTools } from './browser.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
@@ -35,10 +34,7 @@ describe.skipIf(!haveChromium)('the evidence vault in Chromium', { timeout: 300_
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {

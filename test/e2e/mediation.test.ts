@@ -10,14 +10,13 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { verifyAgreement } from '../../src/mediation/agreement.js';
 import { voucherPng } from '../../src/evidence/samples.js';
-import { browserTools } from './browser.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
@@ -41,24 +40,13 @@ describe.skipIf(!haveChromium)('online mediation in Chromium', { timeout: 300_00
   const tools = browserTools(() => browser, screens, 'mediation-');
   const { freshPage, settled, fitsThePhone } = tools;
 
-  async function call<T>(method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${web.baseUrl}${url}`, {
-      method,
-      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-  const tokenOf = (username: string) => call<{ token: string }>('POST', '/v1/auth/login', { body: { username, password: DEMO_PASSWORD } }).then((reply) => reply.body.token);
+  const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
+  const tokenOf = (username: string) => web.tokenOf(username);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const national = await tokenOf('national');
     const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
     const qiantang = registry.body.items.find((item) => item.nameZh === QIANTANG)!;

@@ -14,6 +14,7 @@ import { capabilities, createServices } from '../../src/api/services.js';
 import { startCapabilities } from '../../src/platform/capability.js';
 import { ensureWebBuilt } from '../../src/api/serve.js';
 import { loadDemoIfEmpty } from '../../src/demo/demo.js';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { freshDatabase, makeResidentId, makeUscc } from '../harness.js';
 
 export interface WebPlatform {
@@ -147,6 +148,12 @@ async function seed(platform: Platform, baseUrl: string) {
 export interface DemoWebPlatform {
   baseUrl: string;
   app: FastifyInstance;
+  /** Call the API over HTTP as a script would, with a session token or an API key. */
+  call<T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  /** Log a demo user in (the demo password) and return the session token. */
+  tokenOf(username: string): Promise<string>;
+  /** A fresh API key of the demo institution named `nameZh`, issued by the national supervisor. */
+  issueApiKey(nameZh: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -195,5 +202,24 @@ export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
   }
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-  return { baseUrl: `http://127.0.0.1:${address.port}`, app, close };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const call = async <T>(method: string, url: string, options: { token?: string; apiKey?: string; body?: unknown } = {}) => {
+    const response = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}) },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const tokenOf = async (username: string) => (await call<{ token: string }>('POST', '/v1/auth/login', { body: { username, password: DEMO_PASSWORD } })).body.token;
+  const issueApiKey = async (nameZh: string) => {
+    const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
+    const institution = registry.body.items.find((item) => item.nameZh === nameZh);
+    if (!institution) throw new Error(`no demo institution named ${nameZh}`);
+    const issued = await call<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${institution.institutionId}/api-keys`, { token: await tokenOf('national'), body: { label: '浏览器测试' } });
+    if (issued.status !== 201) throw new Error(`issuing an API key answered ${issued.status}`);
+    return issued.body.apiKey;
+  };
+  return { baseUrl, app, call, tokenOf, issueApiKey, close };
 }

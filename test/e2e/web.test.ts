@@ -9,12 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeResidentId } from '../harness.js';
 import { startWebPlatform, type WebPlatform } from './web-platform.js';
-import { browserTools } from './browser.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
@@ -35,10 +34,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startWebPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {
