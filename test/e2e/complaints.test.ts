@@ -38,19 +38,13 @@ describe.skipIf(!haveChromium)('complaints in Chromium', { timeout: 300_000 }, (
   const tools = browserTools(() => browser, screens, 'complaints-');
   const { freshPage, settled, fitsThePhone } = tools;
 
-  const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
     browser = await launchChromium();
     // An API key of Qiantang for its portal, issued by the national supervisor.
-    const national = (await call<{ token: string }>('POST', '/v1/auth/login', { body: { username: 'national', password: DEMO_PASSWORD } })).body.token;
-    const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
-    const qiantang = registry.body.items.find((item) => item.nameZh === QIANTANG)!;
-    const issued = await call<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${qiantang.institutionId}/api-keys`, { token: national, body: { label: '浏览器测试' } });
-    expect(issued.status).toBe(201);
-    apiKey = issued.body.apiKey;
+    apiKey = await web.issueApiKey(QIANTANG);
   }, 600_000);
 
   afterAll(async () => {

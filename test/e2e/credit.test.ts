@@ -48,12 +48,7 @@ describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 
     web = await startDemoWebPlatform();
     browser = await launchChromium();
     // An API key of Qiantang, the demo lender holding consumer1's authorisation, issued by the national supervisor.
-    const national = await tokenOf('national');
-    const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
-    const qiantang = registry.body.items.find((item) => item.nameZh === QIANTANG)!;
-    const issued = await call<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${qiantang.institutionId}/api-keys`, { token: national, body: { label: '浏览器测试' } });
-    expect(issued.status).toBe(201);
-    apiKey = issued.body.apiKey;
+    apiKey = await web.issueApiKey(QIANTANG);
   }, 600_000);
 
   afterAll(async () => {

@@ -41,18 +41,12 @@ describe.skipIf(!haveChromium)('online mediation in Chromium', { timeout: 300_00
   const { freshPage, settled, fitsThePhone } = tools;
 
   const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
-  const tokenOf = (username: string) => web.tokenOf(username);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
     web = await startDemoWebPlatform();
     browser = await launchChromium();
-    const national = await tokenOf('national');
-    const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
-    const qiantang = registry.body.items.find((item) => item.nameZh === QIANTANG)!;
-    const issued = await call<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${qiantang.institutionId}/api-keys`, { token: national, body: { label: '浏览器测试' } });
-    expect(issued.status).toBe(201);
-    apiKey = issued.body.apiKey;
+    apiKey = await web.issueApiKey(QIANTANG);
   }, 600_000);
 
   afterAll(async () => {

@@ -59,12 +59,7 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     web = await startDemoWebPlatform();
     browser = await launchChromium();
     // An API key of Xihu Payment, the demo's payment institution in Hangzhou, issued by the national supervisor.
-    const national = await tokenOf('national');
-    const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
-    const xihu = registry.body.items.find((item) => item.nameZh === '西湖支付科技有限公司')!;
-    const issued = await call<{ apiKey: string }>('POST', `/v1/supervisor/institutions/${xihu.institutionId}/api-keys`, { token: national, body: { label: '浏览器测试' } });
-    expect(issued.status).toBe(201);
-    apiKey = issued.body.apiKey;
+    apiKey = await web.issueApiKey('西湖支付科技有限公司');
   }, 600_000);
 
   afterAll(async () => {

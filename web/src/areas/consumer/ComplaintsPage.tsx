@@ -9,7 +9,7 @@ import { PageTitle } from '../../components/PageTitle.js';
 import { formatBytes, formatDateTime, useLocalName } from '../../components/format.js';
 import { jurisdictionTree, useReference } from '../../components/reference.js';
 import { useRemote } from '../../components/useRemote.js';
-import { InstitutionSelect } from '../../complaints/InstitutionSelect.js';
+import { InstitutionSelect } from '../../components/InstitutionSelect.js';
 import { ComplaintFacts, ComplaintHistory, ComplaintStatusTags, DeadlineText, useCodeLabel, type ComplaintView } from '../../complaints/parts.js';
 
 interface VaultItem {
@@ -148,7 +148,7 @@ export function FileComplaintPage() {
             </Form.Item>
             {target === 'registered' ? (
               <Form.Item name="institutionId" label={t('complaints.form.pickInstitution')} rules={[{ required: true, message: t('complaints.form.institutionRequired') }]}>
-                <InstitutionSelect />
+                <InstitutionSelect placeholder={t('complaints.form.searchInstitution')} testId="complaint-institution" />
               </Form.Item>
             ) : (
               <Row gutter={16}>

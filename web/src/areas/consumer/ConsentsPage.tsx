@@ -1,53 +1,16 @@
-import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Empty, Flex, Form, Grid, List, Row, Select, Skeleton, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Empty, Flex, Form, Grid, List, Row, Skeleton, Tag, Typography } from 'antd';
 import { PlusOutlined, RollbackOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../../api.js';
+import { InstitutionSelect } from '../../components/InstitutionSelect.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { formatDateTime, useLocalName } from '../../components/format.js';
 import { useRemote } from '../../components/useRemote.js';
 import { ConsentStatusTag } from '../../credit/tags.js';
 import { chinaToday, dataCategories, inquiryPurposes, type ConsentView } from '../../credit/types.js';
-import type { InstitutionSummary, Page } from '../../types.js';
-
-/** An institution picked from the public licence registry by typing part of its name. */
-function InstitutionPicker({ value, onChange }: { value?: string; onChange?: (value: string) => void }) {
-  const { t } = useTranslation();
-  const name = useLocalName();
-  const [query, setQuery] = useState('');
-  const [options, setOptions] = useState<InstitutionSummary[]>([]);
-  const [loading, setLoading] = useState(false);
-  const latest = useRef(0);
-  useEffect(() => {
-    const ticket = ++latest.current;
-    setLoading(true);
-    const timer = setTimeout(() => {
-      api.get<Page<InstitutionSummary>>('/v1/public/institutions', { q: query.trim() || undefined, pageSize: 20 }).then(
-        (page) => {
-          if (ticket !== latest.current) return;
-          setOptions(page.items);
-          setLoading(false);
-        },
-        () => ticket === latest.current && setLoading(false),
-      );
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [query]);
-  return (
-    <Select
-      showSearch={{ filterOption: false, onSearch: setQuery }}
-      value={value}
-      onChange={onChange}
-      loading={loading}
-      placeholder={t('credit.consents.searchInstitution')}
-      options={options.map((item) => ({ value: item.institutionId, label: name(item) }))}
-      notFoundContent={loading ? undefined : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />}
-      data-testid="consent-institution"
-    />
-  );
-}
 
 interface GrantValues {
   institutionId: string;
@@ -91,7 +54,7 @@ function GrantForm({ onGranted }: { onGranted: (consent: ConsentView) => void })
       <Typography.Paragraph type="secondary">{t('credit.consents.grantIntro')}</Typography.Paragraph>
       <Form form={form} layout="vertical" requiredMark={false} initialValues={{ purposes: ['loan_approval'], dataCategories: ['identity', 'credit'] }} onFinish={(values) => void submit(values)}>
         <Form.Item name="institutionId" label={t('credit.consents.pickInstitution')} rules={[{ required: true, message: t('credit.consents.pickRequired') }]}>
-          <InstitutionPicker />
+          <InstitutionSelect placeholder={t('credit.consents.searchInstitution')} testId="consent-institution" />
         </Form.Item>
         <Form.Item name="purposes" label={t('credit.consents.purposes')} rules={[{ required: true, type: 'array', min: 1, message: t('credit.consents.purposesRequired') }]}>
           <Checkbox.Group options={inquiryPurposes.map((code) => ({ value: code, label: t(`credit.purpose.${code}`) }))} data-testid="consent-purposes" />

@@ -8,7 +8,7 @@ import { useRemote } from '../../components/useRemote.js';
 import { ComplaintTable } from '../../complaints/ComplaintTable.js';
 import type { ComplaintView } from '../../complaints/parts.js';
 import { ComplaintDrawer } from '../institution/ComplaintDeskPage.js';
-import { InstitutionSelect } from '../../complaints/InstitutionSelect.js';
+import { InstitutionSelect } from '../../components/InstitutionSelect.js';
 
 const FILTERS = ['late', 'disputed', 'unknownInstitution', 'awaitingApproval', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -84,7 +84,7 @@ function ReferDialog({ complaint, onClose, onDone }: { complaint: ComplaintView;
       <Typography.Paragraph type="secondary">{t('complaints.supervisor.referHelp')}</Typography.Paragraph>
       <Form form={form} layout="vertical" requiredMark={false} onFinish={(values) => void submit(values)}>
         <Form.Item name="institutionId" label={t('complaints.form.pickInstitution')} rules={[{ required: true, message: t('complaints.form.institutionRequired') }]}>
-          <InstitutionSelect />
+          <InstitutionSelect placeholder={t('complaints.form.searchInstitution')} testId="complaint-institution" />
         </Form.Item>
       </Form>
     </Modal>

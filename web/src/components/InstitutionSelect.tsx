@@ -1,13 +1,11 @@
 import { Empty, Select } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
-import { useLocalName } from '../components/format.js';
+import { useLocalName } from './format.js';
 import type { InstitutionSummary, Page } from '../types.js';
 
-/** A registered institution, found in the public licence registry by part of its name. */
-export function InstitutionSelect({ value, onChange }: { value?: string; onChange?: (value: string) => void }) {
-  const { t } = useTranslation();
+/** A registered institution, found in the public licence registry by part of its name; `placeholder` is already translated. */
+export function InstitutionSelect({ value, onChange, placeholder, testId }: { value?: string; onChange?: (value: string) => void; placeholder: string; testId: string }) {
   const name = useLocalName();
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<InstitutionSummary[]>([]);
@@ -35,10 +33,10 @@ export function InstitutionSelect({ value, onChange }: { value?: string; onChang
       value={value}
       onChange={onChange}
       loading={loading}
-      placeholder={t('complaints.form.searchInstitution')}
+      placeholder={placeholder}
       options={options.map((item) => ({ value: item.institutionId, label: name(item) }))}
       notFoundContent={loading ? undefined : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />}
-      data-testid="complaint-institution"
+      data-testid={testId}
     />
   );
 }
