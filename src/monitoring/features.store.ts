@@ -17,7 +17,10 @@ export type FeatureRow = Record<string, unknown> & { record_id: string; party_ke
  * parties (a re-check of balances and payment totals), at one institution if `within` is set, less
  * those of one institution's period (the filing just checked).
  */
-export type RecordScope = { filingId: string } | { partyKeys: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
+export type RecordScope =
+  | { filingId: string }
+  /** `signedFrom` (loans), beside `partyKeys`: only each party's loans signed on or after its day. */
+  | { partyKeys: readonly string[]; signedFrom?: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
 
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
@@ -28,6 +31,12 @@ function loanPage(scope: RecordScope, after: string, limit: number) {
     return sql`select * from filed_loan where filing_id = ${scope.filingId} and valid_to is null and loan_id > ${after} order by loan_id limit ${limit}`;
   }
   const keys = [...scope.partyKeys];
+  if (scope.signedFrom) {
+    return sql`select l.* from filed_loan l join unnest(${keys}::text[], ${[...scope.signedFrom]}::date[]) as s(party_key, signed_from) on s.party_key = l.party_key
+      where l.valid_to is null and l.contract_date >= s.signed_from
+      ${scope.exclude ? sql`and not (l.institution_id = ${scope.exclude.institutionId} and l.period = ${scope.exclude.period})` : sql``}
+      and (l.institution_id::text || '|' || l.loan_id) > ${after} order by l.institution_id::text || '|' || l.loan_id limit ${limit}`;
+  }
   return sql`select * from filed_loan where valid_to is null and party_key = any(${keys}::text[])
     ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
     and (institution_id::text || '|' || loan_id) > ${after} order by institution_id::text || '|' || loan_id limit ${limit}`;
@@ -196,16 +205,45 @@ export async function recordPage(db: Kysely<Database>, recordType: RecordType, s
   }
 }
 
+/** A party whose records a filing changed, and the earliest day those records speak of. */
+export interface ChangedParty {
+  partyKey: string;
+  /**
+   * Loans: the earliest contract date of the party's changed loans; repayments: the earliest day
+   * any of their states says was paid (null when none was); every state of each record counts,
+   * the ones this filing replaced too. Payments: null.
+   */
+  changedFrom: string | null;
+}
+
+const CHANGED: Record<'loan' | 'repayment' | 'payment', { table: string; id: string; day: string | null }> = {
+  loan: { table: 'filed_loan', id: 'loan_id', day: 'contract_date' },
+  repayment: { table: 'filed_repayment', id: 'repayment_id', day: 'paid_date' },
+  payment: { table: 'filed_payment', id: 'payment_id', day: null },
+};
+
 /**
  * Whose balances or payment totals a filing may have changed: the party keys of its records and,
  * for a resubmission (`replaced`), of the rows of the same institution and period that earlier
- * versions filed, so that the borrowers and payers of records it dropped are re-checked too.
+ * versions filed, so that the borrowers and payers of records it dropped are re-checked too; each
+ * with the earliest day its changed records speak of, over every state they were ever filed in.
  */
-export async function partyKeysOfFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filing: { filingId: string; institutionId: string; period: string; replaced: boolean }): Promise<string[]> {
-  const table = sql.table(recordType === 'loan' ? 'filed_loan' : recordType === 'repayment' ? 'filed_repayment' : 'filed_payment');
-  const result = await sql<{ party_key: string }>`
-    select party_key from ${table} where filing_id = ${filing.filingId}
-    ${filing.replaced ? sql`union select party_key from ${table} where institution_id = ${filing.institutionId} and period = ${filing.period} and valid_to is not null` : sql``}
+export async function partiesChangedByFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filing: { filingId: string; institutionId: string; period: string; replaced: boolean }): Promise<ChangedParty[]> {
+  const { table: name, id: idColumn, day } = CHANGED[recordType];
+  const table = sql.table(name);
+  const id = sql.ref(idColumn);
+  const changed = sql`select party_key, institution_id, ${id} as record_id from ${table} where filing_id = ${filing.filingId}
+    ${filing.replaced ? sql`union select party_key, institution_id, ${id} from ${table} where institution_id = ${filing.institutionId} and period = ${filing.period} and valid_to is not null` : sql``}`;
+  if (day === null) {
+    const result = await sql<{ party_key: string }>`select distinct party_key from (${changed}) as c`.execute(db);
+    return result.rows.map((row) => ({ partyKey: row.party_key, changedFrom: null }));
+  }
+  // Every state of each changed record (by the primary key, which leads with the party).
+  const result = await sql<{ party_key: string; changed_from: string | null }>`
+    with changed as (${changed})
+    select c.party_key, to_char(min(h.${sql.ref(day)}), 'YYYY-MM-DD') as changed_from
+    from changed c join ${table} h on h.party_key = c.party_key and h.institution_id = c.institution_id and h.${id} = c.record_id
+    group by c.party_key
   `.execute(db);
-  return [...new Set(result.rows.map((row) => row.party_key))];
+  return result.rows.map((row) => ({ partyKey: row.party_key, changedFrom: row.changed_from }));
 }

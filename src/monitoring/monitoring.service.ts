@@ -17,13 +17,17 @@ import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
 import { alertIdOf, dedupeKey, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
 import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
-import { recordPage, partyKeysOfFiling, type FeatureRow, type RecordScope } from './features.store.js';
+import { recordPage, partiesChangedByFiling, type ChangedParty, type FeatureRow, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
 
 const PAGE = 5000;
 /** Features that read other loans of the borrower: a change to those loans re-checks these rules. */
 const BALANCE_FEATURES = new Set(['loan_outstanding_fen', 'borrower_outstanding_on_platform_fen', 'borrower_outstanding_all_platforms_fen', 'borrower_platforms']);
+// Balance features read as of today rather than as of the loan's signing: any change moves them on every loan.
+const BALANCE_TODAY_FEATURES = new Set(['borrower_platforms']);
+// The first day of the calendar: a party's every loan.
+const EVER = '0001-01-01';
 /** Features that add up a payer's other payments: a payment filed for another period re-checks these rules. */
 const PAYMENT_TOTAL_FEATURES = new Set(['payer_balance_paid_this_year_fen', 'payer_balance_paid_since_opening_fen']);
 
@@ -258,13 +262,13 @@ export class MonitoringService {
     const summary = await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`);
     const filed = { filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 };
     if (recordType === 'loan' || recordType === 'repayment') {
-      const partyKeys = await partyKeysOfFiling(this.db, recordType, filed);
+      const parties = await partiesChangedByFiling(this.db, recordType, filed);
       // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
-      await this.recheckBalances(partyKeys, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
+      await this.recheckBalances(parties, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
     }
     if (recordType === 'payment') {
       // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
-      const partyKeys = await partyKeysOfFiling(this.db, 'payment', filed);
+      const partyKeys = (await partiesChangedByFiling(this.db, 'payment', filed)).map((p) => p.partyKey);
       await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
     }
     // Recorded last, so that a run on record means every alert it leads to, the re-checks' too, is in place.
@@ -273,24 +277,39 @@ export class MonitoringService {
   }
 
   /**
-   * Re-check the balance rules on every loan in force of some borrowers, at every institution and
+   * Re-check the balance rules on the loans in force of some borrowers, at every institution and
    * in every period, but for those of `exclude` (the institution's period just checked). A new loan,
    * a loan filed late or dropped, or a repayment can move which loan took a borrower over a limit;
-   * the alert follows it.
+   * the alert follows it. A borrower given as a changed party has only the loans signed on or after
+   * its day re-checked (a balance is read as of a loan's signing, so earlier loans cannot have
+   * moved), unless some rule reads a balance as of today; a party with no such day is skipped then.
    */
-  async recheckBalances(partyKeys: readonly string[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
+  async recheckBalances(parties: readonly (string | ChangedParty)[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
     const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
     const rulesFor = this.inForce('loan', balanceRule);
-    for (let i = 0; i < partyKeys.length; i += PAGE) {
-      const keys = partyKeys.slice(i, i + PAGE);
+    const readsToday = [...(await this.rulebook.featuresRead('conduct', 'loan'))].some((f) => BALANCE_TODAY_FEATURES.has(f));
+    const keys: string[] = [];
+    const from: string[] = [];
+    for (const party of parties) {
+      if (typeof party === 'string' || readsToday) {
+        keys.push(typeof party === 'string' ? party : party.partyKey);
+        from.push(EVER);
+      } else if (party.changedFrom !== null) {
+        keys.push(party.partyKey);
+        from.push(party.changedFrom);
+      }
+    }
+    const restricted = from.some((day) => day !== EVER);
+    for (let i = 0; i < keys.length; i += PAGE) {
+      const scope = { partyKeys: keys.slice(i, i + PAGE), ...(restricted ? { signedFrom: from.slice(i, i + PAGE) } : {}), ...(exclude ? { exclude } : {}) };
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
-      await this.evaluate('loan', { partyKeys: keys, ...(exclude ? { exclude } : {}) }, async (j, d) => {
+      await this.evaluate('loan', scope, async (j, d) => {
         const found = await rulesFor(j, d);
         for (const r of found) ruleIds.add(r.rule.id);
         return found;
       }, (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], ...(exclude ? { exclude } : {}) }, `balances changed by ${cause}`);
+      await this.commit(outcomes, { ...scope, ruleIds: [...ruleIds] }, `balances changed by ${cause}`);
     }
   }
 

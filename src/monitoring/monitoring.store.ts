@@ -50,7 +50,7 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 export type SupersedeScope =
   | { institutionId: string; recordType: string; period: string }
   /** Some rules on some parties' records, at one institution if `within` is set, less one institution's period. */
-  | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string }
+  | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string; signedFrom?: readonly string[] }
   /** The reporting alerts of one institution. */
   | { institutionId: string; ruleIds: readonly string[] };
 
@@ -68,6 +68,11 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
     if (scope.within) query = query.where('institution_id', '=', scope.within);
     const exclude = scope.exclude;
     if (exclude) query = query.where(sql<boolean>`not (institution_id = ${exclude.institutionId} and period = ${exclude.period})`);
+    // Loans in force signed before their party's day were not re-checked: their alerts stand.
+    if (scope.signedFrom) {
+      query = query.where(sql<boolean>`not exists (select 1 from filed_loan l join unnest(${[...scope.partyKeys]}::text[], ${[...scope.signedFrom]}::date[]) as s(party_key, signed_from) on s.party_key = l.party_key
+        where l.valid_to is null and alert.record_type = 'loan' and l.party_key = alert.party_key and l.institution_id = alert.institution_id and l.loan_id = alert.record_id and l.contract_date < s.signed_from)`);
+    }
   }
   if (raisedKeys.length > 0) query = query.where('dedupe_key', '<>', sql<string>`all(${[...raisedKeys]}::text[])`);
   const open = await query.forUpdate().execute();

@@ -129,4 +129,35 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
       { action: 'alert.dismissed', reason: 'The agency call was a wrong number' },
     ]);
   });
+  it('re-checks every earlier loan of a borrower when a rule reads a balance as of today, not only the loans signed since the change', async () => {
+    // A provincial rule on how many platforms lend to a borrower today: a loan elsewhere, signed
+    // later, moves it on a loan signed before; balances as of signing alone would not.
+    await context.services.rulebook.apply(supervisorCaller, {
+      kind: 'rule',
+      jurisdiction: '330000',
+      rule: {
+        id: 'ZJ-BORROW-PLATFORMS',
+        pack: 'conduct',
+        severity: 'low',
+        recordTypes: ['loan'],
+        title: { zh: '借款人在多个平台有在贷合同', en: 'Borrower owes on several platforms' },
+        explanation: { zh: '借款人在 {features.borrower_platforms} 个平台有在贷合同。', en: 'The borrower owes on {features.borrower_platforms} platforms.' },
+        basis: { law: { zh: '浙江省监测要求', en: 'Zhejiang monitoring requirement' }, article: 'Art.1', figure: { zh: '不超过 1 个平台', en: 'at most 1 platform' } },
+        effective: { from: '2024-01-01' },
+        parameters: { max_platforms: { type: 'integer', direction: 'cap', label: { zh: '平台数上限', en: 'Most platforms' }, value: 1, min: 0 } },
+        condition: 'features.borrower_platforms > params.max_platforms',
+      },
+    });
+    const borrower = makeResidentId('330106', '1979-05-05', 31);
+    const loan = (id: string, day: string) => ({ loan_id: id, contract_id: `C-${id}`, borrower_id: borrower, contract_date: day, disbursement_date: day, first_due_date: '2024-08-20' });
+    await file(hz, 'loan', '2024-07', [loan('ZJ-FIRST', '2024-07-01')]);
+    expect(await alerts({ ruleId: 'ZJ-BORROW-PLATFORMS' })).toEqual([]);
+    await file(sz, 'loan', '2024-07', [loan('GD-LATER', '2024-07-10')]);
+    const raised = await alerts({ ruleId: 'ZJ-BORROW-PLATFORMS' });
+    // Guangdong is not under the Zhejiang rule; the Zhejiang loan signed before is re-checked.
+    expect(raised.map((a) => `${a.institution.id === hz.institutionId ? 'hz' : 'other'}:${a.recordId}:${a.status}`)).toEqual(['hz:ZJ-FIRST:new']);
+    // Guangdong resubmits its July without that loan (another borrower's in its place): one platform again.
+    await file(sz, 'loan', '2024-07', [{ ...loan('GD-OTHER', '2024-07-10'), borrower_id: P2 }], true);
+    expect((await alerts({ ruleId: 'ZJ-BORROW-PLATFORMS' })).map((a) => `${a.recordId}:${a.status}`)).toEqual(['ZJ-FIRST:superseded']);
+  });
 });

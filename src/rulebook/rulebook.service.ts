@@ -171,6 +171,26 @@ export class RulebookService {
     return rule?.parameters.find((p) => p.name === parameter)?.value;
   }
 
+  /**
+   * Every feature that some stored rule of `pack` on `recordType` reads, in any jurisdiction and
+   * period: what a re-check must be ready to compute, whichever rules turn out to be in force.
+   */
+  async featuresRead(pack: RulePack, recordType: RecordType): Promise<Set<string>> {
+    const features = new Set<string>();
+    for (const version of await this.storedVersions()) {
+      if (version.kind !== 'rule' || version.definition.pack !== pack || recordTypeOf(version.definition) !== recordType) continue;
+      // The key `executable` uses for the same definition (a refinement changes parameters, never the condition).
+      const key = `${version.definition.id}|${version.version}@${version.jurisdiction}`;
+      let compiled = this.compiledRules.get(key);
+      if (!compiled) {
+        compiled = compileRule(version.definition);
+        this.compiledRules.set(key, compiled);
+      }
+      for (const name of compiled.features) features.add(name);
+    }
+    return features;
+  }
+
   /** A resolved rule compiled and ready to evaluate (compiled once per rule version). */
   executable(rule: ResolvedRule): ExecutableRule {
     const key = `${rule.id}|${rule.version}`;
