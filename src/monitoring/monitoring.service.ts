@@ -609,23 +609,28 @@ export class MonitoringService {
     job.progress.total = filings.reduce((n, f) => n + f.records, 0);
     const result: DryRunResult = { added: 0, removed: 0, unchanged: 0, byInstitution: [], examples: [] };
     const perInstitution = new Map<string, { added: number; removed: number }>();
+    // Both versions of the rule on each page, read once: a hit is "before" or "after" by its rule version.
+    const currentVersions = new Set<string>();
+    const proposedVersions = new Set<string>();
+    const bothVersions = async (j: string) => {
+      const now = (await this.rulebook.rulesInForce(j, proposal.effectiveFrom)).find((r) => r.id === proposal.ruleId);
+      const next = await proposal.resolvedAt(j);
+      if (now) currentVersions.add(now.version);
+      if (next) proposedVersions.add(next.version);
+      const rules = [now, next].filter((r): r is ResolvedRule => r !== undefined);
+      // The same version twice (a change that leaves this jurisdiction's rule as it is) is evaluated once.
+      return (rules.length === 2 && rules[0]!.version === rules[1]!.version ? rules.slice(0, 1) : rules).map((r) => this.rulebook.executable(r));
+    };
     for (const filing of filings) {
       const before = new Map<string, Fact[]>();
       const after = new Map<string, Fact[]>();
-      const pick = (target: Map<string, Fact[]>) => (outcomes: Outcome[]) => {
-        for (const o of outcomes) if (o.kind === 'hit' && o.alert.rule_id === proposal.ruleId) target.set(o.alert.record_id, JSON.parse(o.alert.facts) as Fact[]);
-      };
-      const current = async (j: string) => {
-        const rule = (await this.rulebook.rulesInForce(j, proposal.effectiveFrom)).find((r) => r.id === proposal.ruleId);
-        return rule ? [this.rulebook.executable(rule)] : [];
-      };
-      const proposed = async (j: string) => {
-        const rule = await proposal.resolvedAt(j);
-        return rule ? [this.rulebook.executable(rule)] : [];
-      };
-      await this.evaluate(recordType, { filingId: filing.filingId }, current, pick(before));
-      await this.evaluate(recordType, { filingId: filing.filingId }, proposed, (outcomes, rows) => {
-        pick(after)(outcomes);
+      await this.evaluate(recordType, { filingId: filing.filingId }, bothVersions, (outcomes, rows) => {
+        for (const o of outcomes) {
+          if (o.kind !== 'hit' || o.alert.rule_id !== proposal.ruleId) continue;
+          const facts = JSON.parse(o.alert.facts) as Fact[];
+          if (currentVersions.has(o.alert.rule_version)) before.set(o.alert.record_id, facts);
+          if (proposedVersions.has(o.alert.rule_version)) after.set(o.alert.record_id, facts);
+        }
         job.progress.checked += rows;
       });
       const counts = perInstitution.get(filing.institutionId) ?? { added: 0, removed: 0 };
