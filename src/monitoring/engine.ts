@@ -52,6 +52,22 @@ export function workingDaysBetween(from: string, to: string): number {
 
 const OPEN_COMPLAINT = new Set(['received', 'in_progress', 'escalated']);
 
+/**
+ * The columns the engine reads of a record beside those its rules read: the day whose rules apply
+ * (`ruleDateOf`) and what the features computed in code take (`codeFeatures`).
+ */
+export const ENGINE_COLUMNS: Readonly<Record<RecordType, readonly string[]>> = {
+  product: ['period', 'risk_warning'],
+  loan: ['contract_date', 'annualised_cost'],
+  repayment: ['period', 'overdue_interest_fen', 'penalty_fen', 'days_past_due', 'principal_due_fen'],
+  payment: ['transaction_time', 'payer_verified_at'],
+  fund_flow: ['flow_time', 'to_party_uscc'],
+  collection: ['action_time'],
+  complaint: ['period', 'received_at', 'status', 'closed_at'],
+  disclosure: ['as_of_date'],
+  algorithm_decision: ['decided_at'],
+};
+
 /** The date whose rules apply to a record: when the act happened, or the period end for a state. */
 export function ruleDateOf(recordType: RecordType, row: FeatureRow): string {
   switch (recordType) {

@@ -15,9 +15,9 @@ import type { FilingService } from '../filing/filing.service.js';
 import type { ExecutableRule, ProposedChange, RulebookService } from '../rulebook/rulebook.service.js';
 import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
-import { alertIdOf, dedupeKey, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
+import { alertIdOf, dedupeKey, ENGINE_COLUMNS, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
 import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
-import { recordPage, partiesChangedByFiling, type ChangedParty, type FeatureRow, type RecordScope } from './features.store.js';
+import { recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
 
@@ -196,13 +196,16 @@ export class MonitoringService {
    * Evaluate rules on every record in `scope`, a page at a time. `rulesFor` gives the rules for an
    * institution's jurisdiction on a record's date (memoised here per pair).
    */
-  private async evaluate(recordType: RecordType, scope: RecordScope, rulesFor: (jurisdiction: string, date: string) => Promise<ExecutableRule[]>, sink: Sink): Promise<void> {
+  private async evaluate(recordType: RecordType, scope: RecordScope, rulesFor: (jurisdiction: string, date: string) => Promise<ExecutableRule[]>, sink: Sink, options: { everyColumn?: boolean } = {}): Promise<void> {
     const lpr = await this.rulebook.lprLookup();
+    // Only the columns some conduct rule on this record type or the engine reads (a dry run's new rule may read any).
+    const fields = options.everyColumn ? null : (await this.rulebook.reads('conduct', recordType)).fields;
+    const wanted: Columns = fields === null ? null : [...fields, ...ENGINE_COLUMNS[recordType]];
     const institutions = new Map<string, InstitutionFacts>();
     const memo = new Map<string, ExecutableRule[]>();
     let after = '';
     for (;;) {
-      const rows: FeatureRow[] = await recordPage(this.db, recordType, scope, after, PAGE);
+      const rows: FeatureRow[] = await recordPage(this.db, recordType, scope, after, PAGE, wanted);
       if (rows.length === 0) break;
       const missing = [...new Set(rows.map((r) => r.institution_id))].filter((id) => !institutions.has(id));
       if (missing.length > 0) for (const [id, facts] of await this.institutionFacts(missing)) institutions.set(id, facts);
@@ -287,7 +290,7 @@ export class MonitoringService {
   async recheckBalances(parties: readonly (string | ChangedParty)[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
     const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
     const rulesFor = this.inForce('loan', balanceRule);
-    const readsToday = [...(await this.rulebook.featuresRead('conduct', 'loan'))].some((f) => BALANCE_TODAY_FEATURES.has(f));
+    const readsToday = [...(await this.rulebook.reads('conduct', 'loan')).features].some((f) => BALANCE_TODAY_FEATURES.has(f));
     const keys: string[] = [];
     const from: string[] = [];
     for (const party of parties) {
@@ -632,7 +635,7 @@ export class MonitoringService {
           if (proposedVersions.has(o.alert.rule_version)) after.set(o.alert.record_id, facts);
         }
         job.progress.checked += rows;
-      });
+      }, { everyColumn: true });
       const counts = perInstitution.get(filing.institutionId) ?? { added: 0, removed: 0 };
       for (const [recordId, facts] of after) {
         if (before.has(recordId)) {

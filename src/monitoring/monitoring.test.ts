@@ -160,4 +160,29 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
     await file(sz, 'loan', '2024-07', [{ ...loan('GD-OTHER', '2024-07-10'), borrower_id: P2 }], true);
     expect((await alerts({ ruleId: 'ZJ-BORROW-PLATFORMS' })).map((a) => `${a.recordId}:${a.status}`)).toEqual(['ZJ-FIRST:superseded']);
   });
+  it('reads every field of the record for a rule that indexes the record instead of naming its fields', async () => {
+    // No other loan rule reads the purpose, so only reading the whole record lets this one fire.
+    await context.services.rulebook.apply(supervisorCaller, {
+      kind: 'rule',
+      jurisdiction: '330000',
+      rule: {
+        id: 'ZJ-LOAN-PURPOSE',
+        pack: 'conduct',
+        severity: 'low',
+        recordTypes: ['loan'],
+        title: { zh: '教育用途贷款', en: 'Loan for education' },
+        explanation: { zh: '贷款用途为教育。', en: 'The loan is for education.' },
+        basis: { law: { zh: '浙江省监测要求', en: 'Zhejiang monitoring requirement' }, article: 'Art.2', figure: { zh: '教育用途', en: 'education' } },
+        effective: { from: '2024-01-01' },
+        parameters: {},
+        condition: "record['purpose'] == 'education'",
+      },
+    });
+    const signed = { contract_date: '2024-09-05', disbursement_date: '2024-09-05', first_due_date: '2024-10-05' };
+    await file(hz, 'loan', '2024-09', [
+      { loan_id: 'EDU', contract_id: 'C-EDU', borrower_id: P1, purpose: 'education', ...signed },
+      { loan_id: 'TRAVEL', contract_id: 'C-TRAVEL', borrower_id: P1, purpose: 'travel', ...signed },
+    ]);
+    expect((await alerts({ ruleId: 'ZJ-LOAN-PURPOSE' })).map((a) => a.recordId)).toEqual(['EDU']);
+  });
 });

@@ -147,6 +147,11 @@ export interface CompiledRule {
   readonly features: readonly string[];
   /** The record fields they read. */
   readonly fields: readonly string[];
+  /**
+   * False when an expression names `record` other than as `record.<field>` (an index, the whole
+   * map, the word in a string): `fields` may then miss some, and the whole record must be read.
+   */
+  readonly fieldsComplete: boolean;
   /** True when the record breaks the rule with these parameter values (CEL-typed, see `celParameters`). Throws when the condition cannot be evaluated on this record. */
   fires(input: EvaluationInput, params: Record<string, unknown>): boolean;
   /** The derived values, for the explanation of a hit. */
@@ -245,6 +250,7 @@ function compileObligation(definition: RuleDefinition): CompiledRule {
     recordType: recordTypeOf(definition),
     features: [],
     fields: [],
+    fieldsComplete: true,
     fires(input, params) {
       return program({ institution: input.record, params }) === true;
     },
@@ -283,6 +289,7 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
   }
   const features = new Set<string>();
   const fields = new Set<string>();
+  let fieldsComplete = true;
   const compiled = expressions.map(({ field, text, expect }) => {
     for (const match of text.matchAll(FEATURE_REF)) {
       const name = match[1]!;
@@ -291,7 +298,9 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
       }
       features.add(name);
     }
-    for (const match of text.matchAll(FIELD_REF)) fields.add(match[1]!);
+    const named = [...text.matchAll(FIELD_REF)];
+    for (const match of named) fields.add(match[1]!);
+    if (named.length !== [...text.matchAll(/\brecord\b/g)].length) fieldsComplete = false;
     let program: ReturnType<Environment['parse']>;
     try {
       program = env.parse(text);
@@ -347,6 +356,7 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
     recordType,
     features: [...features],
     fields: [...fields],
+    fieldsComplete,
     ...(plain ? { plain } : {}),
     fires(input, params) {
       return condition!(context(input, params)) === true;

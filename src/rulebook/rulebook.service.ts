@@ -172,11 +172,13 @@ export class RulebookService {
   }
 
   /**
-   * Every feature that some stored rule of `pack` on `recordType` reads, in any jurisdiction and
-   * period: what a re-check must be ready to compute, whichever rules turn out to be in force.
+   * What the stored rules of `pack` on `recordType` read, in any jurisdiction and period: their
+   * features and record fields (`fields` null when some rule may read any field). What a check
+   * must be ready to compute and read, whichever rules turn out to be in force.
    */
-  async featuresRead(pack: RulePack, recordType: RecordType): Promise<Set<string>> {
+  async reads(pack: RulePack, recordType: RecordType): Promise<{ features: Set<string>; fields: Set<string> | null }> {
     const features = new Set<string>();
+    let fields: Set<string> | null = new Set<string>();
     for (const version of await this.storedVersions()) {
       if (version.kind !== 'rule' || version.definition.pack !== pack || recordTypeOf(version.definition) !== recordType) continue;
       // The key `executable` uses for the same definition (a refinement changes parameters, never the condition).
@@ -187,8 +189,10 @@ export class RulebookService {
         this.compiledRules.set(key, compiled);
       }
       for (const name of compiled.features) features.add(name);
+      if (!compiled.fieldsComplete) fields = null;
+      for (const name of compiled.fields) fields?.add(name);
     }
-    return features;
+    return { features, fields };
   }
 
   /** A resolved rule compiled and ready to evaluate (compiled once per rule version). */
