@@ -117,7 +117,9 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
       left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id and rp.paid_date <= p.contract_date
       group by p.institution_id, p.loan_id, b.institution_id, b.loan_id, b.principal_fen
     ),
-    balances as (
+    -- Materialised: computed once and hashed. Inlined, the embedded engine's planner (no statistics)
+    -- re-ran the aggregates for every loan of the page, quadratic in the page's size.
+    balances as materialized (
       select at_institution, at_loan,
         sum(owed) filter (where institution_id = at_institution and loan_id = at_loan) as outstanding,
         sum(owed) filter (where institution_id = at_institution) as on_platform,
@@ -130,7 +132,7 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
       left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id
       group by b.party_key, b.institution_id, b.loan_id, b.principal_fen
     ),
-    platforms as (select party_key, count(distinct institution_id) filter (where owed > 0) as platforms from owed_now group by party_key)
+    platforms as materialized (select party_key, count(distinct institution_id) filter (where owed > 0) as platforms from owed_now group by party_key)
     select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
       bl.outstanding, bl.on_platform, bl.all_platforms, pl.platforms
     from page
