@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DAY_MS, HISTORY_SIZE, HOUR_MS, InProcessFeatureState, MINUTE_MS, robustZ, type FeatureValues, type Observation } from './features.js';
+import { DAY_MS, HISTORY_SIZE, HOUR_MS, InProcessFeatureState, MINUTE_MS, PAYEES_KEPT, robustZ, type FeatureValues, type Observation } from './features.js';
 
 interface Step {
   observation: Observation;
@@ -94,6 +94,38 @@ describe('the in-process feature state', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('forgets the oldest payee past PAYEES_KEPT and the oldest amount past HISTORY_SIZE, over long runs of one payer in two currencies across a new year', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 600_000 }), payee: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 6 * PAYEES_KEPT })), usd: fc.integer({ min: 0, max: 9 }), amount: fc.integer({ min: 1, max: 100_000 }), balance: fc.boolean(), settle: fc.integer({ min: 0, max: 9 }) }), { minLength: 1200, maxLength: 1400 }),
+        (raw) => {
+          const state = new InProcessFeatureState();
+          const seen: Step[] = [];
+          // The payees known, in the order first learnt (a Set: learning one again does not move it).
+          const known: string[] = [];
+          let at = Date.UTC(2026, 11, 31, 10);
+          for (const r of raw) {
+            at += r.gapMs;
+            const shifted = new Date(at + 8 * HOUR_MS);
+            const currency = r.usd === 0 ? 'USD' : 'CNY';
+            const observation: Observation = { payerRef: 'payer', payeeRef: `a${r.payee}`, deviceRef: 'd', currency, amountMinor: r.amount, balanceFen: r.balance && currency === 'CNY' ? r.amount : 0, atMs: at, chinaYear: shifted.getUTCFullYear(), chinaHour: shifted.getUTCHours() };
+            const expected = { ...model(seen, observation), first_payment_to_payee: !known.includes(observation.payeeRef) };
+            expect(state.observe(observation)).toEqual(expected);
+            const settle = r.settle > 0;
+            if (settle) {
+              state.settle(observation);
+              if (!known.includes(observation.payeeRef)) known.push(observation.payeeRef);
+              if (known.length > PAYEES_KEPT) known.shift();
+            }
+            seen.push({ observation, settle });
+          }
+        },
+      ),
+      // A failing run of a thousand steps is reported as it is: shrinking it would take minutes.
+      { numRuns: 6, endOnFailure: true },
     );
   });
 });

@@ -85,7 +85,26 @@ export function robustScale(history: readonly number[]): RobustScale | undefined
 
 /** The z-score of an amount against a history's scale, to 4 decimal places. */
 export function zOf(scale: RobustScale, amount: number): number {
-  return Number(((amount - scale.median) / scale.divisor).toFixed(4));
+  return round4((amount - scale.median) / scale.divisor);
+}
+
+/**
+ * `Number(x.toFixed(4))` without building a string where that is safe: below 10^5 the product
+ * x · 10^4 is within 10^-7 of its exact value, so away from a tie (where toFixed takes the larger
+ * magnitude) rounding it gives toFixed's digits, and n / 10^4 is the double those digits parse to.
+ */
+function round4(x: number): number {
+  const a = x < 0 ? -x : x;
+  if (a < 1e5) {
+    const scaled = a * 10_000;
+    const floor = Math.floor(scaled);
+    const fraction = scaled - floor;
+    if (fraction < 0.499999 || fraction > 0.500001) {
+      const r = (fraction > 0.5 ? floor + 1 : floor) / 10_000;
+      return x < 0 ? -r : r;
+    }
+  }
+  return Number(x.toFixed(4));
 }
 
 /**
@@ -188,138 +207,651 @@ class PayerHistory {
   }
 }
 
-/** Sliding windows of one account's payments in one currency. */
+/** Sliding windows of one account's payments in one currency (for an account that uses more than one). */
 interface CurrencySeries {
   currency: string;
   series: Series;
 }
 
-/**
- * Everything kept about one account, as payer and as payee, in one place: one lookup per payment
- * and side rather than one per feature.
- */
-class AccountState {
-  /** Payments made, every currency. */
-  paid: Series | undefined;
-  /** Amounts paid, per currency (almost always one). */
-  paidIn: CurrencySeries[] | undefined;
-  /** Payments received, every currency. */
-  received: Series | undefined;
-  receivedIn: CurrencySeries[] | undefined;
-  histories: PayerHistory[] | undefined;
-  payees: Set<string> | undefined;
-  /** Balance payments since the account was opened (fen). */
-  openingTotal = 0;
-  /** Balance payments per China year of the account, when the payer is not known as a person. */
-  yearTotals: Map<number, number> | undefined;
+function seriesIn(list: CurrencySeries[], currency: string): Series {
+  for (let i = 0; i < list.length; i++) if (list[i]!.currency === currency) return list[i]!.series;
+  const series = new Series();
+  list.push({ currency, series });
+  return series;
+}
 
-  static seriesIn(list: CurrencySeries[], currency: string): Series {
-    for (let i = 0; i < list.length; i++) if (list[i]!.currency === currency) return list[i]!.series;
-    const series = new Series();
-    list.push({ currency, series });
-    return series;
+/**
+ * Runs of a Float64Array handed out by size (powers of two) and taken back when a key outgrows its
+ * run: growing per-key state without an object per key. `data` is replaced when the pool grows,
+ * so it is read again after every `alloc`.
+ */
+class Pool {
+  data: Float64Array;
+  private top = 0;
+  private readonly free: number[][] = [];
+
+  constructor(
+    private readonly width: number,
+    initialEntries: number,
+  ) {
+    this.data = new Float64Array(initialEntries * width);
   }
 
-  history(currency: string): PayerHistory | undefined {
-    const list = this.histories;
-    if (list) for (let i = 0; i < list.length; i++) if (list[i]!.currency === currency) return list[i];
-    return undefined;
+  /** The first entry of a run of `size` entries (a power of two). */
+  alloc(size: number): number {
+    const list = this.free[Math.clz32(size)];
+    if (list !== undefined && list.length > 0) return list.pop()!;
+    const at = this.top;
+    this.top += size;
+    if (this.top * this.width > this.data.length) {
+      const bigger = new Float64Array(Math.max(this.top * this.width, Math.floor(this.data.length * 1.5)));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    return at;
+  }
+
+  release(at: number, size: number): void {
+    (this.free[Math.clz32(size)] ??= []).push(at);
   }
 }
 
-/** Features in this process's memory: the embedded mode. Lost on a restart (see the README). */
+// A sliding-window series as 8 numbers of a Float64Array (an account's or a device's record), its
+// entries (time, amount) in a ring of a Pool: the same windows as Series, without objects.
+const S_OFF = 0; // first entry of the ring in the pool
+const S_CAP = 1; // ring size (a power of two; 0 before the first entry)
+const S_START = 2; // ring position of the oldest entry inside the day
+const S_N = 3; // entries inside the day
+const S_NH = 4; // of which inside the hour (the newest ones)
+const S_NM = 5; // of which inside the minute
+const S_DAY = 6; // sum of the amounts inside the day
+const S_HOUR = 7; // and inside the hour
+
+// A record's key (see KeyedRecords): its length + 1 (-1: kept aside, 0: free slot), hash, id, characters.
+const K_LENGTH = 0;
+const K_HASH = 1;
+const K_ID = 2;
+const K_KEY = 3;
+const KEY_BYTES = 32;
+
+// An account's record: its key, the series of what it paid, its payer fields, the series of what it received.
+const A_PAID_CURRENCY = 30; // currency id of every payment made so far; negated once a second one appears
+const A_PAID = 8;
+const A_HISTORY_CURRENCY = 16; // currency of the settled amounts kept inline
+const A_HISTORY_OFF = 17; // pool run of (amount in arrival order, amount in sorted order) pairs
+const A_HISTORY_CAP = 18;
+const A_HISTORY_START = 19;
+const A_HISTORY_LEN = 20;
+const A_MEDIAN = 21; // the robust scale of the inline history, NaN when it has none
+const A_DIVISOR = 22;
+const A_PAYEES_OFF = 23; // pool run of the payees (account ids), oldest first
+const A_PAYEES_CAP = 24;
+const A_PAYEES_START = 25;
+const A_PAYEES_LEN = 26;
+const A_OPENING = 27; // balance payments since opening (fen)
+const A_YEAR = 28; // the latest China year with balance payments (when the payer is not known as a person)
+const A_YEAR_TOTAL = 29;
+const A_RECEIVED_CURRENCY = 7;
+const A_RECEIVED = 32;
+const ACCOUNT_FIELDS = 40;
+// A device's record: its key and its series.
+const D_SERIES = 8;
+const DEVICE_FIELDS = 16;
+
+
+/** FNV-1a of the key, plus 2^32 when it cannot be kept in a record (too long, or not Latin-1). */
+function keyHash(key: string): number {
+  const length = key.length;
+  let hash = 0x811c9dc5 ^ length;
+  let wide = length > KEY_BYTES;
+  for (let i = 0; i < length; i++) {
+    const c = key.charCodeAt(i);
+    if (c > 255) wide = true;
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  hash = (hash ^ (hash >>> 15)) >>> 0;
+  return wide ? hash + 2 ** 32 : hash;
+}
+
+/**
+ * Records of a fixed number of Float64 fields, one per key, the table itself open-addressed by the
+ * key's hash: a key of up to 32 Latin-1 characters is kept in its record's first fields, so that
+ * finding a record touches the record and nothing else (no map entry, no string compared
+ * elsewhere). Longer keys are kept aside. Records move when the table grows: hold offsets only
+ * until the next `find` that may add, and use `id` (fixed at insertion) to refer to a record.
+ */
+class KeyedRecords {
+  data: Float64Array;
+  private bytes: Uint8Array;
+  private mask: number;
+  count = 0;
+  /** Bumped whenever records move. */
+  generation = 0;
+  private readonly longKeys: string[] = [];
+
+  constructor(
+    readonly stride: number,
+    private readonly onNew: (data: Float64Array, base: number) => void,
+    slots = 1024,
+  ) {
+    this.data = new Float64Array(slots * stride);
+    this.bytes = new Uint8Array(this.data.buffer);
+    this.mask = slots - 1;
+  }
+
+  /** Room for `more` new keys without moving records. */
+  reserve(more: number): void {
+    if ((this.count + more) * 4 <= (this.mask + 1) * 3) return;
+    const old = this.data;
+    const slots = (this.mask + 1) * 2;
+    this.data = new Float64Array(slots * this.stride);
+    this.bytes = new Uint8Array(this.data.buffer);
+    this.mask = slots - 1;
+    for (let base = 0; base < old.length; base += this.stride) {
+      if (old[base + K_LENGTH] === 0) continue;
+      let slot = old[base + K_HASH]! & this.mask;
+      while (this.data[slot * this.stride + K_LENGTH] !== 0) slot = (slot + 1) & this.mask;
+      this.data.set(old.subarray(base, base + this.stride), slot * this.stride);
+    }
+    this.generation++;
+  }
+
+  /** The offset of the first slot a key of this `keyHash` may be in. */
+  home(hashed: number): number {
+    return (hashed & this.mask) * this.stride;
+  }
+
+  /** The offset of the key's record, made (fields 0 but the key's) when absent. Call `reserve(1)` first. */
+  find(key: string, hashed: number): number {
+    const length = key.length;
+    const wide = hashed >= 2 ** 32;
+    const hash = wide ? hashed - 2 ** 32 : hashed;
+    const d = this.data;
+    const bytes = this.bytes;
+    const stride = this.stride;
+    let slot = hash & this.mask;
+    for (;;) {
+      const base = slot * stride;
+      const stored = d[base + K_LENGTH]!;
+      if (stored === 0) break;
+      if (d[base + K_HASH] === hash) {
+        if (wide) {
+          if (stored === -1 && this.longKeys[d[base + K_ID]!] === key) return base;
+        } else if (stored === length + 1) {
+          const at = (base + K_KEY) * 8;
+          let i = 0;
+          while (i < length && bytes[at + i] === key.charCodeAt(i)) i++;
+          if (i === length) return base;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const base = slot * stride;
+    const id = this.count++;
+    d[base + K_HASH] = hash;
+    d[base + K_ID] = id;
+    if (wide) {
+      d[base + K_LENGTH] = -1;
+      this.longKeys[id] = key;
+    } else {
+      d[base + K_LENGTH] = length + 1;
+      const at = (base + K_KEY) * 8;
+      for (let i = 0; i < length; i++) bytes[at + i] = key.charCodeAt(i);
+    }
+    this.onNew(d, base);
+    return base;
+  }
+}
+
+/**
+ * The robust scale of `n` sorted values at pool entries `base`, `base + 2`, …: the median, then
+ * the deviations from it visited in ascending order by merging the two sides (no sort, no array):
+ * the same values, summed in the same order, as robustScale gives.
+ */
+function scaleOfSorted(d: Float64Array, base: number, n: number, out: Float64Array): void {
+  out[0] = NaN;
+  out[1] = NaN;
+  if (n < MIN_HISTORY) return;
+  const mid = n >> 1;
+  const median = n % 2 === 1 ? d[base + 2 * mid]! : (d[base + 2 * (mid - 1)]! + d[base + 2 * mid]!) / 2;
+  let j = 0;
+  while (j < n && d[base + 2 * j]! < median) j++;
+  let i = j - 1;
+  const t1 = n % 2 === 1 ? mid : mid - 1;
+  let d1 = 0;
+  let d2 = 0;
+  let sum = 0;
+  for (let c = 0; c < n; c++) {
+    let deviation: number;
+    if (i >= 0 && (j >= n || median - d[base + 2 * i]! <= d[base + 2 * j]! - median)) deviation = median - d[base + 2 * i--]!;
+    else deviation = d[base + 2 * j++]! - median;
+    if (c === t1) d1 = deviation;
+    if (c === mid) d2 = deviation;
+    sum += deviation;
+  }
+  const mad = n % 2 === 1 ? d2 : (d1 + d2) / 2;
+  if (mad > 0) {
+    out[0] = median;
+    out[1] = 1.4826 * mad;
+    return;
+  }
+  const meanAbs = sum / n;
+  if (meanAbs > 0) {
+    out[0] = median;
+    out[1] = 1.2533 * meanAbs;
+  }
+}
+
+/**
+ * Features in this process's memory: the embedded mode. Lost on a restart (see the README).
+ *
+ * Accounts and devices get a number when first seen; their state is a fixed record in one
+ * Float64Array each (no map of objects, nothing allocated per payment but the features returned),
+ * windows and histories in pooled runs. What is rare keeps the general form beside it: an
+ * account's payments in a second currency, settled amounts in a second currency, older China
+ * years' balance totals, persons' totals.
+ */
 export class InProcessFeatureState implements FeatureState {
   readonly kind = 'in-process' as const;
-  private readonly accounts = new Map<string, AccountState>();
-  private readonly devices = new Map<string, Series>();
+  private readonly accountRecords = new KeyedRecords(ACCOUNT_FIELDS, (d, base) => {
+    d[base + A_MEDIAN] = NaN;
+    d[base + A_DIVISOR] = NaN;
+  });
+  private readonly deviceRecords = new KeyedRecords(DEVICE_FIELDS, () => {});
+  private readonly series = new Pool(2, 1 << 16);
+  private readonly histories = new Pool(2, 1 << 14);
+  private readonly payees = new Pool(1, 1 << 14);
+  private readonly scale = new Float64Array(2);
+  private readonly currencies = new Map<string, number>();
+  private lastCurrency = '';
+  private lastCurrencyId = 0;
+  /** Per-currency windows of the accounts that paid (received) in more than one currency. */
+  private readonly paidIn = new Map<number, CurrencySeries[]>();
+  private readonly receivedIn = new Map<number, CurrencySeries[]>();
+  /** Settled amounts in a currency other than the account's first. */
+  private readonly otherHistories = new Map<number, PayerHistory[]>();
+  /** Balance totals of China years before an account's latest. */
+  private readonly earlierYears = new Map<number, Map<number, number>>();
   /** Balance payments per person (pseudonym) and China year, over all their accounts. */
   private readonly personYearTotals = new Map<string, number>();
   private readonly confirmedFraud = new Set<string>();
   private readonly complained = new Set<string>();
   private multiPlatform = new Set<string>();
+  /** The last observation and its records, so that settling it right after needs no lookup. */
+  private lastObservation: Observation | undefined;
+  private lastPayerRef = '';
+  private lastPayeeRef = '';
+  private lastPayer = 0;
+  private lastPayee = 0;
+  private lastGeneration = -1;
+  /** What the reads ahead of use read (kept, so that they are not left out). */
+  touched = 0;
 
-  private account(ref: string): AccountState {
-    let state = this.accounts.get(ref);
-    if (!state) {
-      state = new AccountState();
-      this.accounts.set(ref, state);
+  private currencyId(currency: string): number {
+    if (currency === this.lastCurrency) return this.lastCurrencyId;
+    let id = this.currencies.get(currency);
+    if (id === undefined) {
+      id = this.currencies.size + 1;
+      this.currencies.set(currency, id);
     }
-    return state;
+    this.lastCurrency = currency;
+    this.lastCurrencyId = id;
+    return id;
+  }
+
+  /** Give the series at `m[b]` a ring twice the size (4 to begin with), its entries from position 0. */
+  private grow(m: Float64Array, b: number): void {
+    const cap = m[b + S_CAP]!;
+    const size = cap === 0 ? 4 : cap * 2;
+    const off = this.series.alloc(size);
+    const d = this.series.data;
+    if (cap > 0) {
+      const oldOff = m[b + S_OFF]!;
+      const n = m[b + S_N]!;
+      const start = m[b + S_START]!;
+      for (let k = 0; k < n; k++) {
+        const from = 2 * (oldOff + ((start + k) & (cap - 1)));
+        d[2 * (off + k)] = d[from]!;
+        d[2 * (off + k) + 1] = d[from + 1]!;
+      }
+      this.series.release(oldOff, cap);
+    }
+    m[b + S_OFF] = off;
+    m[b + S_CAP] = size;
+    m[b + S_START] = 0;
+  }
+
+  /**
+   * Series.add on the series at `m[b]`: the windows end at the latest time seen; a late arrival is
+   * put in order and the windows counted again.
+   */
+  private add(m: Float64Array, b: number, at: number, amount: number): void {
+    let n = m[b + S_N]!;
+    if (n === m[b + S_CAP]) this.grow(m, b);
+    const d = this.series.data;
+    const off = m[b + S_OFF]!;
+    const mask = m[b + S_CAP]! - 1;
+    let start = m[b + S_START]!;
+    let nh: number;
+    let nm: number;
+    let sumDay: number;
+    let sumHour: number;
+    if (n === 0 || d[2 * (off + ((start + n - 1) & mask))]! <= at) {
+      const p = 2 * (off + ((start + n) & mask));
+      d[p] = at;
+      d[p + 1] = amount;
+      n++;
+      nh = m[b + S_NH]! + 1;
+      nm = m[b + S_NM]! + 1;
+      sumDay = m[b + S_DAY]! + amount;
+      sumHour = m[b + S_HOUR]! + amount;
+    } else {
+      let i = n;
+      while (i > 0) {
+        const from = 2 * (off + ((start + i - 1) & mask));
+        if (d[from]! <= at) break;
+        const to = 2 * (off + ((start + i) & mask));
+        d[to] = d[from]!;
+        d[to + 1] = d[from + 1]!;
+        i--;
+      }
+      const p = 2 * (off + ((start + i) & mask));
+      d[p] = at;
+      d[p + 1] = amount;
+      n++;
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += d[2 * (off + ((start + k) & mask)) + 1]!;
+      nh = nm = n;
+      sumDay = sumHour = sum;
+    }
+    const last = d[2 * (off + ((start + n - 1) & mask))]!;
+    while (nh > 0) {
+      const p = 2 * (off + ((start + n - nh) & mask));
+      if (d[p]! > last - HOUR_MS) break;
+      sumHour -= d[p + 1]!;
+      nh--;
+    }
+    while (nm > 0 && d[2 * (off + ((start + n - nm) & mask))]! <= last - MINUTE_MS) nm--;
+    while (n > 0) {
+      const p = 2 * (off + start);
+      if (d[p]! > last - DAY_MS) break;
+      sumDay -= d[p + 1]!;
+      start = (start + 1) & mask;
+      n--;
+    }
+    m[b + S_START] = start;
+    m[b + S_N] = n;
+    m[b + S_NH] = nh;
+    m[b + S_NM] = nm;
+    m[b + S_DAY] = sumDay;
+    m[b + S_HOUR] = sumHour;
+  }
+
+  /** The series at `m[b]` as a Series object: an account's first currency once it uses a second. */
+  private seriesObject(m: Float64Array, b: number): Series {
+    const series = new Series();
+    const d = this.series.data;
+    const off = m[b + S_OFF]!;
+    const mask = m[b + S_CAP]! - 1;
+    const start = m[b + S_START]!;
+    for (let k = 0; k < m[b + S_N]!; k++) {
+      const p = 2 * (off + ((start + k) & mask));
+      series.add(d[p]!, d[p + 1]!);
+    }
+    return series;
+  }
+
+  /**
+   * Count the payment in the windows of one side of an account (paid or received, `seriesAt`,
+   * currency field `currencyAt`) and give the series whose sums are the payment's currency: the
+   * account's own record while it has used one currency, else the general form.
+   */
+  private addSide(base: number, seriesAt: number, currencyAt: number, others: Map<number, CurrencySeries[]>, o: Observation): Series | undefined {
+    const currency = this.currencyId(o.currency);
+    let m = this.accountRecords.data;
+    let known = m[base + currencyAt]!;
+    if (known === 0) m[base + currencyAt] = known = currency;
+    else if (known > 0 && known !== currency) {
+      const first = [...this.currencies].find(([, id]) => id === known)![0];
+      others.set(m[base + K_ID]!, [{ currency: first, series: this.seriesObject(m, base + seriesAt) }]);
+      m[base + currencyAt] = known = -known;
+    }
+    this.add(m, base + seriesAt, o.atMs, o.amountMinor);
+    m = this.accountRecords.data;
+    if (known > 0) return undefined;
+    const series = seriesIn(others.get(m[base + K_ID]!)!, o.currency);
+    series.add(o.atMs, o.amountMinor);
+    return series;
+  }
+
+  /** Whether the payer at `base` has settled a payment to the account whose id is `payee`. */
+  private knows(base: number, payee: number): boolean {
+    const m = this.accountRecords.data;
+    const len = m[base + A_PAYEES_LEN]!;
+    if (len === 0) return false;
+    const d = this.payees.data;
+    const off = m[base + A_PAYEES_OFF]!;
+    const mask = m[base + A_PAYEES_CAP]! - 1;
+    const start = m[base + A_PAYEES_START]!;
+    for (let k = 0; k < len; k++) if (d[off + ((start + k) & mask)] === payee) return true;
+    return false;
   }
 
   /** See {@link FeatureState.observe}. */
   observe(o: Observation): FeatureValues {
     const at = o.atMs;
-    const payerState = this.account(o.payerRef);
-    const payer = (payerState.paid ??= new Series());
-    payer.add(at, 1);
-    const payerAmount = AccountState.seriesIn((payerState.paidIn ??= []), o.currency);
-    payerAmount.add(at, o.amountMinor);
-    const payeeState = o.payeeRef === o.payerRef ? payerState : this.account(o.payeeRef);
-    const payee = (payeeState.received ??= new Series());
-    payee.add(at, 1);
-    const payeeAmount = AccountState.seriesIn((payeeState.receivedIn ??= []), o.currency);
-    payeeAmount.add(at, o.amountMinor);
-    const history = payerState.history(o.currency);
+    const records = this.accountRecords;
+    const deviceRecords = this.deviceRecords;
+    records.reserve(2);
+    deviceRecords.reserve(1);
+    // Memory, not arithmetic, is the cost over a million accounts: read the payer's, the payee's and
+    // the device's records together, so that their cache misses overlap instead of following one
+    // another, then everything they point to, together again.
+    const payerHash = keyHash(o.payerRef);
+    const payeeHash = o.payeeRef === o.payerRef ? payerHash : keyHash(o.payeeRef);
+    const deviceHash = o.deviceRef === undefined ? -1 : keyHash(o.deviceRef);
+    let m = records.data;
+    const p0 = records.home(payerHash);
+    const q0 = records.home(payeeHash);
+    let touched = m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[q0]! + m[q0 + 32]!;
+    if (deviceHash >= 0) touched += deviceRecords.data[deviceRecords.home(deviceHash) + D_SERIES]!;
+    const payer = records.find(o.payerRef, payerHash);
+    const payee = o.payeeRef === o.payerRef ? payer : records.find(o.payeeRef, payeeHash);
+    const device = deviceHash >= 0 ? deviceRecords.find(o.deviceRef!, deviceHash) + D_SERIES : -1;
+    m = records.data;
+    const sd = this.series.data;
+    touched += sd[2 * m[payer + A_PAID + S_OFF]!]! + sd[2 * m[payee + A_RECEIVED + S_OFF]!]! + this.histories.data[2 * m[payer + A_HISTORY_OFF]!]! + this.payees.data[m[payer + A_PAYEES_OFF]!]!;
+    if (device >= 0) touched += sd[2 * deviceRecords.data[device + S_OFF]!]!;
+    this.touched = touched;
+    const paidOther = this.addSide(payer, A_PAID, A_PAID_CURRENCY, this.paidIn, o);
+    const receivedOther = this.addSide(payee, A_RECEIVED, A_RECEIVED_CURRENCY, this.receivedIn, o);
+    m = records.data;
+    this.lastObservation = o;
+    this.lastPayerRef = o.payerRef;
+    this.lastPayeeRef = o.payeeRef;
+    this.lastPayer = payer;
+    this.lastPayee = payee;
+    this.lastGeneration = records.generation;
+    const p = payer + A_PAID;
+    const q = payee + A_RECEIVED;
+    const amountDay = paidOther === undefined ? m[p + S_DAY]! : paidOther.sumDay;
+    let historySize = 0;
+    let z: number | undefined;
+    const historyCurrency = m[payer + A_HISTORY_CURRENCY]!;
+    if (historyCurrency !== 0) {
+      if (historyCurrency === this.currencyId(o.currency)) {
+        historySize = m[payer + A_HISTORY_LEN]!;
+        const divisor = m[payer + A_DIVISOR]!;
+        if (divisor === divisor) z = round4((o.amountMinor - m[payer + A_MEDIAN]!) / divisor);
+      } else {
+        const list = this.otherHistories.get(m[payer + K_ID]!);
+        let history: PayerHistory | undefined;
+        if (list) for (let i = 0; i < list.length; i++) if (list[i]!.currency === o.currency) history = list[i];
+        if (history) {
+          historySize = history.amounts.length;
+          z = history.z(o.amountMinor);
+        }
+      }
+    }
     const confirmedFraud = this.confirmedFraud.size > 0 && this.confirmedFraud.has(o.payeeRef);
     const features: FeatureValues = {
-      payer_payments_1m: payer.countMinute(),
-      payer_payments_1h: payer.countHour(),
-      payer_payments_24h: payer.countDay(),
-      payer_amount_1h: payerAmount.sumHour,
-      payer_amount_24h: payerAmount.sumDay,
-      payee_payments_1h: payee.countHour(),
-      payee_payments_24h: payee.countDay(),
-      payee_amount_24h: payeeAmount.sumDay,
-      first_payment_to_payee: !(payerState.payees?.has(o.payeeRef) ?? false),
-      payer_history_size: history ? history.amounts.length : 0,
+      payer_payments_1m: m[p + S_NM]!,
+      payer_payments_1h: m[p + S_NH]!,
+      payer_payments_24h: m[p + S_N]!,
+      payer_amount_1h: paidOther === undefined ? m[p + S_HOUR]! : paidOther.sumHour,
+      payer_amount_24h: amountDay,
+      payee_payments_1h: m[q + S_NH]!,
+      payee_payments_24h: m[q + S_N]!,
+      payee_amount_24h: receivedOther === undefined ? m[q + S_DAY]! : receivedOther.sumDay,
+      first_payment_to_payee: !this.knows(payer, m[payee + K_ID]!),
+      payer_history_size: historySize,
       hour_china: o.chinaHour,
       payee_confirmed_fraud: confirmedFraud,
       payee_on_watch_list: confirmedFraud || (this.complained.size > 0 && this.complained.has(o.payeeRef)),
     };
-    const z = history?.z(o.amountMinor);
     if (z !== undefined) features.amount_robust_z = z;
     if (o.deviceRef !== undefined) {
-      let device = this.devices.get(o.deviceRef);
-      if (!device) {
-        device = new Series();
-        this.devices.set(o.deviceRef, device);
-      }
-      device.add(at, 1);
-      features.device_payments_1h = device.countHour();
-      features.device_payments_24h = device.countDay();
+      const devices = deviceRecords.data;
+      this.add(devices, device, at, 1);
+      features.device_payments_1h = devices[device + S_NH]!;
+      features.device_payments_24h = devices[device + S_N]!;
     }
     if (o.currency === 'CNY') {
-      features.payer_amount_24h_fen = payerAmount.sumDay;
-      const yearTotal = o.payerPseudonym !== undefined ? this.personYearTotals.get(`${o.payerPseudonym}|${o.chinaYear}`) : payerState.yearTotals?.get(o.chinaYear);
+      features.payer_amount_24h_fen = amountDay;
+      let yearTotal: number | undefined;
+      if (o.payerPseudonym !== undefined) yearTotal = this.personYearTotals.get(`${o.payerPseudonym}|${o.chinaYear}`);
+      else yearTotal = m[payer + A_YEAR] === o.chinaYear ? m[payer + A_YEAR_TOTAL] : this.earlierYears.get(m[payer + K_ID]!)?.get(o.chinaYear);
       features.payer_balance_paid_year_fen = (yearTotal ?? 0) + o.balanceFen;
-      features.payer_balance_paid_since_opening_fen = payerState.openingTotal + o.balanceFen;
+      features.payer_balance_paid_since_opening_fen = m[payer + A_OPENING]! + o.balanceFen;
     }
     if (o.payerPseudonym !== undefined) features.payer_multi_platform_borrower = this.multiPlatform.has(o.payerPseudonym);
     return features;
   }
 
+  /** Keep a settled amount in the payer's inline history (the newest HISTORY_SIZE) and work out its scale. */
+  private remember(base: number, amount: number): void {
+    let m = this.accountRecords.data;
+    let len = m[base + A_HISTORY_LEN]!;
+    let cap = m[base + A_HISTORY_CAP]!;
+    let start = m[base + A_HISTORY_START]!;
+    let off = m[base + A_HISTORY_OFF]!;
+    let d = this.histories.data;
+    if (len === HISTORY_SIZE) {
+      // Forget the oldest: out of the arrival ring, and out of the sorted run.
+      const oldest = d[2 * (off + start)]!;
+      start = (start + 1) & (cap - 1);
+      let j = 0;
+      while (d[2 * (off + j) + 1] !== oldest) j++;
+      for (; j < len - 1; j++) d[2 * (off + j) + 1] = d[2 * (off + j + 1) + 1]!;
+      len--;
+    }
+    if (len === cap) {
+      const size = cap === 0 ? 8 : cap * 2;
+      const next = this.histories.alloc(size);
+      d = this.histories.data;
+      for (let k = 0; k < len; k++) {
+        d[2 * (next + k)] = d[2 * (off + ((start + k) & (cap - 1)))]!;
+        d[2 * (next + k) + 1] = d[2 * (off + k) + 1]!;
+      }
+      if (cap > 0) this.histories.release(off, cap);
+      off = next;
+      cap = size;
+      start = 0;
+    }
+    d[2 * (off + ((start + len) & (cap - 1)))] = amount;
+    let j = len;
+    while (j > 0 && d[2 * (off + j - 1) + 1]! > amount) {
+      d[2 * (off + j) + 1] = d[2 * (off + j - 1) + 1]!;
+      j--;
+    }
+    d[2 * (off + j) + 1] = amount;
+    len++;
+    scaleOfSorted(d, 2 * off + 1, len, this.scale);
+    m = this.accountRecords.data;
+    m[base + A_HISTORY_LEN] = len;
+    m[base + A_HISTORY_CAP] = cap;
+    m[base + A_HISTORY_START] = start;
+    m[base + A_HISTORY_OFF] = off;
+    m[base + A_MEDIAN] = this.scale[0]!;
+    m[base + A_DIVISOR] = this.scale[1]!;
+  }
+
+  /** Add a payee to what the payer knows, the oldest forgotten past PAYEES_KEPT. */
+  private learn(base: number, payee: number): void {
+    if (this.knows(base, payee)) return;
+    const m = this.accountRecords.data;
+    let len = m[base + A_PAYEES_LEN]!;
+    let cap = m[base + A_PAYEES_CAP]!;
+    let start = m[base + A_PAYEES_START]!;
+    let off = m[base + A_PAYEES_OFF]!;
+    if (len === cap) {
+      const size = cap === 0 ? 4 : cap * 2;
+      const next = this.payees.alloc(size);
+      const d = this.payees.data;
+      for (let k = 0; k < len; k++) d[next + k] = d[off + ((start + k) & (cap - 1))]!;
+      if (cap > 0) this.payees.release(off, cap);
+      off = next;
+      cap = size;
+      start = 0;
+    }
+    this.payees.data[off + ((start + len) & (cap - 1))] = payee;
+    len++;
+    if (len > PAYEES_KEPT) {
+      start = (start + 1) & (cap - 1);
+      len--;
+    }
+    m[base + A_PAYEES_LEN] = len;
+    m[base + A_PAYEES_CAP] = cap;
+    m[base + A_PAYEES_START] = start;
+    m[base + A_PAYEES_OFF] = off;
+  }
+
   /** See {@link FeatureState.settle}. */
   settle(o: Observation): void {
-    const payerState = this.account(o.payerRef);
-    let history = payerState.history(o.currency);
-    if (!history) {
-      history = new PayerHistory(o.currency);
-      (payerState.histories ??= []).push(history);
+    const records = this.accountRecords;
+    const same = o === this.lastObservation && o.payerRef === this.lastPayerRef && o.payeeRef === this.lastPayeeRef && records.generation === this.lastGeneration;
+    let payer = this.lastPayer;
+    let payee = this.lastPayee;
+    if (!same) {
+      records.reserve(2);
+      payer = records.find(o.payerRef, keyHash(o.payerRef));
+      payee = o.payeeRef === o.payerRef ? payer : records.find(o.payeeRef, keyHash(o.payeeRef));
     }
-    history.push(o.amountMinor);
-    const payees = (payerState.payees ??= new Set());
-    payees.add(o.payeeRef);
-    if (payees.size > PAYEES_KEPT) payees.delete(payees.values().next().value!);
+    const currency = this.currencyId(o.currency);
+    const m = this.accountRecords.data;
+    let historyCurrency = m[payer + A_HISTORY_CURRENCY]!;
+    if (historyCurrency === 0) m[payer + A_HISTORY_CURRENCY] = historyCurrency = currency;
+    if (historyCurrency === currency) this.remember(payer, o.amountMinor);
+    else {
+      let list = this.otherHistories.get(m[payer + K_ID]!);
+      if (!list) this.otherHistories.set(m[payer + K_ID]!, (list = []));
+      let history: PayerHistory | undefined;
+      for (let i = 0; i < list.length; i++) if (list[i]!.currency === o.currency) history = list[i];
+      if (!history) list.push((history = new PayerHistory(o.currency)));
+      history.push(o.amountMinor);
+    }
+    this.learn(payer, this.accountRecords.data[payee + K_ID]!);
     if (o.balanceFen > 0) {
+      const a = this.accountRecords.data;
       if (o.payerPseudonym !== undefined) {
         const yearKey = `${o.payerPseudonym}|${o.chinaYear}`;
         this.personYearTotals.set(yearKey, (this.personYearTotals.get(yearKey) ?? 0) + o.balanceFen);
+      } else if (a[payer + A_YEAR] === o.chinaYear) a[payer + A_YEAR_TOTAL] = a[payer + A_YEAR_TOTAL]! + o.balanceFen;
+      else if (a[payer + A_YEAR] === 0) {
+        a[payer + A_YEAR] = o.chinaYear;
+        a[payer + A_YEAR_TOTAL] = o.balanceFen;
       } else {
-        const totals = (payerState.yearTotals ??= new Map());
-        totals.set(o.chinaYear, (totals.get(o.chinaYear) ?? 0) + o.balanceFen);
+        let years = this.earlierYears.get(a[payer + K_ID]!);
+        if (!years) this.earlierYears.set(a[payer + K_ID]!, (years = new Map()));
+        if (o.chinaYear > a[payer + A_YEAR]!) {
+          // A new latest year: the one inline joins the earlier ones.
+          years.set(a[payer + A_YEAR]!, a[payer + A_YEAR_TOTAL]!);
+          a[payer + A_YEAR] = o.chinaYear;
+          a[payer + A_YEAR_TOTAL] = (years.get(o.chinaYear) ?? 0) + o.balanceFen;
+          years.delete(o.chinaYear);
+        } else years.set(o.chinaYear, (years.get(o.chinaYear) ?? 0) + o.balanceFen);
       }
-      payerState.openingTotal += o.balanceFen;
+      a[payer + A_OPENING] = a[payer + A_OPENING]! + o.balanceFen;
     }
   }
 
