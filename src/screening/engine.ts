@@ -61,7 +61,14 @@ interface PreparedRule {
   plainParams: Record<string, unknown>;
   /** The condition through the CEL interpreter, on CEL-typed values. */
   evaluate: (record: Record<string, unknown>, features: Record<string, unknown>) => boolean;
+  /** What a reason shows, worked out once: the record fields its texts name, its features, its parameters. */
+  recordFacts: { name: keyof ScreeningRecord; type: FactType; label: Fact['label'] }[];
+  featureFacts: { name: string; type: FactType; label: Fact['label'] }[];
+  parameterFacts: Fact[];
 }
+
+/** The reasons and faults of a payment with none (shared, never changed). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
 
 /** The record and features in CEL's types (ints as BigInt), for the rules the interpreter runs. */
 function celInputs(record: ScreeningRecord, features: FeatureValues): { record: Record<string, unknown>; features: Record<string, unknown> } {
@@ -96,13 +103,24 @@ export class ScreeningRuleSet {
   private readonly rules: PreparedRule[];
 
   constructor(readonly executables: readonly ExecutableRule[]) {
-    this.rules = executables.map((rule) => ({
-      rule,
-      weight: rule.rule.definition.weight ?? 0,
-      plain: rule.compiled.plain,
-      plainParams: plainParameters(rule.rule.definition, rule.values),
-      evaluate: (record, features) => rule.compiled.fires({ record, features }, rule.params),
-    }));
+    this.rules = executables.map((executable) => {
+      const { rule, compiled, values } = executable;
+      const definition = rule.definition;
+      const text = `${definition.condition} ${definition.explanation.zh} ${definition.explanation.en}`;
+      return {
+        rule: executable,
+        weight: definition.weight ?? 0,
+        plain: compiled.plain,
+        plainParams: plainParameters(definition, values),
+        evaluate: (record, features) => compiled.fires({ record, features }, executable.params),
+        recordFacts: screeningRecordFields.filter((field) => text.includes(`record.${field.name}`)).map((field) => ({ name: field.name as keyof ScreeningRecord, type: factType(field.type), label: field.label })),
+        featureFacts: compiled.features.flatMap((name) => {
+          const def = screeningFeatureDef(name);
+          return def ? [{ name, type: factType(def.type), label: def.label }] : [];
+        }),
+        parameterFacts: rule.parameters.map((parameter) => ({ name: parameter.name, kind: 'parameter' as const, type: parameter.type, label: parameter.label, value: values[parameter.name] ?? parameter.value })),
+      };
+    });
   }
 
   get size(): number {
@@ -135,26 +153,21 @@ export class ScreeningRuleSet {
       (reasons ??= []).push(this.reasonOf(prepared, record, features));
     }
     score = Math.min(100, score);
-    return { score, decision: decide(score, thresholds), reasons: reasons ?? [], faults: faults ?? [] };
+    return { score, decision: decide(score, thresholds), reasons: reasons ?? NONE, faults: faults ?? NONE };
   }
 
   private reasonOf(prepared: PreparedRule, record: ScreeningRecord, features: FeatureValues): Reason {
-    const { rule, compiled, values } = prepared.rule;
+    const { rule } = prepared.rule;
     const facts: Fact[] = [];
-    const definition = rule.definition;
-    const text = `${definition.condition} ${definition.explanation.zh} ${definition.explanation.en}`;
-    for (const field of screeningRecordFields) {
-      const value = record[field.name as keyof ScreeningRecord];
-      if (value !== undefined && text.includes(`record.${field.name}`)) facts.push({ name: field.name, kind: 'field', type: factType(field.type), label: field.label, value });
+    for (const field of prepared.recordFacts) {
+      const value = record[field.name];
+      if (value !== undefined) facts.push({ name: field.name, kind: 'field', type: field.type, label: field.label, value });
     }
-    for (const name of compiled.features) {
-      const def = screeningFeatureDef(name);
-      const value = features[name];
-      if (def && value !== undefined) facts.push({ name, kind: 'feature', type: factType(def.type), label: def.label, value });
+    for (const feature of prepared.featureFacts) {
+      const value = features[feature.name];
+      if (value !== undefined) facts.push({ name: feature.name, kind: 'feature', type: feature.type, label: feature.label, value });
     }
-    for (const parameter of rule.parameters) {
-      facts.push({ name: parameter.name, kind: 'parameter', type: parameter.type, label: parameter.label, value: values[parameter.name] ?? parameter.value });
-    }
-    return { ruleId: rule.id, ruleVersion: rule.version, weight: prepared.weight, severity: definition.severity, facts };
+    for (const parameter of prepared.parameterFacts) facts.push({ ...parameter });
+    return { ruleId: rule.id, ruleVersion: rule.version, weight: prepared.weight, severity: rule.definition.severity, facts };
   }
 }
