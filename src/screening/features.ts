@@ -647,13 +647,14 @@ export class InProcessFeatureState implements FeatureState {
     // Memory, not arithmetic, is the cost over a million accounts: read the payer's, the payee's and
     // the device's records together, so that their cache misses overlap instead of following one
     // another, then everything they point to, together again.
+    let touched = o.payerRef.charCodeAt(0) + o.payeeRef.charCodeAt(0) + (o.deviceRef === undefined ? 0 : o.deviceRef.charCodeAt(0));
     const payerHash = keyHash(o.payerRef);
     const payeeHash = o.payeeRef === o.payerRef ? payerHash : keyHash(o.payeeRef);
     const deviceHash = o.deviceRef === undefined ? -1 : keyHash(o.deviceRef);
     let m = records.data;
     const p0 = records.home(payerHash);
     const q0 = records.home(payeeHash);
-    let touched = m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[q0]! + m[q0 + 32]!;
+    touched += m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[q0]! + m[q0 + 32]!;
     if (deviceHash >= 0) touched += deviceRecords.data[deviceRecords.home(deviceHash) + D_SERIES]!;
     const payer = records.find(o.payerRef, payerHash);
     const payee = o.payeeRef === o.payerRef ? payer : records.find(o.payeeRef, payeeHash);
