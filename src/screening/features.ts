@@ -256,9 +256,10 @@ class Pool {
   }
 }
 
-// A sliding-window series as 8 numbers of a Float64Array (an account's or a device's record), its
-// entries (time, amount) in a ring of a Pool: the same windows as Series, without objects.
-const S_OFF = 0; // first entry of the ring in the pool
+// A sliding-window series as 16 numbers of a Float64Array (an account's or a device's record): 8
+// fields, then a ring of 4 entries (time, amount) in the record itself; a series that outgrows it
+// moves to a larger ring of a Pool. The same windows as Series, without objects.
+const S_OFF = 0; // first entry of the ring in the pool; -1 while the ring is the record's own
 const S_CAP = 1; // ring size (a power of two; 0 before the first entry)
 const S_START = 2; // ring position of the oldest entry inside the day
 const S_N = 3; // entries inside the day
@@ -266,6 +267,8 @@ const S_NH = 4; // of which inside the hour (the newest ones)
 const S_NM = 5; // of which inside the minute
 const S_DAY = 6; // sum of the amounts inside the day
 const S_HOUR = 7; // and inside the hour
+const S_RING = 8; // the record's own ring
+const RING_INLINE = 4;
 
 // A record's key (see KeyedRecords): its length + 1 (-1: kept aside, 0: free slot), hash, id, characters.
 const K_LENGTH = 0;
@@ -275,28 +278,28 @@ const K_KEY = 3;
 const KEY_BYTES = 32;
 
 // An account's record: its key, the series of what it paid, its payer fields, the series of what it received.
-const A_PAID_CURRENCY = 30; // currency id of every payment made so far; negated once a second one appears
-const A_PAID = 8;
-const A_HISTORY_CURRENCY = 16; // currency of the settled amounts kept inline
-const A_HISTORY_OFF = 17; // pool run of (amount in arrival order, amount in sorted order) pairs
-const A_HISTORY_CAP = 18;
-const A_HISTORY_START = 19;
-const A_HISTORY_LEN = 20;
-const A_MEDIAN = 21; // the robust scale of the inline history, NaN when it has none
-const A_DIVISOR = 22;
-const A_PAYEES_OFF = 23; // pool run of the payees (account ids), oldest first
-const A_PAYEES_CAP = 24;
-const A_PAYEES_START = 25;
-const A_PAYEES_LEN = 26;
-const A_OPENING = 27; // balance payments since opening (fen)
-const A_YEAR = 28; // the latest China year with balance payments (when the payer is not known as a person)
-const A_YEAR_TOTAL = 29;
 const A_RECEIVED_CURRENCY = 7;
-const A_RECEIVED = 32;
-const ACCOUNT_FIELDS = 40;
+const A_PAID = 8;
+const A_HISTORY_CURRENCY = 24; // currency of the settled amounts kept inline
+const A_HISTORY_OFF = 25; // pool run of (amount in arrival order, amount in sorted order) pairs
+const A_HISTORY_CAP = 26;
+const A_HISTORY_START = 27;
+const A_HISTORY_LEN = 28;
+const A_MEDIAN = 29; // the robust scale of the inline history, NaN when it has none
+const A_DIVISOR = 30;
+const A_PAYEES_OFF = 31; // pool run of the payees (account ids), oldest first
+const A_PAYEES_CAP = 32;
+const A_PAYEES_START = 33;
+const A_PAYEES_LEN = 34;
+const A_OPENING = 35; // balance payments since opening (fen)
+const A_YEAR = 36; // the latest China year with balance payments (when the payer is not known as a person)
+const A_YEAR_TOTAL = 37;
+const A_PAID_CURRENCY = 38; // currency id of every payment made so far; negated once a second one appears
+const A_RECEIVED = 40;
+const ACCOUNT_FIELDS = 56;
 // A device's record: its key and its series.
 const D_SERIES = 8;
-const DEVICE_FIELDS = 16;
+const DEVICE_FIELDS = 24;
 
 
 /** FNV-1a of the key, plus 2^32 when it cannot be kept in a record (too long, or not Latin-1). */
@@ -499,23 +502,29 @@ export class InProcessFeatureState implements FeatureState {
     return id;
   }
 
-  /** Give the series at `m[b]` a ring twice the size (4 to begin with), its entries from position 0. */
+  /** Give the series at `m[b]` a ring twice the size (the record's own to begin with), its entries from position 0. */
   private grow(m: Float64Array, b: number): void {
     const cap = m[b + S_CAP]!;
-    const size = cap === 0 ? 4 : cap * 2;
+    if (cap === 0) {
+      m[b + S_OFF] = -1;
+      m[b + S_CAP] = RING_INLINE;
+      m[b + S_START] = 0;
+      return;
+    }
+    const size = cap * 2;
     const off = this.series.alloc(size);
     const d = this.series.data;
-    if (cap > 0) {
-      const oldOff = m[b + S_OFF]!;
-      const n = m[b + S_N]!;
-      const start = m[b + S_START]!;
-      for (let k = 0; k < n; k++) {
-        const from = 2 * (oldOff + ((start + k) & (cap - 1)));
-        d[2 * (off + k)] = d[from]!;
-        d[2 * (off + k) + 1] = d[from + 1]!;
-      }
-      this.series.release(oldOff, cap);
+    const oldOff = m[b + S_OFF]!;
+    const from = oldOff < 0 ? m : d;
+    const o = oldOff < 0 ? b + S_RING : 2 * oldOff;
+    const n = m[b + S_N]!;
+    const start = m[b + S_START]!;
+    for (let k = 0; k < n; k++) {
+      const at = o + 2 * ((start + k) & (cap - 1));
+      d[2 * (off + k)] = from[at]!;
+      d[2 * (off + k) + 1] = from[at + 1]!;
     }
+    if (oldOff >= 0) this.series.release(oldOff, cap);
     m[b + S_OFF] = off;
     m[b + S_CAP] = size;
     m[b + S_START] = 0;
@@ -528,16 +537,17 @@ export class InProcessFeatureState implements FeatureState {
   private add(m: Float64Array, b: number, at: number, amount: number): void {
     let n = m[b + S_N]!;
     if (n === m[b + S_CAP]) this.grow(m, b);
-    const d = this.series.data;
     const off = m[b + S_OFF]!;
+    const d = off < 0 ? m : this.series.data;
+    const o = off < 0 ? b + S_RING : 2 * off;
     const mask = m[b + S_CAP]! - 1;
     let start = m[b + S_START]!;
     let nh: number;
     let nm: number;
     let sumDay: number;
     let sumHour: number;
-    if (n === 0 || d[2 * (off + ((start + n - 1) & mask))]! <= at) {
-      const p = 2 * (off + ((start + n) & mask));
+    if (n === 0 || d[o + 2 * ((start + n - 1) & mask)]! <= at) {
+      const p = o + 2 * ((start + n) & mask);
       d[p] = at;
       d[p + 1] = amount;
       n++;
@@ -548,32 +558,32 @@ export class InProcessFeatureState implements FeatureState {
     } else {
       let i = n;
       while (i > 0) {
-        const from = 2 * (off + ((start + i - 1) & mask));
+        const from = o + 2 * ((start + i - 1) & mask);
         if (d[from]! <= at) break;
-        const to = 2 * (off + ((start + i) & mask));
+        const to = o + 2 * ((start + i) & mask);
         d[to] = d[from]!;
         d[to + 1] = d[from + 1]!;
         i--;
       }
-      const p = 2 * (off + ((start + i) & mask));
+      const p = o + 2 * ((start + i) & mask);
       d[p] = at;
       d[p + 1] = amount;
       n++;
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += d[2 * (off + ((start + k) & mask)) + 1]!;
+      for (let k = 0; k < n; k++) sum += d[o + 2 * ((start + k) & mask) + 1]!;
       nh = nm = n;
       sumDay = sumHour = sum;
     }
-    const last = d[2 * (off + ((start + n - 1) & mask))]!;
+    const last = d[o + 2 * ((start + n - 1) & mask)]!;
     while (nh > 0) {
-      const p = 2 * (off + ((start + n - nh) & mask));
+      const p = o + 2 * ((start + n - nh) & mask);
       if (d[p]! > last - HOUR_MS) break;
       sumHour -= d[p + 1]!;
       nh--;
     }
-    while (nm > 0 && d[2 * (off + ((start + n - nm) & mask))]! <= last - MINUTE_MS) nm--;
+    while (nm > 0 && d[o + 2 * ((start + n - nm) & mask)]! <= last - MINUTE_MS) nm--;
     while (n > 0) {
-      const p = 2 * (off + start);
+      const p = o + 2 * start;
       if (d[p]! > last - DAY_MS) break;
       sumDay -= d[p + 1]!;
       start = (start + 1) & mask;
@@ -590,12 +600,13 @@ export class InProcessFeatureState implements FeatureState {
   /** The series at `m[b]` as a Series object: an account's first currency once it uses a second. */
   private seriesObject(m: Float64Array, b: number): Series {
     const series = new Series();
-    const d = this.series.data;
     const off = m[b + S_OFF]!;
+    const d = off < 0 ? m : this.series.data;
+    const o = off < 0 ? b + S_RING : 2 * off;
     const mask = m[b + S_CAP]! - 1;
     const start = m[b + S_START]!;
     for (let k = 0; k < m[b + S_N]!; k++) {
-      const p = 2 * (off + ((start + k) & mask));
+      const p = o + 2 * ((start + k) & mask);
       series.add(d[p]!, d[p + 1]!);
     }
     return series;
@@ -654,15 +665,20 @@ export class InProcessFeatureState implements FeatureState {
     let m = records.data;
     const p0 = records.home(payerHash);
     const q0 = records.home(payeeHash);
-    touched += m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[q0]! + m[q0 + 32]!;
-    if (deviceHash >= 0) touched += deviceRecords.data[deviceRecords.home(deviceHash) + D_SERIES]!;
+    touched += m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[p0 + 32]! + m[q0]! + m[q0 + 40]! + m[q0 + 48]!;
+    if (deviceHash >= 0) {
+      const d0 = deviceRecords.home(deviceHash);
+      touched += deviceRecords.data[d0 + D_SERIES]! + deviceRecords.data[d0 + D_SERIES + S_RING]!;
+    }
     const payer = records.find(o.payerRef, payerHash);
     const payee = o.payeeRef === o.payerRef ? payer : records.find(o.payeeRef, payeeHash);
     const device = deviceHash >= 0 ? deviceRecords.find(o.deviceRef!, deviceHash) + D_SERIES : -1;
     m = records.data;
     const sd = this.series.data;
-    touched += sd[2 * m[payer + A_PAID + S_OFF]!]! + sd[2 * m[payee + A_RECEIVED + S_OFF]!]! + this.histories.data[2 * m[payer + A_HISTORY_OFF]!]! + this.payees.data[m[payer + A_PAYEES_OFF]!]!;
-    if (device >= 0) touched += sd[2 * deviceRecords.data[device + S_OFF]!]!;
+    const paidOff = m[payer + A_PAID + S_OFF]!;
+    const receivedOff = m[payee + A_RECEIVED + S_OFF]!;
+    touched += (paidOff >= 0 ? sd[2 * paidOff]! : 0) + (receivedOff >= 0 ? sd[2 * receivedOff]! : 0) + this.histories.data[2 * m[payer + A_HISTORY_OFF]!]! + this.payees.data[m[payer + A_PAYEES_OFF]!]!;
+    if (device >= 0 && deviceRecords.data[device + S_OFF]! >= 0) touched += sd[2 * deviceRecords.data[device + S_OFF]!]!;
     this.touched = touched;
     const paidOther = this.addSide(payer, A_PAID, A_PAID_CURRENCY, this.paidIn, o);
     const receivedOther = this.addSide(payee, A_RECEIVED, A_RECEIVED_CURRENCY, this.receivedIn, o);
