@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDIS_TEST_URL, serviceAvailable } from '../../test/harness.js';
-import { DAY_MS, HOUR_MS, InProcessFeatureState, MINUTE_MS, RedisFeatureState, robustZ, type Observation } from './features.js';
+import { DAY_MS, HOUR_MS, InProcessFeatureState, MINUTE_MS, RedisFeatureState, robustZ, zOf, type Observation } from './features.js';
 
 const redisUp = await serviceAvailable('Redis', REDIS_TEST_URL, 'the Redis feature-state checks');
 const T0 = Date.parse('2026-06-10T02:00:00Z');
@@ -75,6 +75,17 @@ describe('the robust z-score', () => {
     expect(robustZ([90, 100, 100, 110, 120], 200)).toBeCloseTo(6.7449, 4);
     // MAD 0 but some spread: the mean absolute deviation stands in (median 100, mean |d| = 20 / 5 = 4).
     expect(robustZ([100, 100, 100, 100, 120], 150)).toBeCloseTo(50 / (1.2533 * 4), 3);
+  });
+
+  it('is rounded to 4 places exactly as Number(z.toFixed(4)) rounds, halves and signed zeros included', () => {
+    const z = (x: number) => zOf({ median: 0, divisor: 1 }, x);
+    const halves = fc.tuple(fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }), fc.constantFrom(0.5, 0.4999999, 0.5000001)).map(([n, f]) => (n + (n < 0 ? -f : f)) / 10_000);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), halves, fc.constantFrom(0, -0, 1e-5, -1e-5, 0.00005, -0.00005, 1.00005, 99_999.99995, 1e21, -Infinity)), (x) => {
+        expect(Object.is(z(x), Number(x.toFixed(4)))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 

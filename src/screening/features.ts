@@ -94,7 +94,7 @@ export function zOf(scale: RobustScale, amount: number): number {
  * magnitude) rounding it gives toFixed's digits, and n / 10^4 is the double those digits parse to.
  */
 function round4(x: number): number {
-  const a = x < 0 ? -x : x;
+  const a = Math.abs(x);
   if (a < 1e5) {
     const scaled = a * 10_000;
     const floor = Math.floor(scaled);
