@@ -84,6 +84,8 @@ export const errorCatalogue = {
   FH_MEDIATION_ALREADY_ANSWERED: { status: 409, zh: '您已答复过该调解方案', en: 'You have already answered this proposal' },
   FH_MEDIATION_NOT_CLOSED: { status: 409, zh: '调解尚未结案，暂无调解结果', en: 'The mediation is not closed yet, so there is no outcome to download' },
   FH_MEDIATOR_REVOKED: { status: 409, zh: '该调解员的任命已撤销', en: "The mediator's appointment was already revoked" },
+  // Audit log: an access that cannot be recorded is not served.
+  FH_AUDIT_UNAVAILABLE: { status: 503, zh: '审计日志暂时无法记录本次访问，请稍后重试', en: 'The audit log cannot record this access just now; try again shortly' },
   FH_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体超过大小限制', en: 'The request body is larger than the limit' },
   FH_URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request path is too long' },
   FH_UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },

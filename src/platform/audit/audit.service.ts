@@ -6,7 +6,7 @@ import type { Database } from '../database.js';
 import type { SignatureAlgorithm } from '../config.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256Hex, verifySignature, type Signer } from '../crypto.js';
-import { fail } from '../errors.js';
+import { fail, FhError } from '../errors.js';
 import { isUnstorableText } from '../text.js';
 import * as store from './audit.store.js';
 import type { AuditRow, HashableRow, HeadRow } from './audit.store.js';
@@ -86,6 +86,27 @@ export interface AuditLogOptions {
   /** The heads file a second party keeps; null: none. */
   headFile?: string | null;
   headFileIntervalMs?: number;
+  /** Entries `append` holds waiting for their commit at most; beyond, it refuses at once (FH_AUDIT_UNAVAILABLE). */
+  appendQueueLimit?: number;
+  /** Entries written by one statement of `append` at most. */
+  appendBatch?: number;
+  /** `append` statements running at once at most (PGlite runs one at a time anyway). */
+  appendConcurrency?: number;
+  /** How long an `append` waits for its commit before it is refused (FH_AUDIT_UNAVAILABLE). */
+  appendTimeoutMs?: number;
+}
+
+/** An entry `append` holds until the statement that writes it commits. */
+interface PendingAppend {
+  /** The entry as a JSON object without its subject, serialised when it was appended. */
+  json: string;
+  subject: string | null;
+  resolve(seq: number): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+  settled: boolean;
+  /** Statements that left it out because its subject's salt was being created by another transaction. */
+  deferred: number;
 }
 
 const HEAD_LOG_ID = 'fenghuo-audit-v1';
@@ -171,6 +192,25 @@ function toSignedHead(row: HeadRow): SignedHead {
 
 const SALT_CACHE_LIMIT = 10_000;
 
+/** Checked and normalised: an entry as stored, its subject still in clear. */
+function newEntry(actor: Actor, entry: AuditEntry): store.NewEntry {
+  checkText(actor.id, 'actor');
+  checkText(actor.requestId, 'requestId');
+  checkText(entry.action, 'action');
+  checkText(entry.subject, 'subject');
+  checkText(entry.resource, 'resource');
+  checkText(entry.reason, 'reason');
+  checkText(entry.detail, 'detail');
+  return { actor_role: actor.role, actor_id: actor.id, subject: entry.subject ?? null, action: entry.action, resource: entry.resource ?? null, reason: entry.reason ?? null, detail: entry.detail ?? {}, request_id: actor.requestId ?? null };
+}
+
+function settle(pending: PendingAppend, done: () => void): void {
+  if (pending.settled) return;
+  pending.settled = true;
+  clearTimeout(pending.timer);
+  done();
+}
+
 /**
  * The audit log: append-only entries sealed into a Merkle tree (RFC 9162) whose heads the
  * platform signs. Appending inserts a row and locks nothing shared; one sealer at a time gives the
@@ -179,6 +219,16 @@ const SALT_CACHE_LIMIT = 10_000;
 export class AuditLog {
   private readonly sealBatch: number;
   private readonly salts = new Map<string, string>();
+  /** Counts erasures, so that a salt read before one is not kept after it. */
+  private eraseGeneration = 0;
+  private readonly queue: PendingAppend[] = [];
+  private flushing = 0;
+  private flushScheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly appendQueueLimit: number;
+  private readonly appendBatch: number;
+  private readonly appendConcurrency: number;
+  private readonly appendTimeoutMs: number;
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<unknown> = Promise.resolve();
   private lastFiledSize: number | undefined;
@@ -189,6 +239,10 @@ export class AuditLog {
     private readonly options: AuditLogOptions = {},
   ) {
     this.sealBatch = options.sealBatch ?? 5000;
+    this.appendQueueLimit = options.appendQueueLimit ?? 10_000;
+    this.appendBatch = options.appendBatch ?? 1000;
+    this.appendConcurrency = options.appendConcurrency ?? 2;
+    this.appendTimeoutMs = options.appendTimeoutMs ?? 30_000;
   }
 
   /** The platform's own public key: what `verify` trusts unless told otherwise. */
@@ -204,48 +258,159 @@ export class AuditLog {
   /**
    * Append an entry. Pass the transaction of the write being audited so that both commit or
    * neither does. Text that could not be stored as given (a NUL, a lone surrogate) is refused
-   * with FH_AUDIT_TEXT_INVALID, so that what is sealed is exactly what was recorded.
+   * with FH_AUDIT_TEXT_INVALID, so that what is sealed is exactly what was recorded. An act that
+   * writes nothing (a read of personal data, a check) should use `append`, which shares commits.
    *
    * @example await audit.record(trx, { role: 'supervisor', id: userId }, { action: 'licence.approve', resource: `licence:${id}`, reason })
    */
   async record(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<number> {
-    checkText(actor.id, 'actor');
-    checkText(actor.requestId, 'requestId');
-    checkText(entry.action, 'action');
-    checkText(entry.subject, 'subject');
-    checkText(entry.resource, 'resource');
-    checkText(entry.reason, 'reason');
-    checkText(entry.detail, 'detail');
-    const subjectRef = entry.subject === undefined ? null : await this.subjectRef(db, entry.subject, true);
-    return store.insertEntry(db, {
-      actor_role: actor.role,
-      actor_id: actor.id,
-      subject_ref: subjectRef,
-      action: entry.action,
-      resource: entry.resource ?? null,
-      reason: entry.reason ?? null,
-      detail: entry.detail ?? {},
-      request_id: actor.requestId ?? null,
+    const row = newEntry(actor, entry);
+    const salt = row.subject === null ? undefined : this.salts.get(row.subject);
+    if (row.subject === null || salt !== undefined) {
+      const { subject, ...rest } = row;
+      return store.insertEntry(db, { ...rest, subject_ref: subject === null ? null : subjectCommitment(salt!, subject) });
+    }
+    // Salt lookup, creation and the insert in one statement. A salt another transaction created
+    // after this statement's snapshot is seen by the next statement.
+    const json = JSON.stringify({ i: 0, ...row });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const generation = this.eraseGeneration;
+      const { seqs, salts, committedSalts } = await store.insertEntries(db, `[${json}]`, [{ subject: row.subject, salt: randomBytes(16).toString('hex') }]);
+      // A salt made in the caller's transaction may yet roll back: it is kept only once committed.
+      this.keepSalts(db.isTransaction ? committedSalts : salts, generation);
+      if (seqs[0] != null) return seqs[0];
+    }
+    throw new Error(`the audit subject salt of an entry could not be resolved`);
+  }
+
+  /**
+   * Append an entry that no write of the caller's goes with (a read of personal data, a screening
+   * decision, an access check) and resolve with its seq once it is committed: a read answered
+   * after this resolves always has its entry on record. Entries appended meanwhile share one
+   * statement and one commit, so concurrent callers cost one round trip between them. Refused
+   * like `record` for text it could not store (that entry alone), with FH_AUDIT_UNAVAILABLE when
+   * `appendQueueLimit` entries already wait or its commit takes over `appendTimeoutMs`; when the
+   * statement fails, every entry in it is refused with the error and none is written. Never call
+   * it inside a transaction on PGlite: its one connection would wait for that transaction.
+   *
+   * @example const seq = await audit.append(caller.actor, { action: 'personal_data.read', subject, resource, reason })
+   */
+  append(actor: Actor, entry: AuditEntry): Promise<number> {
+    let json: string;
+    let subject: string | null;
+    try {
+      const { subject: named, ...row } = newEntry(actor, entry);
+      subject = named;
+      json = JSON.stringify(row);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.queue.length >= this.appendQueueLimit) return Promise.reject(new FhError('FH_AUDIT_UNAVAILABLE', undefined, { retryAfterSeconds: 1 }));
+    return new Promise<number>((resolve, reject) => {
+      const pending: PendingAppend = {
+        json,
+        subject,
+        resolve,
+        reject,
+        settled: false,
+        deferred: 0,
+        timer: setTimeout(() => {
+          if (pending.settled) return;
+          // Refused; still queued, it is not written at all (already sent, it may yet commit).
+          const at = this.queue.indexOf(pending);
+          if (at >= 0) this.queue.splice(at, 1);
+          settle(pending, () => reject(new FhError('FH_AUDIT_UNAVAILABLE', undefined, { retryAfterSeconds: 1 })));
+          this.notifyIdle();
+        }, this.appendTimeoutMs),
+      };
+      pending.timer.unref();
+      this.queue.push(pending);
+      this.scheduleFlush();
     });
   }
 
-  private async subjectRef(db: Kysely<Database>, subject: string, create: boolean): Promise<string | null> {
-    let salt = this.salts.get(subject) ?? (await store.subjectSalt(db, subject));
-    if (salt !== undefined) {
-      // Only salts already committed are kept: one made in a transaction that rolls back is not.
+  /** Resolves once every entry `append` took so far has been written or refused. */
+  async drain(): Promise<void> {
+    if (this.queue.length === 0 && this.flushing === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing >= this.appendConcurrency || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    // After the callers ready to run have appended, not after a delay: an idle log writes at once.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing >= this.appendConcurrency) return;
+    const batch = this.queue.splice(0, this.appendBatch).filter((pending) => !pending.settled);
+    if (batch.length === 0) return this.notifyIdle();
+    this.flushing++;
+    // Another batch may go out beside this one while it waits for its commit.
+    this.scheduleFlush();
+    try {
+      const generation = this.eraseGeneration;
+      // A subject whose salt this process holds goes as its commitment; the others are resolved in the statement.
+      const unknown = new Set<string>();
+      const entries = batch.map((pending, i) => {
+        if (pending.subject === null) return `{"i":${i},${pending.json.slice(1)}`;
+        const salt = this.salts.get(pending.subject);
+        if (salt !== undefined) return `{"i":${i},"subject_ref":"${subjectCommitment(salt, pending.subject)}",${pending.json.slice(1)}`;
+        unknown.add(pending.subject);
+        return `{"i":${i},"subject":${JSON.stringify(pending.subject)},${pending.json.slice(1)}`;
+      });
+      const { seqs, salts } = await store.insertEntries(
+        this.db,
+        `[${entries.join(',')}]`,
+        [...unknown].map((subject) => ({ subject, salt: randomBytes(16).toString('hex') })),
+      );
+      this.keepSalts(salts, generation);
+      const deferred: PendingAppend[] = [];
+      batch.forEach((pending, i) => {
+        const seq = seqs[i];
+        if (seq != null) settle(pending, () => pending.resolve(seq));
+        else if (seq === null && ++pending.deferred < 3) deferred.push(pending);
+        else settle(pending, () => pending.reject(new Error('the audit subject salt of an entry could not be resolved')));
+      });
+      this.queue.unshift(...deferred.filter((pending) => !pending.settled));
+    } catch (error) {
+      for (const pending of batch) settle(pending, () => pending.reject(error));
+    } finally {
+      this.flushing--;
+      this.scheduleFlush();
+      this.notifyIdle();
+    }
+  }
+
+  private notifyIdle(): void {
+    if (this.queue.length > 0 || this.flushing > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Keep committed salts, unless a subject was erased meanwhile (its salt read before the erasure). */
+  private keepSalts(salts: Map<string, string>, generation: number): void {
+    if (generation !== this.eraseGeneration) return;
+    for (const [subject, salt] of salts) {
       if (this.salts.size >= SALT_CACHE_LIMIT) this.salts.clear();
       this.salts.set(subject, salt);
-    } else if (create) {
-      salt = await store.ensureSubjectSalt(db, subject, randomBytes(16).toString('hex'));
-    } else {
-      return null;
     }
+  }
+
+  /** The commitment of `subject` by its committed salt, or null when it has none. */
+  private async subjectRef(db: Kysely<Database>, subject: string): Promise<string | null> {
+    const salt = this.salts.get(subject) ?? (await store.subjectSalt(db, subject));
+    if (salt === undefined) return null;
+    if (!db.isTransaction) this.keepSalts(new Map([[subject, salt]]), this.eraseGeneration);
     return subjectCommitment(salt, subject);
   }
 
   /** Entries about one subject, newest first: what a consumer sees as "who accessed my data". */
   async about(subject: string, limit = 50, beforeSeq?: number, offset = 0): Promise<AuditRow[]> {
-    const ref = await this.subjectRef(this.db, subject, false);
+    const ref = await this.subjectRef(this.db, subject);
     return ref === null ? [] : store.entriesAbout(this.db, ref, limit, beforeSeq, offset);
   }
 
@@ -257,6 +422,7 @@ export class AuditLog {
   async eraseSubject(db: Kysely<Database>, actor: Actor, subject: string, reason: string): Promise<boolean> {
     if (!db.isTransaction) return db.transaction().execute((trx) => this.eraseSubject(trx, actor, subject, reason));
     this.salts.delete(subject);
+    this.eraseGeneration++;
     const erased = await store.deleteSubjectSalt(db, subject);
     await this.record(db, actor, { action: 'audit.subject_erase', reason, detail: { erased } });
     return erased;
@@ -337,10 +503,11 @@ export class AuditLog {
     if (this.options.headFile) every(this.options.headFileIntervalMs ?? 60_000, () => this.publishHead());
   }
 
-  /** Stop the timers, then seal what is left and publish the last head. */
+  /** Stop the timers, then write what `append` holds, seal what is left and publish the last head. */
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    await this.drain();
     await this.running;
     await this.seal();
     await this.publishHead();

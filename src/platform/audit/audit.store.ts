@@ -34,18 +34,46 @@ export async function insertEntry(db: Kysely<Database>, row: { actor_role: strin
   return Number(inserted.seq);
 }
 
+/** An entry as `insertEntries` takes it: the subject in clear, resolved to its commitment in the statement. */
+export interface NewEntry {
+  actor_role: string;
+  actor_id: string | null;
+  subject: string | null;
+  action: string;
+  resource: string | null;
+  reason: string | null;
+  detail: Record<string, unknown>;
+  request_id: string | null;
+}
+
+/**
+ * Insert `entries` in one statement (one round trip; one commit when `db` is not a transaction) by
+ * the function `audit_append` (migration 0045), each subject resolved to SHA-256(salt ‖ '\n' ‖
+ * subject) with its salt; `newSalts` holds a fresh salt for every subject named, used when the
+ * subject has none yet. `entries` is the JSON array of the entries, serialised by the caller so
+ * that an entry that cannot be serialised fails alone. Returns the seq of each entry, in order, or null
+ * for an entry whose subject's salt another transaction created after this statement's snapshot
+ * (not inserted: the next statement sees that salt). Also returns the salts it used, by subject,
+ * and of those the ones committed before the statement.
+ */
+export async function insertEntries(db: Kysely<Database>, entries: string, newSalts: { subject: string; salt: string }[]): Promise<{ seqs: (number | null)[]; salts: Map<string, string>; committedSalts: Map<string, string> }> {
+  const result = await sql<{ i: number; seq: number | null; subject: string | null; salt: string | null; salt_committed: boolean | null }>`select i, seq, subject, salt, salt_committed from audit_append(${entries}::jsonb, ${JSON.stringify(newSalts)}::jsonb)`.execute(db);
+  const seqs: (number | null)[] = [];
+  const salts = new Map<string, string>();
+  const committedSalts = new Map<string, string>();
+  for (const row of result.rows) {
+    seqs[row.i] = row.seq === null ? null : Number(row.seq);
+    if (row.subject !== null && row.salt !== null) {
+      salts.set(row.subject, row.salt);
+      if (row.salt_committed) committedSalts.set(row.subject, row.salt);
+    }
+  }
+  return { seqs, salts, committedSalts };
+}
+
 export async function subjectSalt(db: Kysely<Database>, subject: string): Promise<string | undefined> {
   const row = await db.selectFrom('audit_subject').select('salt').where('subject', '=', subject).executeTakeFirst();
   return row?.salt;
-}
-
-/** The salt of `subject`, created with `salt` if it has none (a concurrent creator's salt wins). */
-export async function ensureSubjectSalt(db: Kysely<Database>, subject: string, salt: string): Promise<string> {
-  const inserted = await db.insertInto('audit_subject').values({ subject, salt }).onConflict((oc) => oc.column('subject').doNothing()).returning('salt').executeTakeFirst();
-  if (inserted) return inserted.salt;
-  const existing = await subjectSalt(db, subject);
-  if (existing === undefined) throw new Error('the subject salt disappeared while it was being created');
-  return existing;
 }
 
 /** Erase the salt of `subject`; true when there was one. */
