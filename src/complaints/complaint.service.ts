@@ -683,9 +683,8 @@ export class ComplaintService {
 
   private async auditRead(caller: Caller, rows: store.ComplaintRow[], action: string): Promise<void> {
     if (rows.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (const row of rows) await this.platform.audit.record(trx, caller.actor, { action, subject: personSubject(row.consumer_pseudonym), resource: `complaint:${row.complaint_id}` });
-    });
+    // Queued together, so written by one statement; the rows are shown only once every read is on record.
+    await Promise.all(rows.map((row) => this.platform.audit.append(caller.actor, { action, subject: personSubject(row.consumer_pseudonym), resource: `complaint:${row.complaint_id}` })));
   }
 
   private async viewOne(complaintId: string, withHistory: boolean): Promise<ComplaintView> {

@@ -235,7 +235,7 @@ export class EvidenceService {
   async list(caller: Caller, page = 1, pageSize = 50): Promise<{ items: EvidenceSummary[]; total: number; page: number; pageSize: number }> {
     const owner = await this.ownerOf(caller);
     const [rows, total] = await Promise.all([store.itemsOfOwner(this.db, owner.kind, owner.ref, { limit: pageSize, offset: (page - 1) * pageSize }), store.countOfOwner(this.db, owner.kind, owner.ref)]);
-    if (owner.kind === 'consumer') await this.platform.audit.record(this.db, caller.actor, { action: 'evidence.listed', subject: this.subjectOf(owner), detail: { count: rows.length } });
+    if (owner.kind === 'consumer') await this.platform.audit.append(caller.actor, { action: 'evidence.listed', subject: this.subjectOf(owner), detail: { count: rows.length } });
     return { items: rows.map((row) => this.summary(row)), total, page, pageSize };
   }
 
@@ -380,7 +380,7 @@ export class EvidenceService {
   }
 
   private async audit(actor: Actor, row: store.EvidenceRow, action: string, detail: Record<string, unknown>): Promise<void> {
-    await this.platform.audit.record(this.db, actor, { action, subject: this.subjectOf({ kind: row.owner_kind, ref: row.owner_ref }), resource: `evidence:${row.evidence_id}`, detail });
+    await this.platform.audit.append(actor, { action, subject: this.subjectOf({ kind: row.owner_kind, ref: row.owner_ref }), resource: `evidence:${row.evidence_id}`, detail });
   }
 
   private async owned(caller: Caller, evidenceId: string, field: string, includeErased: boolean): Promise<store.EvidenceRow> {

@@ -101,7 +101,7 @@ export class IdentityService {
     if (!vault) fail('FH_NOT_FOUND', { field: 'consumer' });
     const residentId = this.platform.keys.vault.open({ keyId: vault.key_id, sealed: vault.sealed }, consumer.pseudonym);
     const check = checkResidentId(residentId);
-    await this.platform.audit.record(this.db, caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: '本人查看个人资料 / the data subject viewed their own profile' });
+    await this.platform.audit.append(caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: '本人查看个人资料 / the data subject viewed their own profile' });
     const region = consumer.region_code ? jurisdictionRef(consumer.region_code) : null;
     return {
       consumerId: consumer.consumer_id,
@@ -156,7 +156,7 @@ export class IdentityService {
     const consumer = await this.ownConsumer(caller);
     const residentId = await this.residentIdOf(caller);
     const phone = await this.openPhone(consumer);
-    await this.platform.audit.record(this.db, caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: '本人下载个人信息副本 / the data subject downloaded a copy of their data' });
+    await this.platform.audit.append(caller.actor, { action: 'personal_data.read', subject: personSubject(consumer.pseudonym), resource: `consumer:${consumer.consumer_id}`, reason: '本人下载个人信息副本 / the data subject downloaded a copy of their data' });
     return {
       consumerId: consumer.consumer_id,
       displayName: caller.principal.role === 'consumer' ? caller.principal.displayName : '',

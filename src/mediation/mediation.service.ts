@@ -251,7 +251,7 @@ export class MediationService {
   async get(caller: Caller, caseId: string): Promise<CaseView> {
     const row = await this.readable(caller, caseId);
     if (caller.principal.role !== 'consumer') {
-      await this.platform.audit.record(this.db, caller.actor, { action: 'mediation.read', subject: personSubject(row.consumer_pseudonym), resource: `mediation:${caseId}` });
+      await this.platform.audit.append(caller.actor, { action: 'mediation.read', subject: personSubject(row.consumer_pseudonym), resource: `mediation:${caseId}` });
     }
     return this.view(caller, row);
   }
@@ -357,7 +357,7 @@ export class MediationService {
   async agreement(caller: Caller, caseId: string): Promise<SignedAgreement> {
     const row = await this.readable(caller, caseId);
     if (!row.agreement) fail('FH_MEDIATION_NOT_CLOSED', { field: 'params.caseId', details: { status: row.status } });
-    await this.platform.audit.record(this.db, caller.actor, { action: 'mediation.agreement_download', subject: personSubject(row.consumer_pseudonym), resource: `mediation:${caseId}` });
+    await this.platform.audit.append(caller.actor, { action: 'mediation.agreement_download', subject: personSubject(row.consumer_pseudonym), resource: `mediation:${caseId}` });
     return JSON.parse(row.agreement) as SignedAgreement;
   }
 

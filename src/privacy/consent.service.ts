@@ -144,7 +144,7 @@ export class ConsentService {
    */
   async withdrawAllOf(db: Kysely<Database>, caller: Caller, pseudonym: string): Promise<number> {
     const ids = await store.withdrawAllOf(db, pseudonym, new Date(), { role: caller.actor.role, id: caller.actor.id });
-    for (const consentId of ids) await this.platform.audit.record(db, caller.actor, { action: 'consent.withdrawn', subject: personSubject(pseudonym), resource: `consent:${consentId}` });
+    await this.platform.audit.recordMany(db, ids.map((consentId) => ({ actor: caller.actor, entry: { action: 'consent.withdrawn', subject: personSubject(pseudonym), resource: `consent:${consentId}` } })));
     return ids.length;
   }
 

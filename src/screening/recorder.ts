@@ -71,16 +71,15 @@ export class DecisionRecorder {
       try {
         await this.db.transaction().execute(async (trx) => {
           await store.insertDecisions(trx, batch);
-          for (const row of batch) {
-            if (!row.payer_pseudonym) continue;
-            await this.audit.record(trx, { role: 'institution', id: row.institution_id }, {
-              action: 'screening.decision',
-              subject: personSubject(row.payer_pseudonym),
-              resource: `screening_decision:${row.decision_id}`,
-              reason: '支付交易风险筛查 / real-time payment screening',
-              detail: { decision: row.decision, score: row.score },
-            });
-          }
+          // The batch's entries in one statement, in the transaction of its decisions.
+          await this.audit.recordMany(
+            trx,
+            batch.flatMap((row) =>
+              row.payer_pseudonym
+                ? [{ actor: { role: 'institution' as const, id: row.institution_id }, entry: { action: 'screening.decision', subject: personSubject(row.payer_pseudonym), resource: `screening_decision:${row.decision_id}`, reason: '支付交易风险筛查 / real-time payment screening', detail: { decision: row.decision, score: row.score } } }]
+                : [],
+            ),
+          );
         });
         this.lastError = undefined;
         this.recorded += batch.length;

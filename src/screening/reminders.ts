@@ -151,8 +151,8 @@ export class ReminderDesk {
     for (const channel of this.options.channels) {
       if (!channel.applies(message)) continue;
       void channel.deliver(message).then(
-        () => this.platform.audit.record(this.db, SYSTEM, { action: 'screening.reminder.sent', ...subject, resource: `screening_reminder:${reminderId}`, detail: { channel: channel.name } }),
-        (error: unknown) => this.platform.audit.record(this.db, SYSTEM, { action: 'screening.reminder.send_failed', ...subject, resource: `screening_reminder:${reminderId}`, detail: { channel: channel.name, error: String((error as Error).message ?? error).slice(0, 200) } }),
+        () => this.platform.audit.append(SYSTEM, { action: 'screening.reminder.sent', ...subject, resource: `screening_reminder:${reminderId}`, detail: { channel: channel.name } }),
+        (error: unknown) => this.platform.audit.append(SYSTEM, { action: 'screening.reminder.send_failed', ...subject, resource: `screening_reminder:${reminderId}`, detail: { channel: channel.name, error: String((error as Error).message ?? error).slice(0, 200) } }),
       ).catch(() => {});
     }
     return reminderId;
@@ -260,7 +260,7 @@ export class ReminderDesk {
       });
       if (error === null) delivered++;
       if (error === null || gaveUp) {
-        await this.platform.audit.record(this.db, SYSTEM, { action: error === null ? 'screening.webhook.delivered' : 'screening.webhook.abandoned', resource: `screening_decision:${row.decision_id}`, detail: { deliveryId: row.delivery_id, attempts, ...(error ? { error } : {}) } });
+        await this.platform.audit.append(SYSTEM, { action: error === null ? 'screening.webhook.delivered' : 'screening.webhook.abandoned', resource: `screening_decision:${row.decision_id}`, detail: { deliveryId: row.delivery_id, attempts, ...(error ? { error } : {}) } });
       }
     }
     return delivered;

@@ -199,7 +199,7 @@ export class LoanCostService {
     const totalRepaidFen = schedule.reduce((sum, p) => sum + p.totalFen, 0);
 
     if (loan.borrower_type === 'individual' && loan.borrower_pseudonym) {
-      await this.platform.audit.record(db, caller.actor, {
+      await this.platform.audit.append(caller.actor, {
         action: 'personal_data.read',
         subject: personSubject(loan.borrower_pseudonym),
         resource: `loan:${institutionId}:${loanId}`,

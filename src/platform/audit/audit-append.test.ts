@@ -209,4 +209,29 @@ describeEachEngine('audit log: appends that share a commit', (engine) => {
     const refs = await entriesOf(db, 'test.erase');
     expect(new Set(refs.map((row) => row.subject_ref)).size).toBe(2);
   });
+
+  it('records several entries of one write in its transaction: all with it, none without it, and none when one holds bad text', async () => {
+    const items = [1, 2, 3].map((i) => ({ actor: reader, entry: { action: 'test.many', subject: `consumer:m${i % 2}`, resource: `m:${i}` } }));
+    const seqs = await db.transaction().execute((trx) => audit.recordMany(trx, items));
+    expect(seqs).toHaveLength(3);
+    const rows = await entriesOf(db, 'test.many');
+    expect(rows.map((row) => [row.seq, row.resource])).toEqual(seqs.map((seq, i) => [seq, `m:${i + 1}`]));
+    expect((await audit.about('consumer:m1')).map((row) => row.resource)).toEqual(['m:3', 'm:1']);
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await audit.recordMany(trx, [{ actor: reader, entry: { action: 'test.many', subject: 'consumer:m9', resource: 'm:rolled-back' } }]);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    const refused = await audit.recordMany(db, [...items, { actor: reader, entry: { action: 'test.many', resource: 'm:bad', reason: 'nul\u0000' } }]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(FhError);
+    expect((refused as FhError).code).toBe('FH_AUDIT_TEXT_INVALID');
+    expect((await entriesOf(db, 'test.many')).map((row) => row.resource)).toEqual(['m:1', 'm:2', 'm:3']);
+    expect(await audit.about('consumer:m9')).toEqual([]);
+    expect(await audit.recordMany(db, [])).toEqual([]);
+  });
 });

@@ -96,11 +96,14 @@ export interface AuditLogOptions {
   appendTimeoutMs?: number;
 }
 
-/** An entry `append` holds until the statement that writes it commits. */
-interface PendingAppend {
-  /** The entry as a JSON object without its subject, serialised when it was appended. */
+/** An entry ready to send: its columns as a JSON object, its subject apart (sent in clear or as its commitment). */
+interface Unsent {
   json: string;
   subject: string | null;
+}
+
+/** An entry `append` holds until the statement that writes it commits. */
+interface PendingAppend extends Unsent {
   resolve(seq: number): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
@@ -204,6 +207,12 @@ function newEntry(actor: Actor, entry: AuditEntry): store.NewEntry {
   return { actor_role: actor.role, actor_id: actor.id, subject: entry.subject ?? null, action: entry.action, resource: entry.resource ?? null, reason: entry.reason ?? null, detail: entry.detail ?? {}, request_id: actor.requestId ?? null };
 }
 
+/** Serialised now, so that an entry that cannot be fails alone. */
+function unsent(row: store.NewEntry): Unsent {
+  const { subject, ...columns } = row;
+  return { json: JSON.stringify(columns), subject };
+}
+
 function settle(pending: PendingAppend, done: () => void): void {
   if (pending.settled) return;
   pending.settled = true;
@@ -270,17 +279,59 @@ export class AuditLog {
       const { subject, ...rest } = row;
       return store.insertEntry(db, { ...rest, subject_ref: subject === null ? null : subjectCommitment(salt!, subject) });
     }
-    // Salt lookup, creation and the insert in one statement. A salt another transaction created
-    // after this statement's snapshot is seen by the next statement.
-    const json = JSON.stringify({ i: 0, ...row });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const generation = this.eraseGeneration;
-      const { seqs, salts, committedSalts } = await store.insertEntries(db, `[${json}]`, [{ subject: row.subject, salt: randomBytes(16).toString('hex') }]);
-      // A salt made in the caller's transaction may yet roll back: it is kept only once committed.
-      this.keepSalts(db.isTransaction ? committedSalts : salts, generation);
-      if (seqs[0] != null) return seqs[0];
+    return (await this.insertAll(db, [unsent(row)]))[0]!;
+  }
+
+  /**
+   * `record` for several entries of one write (a batch of decisions, a page of rows), in one
+   * statement. All or none is written with `db`'s transaction; one entry with text that cannot be
+   * stored refuses them all.
+   *
+   * @example await audit.recordMany(trx, rows.map((row) => ({ actor, entry: { action: 'screening.decision', subject, resource } })))
+   */
+  async recordMany(db: Kysely<Database>, items: { actor: Actor; entry: AuditEntry }[]): Promise<number[]> {
+    if (items.length === 0) return [];
+    return this.insertAll(db, items.map(({ actor, entry }) => unsent(newEntry(actor, entry))));
+  }
+
+  /** Insert entries with as few statements as their subjects' salts allow (one, but for a salt being created elsewhere). */
+  private async insertAll(db: Kysely<Database>, entries: Unsent[]): Promise<number[]> {
+    const seqs: number[] = [];
+    let left = entries.map((entry, at) => ({ entry, at }));
+    for (let attempt = 0; attempt < 3 && left.length > 0; attempt++) {
+      const written = await this.insertBatch(db, left.map(({ entry }) => entry));
+      left.forEach(({ at }, i) => {
+        if (written[i] != null) seqs[at] = written[i];
+      });
+      left = left.filter((_, i) => written[i] == null);
     }
-    throw new Error(`the audit subject salt of an entry could not be resolved`);
+    if (left.length > 0) throw new Error('the audit subject salt of an entry could not be resolved');
+    return seqs;
+  }
+
+  /**
+   * One statement: entries whose subject's salt this process holds go with their commitment, the
+   * others with their subject, resolved in the statement. Returns each entry's seq, or null for one
+   * the statement left out (its salt being created by another transaction).
+   */
+  private async insertBatch(db: Kysely<Database>, entries: Unsent[]): Promise<(number | null | undefined)[]> {
+    const generation = this.eraseGeneration;
+    const unknown = new Set<string>();
+    const json = entries.map((entry, i) => {
+      if (entry.subject === null) return `{"i":${i},${entry.json.slice(1)}`;
+      const salt = this.salts.get(entry.subject);
+      if (salt !== undefined) return `{"i":${i},"subject_ref":"${subjectCommitment(salt, entry.subject)}",${entry.json.slice(1)}`;
+      unknown.add(entry.subject);
+      return `{"i":${i},"subject":${JSON.stringify(entry.subject)},${entry.json.slice(1)}`;
+    });
+    const { seqs, salts, committedSalts } = await store.insertEntries(
+      db,
+      `[${json.join(',')}]`,
+      [...unknown].map((subject) => ({ subject, salt: randomBytes(16).toString('hex') })),
+    );
+    // A salt made in the caller's transaction may yet roll back: it is kept only once committed.
+    this.keepSalts(db.isTransaction ? committedSalts : salts, generation);
+    return entries.map((_, i) => seqs[i]);
   }
 
   /**
@@ -299,9 +350,7 @@ export class AuditLog {
     let json: string;
     let subject: string | null;
     try {
-      const { subject: named, ...row } = newEntry(actor, entry);
-      subject = named;
-      json = JSON.stringify(row);
+      ({ json, subject } = unsent(newEntry(actor, entry)));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -353,22 +402,7 @@ export class AuditLog {
     // Another batch may go out beside this one while it waits for its commit.
     this.scheduleFlush();
     try {
-      const generation = this.eraseGeneration;
-      // A subject whose salt this process holds goes as its commitment; the others are resolved in the statement.
-      const unknown = new Set<string>();
-      const entries = batch.map((pending, i) => {
-        if (pending.subject === null) return `{"i":${i},${pending.json.slice(1)}`;
-        const salt = this.salts.get(pending.subject);
-        if (salt !== undefined) return `{"i":${i},"subject_ref":"${subjectCommitment(salt, pending.subject)}",${pending.json.slice(1)}`;
-        unknown.add(pending.subject);
-        return `{"i":${i},"subject":${JSON.stringify(pending.subject)},${pending.json.slice(1)}`;
-      });
-      const { seqs, salts } = await store.insertEntries(
-        this.db,
-        `[${entries.join(',')}]`,
-        [...unknown].map((subject) => ({ subject, salt: randomBytes(16).toString('hex') })),
-      );
-      this.keepSalts(salts, generation);
+      const seqs = await this.insertBatch(this.db, batch);
       const deferred: PendingAppend[] = [];
       batch.forEach((pending, i) => {
         const seq = seqs[i];
