@@ -1,15 +1,18 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { describeEachEngine, engines, adminQuery, POSTGRES_ADMIN_URL, startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
-import { errorCatalogue, renderErrorReference } from '../platform/errors.js';
+import { errorCatalogue, FhError, renderErrorReference } from '../platform/errors.js';
 import { loadConfig } from '../platform/config.js';
 import { openPostgres } from '../platform/database.js';
 import { ephemeralKeyMaterial } from '../platform/crypto.js';
 import { closePlatform, createPlatform } from '../platform/platform.js';
 import { buildApp } from './app.js';
 import { docsDir, renderOpenApi } from './generated-docs.js';
+import { errorResponseName, shareErrorResponses } from './openapi.js';
 
 describeEachEngine('HTTP platform: errors, limits and roles', (engine) => {
   let ctx: TestContext;
@@ -92,7 +95,66 @@ describe('generated references', () => {
     expect(JSON.parse(committed)).toEqual(JSON.parse(await renderOpenApi()));
     expect(JSON.parse(committed).openapi).toBe('3.1.0');
   });
+
+  it('docs/openapi.json states the error reply once and points every error response of every route at it', async () => {
+    interface Doc {
+      paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: unknown }> }>>;
+      components: { schemas: Record<string, object>; responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> };
+    }
+    const committed = await readFile(`${docsDir}openapi.json`, 'utf8');
+    const document = JSON.parse(committed) as Doc;
+    let errorResponses = 0;
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          errorResponses++;
+          expect(response, `${method} ${path} ${status}`).toEqual({ $ref: `#/components/responses/${errorResponseName(status)}` });
+        }
+      }
+    }
+    // Every route documents its errors (seven statuses each), and the schema is written out once.
+    expect(errorResponses).toBeGreaterThan(7 * 100);
+    expect(committed.split('Stable code from docs/errors.md')).toHaveLength(2);
+    for (const [name, response] of Object.entries(document.components.responses)) {
+      expect(response.content, name).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorReply' } } });
+    }
+    expect(Object.keys(document.components.responses)).toEqual(expect.arrayContaining(['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'PayloadTooLarge', 'ServiceUnavailable']));
+
+    // The shared schema is what the server sends: a reply from the catalogue passes, a reply without its message does not.
+    const validate = new Ajv({ strict: false }).compile(document.components.schemas.ErrorReply!);
+    expect(validate(new FhError('FH_VALIDATION', 'body.uscc', { reason: 'check digit' }).toBody()), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(new FhError('FH_NOT_FOUND').toBody())).toBe(true);
+    expect(validate({ error: { code: 'FH_NOT_FOUND' } })).toBe(false);
+  });
+
+  it('shares only the responses that are the error reply, and leaves the document it is given alone', () => {
+    const errorSchema = JSON.parse(committedErrorSchema()) as object;
+    const notFound = { description: 'Error reply', content: { 'application/json': { schema: errorSchema } } };
+    const csvError = { description: 'Error reply', content: { 'text/csv': { schema: errorSchema } } };
+    const conflict = { description: 'Another shape', content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string' } } } } } };
+    const withHeaders = { ...notFound, headers: { 'retry-after': { schema: { type: 'integer' } } } };
+    const ok = { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
+    const document = { openapi: '3.1.0', paths: { '/x': { get: { summary: 'x', responses: { 200: ok, 404: notFound, 400: csvError, 409: conflict, 503: withHeaders } } } }, components: { securitySchemes: { bearer: { type: 'http' } } } };
+    const before = JSON.stringify(document);
+    const shared = shareErrorResponses(document);
+    expect(JSON.stringify(document)).toBe(before);
+    expect(shared.paths['/x'].get).toEqual({
+      summary: 'x',
+      responses: { 200: ok, 404: { $ref: '#/components/responses/NotFound' }, 400: { $ref: '#/components/responses/BadRequest' }, 409: conflict, 503: withHeaders },
+    });
+    expect(Object.keys((shared.components as Record<string, object>).responses!).sort()).toEqual(['BadRequest', 'NotFound']);
+    expect(shared.components).toMatchObject({ securitySchemes: { bearer: { type: 'http' } }, schemas: { ErrorReply: errorSchema } });
+    // A document without error replies comes back as it was.
+    const plain = { openapi: '3.1.0', paths: { '/y': { get: { responses: { 200: ok } } } } };
+    expect(shareErrorResponses(plain)).toBe(plain);
+  });
 });
+
+/** The error reply's schema as the committed document writes it. */
+function committedErrorSchema(): string {
+  return JSON.stringify(JSON.parse(readFileSync(`${docsDir}openapi.json`, 'utf8')).components.schemas.ErrorReply);
+}
 
 describe('configuration', () => {
   it('parses the environment once and names the variable at fault', () => {

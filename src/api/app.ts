@@ -12,6 +12,7 @@ import { installAccessControl } from '../platform/auth/access.js';
 import type { Platform } from '../platform/platform.js';
 import { Type } from '@sinclair/typebox';
 import { ErrorReply } from './schemas.js';
+import { shareErrorResponses } from './openapi.js';
 import { capabilityRoutes } from './routes.js';
 import { createServices, type Services } from './services.js';
 import { boundaryValidatorCompiler, clientErrorReply, frameworkErrorReply, installBoundary, partName } from './boundary.js';
@@ -148,6 +149,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
         },
       },
     },
+    // Every route's error replies point at one shared response per status instead of repeating the schema.
+    transformObject: (document) => ('openapiObject' in document ? shareErrorResponses(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
