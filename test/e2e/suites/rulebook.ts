@@ -4,7 +4,7 @@
  * national supervisor works an alert through triage to dismissal; the Zhejiang supervisor tightens a
  * provincial parameter after a dry run, and is refused a loosening in words; an institution reads the
  * alerts about it. Pages are photographed in Chinese and in English, and at phone width, into
- * test-results/screens/rulebook-*.png.
+ * /tmp/shots (outside the repository).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
