@@ -2,24 +2,8 @@
  * What the browser tests share: a fresh page that fails on uncaught errors, waiting until a page
  * has settled, full-page screenshots and switching the UI language.
  */
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { DemoWebPlatform } from './web-platform.js';
-
-/** Where the browser suites write their screenshots: test-results/screens/ (a path ending in `/`). */
-export const SCREENS = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
-
-/**
- * What the browser suites (test/e2e/suites/) share, started once by test/e2e/web-ui.test.ts: one
- * Chromium, and one platform with the demo data. The suites run one after another on it, so each
- * works on data of its own or checks changes relative to what it found, never on what another
- * suite may have changed.
- */
-export interface SharedBrowser {
-  browser(): Browser;
-  demo(): DemoWebPlatform;
-}
 
 export interface BrowserTools {
   /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */

@@ -1,22 +1,29 @@
 /**
  * Online mediation in a real browser, on the platform with the demo data: consumer1's complaint
- * about Qiantang — filed with the deduction record from their evidence vault, answered by Qiantang
- * and disputed, all through the API at the start of the test (the demo's own disputed complaint is
- * left as it is for the complaints suite) — goes to mediation from the consumer's mediation page;
+ * about Qiantang — filed with a deduction record from their evidence vault, answered by Qiantang
+ * and disputed, as the demo leaves it — goes to mediation from the consumer's mediation page;
  * mediator1 (Zhejiang) takes it from the queue and proposes terms; Qiantang accepts in its portal,
  * consumer1 accepts and downloads the signed agreement, which verifies offline and fails once
  * altered. A supervisor appoints a mediator on the appointments page. Every page is photographed
  * in Chinese, in English and at phone width into test-results/screens/mediation-*.png.
  */
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../../src/demo/demo-data.js';
-import { verifyAgreement } from '../../../src/mediation/agreement.js';
-import { voucherPng } from '../../../src/evidence/samples.js';
-import { browserTools, SCREENS, type SharedBrowser } from '../browser.js';
-import type { DemoWebPlatform } from '../web-platform.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
+import { verifyAgreement } from '../../src/mediation/agreement.js';
+import { voucherPng } from '../../src/evidence/samples.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
+import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
+  console.warn(`[e2e] skipping the mediation browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
+}
+
+const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation. */
 const rawKey = /\b(menu|mediation|common|error|complaints)\.[a-zA-Z_]+\.?[a-zA-Z_]*/;
 /** A field or parameter name, or an error code. */
@@ -26,17 +33,25 @@ const DESKTOP = { width: 1440, height: 900 };
 const QIANTANG = '钱塘网络小额贷款有限公司';
 const TERMS = '钱塘公司于 10 个工作日内退还会员服务费 480 元，并取消默认勾选的会员服务';
 
-export const mediationSuite = (shared: SharedBrowser) => describe('online mediation in Chromium', { timeout: 300_000 }, () => {
+describe.skipIf(!haveChromium)('online mediation in Chromium', { timeout: 300_000 }, () => {
   let web: DemoWebPlatform;
+  let browser: Browser;
   let apiKey: string;
-  const tools = browserTools(shared.browser, SCREENS, 'mediation-');
+  const tools = browserTools(() => browser, screens, 'mediation-');
   const { freshPage, settled, fitsThePhone } = tools;
 
   const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
 
   beforeAll(async () => {
-    web = shared.demo();
+    mkdirSync(screens, { recursive: true });
+    web = await startDemoWebPlatform();
+    browser = await launchChromium();
     apiKey = await web.issueApiKey(QIANTANG);
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
   });
 
   const logIn = (page: Page, username: string, area: string) => tools.logIn(page, web.baseUrl, username, DEMO_PASSWORD, area);
@@ -50,24 +65,6 @@ export const mediationSuite = (shared: SharedBrowser) => describe('online mediat
   };
 
   it('takes a disputed complaint with evidence to mediation, where both sides accept the proposal and the consumer downloads the signed agreement', async () => {
-    // consumer1's complaint about the membership fee, with the deduction record of their vault; Qiantang refuses, consumer1 disputes.
-    const consumerToken = await web.tokenOf('consumer1');
-    const vault = await call<{ items: { evidenceId: string; fileName: string }[] }>('GET', '/v1/consumer/evidence?pageSize=200', { token: consumerToken });
-    const record = vault.body.items.find((item) => item.fileName === '扣款记录.txt');
-    expect(record, 'the deduction record the demo put in consumer1’s vault').toBeDefined();
-    const registry = await call<{ items: { institutionId: string; nameZh: string }[] }>('GET', '/v1/public/institutions?pageSize=200');
-    const qiantang = registry.body.items.find((item) => item.nameZh === QIANTANG)!;
-    const filed = await call<{ complaintId: string }>('POST', '/v1/consumer/complaints', {
-      token: consumerToken,
-      body: { institutionId: qiantang.institutionId, product: '钱塘快贷 App 现金贷', productType: 'cash_loan', issue: 'hidden_fees', narrative: '借款页面默认勾选了会员服务，每月多扣 40 元，一年共 480 元，我从未主动开通。', amountAtStakeYuan: '480.00', evidenceIds: [record!.evidenceId] },
-    });
-    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-    const complaintId = filed.body.complaintId;
-    const answered = await call('POST', `/v1/institution/complaints/${complaintId}/answer`, { apiKey, body: { category: 'closed_with_explanation', text: '会员服务为用户自愿开通的增值服务，页面已有提示，不予退还。' } });
-    expect(answered.status, JSON.stringify(answered.body)).toBe(200);
-    const disputed = await call('POST', `/v1/consumer/complaints/${complaintId}/feedback`, { token: consumerToken, body: { verdict: 'disputed', reason: '借款页面默认勾选，我从未主动开通会员服务，应全额退还。' } });
-    expect(disputed.status, JSON.stringify(disputed.body)).toBe(200);
-
     // consumer1 asks for mediation of the disputed complaint.
     const consumer = await freshPage();
     const page = consumer.page;
@@ -76,9 +73,8 @@ export const mediationSuite = (shared: SharedBrowser) => describe('online mediat
     await page.waitForURL(`${web.baseUrl}/consumer/mediations`);
     // The demo's settled case is there already, with its outcome.
     await page.locator('[data-testid="consumer-mediations"] [data-mediation-status="settled"]').first().waitFor();
-    const candidate = page.getByTestId('mediation-candidates').locator(`.ant-list-item[data-complaint-id="${complaintId}"]`);
+    const candidate = page.getByTestId('mediation-candidates').locator('.ant-list-item').filter({ hasText: QIANTANG }).first();
     await candidate.waitFor();
-    expect(await candidate.innerText()).toContain(QIANTANG);
     await inBothLanguages(page, 'consumer-list', '[data-testid="mediation-candidates"], [data-testid="consumer-mediations"]');
     await onPhone(page, 'consumer-list', '[data-testid="mediation-candidates"], [data-testid="consumer-mediations"]');
     await candidate.locator('button[data-action="request-mediation"]').click();

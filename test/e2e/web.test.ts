@@ -6,30 +6,39 @@
  * consumer pages also at phone width, where nothing may be wider than the screen.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { makeResidentId } from '../../harness.js';
-import { startWebPlatform, type WebPlatform } from '../web-platform.js';
-import { browserTools, SCREENS, type SharedBrowser } from '../browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { makeResidentId } from '../harness.js';
+import { startWebPlatform, type WebPlatform } from './web-platform.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 
-const screens = SCREENS;
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
+  console.warn(`[e2e] skipping the browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
+}
+
+const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation, e.g. "dashboard.title". */
 const rawKey = /\b(app|nav|menu|role|status|kind|dashboard|licence|institution|registry|error|common|form|login|apiKeys|consumer|accessLog|filings|filingStatus|standard|loanCost)\.[a-zA-Z_]+/;
 const chinese = /[\u4e00-\u9fff]/;
 
-// Its own small platform (three institutions, one consumer) rather than the demo: the registry's
-// counts on these pages are the ones this suite seeded. Chromium is the shared one.
 // Each test walks a whole journey through a real browser; on a busy two-core machine one can take minutes.
-export const webSuite = (shared: SharedBrowser) => describe('web UI in Chromium', { timeout: 240_000 }, () => {
+describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () => {
   let web: WebPlatform;
-  const { freshPage, settled, screenshot, switchLanguage } = browserTools(shared.browser, screens);
+  let browser: Browser;
+  const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens);
 
   beforeAll(async () => {
+    mkdirSync(screens, { recursive: true });
     web = await startWebPlatform();
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {
+    await browser?.close();
     await web?.close();
   });
 

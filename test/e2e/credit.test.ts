@@ -6,12 +6,21 @@
  * of the jurisdiction, then the scorecard versions with their figures and points table. Every page is photographed in Chinese, in English and at phone width into
  * test-results/screens/credit-*.png.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, demoConsumers, demoPeople } from '../../../src/demo/demo-data.js';
-import { browserTools, SCREENS, type SharedBrowser } from '../browser.js';
-import type { DemoWebPlatform } from '../web-platform.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD, demoConsumers, demoPeople } from '../../src/demo/demo-data.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
+import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
+  console.warn(`[e2e] skipping the credit browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
+}
+
+const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 /** Interface text that is an i18n key rather than a translation. */
 const rawKey = /\b(menu|credit|creditModels|common|error)\.[a-zA-Z_]+\.?[a-zA-Z_]*/;
 /** A field or parameter name, or an error code. */
@@ -23,10 +32,11 @@ interface Report {
   tradelines: { institution: { institutionId: string; nameZh: string }; loanId: string; worstDaysPastDue: number }[];
 }
 
-export const creditSuite = (shared: SharedBrowser) => describe('credit reports in Chromium', { timeout: 300_000 }, () => {
+describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 }, () => {
   let web: DemoWebPlatform;
+  let browser: Browser;
   let apiKey: string;
-  const tools = browserTools(shared.browser, SCREENS, 'credit-');
+  const tools = browserTools(() => browser, screens, 'credit-');
   const { freshPage, settled, switchLanguage } = tools;
 
   const call = <T>(method: string, url: string, options?: { token?: string; apiKey?: string; body?: unknown }) => web.call<T>(method, url, options);
@@ -34,9 +44,16 @@ export const creditSuite = (shared: SharedBrowser) => describe('credit reports i
   const tokenOf = (username: string) => web.tokenOf(username);
 
   beforeAll(async () => {
-    web = shared.demo();
+    mkdirSync(screens, { recursive: true });
+    web = await startDemoWebPlatform();
+    browser = await launchChromium();
     // An API key of Qiantang, the demo lender holding consumer1's authorisation, issued by the national supervisor.
     apiKey = await web.issueApiKey(QIANTANG);
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
   });
 
   const logIn = (page: Page, username: string, area: string) => tools.logIn(page, web.baseUrl, username, DEMO_PASSWORD, area);
@@ -78,7 +95,7 @@ export const creditSuite = (shared: SharedBrowser) => describe('credit reports i
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('dispute-reason').fill('这笔借款的开立日期不对，我是十月才借的。');
     await settled(page);
-    await page.screenshot({ path: `${SCREENS}credit-dispute-dialog.png` });
+    await page.screenshot({ path: `${screens}credit-dispute-dialog.png` });
     const filed = page.waitForResponse((response) => response.url().endsWith('/v1/consumer/credit/disputes') && response.request().method() === 'POST');
     await dialog.getByRole('button', { name: '提交异议' }).click();
     expect((await filed).status()).toBe(201);
@@ -102,7 +119,7 @@ export const creditSuite = (shared: SharedBrowser) => describe('credit reports i
     await consent.locator('button[data-action="withdraw"]').click();
     await page.locator('.ant-modal-confirm-title').getByText(`撤回对 ${QIANTANG} 的授权？`).waitFor();
     await settled(page);
-    await page.screenshot({ path: `${SCREENS}credit-consents-withdraw-dialog.png` });
+    await page.screenshot({ path: `${screens}credit-consents-withdraw-dialog.png` });
     await page.getByRole('dialog').getByRole('button', { name: /撤\s*回/ }).click();
     await page.locator('[data-testid="consent-card"][data-status="withdrawn"]').filter({ hasText: QIANTANG }).waitFor();
     expect(await consent.locator('button[data-action="withdraw"]').count()).toBe(0);
@@ -151,7 +168,7 @@ export const creditSuite = (shared: SharedBrowser) => describe('credit reports i
     // Corrected needs a corrected filing first: the refusal says what to do.
     await portal.getByTestId('answer-refused').getByText('还没有收到更正后的报送').waitFor();
     await settled(portal);
-    await portal.screenshot({ path: `${SCREENS}credit-desk-answer-refused.png` });
+    await portal.screenshot({ path: `${screens}credit-desk-answer-refused.png` });
     await portal.getByRole('dialog').getByText('核实无误，维持原记录').click();
     await portal.getByRole('dialog').getByRole('button', { name: '提交答复' }).click();
     await portal.locator('tr[data-dispute-id][data-status="kept"]').filter({ hasText: 'QIAN-X40' }).waitFor();

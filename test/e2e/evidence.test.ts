@@ -5,24 +5,41 @@
  * step is photographed in Chinese, in English and at phone width into
  * test-results/screens/evidence-*.png.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../../src/demo/demo-data.js';
-import { voucherPng } from '../../../src/evidence/samples.js';
-import { browserTools, SCREENS, type SharedBrowser } from '../browser.js';
-import type { DemoWebPlatform } from '../web-platform.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
+import { voucherPng } from '../../src/evidence/samples.js';
+import { browserTools, CHROMIUM, launchChromium } from './browser.js';
+import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI for the browser test (apt-get install chromium)`);
+  console.warn(`[e2e] skipping the evidence browser test: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping`);
+}
+
+const screens = fileURLToPath(new URL('../../test-results/screens/', import.meta.url));
 const rawKey = /\b(menu|evidence|common|error)\.[a-zA-Z_]+\.?[a-zA-Z_]*/;
 const rawName = /\b[a-z]+_[a-z_]+\b|\bFH_[A-Z_]+\b/;
 const PHONE = { width: 375, height: 812 };
 
-export const evidenceSuite = (shared: SharedBrowser) => describe('the evidence vault in Chromium', { timeout: 300_000 }, () => {
+describe.skipIf(!haveChromium)('the evidence vault in Chromium', { timeout: 300_000 }, () => {
   let web: DemoWebPlatform;
-  const tools = browserTools(shared.browser, SCREENS, 'evidence-');
+  let browser: Browser;
+  const tools = browserTools(() => browser, screens, 'evidence-');
   const { freshPage, fitsThePhone } = tools;
 
   beforeAll(async () => {
-    web = shared.demo();
+    mkdirSync(screens, { recursive: true });
+    web = await startDemoWebPlatform();
+    browser = await launchChromium();
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
   });
 
   const logIn = (page: Page, username: string, area: string) => tools.logIn(page, web.baseUrl, username, DEMO_PASSWORD, area);
