@@ -42,6 +42,9 @@ describeEachEngine('the filing calendar follows the licences', (engine) => {
     // This month's loans are filed (on time: the deadline is next month); nothing else is.
     const filing = await fileAndSign(context, lender, 'loan', thisMonth, recordsCsv('loan', [{ contract_date: `${thisMonth}-01`, disbursement_date: `${thisMonth}-01`, first_due_date: `${thisMonth}-28` }]));
     expect(filing.status).toBe('accepted');
+    // Until monitoring has taken that filing (and checked the calendar as of now after it), a test's
+    // own check of a later date could be undone by it: wait for the state, every event delivered.
+    while ((await context.platform.events.stats()).pending > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   }, 240_000);
   afterAll(async () => context?.close());
 
