@@ -3,6 +3,7 @@ import { describeEachEngine, makeResidentId, startPlatform, supervisorSession, t
 import { fileAndSign, institution, recordsCsv, supervisorCaller, testUscc, type TestInstitution } from '../filing/filing.test-support.js';
 import type { RecordType } from '../standard/standard.js';
 import type { FilingView } from '../filing/filing.service.js';
+import type { RuleDefinition } from '../rulebook/rule.js';
 
 const P1 = makeResidentId('330106', '1985-03-02', 17);
 const P2 = makeResidentId('440305', '1990-11-20', 23);
@@ -26,6 +27,24 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
     await checked(context, filing);
     return filing;
   };
+  /** A Zhejiang rule on loans, as a provincial supervisor adds one. */
+  const zhejiangLoanRule = (rule: Pick<RuleDefinition, 'id' | 'title' | 'explanation' | 'parameters' | 'condition'> & { figure: { zh: string; en: string } }) =>
+    context.services.rulebook.apply(supervisorCaller, {
+      kind: 'rule',
+      jurisdiction: '330000',
+      rule: {
+        id: rule.id,
+        pack: 'conduct',
+        severity: 'low',
+        recordTypes: ['loan'],
+        title: rule.title,
+        explanation: rule.explanation,
+        basis: { law: { zh: '浙江省监测要求', en: 'Zhejiang monitoring requirement' }, article: 'Art.1', figure: rule.figure },
+        effective: { from: '2024-01-01' },
+        parameters: rule.parameters,
+        condition: rule.condition,
+      },
+    });
   const alerts = async (query: Record<string, string> = {}) => (await context.services.monitoring.listAlerts(supervisorCaller, { page: 1, pageSize: 200, ...query })).items;
 
   beforeAll(async () => {
@@ -129,24 +148,17 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
       { action: 'alert.dismissed', reason: 'The agency call was a wrong number' },
     ]);
   });
+
   it('re-checks every earlier loan of a borrower when a rule reads a balance as of today, not only the loans signed since the change', async () => {
     // A provincial rule on how many platforms lend to a borrower today: a loan elsewhere, signed
     // later, moves it on a loan signed before; balances as of signing alone would not.
-    await context.services.rulebook.apply(supervisorCaller, {
-      kind: 'rule',
-      jurisdiction: '330000',
-      rule: {
-        id: 'ZJ-BORROW-PLATFORMS',
-        pack: 'conduct',
-        severity: 'low',
-        recordTypes: ['loan'],
-        title: { zh: '借款人在多个平台有在贷合同', en: 'Borrower owes on several platforms' },
-        explanation: { zh: '借款人在 {features.borrower_platforms} 个平台有在贷合同。', en: 'The borrower owes on {features.borrower_platforms} platforms.' },
-        basis: { law: { zh: '浙江省监测要求', en: 'Zhejiang monitoring requirement' }, article: 'Art.1', figure: { zh: '不超过 1 个平台', en: 'at most 1 platform' } },
-        effective: { from: '2024-01-01' },
-        parameters: { max_platforms: { type: 'integer', direction: 'cap', label: { zh: '平台数上限', en: 'Most platforms' }, value: 1, min: 0 } },
-        condition: 'features.borrower_platforms > params.max_platforms',
-      },
+    await zhejiangLoanRule({
+      id: 'ZJ-BORROW-PLATFORMS',
+      title: { zh: '借款人在多个平台有在贷合同', en: 'Borrower owes on several platforms' },
+      explanation: { zh: '借款人在 {features.borrower_platforms} 个平台有在贷合同。', en: 'The borrower owes on {features.borrower_platforms} platforms.' },
+      figure: { zh: '不超过 1 个平台', en: 'at most 1 platform' },
+      parameters: { max_platforms: { type: 'integer', direction: 'cap', label: { zh: '平台数上限', en: 'Most platforms' }, value: 1, min: 0 } },
+      condition: 'features.borrower_platforms > params.max_platforms',
     });
     const borrower = makeResidentId('330106', '1979-05-05', 31);
     const loan = (id: string, day: string) => ({ loan_id: id, contract_id: `C-${id}`, borrower_id: borrower, contract_date: day, disbursement_date: day, first_due_date: '2024-08-20' });
@@ -160,23 +172,16 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
     await file(sz, 'loan', '2024-07', [{ ...loan('GD-OTHER', '2024-07-10'), borrower_id: P2 }], true);
     expect((await alerts({ ruleId: 'ZJ-BORROW-PLATFORMS' })).map((a) => `${a.recordId}:${a.status}`)).toEqual(['ZJ-FIRST:superseded']);
   });
+
   it('reads every field of the record for a rule that indexes the record instead of naming its fields', async () => {
     // No other loan rule reads the purpose, so only reading the whole record lets this one fire.
-    await context.services.rulebook.apply(supervisorCaller, {
-      kind: 'rule',
-      jurisdiction: '330000',
-      rule: {
-        id: 'ZJ-LOAN-PURPOSE',
-        pack: 'conduct',
-        severity: 'low',
-        recordTypes: ['loan'],
-        title: { zh: '教育用途贷款', en: 'Loan for education' },
-        explanation: { zh: '贷款用途为教育。', en: 'The loan is for education.' },
-        basis: { law: { zh: '浙江省监测要求', en: 'Zhejiang monitoring requirement' }, article: 'Art.2', figure: { zh: '教育用途', en: 'education' } },
-        effective: { from: '2024-01-01' },
-        parameters: {},
-        condition: "record['purpose'] == 'education'",
-      },
+    await zhejiangLoanRule({
+      id: 'ZJ-LOAN-PURPOSE',
+      title: { zh: '教育用途贷款', en: 'Loan for education' },
+      explanation: { zh: '贷款用途为教育。', en: 'The loan is for education.' },
+      figure: { zh: '教育用途', en: 'education' },
+      parameters: {},
+      condition: "record['purpose'] == 'education'",
     });
     const signed = { contract_date: '2024-09-05', disbursement_date: '2024-09-05', first_due_date: '2024-10-05' };
     await file(hz, 'loan', '2024-09', [
