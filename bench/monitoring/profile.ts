@@ -4,6 +4,9 @@
  * and, with --cpu-profile, a CPU profile of the check alone for the JavaScript side:
  *
  *   npx tsx bench/monitoring/profile.ts --loans 100000 --cpu-profile /tmp/check.cpuprofile
+ *
+ * With --explain (PostgreSQL), the plans of the three slowest reads, each run again under
+ * EXPLAIN ANALYZE with the arguments of its slowest call.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,11 +17,11 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 
-const { values } = parseArgs({ options: { loans: { type: 'string', default: '20000' }, institutions: { type: 'string', default: '20' }, engine: { type: 'string', default: 'postgres' }, keep: { type: 'boolean', default: false }, 'no-check': { type: 'boolean', default: false }, 'cpu-profile': { type: 'string' } } });
+const { values } = parseArgs({ options: { loans: { type: 'string', default: '20000' }, institutions: { type: 'string', default: '20' }, engine: { type: 'string', default: 'postgres' }, keep: { type: 'boolean', default: false }, 'no-check': { type: 'boolean', default: false }, 'cpu-profile': { type: 'string' }, explain: { type: 'boolean', default: false } } });
 const ADMIN = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // Every statement's round trip, by the statement's text.
-const statements = new Map<string, { calls: number; ms: number; rows: number }>();
+const statements = new Map<string, { calls: number; ms: number; rows: number; slowest?: { ms: number; text: string; values: unknown[] } }>();
 const original = pg.Client.prototype.query;
 (pg.Client.prototype as unknown as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
   const first = args[0] as string | { text?: string };
@@ -33,6 +36,8 @@ const original = pg.Client.prototype.query;
         s.calls++;
         s.ms += performance.now() - started;
         s.rows += r?.rowCount ?? 0;
+        const ms = performance.now() - started;
+        if (values.explain && (!s.slowest || ms > s.slowest.ms)) s.slowest = { ms, text, values: (typeof first === 'string' ? args[1] : (first as { values?: unknown[] }).values) as unknown[] ?? [] };
         statements.set(key, s);
       },
       () => {},
@@ -102,7 +107,21 @@ try {
   const sqlMs = [...statements.values()].reduce((s, v) => s + v.ms, 0);
   console.log(`check: ${pass.seconds.toFixed(2)} s for ${set.loans} loans (${Math.round(set.loans / pass.seconds)} loans/s), by type ${JSON.stringify(pass.byType)}; recall ${result.recall}, false ${result.falseAlerts}`);
   console.log(`SQL round trips: ${(sqlMs / 1000).toFixed(2)} s in ${[...statements.values()].reduce((s, v) => s + v.calls, 0)} statements`);
-  for (const [text, s] of [...statements.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) console.log(`${(s.ms / 1000).toFixed(2).padStart(8)} s ${String(s.calls).padStart(6)} calls ${String(s.rows).padStart(8)} rows  ${text}`);
+  const slowest = [...statements.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  for (const [text, s] of slowest.slice(0, 15)) console.log(`${(s.ms / 1000).toFixed(2).padStart(8)} s ${String(s.calls).padStart(6)} calls ${String(s.rows).padStart(8)} rows  ${text}`);
+  if (values.explain && env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      for (const [, s] of slowest.filter(([text]) => /^\s*(with|select)/i.test(text)).slice(0, 3)) {
+        const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) ${s.slowest!.text}`, s.slowest!.values);
+        console.log(`\n--- ${s.slowest!.ms.toFixed(0)} ms: ${s.slowest!.text.replace(/\s+/g, ' ').slice(0, 200)}`);
+        console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+      }
+    } finally {
+      await client.end();
+    }
+  }
 } finally {
   await closePlatform(platform);
   if (values.engine === 'postgres' && !values.keep) await admin(`drop database if exists ${database} with (force)`);

@@ -69,8 +69,10 @@ function loanPage(scope: RecordScope, after: string, limit: number, columns: Raw
   }
   const keys = [...scope.partyKeys];
   if (scope.signedFrom) {
+    // The party condition beside the join lets the planner find the loans by the party index; on
+    // the join alone it hashed every loan in force, once per page.
     return sql`select ${aliased} from filed_loan l join unnest(${keys}::text[], ${[...scope.signedFrom]}::date[]) as s(party_key, signed_from) on s.party_key = l.party_key
-      where l.valid_to is null and l.contract_date >= s.signed_from
+      where l.valid_to is null and l.party_key = any(${keys}::text[]) and l.contract_date >= s.signed_from
       ${scope.exclude ? sql`and not (l.institution_id = ${scope.exclude.institutionId} and l.period = ${scope.exclude.period})` : sql``}
       and (l.institution_id::text || '|' || l.loan_id) > ${after} order by l.institution_id::text || '|' || l.loan_id limit ${limit}`;
   }
@@ -89,11 +91,33 @@ function loanPage(scope: RecordScope, after: string, limit: number, columns: Raw
  * later loan elsewhere, or a later repayment, does not move that alert, while a repayment made
  * before the loan was signed, filed late, does.
  */
-async function loans(db: Kysely<Database>, scope: RecordScope, after: string, limit: number, wanted: Columns): Promise<FeatureRow[]> {
+/** Which of the loan features that read a borrower's other loans a page computes (the rest come back null). */
+export interface LoanFeatureSet {
+  /** A loan's own, on-platform and all-platform balances as of its signing. */
+  balances: boolean;
+  /** The platforms a borrower owes money to today. */
+  platforms: boolean;
+}
+
+async function loans(db: Kysely<Database>, scope: RecordScope, after: string, limit: number, wanted: Columns, computed: LoanFeatureSet): Promise<FeatureRow[]> {
   const columns = await columnList(db, 'filed_loan', 'loan', wanted);
   const aliased = await columnList(db, 'filed_loan', 'loan', wanted, 'l');
+  const order = 'filingId' in scope ? sql`page.loan_id` : sql`page.institution_id::text || '|' || page.loan_id`;
+  const page = loanPage(scope, after, limit, columns, aliased);
+  if (!computed.balances && !computed.platforms) {
+    // No rule reads another loan: the page alone, without the work of summing balances.
+    const result = await sql<FeatureRow>`
+      with page as (${page})
+      select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
+        null::bigint as outstanding, null::bigint as on_platform, null::bigint as all_platforms, null::bigint as platforms
+      from page
+      left join filed_product p on p.institution_id = page.institution_id and p.product_id = page.product_id and p.valid_to is null
+      order by ${order}
+    `.execute(db);
+    return result.rows;
+  }
   const result = await sql<FeatureRow>`
-    with page as (${loanPage(scope, after, limit, columns, aliased)}),
+    with page as (${page}),
     -- The page's parties as one array: the planner then looks their rows up by the party index,
     -- where a set it cannot size (a CTE) made PGlite scan every loan and instalment for every page.
     parties as (select array_agg(distinct party_key) as keys from page),
@@ -115,6 +139,7 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
       from page p
       join borrowed b on b.party_key = p.party_key and (b.contract_date, b.institution_id, b.loan_id) <= (p.contract_date, p.institution_id, p.loan_id)
       left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id and rp.paid_date <= p.contract_date
+      ${computed.balances ? sql`` : sql`where false`}
       group by p.institution_id, p.loan_id, b.institution_id, b.loan_id, b.principal_fen
     ),
     -- Materialised: computed once and hashed. Inlined, the embedded engine's planner (no statistics)
@@ -130,16 +155,17 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
       select b.party_key, b.institution_id, greatest(b.principal_fen - coalesce(sum(rp.principal_repaid), 0), 0) as owed
       from borrowed b
       left join repaid_by_day rp on rp.institution_id = b.institution_id and rp.loan_id = b.loan_id
+      ${computed.platforms ? sql`` : sql`where false`}
       group by b.party_key, b.institution_id, b.loan_id, b.principal_fen
     ),
     platforms as materialized (select party_key, count(distinct institution_id) filter (where owed > 0) as platforms from owed_now group by party_key)
     select page.*, page.loan_id as record_id, p.product_type as product_type_feature,
       bl.outstanding, bl.on_platform, bl.all_platforms, pl.platforms
     from page
-    join balances bl on bl.at_institution = page.institution_id and bl.at_loan = page.loan_id
-    join platforms pl on pl.party_key = page.party_key
+    left join balances bl on bl.at_institution = page.institution_id and bl.at_loan = page.loan_id
+    left join platforms pl on pl.party_key = page.party_key
     left join filed_product p on p.institution_id = page.institution_id and p.product_id = page.product_id and p.valid_to is null
-    order by ${'filingId' in scope ? sql`page.loan_id` : sql`page.institution_id::text || '|' || page.loan_id`}
+    order by ${order}
   `.execute(db);
   return result.rows;
 }
@@ -230,10 +256,11 @@ const simple: Partial<Record<RecordType, { table: string; id: string }>> = {
 
 /**
  * One page of records in `scope` whose id sorts after `after`, with the SQL features of their
- * record type. A scope of party keys is read for loans and payments only.
+ * record type (of loans, those `loanFeatures` asks for). A scope of party keys is read for loans
+ * and payments only.
  */
-export async function recordPage(db: Kysely<Database>, recordType: RecordType, scope: RecordScope, after: string, limit: number, wanted: Columns = null): Promise<FeatureRow[]> {
-  if (recordType === 'loan') return loans(db, scope, after, limit, wanted);
+export async function recordPage(db: Kysely<Database>, recordType: RecordType, scope: RecordScope, after: string, limit: number, wanted: Columns = null, loanFeatures: LoanFeatureSet = { balances: true, platforms: true }): Promise<FeatureRow[]> {
+  if (recordType === 'loan') return loans(db, scope, after, limit, wanted, loanFeatures);
   if (recordType === 'payment') return payments(db, scope, after, limit, wanted);
   if (!('filingId' in scope)) return [];
   switch (recordType) {

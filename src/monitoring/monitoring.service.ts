@@ -17,7 +17,7 @@ import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
 import { alertIdOf, dedupeKey, ENGINE_COLUMNS, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
 import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
-import { recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type RecordScope } from './features.store.js';
+import { recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type LoanFeatureSet, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
 
@@ -199,13 +199,20 @@ export class MonitoringService {
   private async evaluate(recordType: RecordType, scope: RecordScope, rulesFor: (jurisdiction: string, date: string) => Promise<ExecutableRule[]>, sink: Sink, options: { everyColumn?: boolean } = {}): Promise<void> {
     const lpr = await this.rulebook.lprLookup();
     // Only the columns some conduct rule on this record type or the engine reads (a dry run's new rule may read any).
-    const fields = options.everyColumn ? null : (await this.rulebook.reads('conduct', recordType)).fields;
+    const reads = options.everyColumn ? undefined : await this.rulebook.reads('conduct', recordType);
+    const fields = reads ? reads.fields : null;
     const wanted: Columns = fields === null ? null : [...fields, ...ENGINE_COLUMNS[recordType]];
+    // Balances across a borrower's loans are summed only when some rule reads them.
+    const features = reads ? [...reads.features] : null;
+    const loanFeatures: LoanFeatureSet = {
+      balances: features === null || features.some((f) => BALANCE_FEATURES.has(f) && !BALANCE_TODAY_FEATURES.has(f)),
+      platforms: features === null || features.some((f) => BALANCE_TODAY_FEATURES.has(f)),
+    };
     const institutions = new Map<string, InstitutionFacts>();
     const memo = new Map<string, ExecutableRule[]>();
     let after = '';
     for (;;) {
-      const rows: FeatureRow[] = await recordPage(this.db, recordType, scope, after, PAGE, wanted);
+      const rows: FeatureRow[] = await recordPage(this.db, recordType, scope, after, PAGE, wanted, loanFeatures);
       if (rows.length === 0) break;
       const missing = [...new Set(rows.map((r) => r.institution_id))].filter((id) => !institutions.has(id));
       if (missing.length > 0) for (const [id, facts] of await this.institutionFacts(missing)) institutions.set(id, facts);

@@ -4,6 +4,7 @@ import { fileAndSign, institution, recordsCsv, supervisorCaller, testUscc, type 
 import type { RecordType } from '../standard/standard.js';
 import type { FilingView } from '../filing/filing.service.js';
 import type { RuleDefinition } from '../rulebook/rule.js';
+import { recordPage } from './features.store.js';
 
 const P1 = makeResidentId('330106', '1985-03-02', 17);
 const P2 = makeResidentId('440305', '1990-11-20', 23);
@@ -189,5 +190,35 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
       { loan_id: 'TRAVEL', contract_id: 'C-TRAVEL', borrower_id: P1, purpose: 'travel', ...signed },
     ]);
     expect((await alerts({ ruleId: 'ZJ-LOAN-PURPOSE' })).map((a) => a.recordId)).toEqual(['EDU']);
+  });
+  it('sums a borrower’s balances on a loan page only when asked, the same loans either way', async () => {
+    const borrower = makeResidentId('440305', '1988-08-08', 41);
+    const signed = (day: string) => ({ contract_date: day, disbursement_date: day, first_due_date: '2024-12-20' });
+    const filing = await file(sz, 'loan', '2024-11', [
+      { loan_id: 'SUM-A', contract_id: 'C-SUM-A', borrower_id: borrower, principal_fen: '300000', disbursed_fen: '300000', ...signed('2024-11-01') },
+      { loan_id: 'SUM-B', contract_id: 'C-SUM-B', borrower_id: borrower, principal_fen: '500000', disbursed_fen: '500000', ...signed('2024-11-02') },
+    ]);
+    const db = context.platform.database.db;
+    const page = async (balances: boolean, platforms: boolean) =>
+      (await recordPage(db, 'loan', { filingId: filing.filingId }, '', 100, ['principal_fen'], { balances, platforms })).map((row) => ({
+        id: row.record_id,
+        principal: Number(row.principal_fen),
+        outstanding: row.outstanding === null ? null : Number(row.outstanding),
+        allPlatforms: row.all_platforms === null ? null : Number(row.all_platforms),
+        platforms: row.platforms === null ? null : Number(row.platforms),
+      }));
+    // As of each signing: the second loan's all-platform balance holds the first.
+    expect(await page(true, true)).toEqual([
+      { id: 'SUM-A', principal: 300000, outstanding: 300000, allPlatforms: 300000, platforms: 1 },
+      { id: 'SUM-B', principal: 500000, outstanding: 500000, allPlatforms: 800000, platforms: 1 },
+    ]);
+    expect(await page(true, false)).toEqual([
+      { id: 'SUM-A', principal: 300000, outstanding: 300000, allPlatforms: 300000, platforms: null },
+      { id: 'SUM-B', principal: 500000, outstanding: 500000, allPlatforms: 800000, platforms: null },
+    ]);
+    expect(await page(false, false)).toEqual([
+      { id: 'SUM-A', principal: 300000, outstanding: null, allPlatforms: null, platforms: null },
+      { id: 'SUM-B', principal: 500000, outstanding: null, allPlatforms: null, platforms: null },
+    ]);
   });
 });
