@@ -210,10 +210,19 @@ export class MonitoringService {
     };
     const institutions = new Map<string, InstitutionFacts>();
     const memo = new Map<string, ExecutableRule[]>();
-    let after = '';
-    for (;;) {
-      const rows: FeatureRow[] = await recordPage(this.db, recordType, scope, after, PAGE, wanted, loanFeatures);
+    const pageAfter = (after: string) => recordPage(this.db, recordType, scope, after, PAGE, wanted, loanFeatures);
+    let next: Promise<FeatureRow[]> | undefined = pageAfter('');
+    while (next) {
+      const rows: FeatureRow[] = await next;
+      next = undefined;
       if (rows.length === 0) break;
+      // The next page is read while this one is evaluated: on a server, the database works as JavaScript does.
+      if (rows.length === PAGE) {
+        const last = rows[rows.length - 1]!;
+        next = pageAfter('filingId' in scope ? last.record_id : `${last.institution_id}|${last.record_id}`);
+        // Read on if this page's evaluation fails; its error is the one reported.
+        next.catch(() => {});
+      }
       const missing = [...new Set(rows.map((r) => r.institution_id))].filter((id) => !institutions.has(id));
       if (missing.length > 0) for (const [id, facts] of await this.institutionFacts(missing)) institutions.set(id, facts);
       const outcomes: Outcome[] = [];
@@ -230,9 +239,6 @@ export class MonitoringService {
         evaluateRow(rules, recordType, row, institution, lpr, outcomes);
       }
       await sink(outcomes, rows.length);
-      const last = rows[rows.length - 1]!;
-      after = 'filingId' in scope ? last.record_id : `${last.institution_id}|${last.record_id}`;
-      if (rows.length < PAGE) break;
     }
   }
 
@@ -257,33 +263,50 @@ export class MonitoringService {
 
   private async checkFilingTimed(event: EventPayloads['filing.accepted']): Promise<RunSummary> {
     const recordType = event.recordType;
-    const outcomes: Outcome[] = [];
-    let records = 0;
     const rules = new Set<string>();
     const rulesFor = this.inForce(recordType);
-    await this.evaluate(recordType, { filingId: event.filingId }, async (j, d) => {
-      const found = await rulesFor(j, d);
-      for (const r of found) rules.add(r.rule.id);
-      return found;
-    }, (page, rows) => {
-      outcomes.push(...page);
-      records += rows;
-    });
-    const summary = await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`);
+    const own = async () => {
+      const outcomes: Outcome[] = [];
+      let records = 0;
+      await this.evaluate(recordType, { filingId: event.filingId }, async (j, d) => {
+        const found = await rulesFor(j, d);
+        for (const r of found) rules.add(r.rule.id);
+        return found;
+      }, (page, rows) => {
+        outcomes.push(...page);
+        records += rows;
+      });
+      return { records, ...(await this.commit(outcomes, { institutionId: event.institutionId, recordType, period: event.period }, `filing ${event.filingId} v${event.version}`)) };
+    };
     const filed = { filingId: event.filingId, institutionId: event.institutionId, period: event.period, replaced: event.version > 1 };
-    if (recordType === 'loan' || recordType === 'repayment') {
-      const parties = await partiesChangedByFiling(this.db, recordType, filed);
-      // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
-      await this.recheckBalances(parties, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
+    const rechecks = async () => {
+      if (recordType === 'loan' || recordType === 'repayment') {
+        const parties = await partiesChangedByFiling(this.db, recordType, filed);
+        // Every other loan of these borrowers, the filer's of other periods too: a loan filed late can take a later one over a limit.
+        await this.recheckBalances(parties, recordType === 'loan' ? { institutionId: event.institutionId, period: event.period } : undefined, `filing ${event.filingId}`);
+      }
+      if (recordType === 'payment') {
+        // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
+        const partyKeys = (await partiesChangedByFiling(this.db, 'payment', filed)).map((p) => p.partyKey);
+        await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
+      }
+    };
+    // The filing's own records and the re-checks of other records touch different alerts. A server
+    // runs them side by side on two connections; the embedded engine has one, so one after the other.
+    let summary: Awaited<ReturnType<typeof own>>;
+    if (this.platform.database.engine === 'postgres') {
+      const [first, second] = await Promise.allSettled([own(), rechecks()]);
+      if (first.status === 'rejected') throw first.reason;
+      if (second.status === 'rejected') throw second.reason;
+      summary = first.value;
+    } else {
+      summary = await own();
+      await rechecks();
     }
-    if (recordType === 'payment') {
-      // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
-      const partyKeys = (await partiesChangedByFiling(this.db, 'payment', filed)).map((p) => p.partyKey);
-      await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
-    }
+    const { records, ...counts } = summary;
     // Recorded last, so that a run on record means every alert it leads to, the re-checks' too, is in place.
-    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: summary.raised, alerts_superseded: summary.superseded, faults: summary.faults });
-    return { records, rules: rules.size, ...summary };
+    await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: counts.raised, alerts_superseded: counts.superseded, faults: counts.faults });
+    return { records, rules: rules.size, ...counts };
   }
 
   /**
