@@ -72,6 +72,7 @@ function assertMayWrite(caller: Caller, jurisdiction: string): void {
  */
 export class RulebookService {
   private cache: { at: number; versions: StoredVersion[] } | undefined;
+  private readonly resolved = new WeakMap<StoredVersion[], Map<string, ResolvedRule[]>>();
   private lprCache: { at: number; rates: ReferenceRate[] } | undefined;
   private readonly compiledRules = new Map<string, CompiledRule>();
 
@@ -160,7 +161,13 @@ export class RulebookService {
    * through the tiers; optionally of one pack or record type.
    */
   async rulesInForce(jurisdiction: string, date: string, options: { pack?: RulePack; recordType?: RecordType } = {}): Promise<ResolvedRule[]> {
-    return resolveRules(await this.storedVersions(), jurisdiction, date).filter(
+    const versions = await this.storedVersions();
+    // Resolved once per jurisdiction and day for as long as the stored versions are the same list.
+    let byDay = this.resolved.get(versions);
+    if (!byDay) this.resolved.set(versions, (byDay = new Map()));
+    let rules = byDay.get(`${jurisdiction}|${date}`);
+    if (!rules) byDay.set(`${jurisdiction}|${date}`, (rules = resolveRules(versions, jurisdiction, date)));
+    return rules.filter(
       (rule) => (!options.pack || rule.definition.pack === options.pack) && (!options.recordType || recordTypeOf(rule.definition) === options.recordType),
     );
   }
