@@ -21,6 +21,7 @@ import { recordPage, partiesChangedByFiling, type ChangedParty, type Columns, ty
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
 
+/** Records read per page, and parties per re-check chunk. */
 const PAGE = 5000;
 /** Features that read other loans of the borrower: a change to those loans re-checks these rules. */
 const BALANCE_FEATURES = new Set(['loan_outstanding_fen', 'borrower_outstanding_on_platform_fen', 'borrower_outstanding_all_platforms_fen', 'borrower_platforms']);
@@ -126,6 +127,8 @@ export class MonitoringService {
     private readonly registry: RegistryService,
     private readonly rulebook: RulebookService,
     private readonly filing: FilingService,
+    /** `pageSize`: records a page reads and parties a re-check chunk takes (default 5,000). */
+    private readonly options: { pageSize?: number } = {},
   ) {
     this.metrics = {
       raised: counter(platform.metrics, { name: 'fenghuo_alerts_raised_total', help: 'Alerts raised (or raised again) by monitoring, by rule pack', labelNames: ['pack'] as const }),
@@ -133,6 +136,10 @@ export class MonitoringService {
       faults: counter(platform.metrics, { name: 'fenghuo_rule_faults_total', help: 'Records a rule could not be evaluated on (findings about the rule)' }),
       runSeconds: histogram(platform.metrics, { name: 'fenghuo_monitoring_filing_seconds', help: 'Time to check one accepted filing against the rulebook', buckets: [0.05, 0.2, 1, 5, 20, 60, 300] }),
     };
+  }
+
+  private get pageSize(): number {
+    return this.options.pageSize ?? PAGE;
   }
 
   private get db(): Kysely<Database> {
@@ -210,14 +217,14 @@ export class MonitoringService {
     };
     const institutions = new Map<string, InstitutionFacts>();
     const memo = new Map<string, ExecutableRule[]>();
-    const pageAfter = (after: string) => recordPage(this.db, recordType, scope, after, PAGE, wanted, loanFeatures);
+    const pageAfter = (after: string) => recordPage(this.db, recordType, scope, after, this.pageSize, wanted, loanFeatures);
     let next: Promise<FeatureRow[]> | undefined = pageAfter('');
     while (next) {
       const rows: FeatureRow[] = await next;
       next = undefined;
       if (rows.length === 0) break;
       // The next page is read while this one is evaluated: on a server, the database works as JavaScript does.
-      if (rows.length === PAGE) {
+      if (rows.length === this.pageSize) {
         const last = rows[rows.length - 1]!;
         next = pageAfter('filingId' in scope ? last.record_id : `${last.institution_id}|${last.record_id}`);
         // Read on if this page's evaluation fails; its error is the one reported.
@@ -333,8 +340,12 @@ export class MonitoringService {
       }
     }
     const restricted = from.some((day) => day !== EVER);
-    for (let i = 0; i < keys.length; i += PAGE) {
-      const scope = { partyKeys: keys.slice(i, i + PAGE), ...(restricted ? { signedFrom: from.slice(i, i + PAGE) } : {}), ...(exclude ? { exclude } : {}) };
+    const chunks: number[] = [];
+    const size = this.pageSize;
+    for (let i = 0; i < keys.length; i += size) chunks.push(i);
+    // Chunks hold different borrowers, so their alerts differ: a server takes two at a time.
+    await this.inLanes(chunks, async (i) => {
+      const scope = { partyKeys: keys.slice(i, i + size), ...(restricted ? { signedFrom: from.slice(i, i + size) } : {}), ...(exclude ? { exclude } : {}) };
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
       await this.evaluate('loan', scope, async (j, d) => {
@@ -343,15 +354,35 @@ export class MonitoringService {
         return found;
       }, (page) => void outcomes.push(...page));
       await this.commit(outcomes, { ...scope, ruleIds: [...ruleIds] }, `balances changed by ${cause}`);
-    }
+    });
+  }
+
+  /**
+   * Run `task` on every item, two at a time on PostgreSQL (the pool has connections to spare and
+   * the database then works while JavaScript evaluates), one at a time on the embedded engine.
+   * Every task started is finished before the first error is thrown.
+   */
+  private async inLanes<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+    const lanes = this.platform.database.engine === 'postgres' ? 2 : 1;
+    let next = 0;
+    const errors: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: Math.min(lanes, items.length) }, async () => {
+        while (next < items.length && errors.length === 0) {
+          const item = items[next++]!;
+          await task(item).catch((error: unknown) => void errors.push(error));
+        }
+      }),
+    );
+    if (errors.length > 0) throw errors[0];
   }
 
   /** Re-check the payment-total rules on some payers' payments at the institution in other periods than `exclude.period`. */
   private async recheckPaymentTotals(partyKeys: readonly string[], exclude: { institutionId: string; period: string }, cause: string): Promise<void> {
     const totalRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => PAYMENT_TOTAL_FEATURES.has(f));
     const rulesFor = this.inForce('payment', totalRule);
-    for (let i = 0; i < partyKeys.length; i += PAGE) {
-      const keys = partyKeys.slice(i, i + PAGE);
+    for (let i = 0; i < partyKeys.length; i += this.pageSize) {
+      const keys = partyKeys.slice(i, i + this.pageSize);
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
       await this.evaluate('payment', { partyKeys: keys, within: exclude.institutionId, exclude }, async (j, d) => {
