@@ -5,8 +5,9 @@
  *
  *   npx tsx bench/monitoring/profile.ts --loans 100000 --cpu-profile /tmp/check.cpuprofile
  *
- * With --explain (PostgreSQL), the plans of the three slowest reads, each run again under
- * EXPLAIN ANALYZE with the arguments of its slowest call.
+ * With --explain, the plans of the three slowest reads, each run again under EXPLAIN ANALYZE with
+ * the arguments of its slowest call. With --multilending, what is timed is the balance re-check
+ * over every borrower (after the filings' checks) instead of the checks themselves.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 
-const { values } = parseArgs({ options: { loans: { type: 'string', default: '20000' }, institutions: { type: 'string', default: '20' }, engine: { type: 'string', default: 'postgres' }, keep: { type: 'boolean', default: false }, 'no-check': { type: 'boolean', default: false }, 'cpu-profile': { type: 'string' }, explain: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { loans: { type: 'string', default: '20000' }, institutions: { type: 'string', default: '20' }, engine: { type: 'string', default: 'postgres' }, keep: { type: 'boolean', default: false }, 'no-check': { type: 'boolean', default: false }, 'cpu-profile': { type: 'string' }, explain: { type: 'boolean', default: false }, multilending: { type: 'boolean', default: false } } });
 const ADMIN = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // Every statement's round trip, by the statement's text.
@@ -85,6 +86,8 @@ try {
       s.calls++;
       s.ms += performance.now() - started;
       s.rows += result.rows.length;
+      const ms = performance.now() - started;
+      if (values.explain && (!s.slowest || ms > s.slowest.ms)) s.slowest = { ms, text, values: (params as unknown[]) ?? [] };
       statements.set(key, s);
       return result;
     };
@@ -95,9 +98,21 @@ try {
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
-    await session.post('Profiler.start');
   }
-  const pass = await checkAll(services, set);
+  let pass: { seconds: number; byType: Record<string, number> };
+  if (values.multilending) {
+    await checkAll(services, set);
+    statements.clear();
+    const keys = (await platform.database.db.selectFrom('filed_loan').select('party_key').distinct().where('valid_to', 'is', null).execute()).map((r) => r.party_key);
+    if (session) await session.post('Profiler.start');
+    const t0 = performance.now();
+    await services.monitoring.recheckBalances(keys, undefined, 'profile');
+    pass = { seconds: (performance.now() - t0) / 1000, byType: { multilending: (performance.now() - t0) / 1000 } };
+    console.log(`balance re-check over ${keys.length} borrowers`);
+  } else {
+    if (session) await session.post('Profiler.start');
+    pass = await checkAll(services, set);
+  }
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
@@ -109,17 +124,24 @@ try {
   console.log(`SQL round trips: ${(sqlMs / 1000).toFixed(2)} s in ${[...statements.values()].reduce((s, v) => s + v.calls, 0)} statements`);
   const slowest = [...statements.entries()].sort((a, b) => b[1].ms - a[1].ms);
   for (const [text, s] of slowest.slice(0, 15)) console.log(`${(s.ms / 1000).toFixed(2).padStart(8)} s ${String(s.calls).padStart(6)} calls ${String(s.rows).padStart(8)} rows  ${text}`);
-  if (values.explain && env.DATABASE_URL) {
-    const client = new pg.Client({ connectionString: env.DATABASE_URL });
-    await client.connect();
+  if (values.explain) {
+    const explainers: ((text: string, args: unknown[]) => Promise<string[]>)[] = [];
+    let client: pg.Client | undefined;
+    if (env.DATABASE_URL) {
+      client = new pg.Client({ connectionString: env.DATABASE_URL });
+      await client.connect();
+      explainers.push(async (text, args) => (await client!.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) ${text}`, args)).rows.map((r) => r['QUERY PLAN']));
+    } else if (pglite) {
+      explainers.push(async (text, args) => (await pglite.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) ${text}`, args)).rows.map((r) => r['QUERY PLAN']));
+    }
     try {
       for (const [, s] of slowest.filter(([text]) => /^\s*(with|select)/i.test(text)).slice(0, 3)) {
-        const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) ${s.slowest!.text}`, s.slowest!.values);
+        const plan = await explainers[0]!(s.slowest!.text, s.slowest!.values);
         console.log(`\n--- ${s.slowest!.ms.toFixed(0)} ms: ${s.slowest!.text.replace(/\s+/g, ' ').slice(0, 200)}`);
-        console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+        console.log(plan.join('\n'));
       }
     } finally {
-      await client.end();
+      await client?.end();
     }
   }
 } finally {
