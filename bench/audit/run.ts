@@ -17,15 +17,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { canonicalJson } from '../../src/platform/canonical-json.js';
 import { ephemeralKeyMaterial, sha256Hex } from '../../src/platform/crypto.js';
 import { migrate, openPostgres, type Database } from '../../src/platform/database.js';
 import { AuditLog, verifyAuditLog } from '../../src/platform/audit/audit.service.js';
 import { countUnsealed } from '../../src/platform/audit/audit.store.js';
+import { adminQuery, median, POSTGRES_ADMIN_URL } from '../common.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const adminUrl = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -42,21 +41,6 @@ const entries = option('entries', 1_000_000);
 const verifyRuns = option('verify-runs', 3);
 const log = (line: string) => console.error(`[bench:audit] ${line}`);
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
 
 /** `writers` loops, each committing one audited transaction after another, for `seconds`; appends per second. */
@@ -79,8 +63,8 @@ function entryOf(writer: number, i: number) {
 
 async function main(): Promise<void> {
   const name = `fh_bench_audit_${randomBytes(4).toString('hex')}`;
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
+  await adminQuery(`create database ${name}`);
+  const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   // Room for 8 writers, the sealer and the peer's writers.
   const handle = await openPostgres(url.toString(), writers + 4);
@@ -225,7 +209,7 @@ async function main(): Promise<void> {
     log('wrote bench/results/audit.json');
   } finally {
     await handle.close();
-    await admin(`drop database if exists ${name} with (force)`);
+    await adminQuery(`drop database if exists ${name} with (force)`);
   }
 }
 

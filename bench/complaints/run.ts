@@ -13,7 +13,6 @@
  * entry); the statistics table is then built from them by one aggregate, as the service keeps it.
  * Writes bench/results/complaints.json as /work/shared/BENCHMARKS.md describes.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,28 +20,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { sql } from 'kysely';
+import { adminQuery, maxRssMb, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
-const POSTGRES_ADMIN_URL = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Engine = 'postgres' | 'pglite';
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function adminQuery(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Deadlines of 1,000,000 complaints; returns the seconds of each of five runs. */
 async function deadlines(): Promise<{ runs: number[]; indexMs: number; sample: string }> {
@@ -151,7 +138,7 @@ async function child(engine: Engine, complaints: number, samples: number): Promi
     const example = await services.complaints.publicStatistics('2025-Q3', 'institution');
     result.stats = { complaints, statRows, writeSeconds: round(writeSeconds), samples, p50Ms: round(quantile(times, 0.5)), p99Ms: round(quantile(times, 0.99)), maxMs: round(times.at(-1)!), suppressedRowsPerQuery: round(suppressedRows / samples), exampleQuarterTotal: example.totalComplaints };
     log(`statistics: p50 ${quantile(times, 0.5).toFixed(2)} ms, p99 ${quantile(times, 0.99).toFixed(2)} ms over ${samples} queries`);
-    result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    result.maxRssMb = maxRssMb();
     return result;
   } finally {
     await closePlatform(platform);
@@ -162,21 +149,7 @@ async function child(engine: Engine, complaints: number, samples: number): Promi
 
 function runChild(engine: Engine, complaints: number, samples: number): Promise<Record<string, unknown>> {
   const args = ['--child', engine, String(complaints), String(samples)];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', thisFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    proc.stdout.on('data', (part: Buffer) => (output += part.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`child ${args.join(' ')} exited ${code}: ${output.slice(-2000)}`));
-      try {
-        resolve(JSON.parse(last) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`child ${args.join(' ')} printed no result: ${output.slice(-2000)}`));
-      }
-    });
-  });
+  return runChildProcess(thisFile, args, { cwd: repoRoot });
 }
 
 async function main(): Promise<void> {

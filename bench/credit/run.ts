@@ -15,7 +15,6 @@
  * and writes bench/results/credit.json as /work/shared/BENCHMARKS.md describes. The German Credit
  * figures have a benchmark of their own (bench/credit/german.ts).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,27 +22,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { sql } from 'kysely';
+import { adminQuery, maxRssMb, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
-const POSTGRES_ADMIN_URL = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Engine = 'postgres' | 'pglite';
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-
-async function adminQuery(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 interface ChildOptions {
   engine: Engine;
@@ -152,7 +139,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
       result.report = { consumers: options.consumers, tradelines: total, writeSeconds: round(writeSeconds), samples: times.length, tradelinesPerReport: round(lines / times.length), p50Ms: round(quantile(times, 0.5)), p99Ms: round(quantile(times, 0.99)), maxMs: round(times.at(-1)!) };
       log(`report: p50 ${quantile(times, 0.5).toFixed(2)} ms, p99 ${quantile(times, 0.99).toFixed(2)} ms over ${times.length} people`);
     }
-    result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    result.maxRssMb = maxRssMb();
     return result;
   } finally {
     await closePlatform(platform);
@@ -163,21 +150,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
 
 function runChild(options: ChildOptions): Promise<Record<string, unknown>> {
   const args = ['--child', options.engine, String(options.buildLoans), String(options.buildRepeats), String(options.consumers), String(options.perConsumer), String(options.samples)];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--max-old-space-size=12288', '--import', 'tsx', thisFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    proc.stdout.on('data', (part: Buffer) => (output += part.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`child ${args.join(' ')} exited ${code}: ${output.slice(-2000)}`));
-      try {
-        resolve(JSON.parse(last) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`child ${args.join(' ')} printed no result: ${output.slice(-2000)}`));
-      }
-    });
-  });
+  return runChildProcess(thisFile, args, { cwd: repoRoot, maxOldSpaceMb: 12288 });
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,6 @@
  *
  * Each measurement runs in a child process (`--child …`) so that its peak RSS is its own.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -21,31 +20,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeLoanFile } from './generate.js';
+import { adminQuery, maxRssMb, median, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
-const POSTGRES_ADMIN_URL = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PERIOD = '2024-06';
 const INSTITUTION_USCC_REGION = '110105';
-
-function maxRssMb(): number {
-  // resourceUsage().maxRSS is in KiB.
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Children
@@ -135,32 +117,8 @@ async function childAccept(engine: 'postgres' | 'pglite', file: string, existing
   }
 }
 
-async function adminQuery(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 function runChild(args: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', thisFile, '--child', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (part: Buffer) => (output += part.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const last = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`child ${args.join(' ')} exited ${code}: ${output.slice(-2000)}`));
-      try {
-        resolve(JSON.parse(last) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`child ${args.join(' ')} printed no result: ${output.slice(-2000)}`));
-      }
-    });
-  });
+  return runChildProcess(thisFile, ['--child', ...args], { cwd: repoRoot });
 }
 
 // ---------------------------------------------------------------------------------------------

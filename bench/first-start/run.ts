@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from '../common.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const resultsFile = path.join(repoRoot, 'bench/results/filing.json');
@@ -30,12 +31,6 @@ const TARGET_MB = 512;
 const POLL_MS = 25;
 
 const log = (line: string) => console.log(`[first-start] ${line}`);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** A field of /proc/<pid>/status in KiB, or undefined when the process is gone. */
 function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {

@@ -20,7 +20,6 @@
  * and writes bench/results/monitoring.json as /work/shared/BENCHMARKS.md describes. Each engine's
  * run is a child process of its own, on a database of its own that is dropped afterwards.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -28,33 +27,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { sql } from 'kysely';
+import { adminQuery, maxRssMb, median, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
-const POSTGRES_ADMIN_URL = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Engine = 'postgres' | 'pglite';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-
-async function adminQuery(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 interface ChildOptions {
   engine: Engine;
@@ -163,21 +142,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
 
 function runChild(options: ChildOptions): Promise<Record<string, unknown>> {
   const args = ['--child', options.engine, String(options.loans), String(options.institutions), String(options.perRule), String(options.runs), options.peer ? 'peer' : '-', options.multilending ? 'multilending' : '-'];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--max-old-space-size=12288', '--import', 'tsx', thisFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    proc.stdout.on('data', (part: Buffer) => (output += part.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`child ${args.join(' ')} exited ${code}: ${output.slice(-2000)}`));
-      try {
-        resolve(JSON.parse(last) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`child ${args.join(' ')} printed no result: ${output.slice(-2000)}`));
-      }
-    });
-  });
+  return runChildProcess(thisFile, args, { cwd: repoRoot, maxOldSpaceMb: 12288 });
 }
 
 async function main(): Promise<void> {
