@@ -4,6 +4,10 @@
  * measured run that prints its result as the last line of its output.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 
 /** The admin URL of the PostgreSQL server the benchmarks make their scratch databases on. */
@@ -60,4 +64,37 @@ export function runChild(script: string, args: readonly string[], options: { cwd
       }
     });
   });
+}
+
+/** Where one measured run keeps its data: a data directory and, on PostgreSQL, a database of its own. */
+export interface ScratchEnvironment {
+  /** The platform's environment: DATA_DIR, DATABASE_URL on PostgreSQL, no demo data, no logs. */
+  env: Record<string, string>;
+  dataDir: string;
+  /** The scratch database's name (made only on PostgreSQL). */
+  database: string;
+  /** Drop the database and remove the data directory. */
+  remove(): Promise<void>;
+}
+
+/** Make the data directory and (on PostgreSQL) the database one run of benchmark `name` works in. */
+export async function scratchEnvironment(name: string, engine: 'postgres' | 'pglite', options: { dataDir?: string } = {}): Promise<ScratchEnvironment> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `fh-bench-${name}-`));
+  const database = `fh_bench_${name.replace(/\W/g, '_')}_${randomBytes(5).toString('hex')}`;
+  const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
+  if (engine === 'postgres') {
+    await adminQuery(`create database ${database}`);
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+  }
+  return {
+    env,
+    dataDir,
+    database,
+    async remove() {
+      if (engine === 'postgres') await adminQuery(`drop database if exists ${database} with (force)`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

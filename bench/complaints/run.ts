@@ -13,15 +13,13 @@
  * entry); the statistics table is then built from them by one aggregate, as the service keeps it.
  * Writes bench/results/complaints.json as /work/shared/BENCHMARKS.md describes.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { adminQuery, maxRssMb, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
+import { maxRssMb, round, runChild as runChildProcess, scratchEnvironment } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
@@ -57,15 +55,8 @@ async function child(engine: Engine, complaints: number, samples: number): Promi
   const { createServices } = await import('../../src/api/services.js');
   const { supervisorCaller, testUscc } = await import('../../src/filing/filing.test-support.js');
   const log = (line: string) => process.stderr.write(`[bench:complaints ${engine}] ${line}\n`);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fh-bench-complaints-'));
-  const database = `fh_bench_complaints_${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
-  if (engine === 'postgres') {
-    await adminQuery(`create database ${database}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${database}`;
-    env.DATABASE_URL = url.toString();
-  }
+  const scratch = await scratchEnvironment('complaints', engine);
+  const env = scratch.env;
   const platform = await createPlatform(loadConfig(env));
   const db = platform.database.db;
   const result: Record<string, unknown> = { engine };
@@ -142,8 +133,7 @@ async function child(engine: Engine, complaints: number, samples: number): Promi
     return result;
   } finally {
     await closePlatform(platform);
-    if (engine === 'postgres') await adminQuery(`drop database if exists ${database} with (force)`);
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 

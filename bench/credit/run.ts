@@ -15,15 +15,13 @@
  * and writes bench/results/credit.json as /work/shared/BENCHMARKS.md describes. The German Credit
  * figures have a benchmark of their own (bench/credit/german.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { adminQuery, maxRssMb, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
+import { maxRssMb, round, runChild as runChildProcess, scratchEnvironment } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
@@ -47,15 +45,8 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
   const { createServices } = await import('../../src/api/services.js');
   const { generate } = await import('../monitoring/generate.js');
   const log = (line: string) => process.stderr.write(`[bench:credit ${options.engine}] ${line}\n`);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fh-bench-credit-'));
-  const database = `fh_bench_credit_${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
-  if (options.engine === 'postgres') {
-    await adminQuery(`create database ${database}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${database}`;
-    env.DATABASE_URL = url.toString();
-  }
+  const scratch = await scratchEnvironment('credit', options.engine);
+  const env = scratch.env;
   const platform = await createPlatform(loadConfig(env));
   const db = platform.database.db;
   const result: Record<string, unknown> = { engine: options.engine };
@@ -143,8 +134,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
     return result;
   } finally {
     await closePlatform(platform);
-    if (options.engine === 'postgres') await adminQuery(`drop database if exists ${database} with (force)`);
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 

@@ -13,7 +13,6 @@
  *
  * Each measurement runs in a child process (`--child …`) so that its peak RSS is its own.
  */
-import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeLoanFile } from './generate.js';
-import { adminQuery, maxRssMb, median, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
+import { maxRssMb, median, round, runChild as runChildProcess, scratchEnvironment } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
@@ -75,15 +74,8 @@ async function childAccept(engine: 'postgres' | 'pglite', file: string, existing
   const { createServices } = await import('../../src/api/services.js');
   const { warmValidationWorkers } = await import('../../src/filing/pipeline.js');
   const { usccCheckCharacter } = await import('../../src/standard/identifiers.js');
-  const dataDir = existingDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'fh-bench-'));
-  const database = `fh_bench_${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
-  if (engine === 'postgres') {
-    await adminQuery(`create database ${database}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${database}`;
-    env.DATABASE_URL = url.toString();
-  }
+  const scratch = await scratchEnvironment('filing', engine, existingDataDir ? { dataDir: existingDataDir } : {});
+  const env = scratch.env;
   const platform = await createPlatform(loadConfig(env));
   // As a server does at start-up: the validation worker threads are ready before the first upload.
   await warmValidationWorkers();
@@ -112,8 +104,7 @@ async function childAccept(engine: 'postgres' | 'pglite', file: string, existing
     };
   } finally {
     await closePlatform(platform);
-    if (engine === 'postgres') await adminQuery(`drop database if exists ${database} with (force)`);
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 

@@ -9,17 +9,13 @@
  * the arguments of its slowest call. With --multilending, what is timed is the balance re-check
  * over every borrower (after the filings' checks) instead of the checks themselves.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
+import { scratchEnvironment } from '../common.js';
 
 const { values } = parseArgs({ options: { loans: { type: 'string', default: '20000' }, institutions: { type: 'string', default: '20' }, engine: { type: 'string', default: 'postgres' }, keep: { type: 'boolean', default: false }, 'no-check': { type: 'boolean', default: false }, 'cpu-profile': { type: 'string' }, explain: { type: 'boolean', default: false }, multilending: { type: 'boolean', default: false } } });
-const ADMIN = process.env.FH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // Every statement's round trip, by the statement's text.
 const statements = new Map<string, { calls: number; ms: number; rows: number; slowest?: { ms: number; text: string; values: unknown[] } }>();
@@ -47,27 +43,13 @@ const original = pg.Client.prototype.query;
   return result;
 };
 
-const admin = async (statement: string) => {
-  const client = new pg.Client({ connectionString: ADMIN });
-  await client.connect();
-  await client.query(statement);
-  await client.end();
-};
-
 const { loadConfig } = await import('../../src/platform/config.js');
 const { createPlatform, closePlatform } = await import('../../src/platform/platform.js');
 const { createServices } = await import('../../src/api/services.js');
 const { generate } = await import('./generate.js');
 const { checkAll, compare } = await import('./check.js');
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fh-bench-profile-'));
-const database = `fh_bench_profile_${randomBytes(5).toString('hex')}`;
-const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
-if (values.engine === 'postgres') {
-  await admin(`create database ${database}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${database}`;
-  env.DATABASE_URL = url.toString();
-}
+const scratch = await scratchEnvironment('profile', values.engine === 'postgres' ? 'postgres' : 'pglite');
+const env = scratch.env;
 const platform = await createPlatform(loadConfig(env));
 try {
   const services = createServices(platform);
@@ -92,7 +74,7 @@ try {
       return result;
     };
   }
-  if (values['no-check']) throw new Error(`generated, not checked: ${database}`);
+  if (values['no-check']) throw new Error(`generated, not checked: ${scratch.database}`);
   // The JavaScript side of the check alone (not the generation): a CPU profile around it.
   const session = values['cpu-profile'] ? new Session() : undefined;
   if (session) {
@@ -146,7 +128,6 @@ try {
   }
 } finally {
   await closePlatform(platform);
-  if (values.engine === 'postgres' && !values.keep) await admin(`drop database if exists ${database} with (force)`);
-  else if (values.keep) console.log(`kept ${database}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (values.keep) console.log(`kept ${scratch.database}`);
+  else await scratch.remove();
 }

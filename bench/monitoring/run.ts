@@ -20,15 +20,13 @@
  * and writes bench/results/monitoring.json as /work/shared/BENCHMARKS.md describes. Each engine's
  * run is a child process of its own, on a database of its own that is dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { adminQuery, maxRssMb, median, POSTGRES_ADMIN_URL, round, runChild as runChildProcess } from '../common.js';
+import { maxRssMb, median, round, runChild as runChildProcess, scratchEnvironment } from '../common.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
@@ -53,15 +51,8 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
   const { checkAll, compare } = await import('./check.js');
   const { peerChecks } = await import('./peer-sql.js');
   const log = (line: string) => process.stderr.write(`[bench:monitoring ${options.engine}] ${line}\n`);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fh-bench-monitoring-'));
-  const database = `fh_bench_monitoring_${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> = { DATA_DIR: dataDir, FH_DEMO: 'false', LOG_LEVEL: 'silent' };
-  if (options.engine === 'postgres') {
-    await adminQuery(`create database ${database}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${database}`;
-    env.DATABASE_URL = url.toString();
-  }
+  const scratch = await scratchEnvironment('monitoring', options.engine);
+  const env = scratch.env;
   const platform = await createPlatform(loadConfig(env));
   try {
     const services = createServices(platform);
@@ -135,8 +126,7 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
     };
   } finally {
     await closePlatform(platform);
-    if (options.engine === 'postgres') await adminQuery(`drop database if exists ${database} with (force)`);
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 
