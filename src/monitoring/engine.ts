@@ -15,6 +15,7 @@ import { celValue, conditionFields } from '../rulebook/compile.js';
 import { featureDef } from '../rulebook/features.js';
 import type { Fact, FactType } from '../rulebook/explain.js';
 import type { ExecutableRule } from '../rulebook/rulebook.service.js';
+import type { ResolvedRule } from '../rulebook/rule.js';
 import type { FeatureRow } from './features.store.js';
 import type { NewAlert, RuleFaultRow } from './monitoring.store.js';
 
@@ -253,30 +254,58 @@ export function evaluateRow(rules: readonly ExecutableRule[], recordType: Record
       continue;
     }
     if (!fired) continue;
-    const { rule } = executable;
-    const key = dedupeKey(rule.id, rule.version, institution.institutionId, recordType, row.record_id);
-    const definition = rule.definition;
     out.push({
       kind: 'hit',
-      alert: {
-        alert_id: alertIdOf(key),
-        dedupe_key: key,
-        rule_id: rule.id,
-        rule_version: rule.version,
-        rule_jurisdiction: rule.jurisdiction,
-        pack: 'conduct',
-        severity: definition.severity,
-        rule_text: JSON.stringify({ title: definition.title, explanation: definition.explanation, basis: definition.basis }),
-        institution_id: institution.institutionId,
-        jurisdiction_code: institution.jurisdictionCode,
-        record_type: recordType,
-        record_id: row.record_id,
-        party_key: row.party_key ?? null,
+      alert: alertOf(executable.rule, 'conduct', {
+        institutionId: institution.institutionId,
+        jurisdictionCode: institution.jurisdictionCode,
+        recordType,
+        recordId: row.record_id,
+        partyKey: row.party_key ?? null,
         period: row.period,
-        filing_id: row.filing_id,
-        records: JSON.stringify([{ recordType, recordId: row.record_id, filingId: row.filing_id, period: row.period }]),
-        facts: JSON.stringify(factsOf(executable, recordType, row, input)),
-      },
+        filingId: row.filing_id,
+        records: [{ recordType, recordId: row.record_id, filingId: row.filing_id, period: row.period }],
+        facts: factsOf(executable, recordType, row, input),
+      }),
     });
   }
+}
+
+/** What an alert is about: the institution, the record, and the facts that made its rule fire. */
+export interface AlertSubject {
+  institutionId: string;
+  jurisdictionCode: string;
+  recordType: string;
+  recordId: string;
+  partyKey: string | null;
+  period: string;
+  /** The filing that holds the record (the nil UUID for an obligation, which no filing holds). */
+  filingId: string;
+  records: { recordType: string; recordId: string; filingId: string; period: string }[];
+  facts: Fact[];
+}
+
+/** The alert a rule raises on a subject, with its dedupe key and the id derived from it. */
+export function alertOf(rule: ResolvedRule, pack: NewAlert['pack'], subject: AlertSubject): NewAlert {
+  const key = dedupeKey(rule.id, rule.version, subject.institutionId, subject.recordType, subject.recordId);
+  const definition = rule.definition;
+  return {
+    alert_id: alertIdOf(key),
+    dedupe_key: key,
+    rule_id: rule.id,
+    rule_version: rule.version,
+    rule_jurisdiction: rule.jurisdiction,
+    pack,
+    severity: definition.severity,
+    rule_text: JSON.stringify({ title: definition.title, explanation: definition.explanation, basis: definition.basis }),
+    institution_id: subject.institutionId,
+    jurisdiction_code: subject.jurisdictionCode,
+    record_type: subject.recordType,
+    record_id: subject.recordId,
+    party_key: subject.partyKey,
+    period: subject.period,
+    filing_id: subject.filingId,
+    records: JSON.stringify(subject.records),
+    facts: JSON.stringify(subject.facts),
+  };
 }

@@ -15,7 +15,7 @@ import type { FilingService } from '../filing/filing.service.js';
 import type { ExecutableRule, ProposedChange, RulebookService } from '../rulebook/rulebook.service.js';
 import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
-import { alertIdOf, dedupeKey, ENGINE_COLUMNS, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
+import { alertOf, ENGINE_COLUMNS, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
 import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
 import { recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type LoanFeatureSet, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
@@ -483,37 +483,15 @@ export class MonitoringService {
           if (entry.status !== 'late' && entry.status !== 'missing') continue;
           const rule = (await this.rulebook.rulesInForce(institution.jurisdictionCode, `${nextPeriod(entry.period)}-01`, { pack: 'reporting' })).find((r) => r.id === entry.ruleId)!;
           const recordId = `${entry.recordType}:${entry.period}:${entry.status}`;
-          const key = dedupeKey(rule.id, rule.version, id, entry.recordType, recordId);
-          const d = rule.definition;
-          const facts = [
-            { name: 'record_type', kind: 'field' as const, type: 'string' as const, label: { zh: '报送类型', en: 'Record type' }, value: entry.recordType },
-            { name: 'period', kind: 'field' as const, type: 'string' as const, label: { zh: '报告期', en: 'Period' }, value: entry.period },
-            { name: 'due_on', kind: 'field' as const, type: 'date' as const, label: { zh: '截止日期', en: 'Due on' }, value: entry.dueOn },
-            { name: 'accepted_at', kind: 'field' as const, type: 'datetime' as const, label: { zh: '首次受理时间', en: 'First accepted at' }, value: entry.acceptedAt },
-            ...rule.parameters.map((p) => ({ name: p.name, kind: 'parameter' as const, type: p.type, label: p.label, value: p.value })),
+          const facts: Fact[] = [
+            { name: 'record_type', kind: 'field', type: 'string', label: { zh: '报送类型', en: 'Record type' }, value: entry.recordType },
+            { name: 'period', kind: 'field', type: 'string', label: { zh: '报告期', en: 'Period' }, value: entry.period },
+            { name: 'due_on', kind: 'field', type: 'date', label: { zh: '截止日期', en: 'Due on' }, value: entry.dueOn },
+            { name: 'accepted_at', kind: 'field', type: 'datetime', label: { zh: '首次受理时间', en: 'First accepted at' }, value: entry.acceptedAt },
+            ...rule.parameters.map((p): Fact => ({ name: p.name, kind: 'parameter', type: p.type, label: p.label, value: p.value })),
           ];
-          alerts.push({
-            kind: 'hit',
-            alert: {
-              alert_id: alertIdOf(key),
-              dedupe_key: key,
-              rule_id: rule.id,
-              rule_version: rule.version,
-              rule_jurisdiction: rule.jurisdiction,
-              pack: 'reporting',
-              severity: d.severity,
-              rule_text: JSON.stringify({ title: d.title, explanation: d.explanation, basis: d.basis }),
-              institution_id: id,
-              jurisdiction_code: institution.jurisdictionCode,
-              record_type: entry.recordType,
-              record_id: recordId,
-              party_key: null,
-              period: entry.period,
-              filing_id: '00000000-0000-0000-0000-000000000000',
-              records: JSON.stringify([]),
-              facts: JSON.stringify(facts),
-            },
-          });
+          const subject = { institutionId: id, jurisdictionCode: institution.jurisdictionCode, recordType: entry.recordType, recordId, partyKey: null, period: entry.period };
+          alerts.push({ kind: 'hit', alert: alertOf(rule, 'reporting', { ...subject, filingId: '00000000-0000-0000-0000-000000000000', records: [], facts }) });
         }
         const result = await this.commit(alerts, { institutionId: id, ruleIds: [...ruleIds] }, `the filing calendar as of ${asOf.toISOString()}`);
         raised += result.raised;
