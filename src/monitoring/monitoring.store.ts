@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../platform/database.js';
-import type { AlertStatus, AlertTable, AlertTransitionTable } from './monitoring.schema.js';
+import type { AlertStatus, AlertTable, AlertTransitionTable, RuleFaultTable } from './monitoring.schema.js';
 import './monitoring.schema.js';
 
 export type AlertRow = Selectable<AlertTable>;
@@ -85,15 +85,8 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
   return ids;
 }
 
-export interface RuleFaultRow {
-  rule_id: string;
-  rule_version: string;
-  institution_id: string;
-  filing_id: string | null;
-  record_type: string;
-  record_id: string;
-  problem: string;
-}
+/** A finding about a rule: the record it could not be evaluated on, and why. */
+export type RuleFaultRow = Omit<Insertable<RuleFaultTable>, 'fault_id' | 'at'>;
 
 /** Record faults of rules that could not be evaluated on a record. */
 export async function insertFaults(db: Kysely<Database>, faults: readonly RuleFaultRow[]): Promise<void> {
