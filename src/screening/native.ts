@@ -3,7 +3,7 @@
  * units (a JSON number is accepted too, and read from its shortest text, never multiplied).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { fail } from '../platform/errors.js';
 import { toMinorUnits } from './currency.js';
 import { readDateTime } from './iso20022.js';
@@ -46,6 +46,9 @@ export const NativePaymentSchema = Type.Object(
 );
 export type NativePayment = Static<typeof NativePaymentSchema>;
 
+/** The schema's check compiled once to a function: the same verdict and errors as Value.Check, a fraction of the time per payment. */
+const nativePaymentCheck = TypeCompiler.Compile(NativePaymentSchema);
+
 /** `/payer/account` → `body.payer.account`. */
 function fieldOf(path: string): string {
   return path === '' ? 'body' : `body${path.split('/').join('.')}`;
@@ -58,8 +61,8 @@ function fieldOf(path: string): string {
  * FH_SCREEN_CURRENCY_UNKNOWN at `body.currency`, which the schema alone cannot decide.
  */
 export function readNativePayment(body: unknown): PaymentToScreen {
-  if (!Value.Check(NativePaymentSchema, body)) {
-    const first = [...Value.Errors(NativePaymentSchema, body)][0];
+  if (!nativePaymentCheck.Check(body)) {
+    const first = nativePaymentCheck.Errors(body).First();
     const field = fieldOf(first?.path ?? '');
     // The amount and currency have codes of their own, so a client branches the same way whichever check caught them.
     if (field === 'body.amount') fail('FH_SCREEN_AMOUNT_INVALID', { field });
