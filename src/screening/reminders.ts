@@ -10,7 +10,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
-import type { Actor } from '../platform/audit/audit.service.js';
+import type { Actor, AuditEntry } from '../platform/audit/audit.service.js';
 import type { Caller } from '../platform/auth/access.js';
 import { fail } from '../platform/errors.js';
 import { personSubject } from '../identity/identity.service.js';
@@ -110,7 +110,13 @@ export class ReminderDesk {
 
   constructor(
     private readonly platform: Platform,
-    private readonly options: { channels: ReminderChannel[]; settle: (decisionId: string) => Promise<void>; sweepMs?: number },
+    private readonly options: {
+      channels: ReminderChannel[];
+      settle: (decisionId: string) => Promise<void>;
+      /** Write a held payment's decision, its reminder and the reminder's audit entry together; resolves once committed. */
+      record: (decision: store.NewDecision, reminder: store.NewReminder, audit: { actor: Actor; entry: AuditEntry }) => Promise<void>;
+      sweepMs?: number;
+    },
   ) {
     this.db = platform.database.db;
   }
@@ -143,11 +149,12 @@ export class ReminderDesk {
     const message: ReminderMessage = { reminderId, consumerPseudonym: decision.payer_pseudonym ?? null, phone: options.payerPhone, summary, deadline };
     const channels = [...(message.consumerPseudonym ? ['inbox'] : []), ...this.options.channels.filter((c) => c.applies(message)).map((c) => c.name)];
     const subject = message.consumerPseudonym ? { subject: personSubject(message.consumerPseudonym) } : {};
-    await this.db.transaction().execute(async (trx) => {
-      await store.insertDecisions(trx, [decision]);
-      await store.insertReminder(trx, { reminder_id: reminderId, decision_id: decision.decision_id, institution_id: decision.institution_id, consumer_pseudonym: message.consumerPseudonym, channels, summary: JSON.stringify(summary), status: 'pending', created_at: created, deadline, answered_at: null, answered_via: null });
-      await this.platform.audit.record(trx, { role: 'institution', id: decision.institution_id }, { action: 'screening.reminder.created', ...subject, resource: `screening_reminder:${reminderId}`, reason: '交易存在风险，需本人确认 / the payment is held for the payer to confirm', detail: { decisionId: decision.decision_id, channels, deadline: deadline.toISOString() } });
-    });
+    // With other holds in one transaction (the recorder's group commit); answered once committed.
+    await this.options.record(
+      decision,
+      { reminder_id: reminderId, decision_id: decision.decision_id, institution_id: decision.institution_id, consumer_pseudonym: message.consumerPseudonym, channels, summary: JSON.stringify(summary), status: 'pending', created_at: created, deadline, answered_at: null, answered_via: null },
+      { actor: { role: 'institution', id: decision.institution_id }, entry: { action: 'screening.reminder.created', ...subject, resource: `screening_reminder:${reminderId}`, reason: '交易存在风险，需本人确认 / the payment is held for the payer to confirm', detail: { decisionId: decision.decision_id, channels, deadline: deadline.toISOString() } } },
+    );
     for (const channel of this.options.channels) {
       if (!channel.applies(message)) continue;
       void channel.deliver(message).then(

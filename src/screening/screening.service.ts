@@ -142,10 +142,11 @@ export class ScreeningService {
     private readonly options: { channels?: ReminderChannel[]; flushMs?: number; sweepMs?: number; streamNames?: ScreeningStreamNames; worker?: boolean } = {},
   ) {
     this.db = platform.database.db;
-    this.recorder = new DecisionRecorder(this.db, platform.audit, options.flushMs !== undefined ? { flushMs: options.flushMs } : {});
+    this.recorder = new DecisionRecorder(platform.database, platform.audit, options.flushMs !== undefined ? { flushMs: options.flushMs } : {});
     this.reminders = new ReminderDesk(platform, {
       channels: options.channels ?? [],
       settle: (decisionId: string) => this.settleConfirmed(decisionId),
+      record: (decision, reminder, audit) => this.recorder.hold(decision, reminder, audit),
       ...(options.sweepMs !== undefined ? { sweepMs: options.sweepMs } : {}),
     });
     this.metrics = {

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { Database } from '../platform/database.js';
+import { copyTextValue, type BulkTransaction, type Database } from '../platform/database.js';
 import type { DecisionStatus, FinalDecision, Outcome, ReminderStatus } from './screening.schema.js';
 import './screening.schema.js';
 
@@ -42,6 +42,39 @@ export async function insertDecisions(db: Kysely<Database>, rows: readonly NewDe
   for (let i = 0; i < rows.length; i += 500) {
     await db.insertInto('screening_decision').values(rows.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
   }
+}
+
+/** The columns of screening_decision in the order copyDecisions writes them. */
+const DECISION_COLUMNS = [
+  'decision_id', 'institution_id', 'jurisdiction_code', 'payment_id', 'idempotency_key', 'request_hash', 'format', 'initiated_at', 'decided_at',
+  'currency', 'amount_minor', 'minor_units', 'funding_source', 'payer_ref', 'payee_ref', 'device_ref', 'payer_pseudonym', 'score', 'decision',
+  'status', 'final_decision', 'rule_ids', 'reasons', 'outcome', 'outcome_at', 'outcome_note', 'settled_at',
+] as const satisfies readonly (keyof NewDecision)[];
+
+/** A text[] as PostgreSQL reads it: every element quoted, `"` and `\` escaped. */
+function textArrayLiteral(values: readonly string[]): string {
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) literal += `${i ? ',' : ''}"${values[i]!.replace(/["\\]/g, '\\$&')}"`;
+  return `${literal}}`;
+}
+
+/**
+ * Append decisions with one COPY (much cheaper per row than an insert's parameters on the embedded
+ * engine). Fails, writing none, when one is already there (same id or idempotency key): the caller
+ * then uses insertDecisions, which leaves such rows alone.
+ */
+export async function copyDecisions(tx: BulkTransaction, rows: readonly NewDecision[]): Promise<void> {
+  if (rows.length === 0) return;
+  let text = '';
+  for (const row of rows) {
+    for (let i = 0; i < DECISION_COLUMNS.length; i++) {
+      const column = DECISION_COLUMNS[i]!;
+      const value = row[column];
+      text += `${i ? '\t' : ''}${column === 'rule_ids' ? copyTextValue(textArrayLiteral(value as string[])) : copyTextValue(value)}`;
+    }
+    text += '\n';
+  }
+  await tx.copyText('screening_decision', DECISION_COLUMNS, [text]);
 }
 
 export async function decisionById(db: Kysely<Database>, decisionId: string): Promise<DecisionRow | undefined> {
@@ -101,6 +134,10 @@ export async function setOutcome(db: Kysely<Database>, decisionId: string, outco
 
 export async function insertReminder(db: Kysely<Database>, row: NewReminder): Promise<void> {
   await db.insertInto('screening_reminder').values(row).execute();
+}
+
+export async function insertReminders(db: Kysely<Database>, rows: readonly NewReminder[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('screening_reminder').values([...rows]).execute();
 }
 
 export async function reminderById(db: Kysely<Database>, reminderId: string): Promise<ReminderRow | undefined> {
