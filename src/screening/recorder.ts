@@ -56,7 +56,7 @@ export class DecisionRecorder {
     options: { flushMs?: number; holdMs?: number; batchSize?: number; sliceRows?: number } = {},
   ) {
     this.flushMs = options.flushMs ?? 50;
-    this.holdMs = options.holdMs ?? 2;
+    this.holdMs = options.holdMs ?? 5;
     this.batchSize = options.batchSize ?? 1000;
     this.sliceRows = options.sliceRows ?? 100;
   }
