@@ -49,3 +49,26 @@ export interface PaymentToScreen {
   purpose?: string;
   format: PaymentFormat;
 }
+
+const q = JSON.stringify;
+
+/**
+ * The text a payment's request hash is taken of: exactly the canonical JSON (keys sorted at every
+ * level, absent fields left out) of the payment without its format, written field by field
+ * instead of by sorting entries, since every reader builds a PaymentToScreen with these fields only.
+ */
+export function paymentHashText(p: PaymentToScreen): string {
+  let text = `{"amountMinor":${q(p.amountMinor)},"currency":${q(p.currency)}`;
+  if (p.device !== undefined) text += `,"device":${q(p.device)}`;
+  text += `,"fundingSource":${q(p.fundingSource)},"initiatedAt":${q(p.initiatedAt)},"minorUnits":${q(p.minorUnits)},"payee":{"account":${q(p.payee.account)}`;
+  if (p.payee.agent !== undefined) text += `,"agent":${q(p.payee.agent)}`;
+  if (p.payee.name !== undefined) text += `,"name":${q(p.payee.name)}`;
+  text += `},"payer":{"account":${q(p.payer.account)}`;
+  if (p.payer.name !== undefined) text += `,"name":${q(p.payer.name)}`;
+  if (p.payer.phone !== undefined) text += `,"phone":${q(p.payer.phone)}`;
+  if (p.payer.residentId !== undefined) text += `,"residentId":${q(p.payer.residentId)}`;
+  if (p.payer.verificationClass !== undefined) text += `,"verificationClass":${q(p.payer.verificationClass)}`;
+  text += `},"paymentId":${q(p.paymentId)}`;
+  if (p.purpose !== undefined) text += `,"purpose":${q(p.purpose)}`;
+  return `${text}}`;
+}

@@ -6,6 +6,8 @@ import { readPacs008 } from './iso20022.js';
 import { readTazamaPacs008 } from './tazama.js';
 import { readNativePayment } from './native.js';
 import { readPayment } from './detect.js';
+import { paymentHashText, type PaymentToScreen } from './payment.js';
+import { canonicalJson } from '../platform/canonical-json.js';
 
 /** The code and field of the FhError `run` throws. */
 function faultOf(run: () => unknown): { code: string; field: string | undefined; details?: Record<string, unknown> } {
@@ -375,5 +377,39 @@ describe('readPayment', () => {
     expect(readPayment('application/json', nativeBody()).format).toBe('json');
     expect(faultOf(() => readPayment('application/json', '{')).code).toBe('FH_MALFORMED_JSON');
     expect(faultOf(() => readPayment('text/plain', 'x')).code).toBe('FH_UNSUPPORTED_MEDIA_TYPE');
+  });
+});
+
+describe('the request hash text', () => {
+  it('is the canonical JSON of the payment without its format, whatever form it came in and whichever fields it has', () => {
+    const read = [readNativePayment(nativeBody()), readTazamaPacs008(tazamaBody()), readPacs008(sample()), readPacs008(prefixed(sample({ version: '10', extra: supplementary })))];
+    const optional = fc.record(
+      {
+        device: fc.string(),
+        purpose: fc.string(),
+        payerName: fc.string(),
+        phone: fc.string(),
+        residentId: fc.string(),
+        verificationClass: fc.constantFrom('I' as const, 'II' as const, 'III' as const),
+        payeeName: fc.string(),
+        agent: fc.string(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...read), fc.string(), fc.string(), fc.integer({ min: 1 }), optional, (base, account, paymentId, amountMinor, extra) => {
+        const payment: PaymentToScreen = { paymentId, initiatedAt: base.initiatedAt, currency: base.currency, amountMinor, minorUnits: base.minorUnits, payer: { account }, payee: { account: base.payee.account }, fundingSource: base.fundingSource, format: base.format };
+        if (extra.device !== undefined) payment.device = extra.device;
+        if (extra.purpose !== undefined) payment.purpose = extra.purpose;
+        if (extra.payerName !== undefined) payment.payer.name = extra.payerName;
+        if (extra.phone !== undefined) payment.payer.phone = extra.phone;
+        if (extra.residentId !== undefined) payment.payer.residentId = extra.residentId;
+        if (extra.verificationClass !== undefined) payment.payer.verificationClass = extra.verificationClass;
+        if (extra.payeeName !== undefined) payment.payee.name = extra.payeeName;
+        if (extra.agent !== undefined) payment.payee.agent = extra.agent;
+        expect(paymentHashText(payment)).toBe(canonicalJson({ ...payment, format: undefined }));
+      }),
+    );
+    for (const payment of read) expect(paymentHashText(payment)).toBe(canonicalJson({ ...payment, format: undefined }));
   });
 });

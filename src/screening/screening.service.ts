@@ -4,7 +4,6 @@ import type { Platform } from '../platform/platform.js';
 import type { Database } from '../platform/database.js';
 import type { Caller } from '../platform/auth/access.js';
 import type { Capability } from '../platform/capability.js';
-import { canonicalJson } from '../platform/canonical-json.js';
 import { fail, FhError } from '../platform/errors.js';
 import { counter, histogram } from '../platform/metrics.js';
 import { chinaDate, chinaDay, chinaHour } from '../standard/china-time.js';
@@ -15,7 +14,7 @@ import { renderExplanation, type Language } from '../rulebook/explain.js';
 import { tierChain } from '../rulebook/tiers.js';
 import { personSubject, type IdentityService } from '../identity/identity.service.js';
 import type { SupervisionService } from '../supervision/supervision.service.js';
-import type { PaymentToScreen } from './payment.js';
+import { paymentHashText, type PaymentToScreen } from './payment.js';
 import { ScreeningRuleSet, type Decision, type Reason, type Thresholds, type Verdict } from './engine.js';
 import { InProcessFeatureState, RedisFeatureState, type FeatureState, type Observation } from './features.js';
 import { DecisionRecorder } from './recorder.js';
@@ -228,7 +227,7 @@ export class ScreeningService {
     if (!context.settings.currencies.includes(payment.currency)) {
       fail('FH_SCREEN_CURRENCY_NOT_ENABLED', { field: 'currency', details: { currency: payment.currency, enabled: context.settings.currencies } });
     }
-    const hash = createHash('sha256').update(canonicalJson({ ...payment, format: undefined })).digest('hex');
+    const hash = createHash('sha256').update(paymentHashText(payment)).digest('hex');
     if (input.idempotencyKey === undefined) return this.decideNew(institutionId, context, payment, hash, undefined, started);
 
     const key = `${institutionId}|${input.idempotencyKey}`;
