@@ -78,26 +78,28 @@ for (const engine of engines) {
       expect(ids.size).toBe(decisions.length);
     });
 
-    it('writes a batch holding a decision that is already there, leaving that one alone, and keeps the text of every column', async () => {
+    it('writes a batch holding a decision that is already there, leaving that one alone, and keeps the text of every column, by COPY or as JSON', async () => {
       const recorder = new DecisionRecorder(ctx.platform.database, ctx.platform.audit);
       const before = await decisionsOfBank();
       const first = decisionRow();
       recorder.add(first);
       await recorder.flush();
       expect(recorder.lastError).toBeUndefined();
-      // The same decision again (as another process might write it), with two new ones: the COPY
-      // refuses the batch, and the inserts that skip existing rows write it.
-      const later = [decisionRow(), decisionRow()];
+      // The same decision again (as another process might write it), with enough new ones to go by
+      // COPY: the COPY refuses the batch, and the inserts that skip existing rows write it.
+      const later = Array.from({ length: 40 }, () => decisionRow());
       recorder.add({ ...first, score: 55 });
       for (const row of later) recorder.add(row);
       await recorder.flush();
       expect(recorder.lastError).toBeUndefined();
       expect(recorder.waiting).toBe(0);
-      expect(await decisionsOfBank()).toBe(before + 3);
+      expect(await decisionsOfBank()).toBe(before + 1 + later.length);
       const read = await ctx.services.screening.decisions({ principal: { role: 'institution', institutionId: bank.institutionId, keyId: 'test' }, actor: { role: 'institution', id: bank.institutionId } }, { paymentId: first.payment_id, page: 1, pageSize: 5 });
       expect(read.items).toHaveLength(1);
       expect(read.items[0]).toMatchObject({ decisionId: first.decision_id, score: 0 });
       expect(read.items[0]!.reasons[0]!.facts[0]!.value).toBe(NOTE);
+      const copied = await ctx.services.screening.decisions({ principal: { role: 'institution', institutionId: bank.institutionId, keyId: 'test' }, actor: { role: 'institution', id: bank.institutionId } }, { paymentId: later[0]!.payment_id, page: 1, pageSize: 5 });
+      expect(copied.items[0]!.reasons[0]!.facts[0]!.value).toBe(NOTE);
       const ruleLog = await ctx.app.inject({ method: 'GET', url: `/v1/institution/screening/decisions?rule=${encodeURIComponent('tab\there')}&pageSize=200`, headers: { 'x-api-key': bank.apiKey } });
       expect((ruleLog.json().items as { decisionId: string }[]).map((d) => d.decisionId).sort()).toEqual([first.decision_id, ...later.map((row) => row.decision_id)].sort());
       await recorder.stop();

@@ -12,7 +12,9 @@
  * A batch goes in by COPY, in slices of `sliceRows` with the event loop let go between them, so
  * that on the embedded engine (which runs in this thread) no request waits for a whole batch. A
  * COPY meeting a decision that is already there (same id or idempotency key, written by another
- * process) fails; the batch is then written again with inserts that leave such a row alone.
+ * process) fails; the batch is then written again with inserts that leave such a row alone. Fewer
+ * than `copyFromRows` rows go in as one JSON parameter instead (COPY's fixed cost is higher), and
+ * alone, with nothing else to write, as one statement without BEGIN and COMMIT.
  */
 import type { DatabaseHandle } from '../platform/database.js';
 import { databaseErrorState, withBulkTransaction } from '../platform/database.js';
@@ -44,6 +46,7 @@ export class DecisionRecorder {
   private readonly holdMs: number;
   private readonly batchSize: number;
   private readonly sliceRows: number;
+  private readonly copyFromRows: number;
   /** Decisions committed since start; for the benchmark and metrics. */
   recorded = 0;
   /** Transactions committed since start (batches and holds together). */
@@ -53,12 +56,13 @@ export class DecisionRecorder {
   constructor(
     private readonly database: DatabaseHandle,
     private readonly audit: AuditLog,
-    options: { flushMs?: number; holdMs?: number; batchSize?: number; sliceRows?: number } = {},
+    options: { flushMs?: number; holdMs?: number; batchSize?: number; sliceRows?: number; copyFromRows?: number } = {},
   ) {
     this.flushMs = options.flushMs ?? 50;
     this.holdMs = options.holdMs ?? 5;
     this.batchSize = options.batchSize ?? 1000;
     this.sliceRows = options.sliceRows ?? 100;
+    this.copyFromRows = options.copyFromRows ?? 32;
   }
 
   /** Queue a decision. */
@@ -147,24 +151,31 @@ export class DecisionRecorder {
   /** One transaction: the decisions (by COPY, or by inserts that skip existing rows), the reminders, the audit entries. */
   private async write(batch: Kept[], holds: Hold[], copy: boolean): Promise<void> {
     const decisions = holds.length === 0 ? batch : [...holds.map((hold) => hold.decision), ...batch];
+    const entries = [
+      ...holds.map((hold) => hold.audit),
+      ...batch.flatMap((row) =>
+        row.payer_pseudonym
+          ? [{ actor: { role: 'institution' as const, id: row.institution_id }, entry: { action: 'screening.decision', subject: personSubject(row.payer_pseudonym), resource: `screening_decision:${row.decision_id}`, reason: '支付交易风险筛查 / real-time payment screening', detail: { decision: row.decision, score: row.score } } }]
+          : [],
+      ),
+    ];
+    if (entries.length === 0 && holds.length === 0 && decisions.length < this.copyFromRows) {
+      // One statement is a transaction of its own: no BEGIN and COMMIT to pay for.
+      await store.insertDecisionsAsJson(this.database.db, decisions);
+      return;
+    }
     await withBulkTransaction(this.database, async (tx) => {
       for (let i = 0; i < decisions.length; i += this.sliceRows) {
         // Between slices, requests waiting on the embedded engine's thread are served.
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
         const slice = decisions.slice(i, i + this.sliceRows);
-        if (copy) await store.copyDecisions(tx, slice);
-        else await store.insertDecisions(tx.db, slice);
+        if (!copy) await store.insertDecisions(tx.db, slice);
+        else if (slice.length < this.copyFromRows) await store.insertDecisionsAsJson(tx.db, slice);
+        else await store.copyDecisions(tx, slice);
       }
       if (holds.length > 0) await store.insertReminders(tx.db, holds.map((hold) => hold.reminder));
       // The batch's entries in one statement, in the transaction of its decisions.
-      await this.audit.recordMany(tx.db, [
-        ...holds.map((hold) => hold.audit),
-        ...batch.flatMap((row) =>
-          row.payer_pseudonym
-            ? [{ actor: { role: 'institution' as const, id: row.institution_id }, entry: { action: 'screening.decision', subject: personSubject(row.payer_pseudonym), resource: `screening_decision:${row.decision_id}`, reason: '支付交易风险筛查 / real-time payment screening', detail: { decision: row.decision, score: row.score } } }]
-            : [],
-        ),
-      ]);
+      await this.audit.recordMany(tx.db, entries);
     });
   }
 
