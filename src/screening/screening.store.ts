@@ -143,10 +143,6 @@ export async function setOutcome(db: Kysely<Database>, decisionId: string, outco
   return decisionById(db, decisionId);
 }
 
-export async function insertReminder(db: Kysely<Database>, row: NewReminder): Promise<void> {
-  await db.insertInto('screening_reminder').values(row).execute();
-}
-
 export async function insertReminders(db: Kysely<Database>, rows: readonly NewReminder[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('screening_reminder').values([...rows]).execute();
 }
