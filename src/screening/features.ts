@@ -277,7 +277,7 @@ const K_ID = 2;
 const K_KEY = 3;
 const KEY_BYTES = 32;
 
-// An account's record: its key, the series of what it paid, its payer fields, the series of what it received.
+// An account's record: its key, the series of what it paid, its payer fields (its first payees among them), the series of what it received.
 const A_RECEIVED_CURRENCY = 7;
 const A_PAID = 8;
 const A_HISTORY_CURRENCY = 24; // currency of the settled amounts kept inline
@@ -287,7 +287,7 @@ const A_HISTORY_START = 27;
 const A_HISTORY_LEN = 28;
 const A_MEDIAN = 29; // the robust scale of the inline history, NaN when it has none
 const A_DIVISOR = 30;
-const A_PAYEES_OFF = 31; // pool run of the payees (account ids), oldest first
+const A_PAYEES_OFF = 31; // pool run of the payees (account ids), oldest first; -1 while the ring is the record's own
 const A_PAYEES_CAP = 32;
 const A_PAYEES_START = 33;
 const A_PAYEES_LEN = 34;
@@ -295,8 +295,10 @@ const A_OPENING = 35; // balance payments since opening (fen)
 const A_YEAR = 36; // the latest China year with balance payments (when the payer is not known as a person)
 const A_YEAR_TOTAL = 37;
 const A_PAID_CURRENCY = 38; // currency id of every payment made so far; negated once a second one appears
-const A_RECEIVED = 40;
-const ACCOUNT_FIELDS = 56;
+const A_PAYEES_RING = 40; // the record's own ring of payees, read with the payer's other fields
+const PAYEES_INLINE = 4;
+const A_RECEIVED = 48;
+const ACCOUNT_FIELDS = 64;
 // A device's record: its key and its series.
 const D_SERIES = 8;
 const DEVICE_FIELDS = 24;
@@ -640,11 +642,12 @@ export class InProcessFeatureState implements FeatureState {
     const m = this.accountRecords.data;
     const len = m[base + A_PAYEES_LEN]!;
     if (len === 0) return false;
-    const d = this.payees.data;
     const off = m[base + A_PAYEES_OFF]!;
+    const d = off < 0 ? m : this.payees.data;
+    const o = off < 0 ? base + A_PAYEES_RING : off;
     const mask = m[base + A_PAYEES_CAP]! - 1;
     const start = m[base + A_PAYEES_START]!;
-    for (let k = 0; k < len; k++) if (d[off + ((start + k) & mask)] === payee) return true;
+    for (let k = 0; k < len; k++) if (d[o + ((start + k) & mask)] === payee) return true;
     return false;
   }
 
@@ -665,10 +668,10 @@ export class InProcessFeatureState implements FeatureState {
     let m = records.data;
     const p0 = records.home(payerHash);
     const q0 = records.home(payeeHash);
-    touched += m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[p0 + 32]! + m[q0]! + m[q0 + 40]! + m[q0 + 48]!;
+    touched += m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[p0 + 32]! + m[p0 + 40]! + m[q0]! + m[q0 + 48]! + m[q0 + 56]!;
     if (deviceHash >= 0) {
       const d0 = deviceRecords.home(deviceHash);
-      touched += deviceRecords.data[d0 + D_SERIES]! + deviceRecords.data[d0 + D_SERIES + S_RING]!;
+      touched += deviceRecords.data[d0]! + deviceRecords.data[d0 + D_SERIES]! + deviceRecords.data[d0 + D_SERIES + S_RING]!;
     }
     const payer = records.find(o.payerRef, payerHash);
     const payee = o.payeeRef === o.payerRef ? payer : records.find(o.payeeRef, payeeHash);
@@ -677,7 +680,8 @@ export class InProcessFeatureState implements FeatureState {
     const sd = this.series.data;
     const paidOff = m[payer + A_PAID + S_OFF]!;
     const receivedOff = m[payee + A_RECEIVED + S_OFF]!;
-    touched += (paidOff >= 0 ? sd[2 * paidOff]! : 0) + (receivedOff >= 0 ? sd[2 * receivedOff]! : 0) + this.histories.data[2 * m[payer + A_HISTORY_OFF]!]! + this.payees.data[m[payer + A_PAYEES_OFF]!]!;
+    const payeesOff = m[payer + A_PAYEES_OFF]!;
+    touched += (paidOff >= 0 ? sd[2 * paidOff]! : 0) + (receivedOff >= 0 ? sd[2 * receivedOff]! : 0) + this.histories.data[2 * m[payer + A_HISTORY_OFF]!]! + (payeesOff >= 0 ? this.payees.data[payeesOff]! : 0);
     if (device >= 0 && deviceRecords.data[device + S_OFF]! >= 0) touched += sd[2 * deviceRecords.data[device + S_OFF]!]!;
     this.touched = touched;
     const paidOther = this.addSide(payer, A_PAID, A_PAID_CURRENCY, this.paidIn, o);
@@ -801,17 +805,25 @@ export class InProcessFeatureState implements FeatureState {
     let cap = m[base + A_PAYEES_CAP]!;
     let start = m[base + A_PAYEES_START]!;
     let off = m[base + A_PAYEES_OFF]!;
-    if (len === cap) {
-      const size = cap === 0 ? 4 : cap * 2;
+    if (cap === 0) {
+      // The first payees go in the record's own ring.
+      off = -1;
+      cap = PAYEES_INLINE;
+      start = 0;
+    } else if (len === cap) {
+      const size = cap * 2;
       const next = this.payees.alloc(size);
       const d = this.payees.data;
-      for (let k = 0; k < len; k++) d[next + k] = d[off + ((start + k) & (cap - 1))]!;
-      if (cap > 0) this.payees.release(off, cap);
+      const from = off < 0 ? m : d;
+      const o = off < 0 ? base + A_PAYEES_RING : off;
+      for (let k = 0; k < len; k++) d[next + k] = from[o + ((start + k) & (cap - 1))]!;
+      if (off >= 0) this.payees.release(off, cap);
       off = next;
       cap = size;
       start = 0;
     }
-    this.payees.data[off + ((start + len) & (cap - 1))] = payee;
+    if (off < 0) m[base + A_PAYEES_RING + ((start + len) & (cap - 1))] = payee;
+    else this.payees.data[off + ((start + len) & (cap - 1))] = payee;
     len++;
     if (len > PAYEES_KEPT) {
       start = (start + 1) & (cap - 1);
