@@ -671,8 +671,13 @@ export class InProcessFeatureState implements FeatureState {
     touched += m[p0]! + m[p0 + 8]! + m[p0 + 16]! + m[p0 + 24]! + m[p0 + 32]! + m[p0 + 40]! + m[q0]! + m[q0 + 48]! + m[q0 + 56]!;
     if (deviceHash >= 0) {
       const d0 = deviceRecords.home(deviceHash);
-      touched += deviceRecords.data[d0]! + deviceRecords.data[d0 + D_SERIES]! + deviceRecords.data[d0 + D_SERIES + S_RING]!;
+      const d1 = d0 + DEVICE_FIELDS;
+      touched += deviceRecords.data[d0]! + deviceRecords.data[d0 + D_SERIES]! + deviceRecords.data[d0 + D_SERIES + S_RING]! + deviceRecords.data[d1 < deviceRecords.data.length ? d1 : 0]!;
     }
+    // At half the slots used, a key is often one slot past its home: read that slot's first line too.
+    const p1 = p0 + ACCOUNT_FIELDS;
+    const q1 = q0 + ACCOUNT_FIELDS;
+    touched += m[p1 < m.length ? p1 : 0]! + m[q1 < m.length ? q1 : 0]!;
     const payer = records.find(o.payerRef, payerHash);
     const payee = o.payeeRef === o.payerRef ? payer : records.find(o.payeeRef, payeeHash);
     const device = deviceHash >= 0 ? deviceRecords.find(o.deviceRef!, deviceHash) + D_SERIES : -1;
