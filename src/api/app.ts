@@ -15,6 +15,7 @@ import { ErrorReply } from './schemas.js';
 import { shareErrorResponses } from './openapi.js';
 import { capabilityRoutes } from './routes.js';
 import { createServices, type Services } from './services.js';
+import type { CompiledSchemas } from './compiled-schemas.js';
 import { boundaryValidatorCompiler, clientErrorReply, frameworkErrorReply, installBoundary, partName } from './boundary.js';
 
 export const webDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -27,6 +28,11 @@ export interface AppOptions {
   isReady?: () => boolean;
   /** Capability services, when the caller already built them (serve, tests). */
   services?: Services;
+  /**
+   * Schemas compiled by earlier apps of this process, to reuse rather than compile again (tests
+   * build an app per database); default none, every schema is compiled for this app.
+   */
+  compiledSchemas?: CompiledSchemas;
 }
 
 /** Map anything thrown in a handler to the catalogue. */
@@ -68,7 +74,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     frameworkErrors: frameworkErrorReply,
     clientErrorHandler: clientErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(boundaryValidatorCompiler());
+  const compiledSchemas = options.compiledSchemas;
+  app.setValidatorCompiler(compiledSchemas ? compiledSchemas.validator(boundaryValidatorCompiler()) : boundaryValidatorCompiler());
+  if (compiledSchemas) app.setSerializerCompiler(compiledSchemas.serializer());
 
   const metrics = platform.metrics;
   const requestDuration = histogram(metrics, {
