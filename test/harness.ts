@@ -2,20 +2,21 @@
  * Test harness: runs a suite against every database engine — embedded PGlite always, and the real
  * PostgreSQL server when one is reachable (required when CI=true) — each with a fresh database.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/platform/config.js';
-import { openPglite, openPostgres, type DatabaseHandle, type Engine } from '../src/platform/database.js';
+import { migrate, migrationsDir, openPglite, openPostgres, type DatabaseHandle, type Engine } from '../src/platform/database.js';
 import { imageFileFor } from '../src/platform/pglite-image.js';
 import { ephemeralKeyMaterial, type KeyMaterial } from '../src/platform/crypto.js';
 import { createPlatform, closePlatform, type Platform } from '../src/platform/platform.js';
 import { buildApp } from '../src/api/app.js';
+import { CompiledSchemas } from '../src/api/compiled-schemas.js';
 import { capabilities, createServices, type Services } from '../src/api/services.js';
 import { startCapabilities, type Capability } from '../src/platform/capability.js';
 import type { EventBusOptions } from '../src/platform/events.js';
@@ -58,8 +59,19 @@ export async function adminQuery(statement: string): Promise<void> {
  */
 export async function freshDatabase(engine: Engine): Promise<DatabaseHandle> {
   if (engine === 'pglite') return openPglite(undefined, { imageFile: imageFileFor() });
+  return postgresDatabase();
+}
+
+/**
+ * Route schemas compiled once per test process rather than once per app: every platform a test
+ * starts serves the same routes, and compiling their schemas is most of what an app's start costs.
+ */
+export const compiledSchemas = new CompiledSchemas();
+
+/** PostgreSQL's own handle on a database of the test server, dropped on close. */
+async function postgresDatabase(template?: string): Promise<DatabaseHandle> {
   const name = `fh_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
+  await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`);
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   const handle = await openPostgres(url.toString(), 5);
@@ -70,6 +82,84 @@ export async function freshDatabase(engine: Engine): Promise<DatabaseHandle> {
       await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
+}
+
+/** A digest of the migration files, naming the migrated PostgreSQL template they make. */
+async function migrationsDigest(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort()) hash.update(`${file}\n`).update(await readFile(path.join(migrationsDir, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+let migratedPglite: Promise<Blob> | undefined;
+let migratedTemplate: Promise<string> | undefined;
+
+/**
+ * The migrated, empty PGlite database as a dump, made once per test process: a platform starts
+ * from it rather than running every migration on each new database. `migrate` still runs on it,
+ * and finds each migration applied with the checksum of its file.
+ */
+function migratedPgliteDump(): Promise<Blob> {
+  migratedPglite ??= (async () => {
+    const database = await freshDatabase('pglite');
+    try {
+      await migrate(database);
+      await database.pglite!.exec('checkpoint');
+      return await database.pglite!.dumpDataDir('none');
+    } finally {
+      await database.close();
+    }
+  })();
+  return migratedPglite;
+}
+
+/**
+ * The migrated, empty PostgreSQL database new test databases are copied from, named by the
+ * migrations it holds and made by the first test process that needs it (under an advisory lock,
+ * so that two workers do not both make it). A change to any migration names a new template.
+ */
+function migratedPostgresTemplate(): Promise<string> {
+  migratedTemplate ??= (async () => {
+    const name = `fh_template_${await migrationsDigest()}`;
+    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock(727002)');
+      const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (exists.rowCount === 0) {
+        // Made under another name and renamed when complete, so that no half-migrated template is ever used.
+        const staging = `${name}_${randomBytes(4).toString('hex')}`;
+        await client.query(`create database ${staging}`);
+        const url = new URL(POSTGRES_ADMIN_URL);
+        url.pathname = `/${staging}`;
+        const handle = await openPostgres(url.toString(), 1);
+        try {
+          await migrate(handle);
+        } catch (error) {
+          await handle.close();
+          await client.query(`drop database if exists ${staging} with (force)`);
+          throw error;
+        }
+        await handle.close();
+        // A closed connection's server process can outlive the close by a moment; a database is renamed only with none.
+        while ((await client.query('select 1 from pg_stat_activity where datname = $1', [staging])).rowCount! > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        await client.query(`alter database ${staging} rename to ${name}`);
+      }
+    } finally {
+      await client.end();
+    }
+    return name;
+  })();
+  return migratedTemplate;
+}
+
+/**
+ * A fresh database on `engine` with every migration applied, copied from one migrated database
+ * per test process (PGlite) or per set of migrations (PostgreSQL, a template database).
+ */
+export async function migratedDatabase(engine: Engine): Promise<DatabaseHandle> {
+  if (engine === 'pglite') return openPglite(undefined, { dump: await migratedPgliteDump() });
+  return postgresDatabase(await migratedPostgresTemplate());
 }
 
 export interface TestContext {
@@ -89,7 +179,7 @@ export async function startPlatform(
   overrides: Partial<Config> = {},
   options: { events?: EventBusOptions; keys?: KeyMaterial; capabilities?: (services: Services) => Capability[]; counterKeyPrefix?: string } = {},
 ): Promise<TestContext> {
-  const database = await freshDatabase(engine);
+  const database = await migratedDatabase(engine);
   // Uploads and generated files go to a directory of this test's own, never the repository's ./data.
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fh-test-')));
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir }), ...overrides, dataDir };
@@ -101,7 +191,7 @@ export async function startPlatform(
   });
   const services = createServices(platform);
   const running = await startCapabilities(platform, [...capabilities(services), ...(options.capabilities?.(services) ?? [])]);
-  const app = await buildApp(platform, { services, serveWeb: false, logger: false });
+  const app = await buildApp(platform, { services, serveWeb: false, logger: false, compiledSchemas });
   await app.ready();
   return {
     engine,

@@ -15,7 +15,7 @@ import { startCapabilities } from '../../src/platform/capability.js';
 import { ensureWebBuilt } from '../../src/api/serve.js';
 import { loadDemoIfEmpty } from '../../src/demo/demo.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { freshDatabase, makeResidentId, makeUscc } from '../harness.js';
+import { compiledSchemas, makeResidentId, makeUscc, migratedDatabase } from '../harness.js';
 
 export interface WebPlatform {
   baseUrl: string;
@@ -48,7 +48,7 @@ async function buildForProduction(): Promise<void> {
 /** Build the UI if its sources changed, start the platform on PGlite and listen on `port` (0: any). */
 export async function startWebPlatform(port = 0): Promise<WebPlatform> {
   await buildForProduction();
-  const database = await freshDatabase('pglite');
+  const database = await migratedDatabase('pglite');
   // Uploads go to a directory of the test's own, never the repository's ./data.
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-web-'));
   const config = { ...loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir }) };
@@ -56,7 +56,7 @@ export async function startWebPlatform(port = 0): Promise<WebPlatform> {
   const services = createServices(platform);
   // As `serve` does: the rulebook's files are loaded and monitoring runs, so the pages show the limits in force.
   const running = await startCapabilities(platform, capabilities(services));
-  const app = await buildApp(platform, { services, serveWeb: true, logger: false });
+  const app = await buildApp(platform, { services, serveWeb: true, logger: false, compiledSchemas });
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
@@ -178,13 +178,13 @@ async function eventsSettled(app: FastifyInstance, timeoutMs = 300_000): Promise
 
 export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
   await buildForProduction();
-  const database = await freshDatabase('pglite');
+  const database = await migratedDatabase('pglite');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-demo-web-'));
   const config = loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
   const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
   const services = createServices(platform);
   const running = await startCapabilities(platform, capabilities(services));
-  const app = await buildApp(platform, { services, serveWeb: true, logger: false });
+  const app = await buildApp(platform, { services, serveWeb: true, logger: false, compiledSchemas });
   const close = async () => {
     await app.close();
     await running.stop();
