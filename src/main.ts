@@ -2,8 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { closePlatform, createPlatform } from './platform/platform.js';
-import { serve } from './api/serve.js';
-import { writeGeneratedDocs } from './api/generated-docs.js';
 
 const program = new Command('fenghuo').description('Fenghuo (烽火): internet finance supervision and consumer protection');
 
@@ -11,6 +9,9 @@ program
   .command('serve')
   .description('serve the API and web UI (loads demo data on first start)')
   .action(async () => {
+    // Like every command's own modules, the HTTP app is loaded only when asked for: the other
+    // commands (verify, events, file) then start without loading every capability's routes.
+    const { serve } = await import('./api/serve.js');
     await serve(loadConfig());
   });
 
@@ -201,6 +202,7 @@ program
   .command('docs')
   .description('regenerate docs/openapi.json, docs/errors.md and docs/standard.md from the code')
   .action(async () => {
+    const { writeGeneratedDocs } = await import('./api/generated-docs.js');
     const written = await writeGeneratedDocs();
     for (const file of written) console.log(`wrote ${file}`);
   });
