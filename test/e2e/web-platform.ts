@@ -2,12 +2,13 @@
  * A platform for browser tests: PGlite, the built web UI served by the same Fastify app, listening
  * on a loopback port, seeded through the public HTTP API the way a supervisor would do it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/platform/config.js';
-import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
+import { ephemeralKeyMaterial, type KeyMaterial } from '../../src/platform/crypto.js';
 import { closePlatform, createPlatform, type Platform } from '../../src/platform/platform.js';
 import { buildApp } from '../../src/api/app.js';
 import { capabilities, createServices } from '../../src/api/services.js';
@@ -15,6 +16,7 @@ import { startCapabilities } from '../../src/platform/capability.js';
 import { ensureWebBuilt } from '../../src/api/serve.js';
 import { loadDemoIfEmpty } from '../../src/demo/demo.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
+import { openPglite } from '../../src/platform/database.js';
 import { compiledSchemas, makeResidentId, makeUscc, migratedDatabase } from '../harness.js';
 
 export interface WebPlatform {
@@ -158,10 +160,6 @@ export interface DemoWebPlatform {
 }
 
 /**
- * Build the UI if its sources changed, start the platform on PGlite with its capabilities running,
- * load the demo data set and listen on a loopback port.
- */
-/**
  * Wait until every event the demo raised has been handed to its consumers (monitoring, credit,
  * screening), so a browser test starts on a platform that is not still working through the demo's
  * filings in the background on PGlite's one connection.
@@ -176,12 +174,46 @@ async function eventsSettled(app: FastifyInstance, timeoutMs = 300_000): Promise
   }
 }
 
+/**
+ * The platform as it stood once the demo was loaded and its events delivered: its database as a
+ * dump, its data directory (files and keys' companions such as the audit heads file) and its keys.
+ */
+interface DemoSnapshot {
+  dump: Blob;
+  dataDir: string;
+  keys: KeyMaterial;
+}
+
+let demoSnapshot: DemoSnapshot | undefined;
+
+/** Keep the demo platform's state, so that the next browser test of this process starts from a copy. */
+async function takeDemoSnapshot(platform: Platform, dataDir: string, keys: KeyMaterial): Promise<void> {
+  // The files first, then the database: a heads file may lag the database, as on any platform, never lead it.
+  const copy = await mkdtemp(path.join(tmpdir(), 'fh-demo-snapshot-'));
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  await cp(dataDir, copy, { recursive: true });
+  const pglite = platform.database.pglite!;
+  await pglite.exec('checkpoint');
+  const dump = await pglite.dumpDataDir('none');
+  demoSnapshot = { dump, dataDir: copy, keys };
+}
+
+/**
+ * Build the UI if its sources changed, start the platform on PGlite with its capabilities running,
+ * with the demo data set loaded and its events delivered, and listen on a loopback port. Loading
+ * the demo costs a minute or more; the first browser test of a process loads it, the next ones
+ * start from a copy of the database and data directory it left (with the same keys), which is
+ * the state a platform reopened on that data directory would be in.
+ */
 export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
   await buildForProduction();
-  const database = await migratedDatabase('pglite');
+  const snapshot = demoSnapshot;
+  const database = snapshot ? await openPglite(undefined, { dump: snapshot.dump }) : await migratedDatabase('pglite');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-demo-web-'));
+  if (snapshot) await cp(snapshot.dataDir, dataDir, { recursive: true });
   const config = loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
-  const platform = await createPlatform(config, { database, keys: ephemeralKeyMaterial(config.signatureAlgorithm) });
+  const keys = snapshot?.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm);
+  const platform = await createPlatform(config, { database, keys });
   const services = createServices(platform);
   const running = await startCapabilities(platform, capabilities(services));
   const app = await buildApp(platform, { services, serveWeb: true, logger: false, compiledSchemas });
@@ -193,8 +225,11 @@ export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    await loadDemoIfEmpty(services, () => undefined, dataDir);
+    // On a copy of the demo's database this finds the registry full and loads nothing.
+    const loaded = await loadDemoIfEmpty(services, () => undefined, dataDir);
+    if (loaded === Boolean(snapshot)) throw new Error(snapshot ? 'the copy of the demo platform was empty' : 'the demo was not loaded into a new database');
     await eventsSettled(app);
+    if (!snapshot) await takeDemoSnapshot(platform, dataDir, keys);
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await close();
