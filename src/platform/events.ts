@@ -838,7 +838,11 @@ class NatsSubscription {
       const messages = await pull.consume({ max_messages: 16 });
       this.messages = messages;
       if (this.stopped) {
-        await messages.close();
+        // A close takes effect as the messages are read: read them to the end, handing back at once
+        // any already pulled. Awaiting the close without reading waited forever.
+        const closing = messages.close();
+        for await (const message of messages) message.nak();
+        await closing;
         return;
       }
       for await (const message of messages) await this.handle(message, settings);
