@@ -835,6 +835,11 @@ export class FilingService {
     return [...this.retryTimers.keys()];
   }
 
+  /** How many loads of a filing have failed in this process since its last success (for diagnostics and tests). */
+  failedLoadAttempts(filingId: string): number {
+    return this.loadAttempts.get(filingId) ?? 0;
+  }
+
   /** Stop retrying loads (the process is stopping); signed filings are loaded again at the next start. */
   close(): void {
     this.closed = true;
