@@ -19,8 +19,11 @@ export type FeatureRow = Record<string, unknown> & { record_id: string; party_ke
  */
 export type RecordScope =
   | { filingId: string }
-  /** `signedFrom` (loans), beside `partyKeys`: only each party's loans signed on or after its day. */
-  | { partyKeys: readonly string[]; signedFrom?: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
+  /**
+   * `signedFrom` (loans), beside `partyKeys`: only each party's loans signed on or after its day;
+   * `paidFrom` (payments): only each party's payments made at or after its instant.
+   */
+  | { partyKeys: readonly string[]; signedFrom?: readonly string[]; paidFrom?: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string };
 
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
@@ -189,11 +192,18 @@ async function repayments(db: Kysely<Database>, filingId: string, after: string,
  * included. Classes II and III: a year (China calendar) of all the payer's payment accounts at the
  * institution, which it must manage together, withdrawals to the payer's own bank account excluded.
  */
-function paymentPage(scope: RecordScope, after: string, limit: number, columns: RawBuilder<unknown>) {
+function paymentPage(scope: RecordScope, after: string, limit: number, columns: RawBuilder<unknown>, aliased: RawBuilder<unknown>) {
   if ('filingId' in scope) {
     return sql`select ${columns} from filed_payment where filing_id = ${scope.filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}`;
   }
   const keys = [...scope.partyKeys];
+  if (scope.paidFrom) {
+    return sql`select ${aliased} from filed_payment p join unnest(${keys}::text[], ${[...scope.paidFrom]}::timestamptz[]) as s(party_key, paid_from) on s.party_key = p.party_key
+      where p.valid_to is null and p.party_key = any(${keys}::text[]) and p.transaction_time >= s.paid_from
+      ${scope.within ? sql`and p.institution_id = ${scope.within}` : sql``}
+      ${scope.exclude ? sql`and not (p.institution_id = ${scope.exclude.institutionId} and p.period = ${scope.exclude.period})` : sql``}
+      and (p.institution_id::text || '|' || p.payment_id) > ${after} order by p.institution_id::text || '|' || p.payment_id limit ${limit}`;
+  }
   return sql`select ${columns} from filed_payment where valid_to is null and party_key = any(${keys}::text[])
     ${scope.within ? sql`and institution_id = ${scope.within}` : sql``}
     ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
@@ -202,8 +212,9 @@ function paymentPage(scope: RecordScope, after: string, limit: number, columns: 
 
 async function payments(db: Kysely<Database>, scope: RecordScope, after: string, limit: number, wanted: Columns): Promise<FeatureRow[]> {
   const columns = await columnList(db, 'filed_payment', 'payment', wanted);
+  const aliased = await columnList(db, 'filed_payment', 'payment', wanted, 'p');
   const result = await sql<FeatureRow>`
-    with page as (${paymentPage(scope, after, limit, columns)}),
+    with page as (${paymentPage(scope, after, limit, columns, aliased)}),
     payers as (select distinct institution_id, party_key from page),
     history as (
       select h.institution_id, h.payment_id,
@@ -282,16 +293,18 @@ export interface ChangedParty {
   partyKey: string;
   /**
    * Loans: the earliest contract date of the party's changed loans; repayments: the earliest day
-   * any of their states says was paid (null when none was); every state of each record counts,
-   * the ones this filing replaced too. Payments: null.
+   * any of their states says was paid (null when none was); payments: the earliest instant any
+   * of them was made (ISO 8601, UTC). Every state of each record counts, the ones this filing
+   * replaced too.
    */
   changedFrom: string | null;
 }
 
-const CHANGED: Record<'loan' | 'repayment' | 'payment', { table: string; id: string; day: string | null }> = {
-  loan: { table: 'filed_loan', id: 'loan_id', day: 'contract_date' },
-  repayment: { table: 'filed_repayment', id: 'repayment_id', day: 'paid_date' },
-  payment: { table: 'filed_payment', id: 'payment_id', day: null },
+const CHANGED: Record<'loan' | 'repayment' | 'payment', { table: string; id: string; day: string; format: string }> = {
+  loan: { table: 'filed_loan', id: 'loan_id', day: 'contract_date', format: 'YYYY-MM-DD' },
+  repayment: { table: 'filed_repayment', id: 'repayment_id', day: 'paid_date', format: 'YYYY-MM-DD' },
+  // An instant, written in UTC whatever the session's time zone.
+  payment: { table: 'filed_payment', id: 'payment_id', day: 'transaction_time', format: 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' },
 };
 
 /**
@@ -301,19 +314,15 @@ const CHANGED: Record<'loan' | 'repayment' | 'payment', { table: string; id: str
  * with the earliest day its changed records speak of, over every state they were ever filed in.
  */
 export async function partiesChangedByFiling(db: Kysely<Database>, recordType: 'loan' | 'repayment' | 'payment', filing: { filingId: string; institutionId: string; period: string; replaced: boolean }): Promise<ChangedParty[]> {
-  const { table: name, id: idColumn, day } = CHANGED[recordType];
+  const { table: name, id: idColumn, day, format } = CHANGED[recordType];
   const table = sql.table(name);
   const id = sql.ref(idColumn);
   const changed = sql`select party_key, institution_id, ${id} as record_id from ${table} where filing_id = ${filing.filingId}
     ${filing.replaced ? sql`union select party_key, institution_id, ${id} from ${table} where institution_id = ${filing.institutionId} and period = ${filing.period} and valid_to is not null` : sql``}`;
-  if (day === null) {
-    const result = await sql<{ party_key: string }>`select distinct party_key from (${changed}) as c`.execute(db);
-    return result.rows.map((row) => ({ partyKey: row.party_key, changedFrom: null }));
-  }
   // Every state of each changed record (by the primary key, which leads with the party).
   const result = await sql<{ party_key: string; changed_from: string | null }>`
     with changed as (${changed})
-    select c.party_key, to_char(min(h.${sql.ref(day)}), 'YYYY-MM-DD') as changed_from
+    select c.party_key, to_char(min(h.${sql.ref(day)})${recordType === 'payment' ? sql` at time zone 'UTC'` : sql``}, ${format}) as changed_from
     from changed c join ${table} h on h.party_key = c.party_key and h.institution_id = c.institution_id and h.${id} = c.record_id
     group by c.party_key
   `.execute(db);

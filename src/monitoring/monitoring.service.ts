@@ -294,8 +294,8 @@ export class MonitoringService {
       }
       if (recordType === 'payment') {
         // Payments filed for an earlier period (late, or resubmitted) change the totals of the payer's later ones.
-        const partyKeys = (await partiesChangedByFiling(this.db, 'payment', filed)).map((p) => p.partyKey);
-        await this.recheckPaymentTotals(partyKeys, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
+        const parties = await partiesChangedByFiling(this.db, 'payment', filed);
+        await this.recheckPaymentTotals(parties, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
       }
     };
     // The filing's own records and the re-checks of other records touch different alerts. A server
@@ -377,20 +377,26 @@ export class MonitoringService {
     if (errors.length > 0) throw errors[0];
   }
 
-  /** Re-check the payment-total rules on some payers' payments at the institution in other periods than `exclude.period`. */
-  private async recheckPaymentTotals(partyKeys: readonly string[], exclude: { institutionId: string; period: string }, cause: string): Promise<void> {
+  /**
+   * Re-check the payment-total rules on some payers' payments at the institution in other periods
+   * than `exclude.period`, made at or after the earliest instant the filing's payments of each payer
+   * speak of: a total adds up the payments before it, so earlier payments cannot have moved.
+   */
+  private async recheckPaymentTotals(parties: readonly ChangedParty[], exclude: { institutionId: string; period: string }, cause: string): Promise<void> {
     const totalRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => PAYMENT_TOTAL_FEATURES.has(f));
     const rulesFor = this.inForce('payment', totalRule);
+    const partyKeys = parties.map((p) => p.partyKey);
+    const from = parties.map((p) => p.changedFrom ?? `${EVER}T00:00:00Z`);
     for (let i = 0; i < partyKeys.length; i += this.pageSize) {
-      const keys = partyKeys.slice(i, i + this.pageSize);
+      const scope = { partyKeys: partyKeys.slice(i, i + this.pageSize), paidFrom: from.slice(i, i + this.pageSize), within: exclude.institutionId, exclude };
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
-      await this.evaluate('payment', { partyKeys: keys, within: exclude.institutionId, exclude }, async (j, d) => {
+      await this.evaluate('payment', scope, async (j, d) => {
         const found = await rulesFor(j, d);
         for (const r of found) ruleIds.add(r.rule.id);
         return found;
       }, (page) => void outcomes.push(...page));
-      await this.commit(outcomes, { partyKeys: keys, ruleIds: [...ruleIds], within: exclude.institutionId, exclude }, `payment totals changed by ${cause}`);
+      await this.commit(outcomes, { ...scope, ruleIds: [...ruleIds] }, `payment totals changed by ${cause}`);
     }
   }
 

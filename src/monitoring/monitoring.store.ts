@@ -50,7 +50,7 @@ export async function reopenSuperseded(db: Kysely<Database>, dedupeKeys: readonl
 export type SupersedeScope =
   | { institutionId: string; recordType: string; period: string }
   /** Some rules on some parties' records, at one institution if `within` is set, less one institution's period. */
-  | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string; signedFrom?: readonly string[] }
+  | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string; signedFrom?: readonly string[]; paidFrom?: readonly string[] }
   /** The reporting alerts of one institution. */
   | { institutionId: string; ruleIds: readonly string[] };
 
@@ -72,6 +72,11 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
     if (scope.signedFrom) {
       query = query.where(sql<boolean>`not exists (select 1 from filed_loan l join unnest(${[...scope.partyKeys]}::text[], ${[...scope.signedFrom]}::date[]) as s(party_key, signed_from) on s.party_key = l.party_key
         where l.valid_to is null and alert.record_type = 'loan' and l.party_key = alert.party_key and l.institution_id = alert.institution_id and l.loan_id = alert.record_id and l.contract_date < s.signed_from)`);
+    }
+    // Likewise payments in force made before their party's instant.
+    if (scope.paidFrom) {
+      query = query.where(sql<boolean>`not exists (select 1 from filed_payment p join unnest(${[...scope.partyKeys]}::text[], ${[...scope.paidFrom]}::timestamptz[]) as s(party_key, paid_from) on s.party_key = p.party_key
+        where p.valid_to is null and alert.record_type = 'payment' and p.party_key = alert.party_key and p.institution_id = alert.institution_id and p.payment_id = alert.record_id and p.transaction_time < s.paid_from)`);
     }
   }
   if (raisedKeys.length > 0) query = query.where('dedupe_key', '<>', sql<string>`all(${[...raisedKeys]}::text[])`);

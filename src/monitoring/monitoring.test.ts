@@ -239,4 +239,20 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
     await paged.recheckBalances(borrowers.map((b) => b.party_key), undefined, 'a test re-checking every borrower');
     expect(await everything()).toEqual(before);
   });
+  it('re-checks a payer’s payment totals from the earliest payment a filing holds: later alerts move, earlier ones stand', async () => {
+    const payer = makeResidentId('330106', '1992-02-02', 51);
+    const pay = (id: string, time: string, fen: number) => ({ payment_id: id, transaction_time: time, payer_id: payer, payer_account: 'ACC-RECHECK', payer_verification_class: 'I', amount_fen: String(fen), channel: 'balance' });
+    const classOne = async () => (await alerts({ ruleId: 'CN-PAY-CLASS-I-LIMIT' })).map((a) => `${a.recordId}:${a.status}`).sort();
+    // Class I: CNY 1,000 since the account was opened; January's payment takes it over.
+    await file(hz, 'payment', '2025-01', [pay('JAN-CROSSES', '2025-01-10T10:00:00+08:00', 100_001)]);
+    expect(await classOne()).toEqual(['JAN-CROSSES:new']);
+    // April, then March, filed late: April is re-checked, January is not (its total is as it
+    // was), and its alert stands.
+    await file(hz, 'payment', '2025-04', [pay('APR-AFTER', '2025-04-10T10:00:00+08:00', 1)]);
+    await file(hz, 'payment', '2025-03', [pay('MAR-AFTER', '2025-03-10T10:00:00+08:00', 1)]);
+    expect(await classOne()).toEqual(['JAN-CROSSES:new']);
+    // December, filed late, comes before: it crosses itself, and January no longer does.
+    await file(hz, 'payment', '2024-12', [pay('DEC-CROSSES', '2024-12-20T10:00:00+08:00', 100_001)]);
+    expect(await classOne()).toEqual(['DEC-CROSSES:new', 'JAN-CROSSES:superseded']);
+  });
 });
