@@ -298,19 +298,11 @@ export class MonitoringService {
         await this.recheckPaymentTotals(parties, { institutionId: event.institutionId, period: event.period }, `filing ${event.filingId}`);
       }
     };
-    // The filing's own records and the re-checks of other records touch different alerts. A server
-    // runs them side by side on two connections; the embedded engine has one, so one after the other.
-    let summary: Awaited<ReturnType<typeof own>>;
-    if (this.platform.database.engine === 'postgres') {
-      const [first, second] = await Promise.allSettled([own(), rechecks()]);
-      if (first.status === 'rejected') throw first.reason;
-      if (second.status === 'rejected') throw second.reason;
-      summary = first.value;
-    } else {
-      summary = await own();
-      await rechecks();
-    }
-    const { records, ...counts } = summary;
+    // The filing's own records and the re-checks of other records touch different alerts: a server
+    // runs them side by side, the embedded engine one after the other.
+    let summary: Awaited<ReturnType<typeof own>> | undefined;
+    await this.inLanes([async () => void (summary = await own()), rechecks], (task) => task());
+    const { records, ...counts } = summary!;
     // Recorded last, so that a run on record means every alert it leads to, the re-checks' too, is in place.
     await store.recordRun(this.db, { filing_id: event.filingId, institution_id: event.institutionId, record_type: recordType, period: event.period, rules: rules.size, records, alerts_raised: counts.raised, alerts_superseded: counts.superseded, faults: counts.faults });
     return { records, rules: rules.size, ...counts };
@@ -359,8 +351,8 @@ export class MonitoringService {
 
   /**
    * Run `task` on every item, two at a time on PostgreSQL (the pool has connections to spare and
-   * the database then works while JavaScript evaluates), one at a time on the embedded engine.
-   * Every task started is finished before the first error is thrown.
+   * the database then works while JavaScript evaluates), one at a time and in order on the embedded
+   * engine, which has one. Every task started is finished before the first error is thrown.
    */
   private async inLanes<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
     const lanes = this.platform.database.engine === 'postgres' ? 2 : 1;
@@ -387,8 +379,12 @@ export class MonitoringService {
     const rulesFor = this.inForce('payment', totalRule);
     const partyKeys = parties.map((p) => p.partyKey);
     const from = parties.map((p) => p.changedFrom ?? `${EVER}T00:00:00Z`);
-    for (let i = 0; i < partyKeys.length; i += this.pageSize) {
-      const scope = { partyKeys: partyKeys.slice(i, i + this.pageSize), paidFrom: from.slice(i, i + this.pageSize), within: exclude.institutionId, exclude };
+    const size = this.pageSize;
+    const chunks: number[] = [];
+    for (let i = 0; i < partyKeys.length; i += size) chunks.push(i);
+    // Chunks hold different payers, so their alerts differ.
+    await this.inLanes(chunks, async (i) => {
+      const scope = { partyKeys: partyKeys.slice(i, i + size), paidFrom: from.slice(i, i + size), within: exclude.institutionId, exclude };
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
       await this.evaluate('payment', scope, async (j, d) => {
@@ -397,7 +393,7 @@ export class MonitoringService {
         return found;
       }, (page) => void outcomes.push(...page));
       await this.commit(outcomes, { ...scope, ruleIds: [...ruleIds] }, `payment totals changed by ${cause}`);
-    }
+    });
   }
 
   private async commit(outcomes: Outcome[], scope: store.SupersedeScope, cause: string): Promise<{ raised: number; superseded: number; faults: number }> {
