@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { startPlatform, supervisorSession, type TestContext } from '../../test/harness.js';
 import { recordTypeDef } from '../standard/standard.js';
 import { chinaDay } from '../standard/china-time.js';
-import { CONSENT_HOLDER, DEMO_HISTORY_PEOPLE, DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
+import { CONSENT_HOLDER, DEMO_HISTORY_PEOPLE, DEMO_LOAN_PERIODS, DEMO_REPAYMENT_PERIODS, demoDaytime, demoScreenedPayments, loadDemoIfEmpty } from './demo.js';
 import { DEMO_PASSWORD, demoConsumers, demoInstitutions, demoPeople, demoViolations, lenderFiles, OLD_NEGATIVE_LENDER, oldNegativeFiles } from './demo-data.js';
 
 // The demo runs on the embedded engine, as `npm start` does.
@@ -174,8 +174,8 @@ describe('demo data set', () => {
       expect((await ctx.app.inject({ method: 'GET', url: '/v1/consumer/reminders', headers: { authorization: `Bearer ${token}` } })).json().items).toEqual([]);
     }
 
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-    const stats = (await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/screening/stats?from=${day}&to=${day}`, headers: await supervisorSession(ctx, 'demo-screening', '330000') })).json() as {
+    // The demo screens its payments in one China daytime span, the evening before when started at night; the test may also run after midnight.
+    const stats = (await ctx.app.inject({ method: 'GET', url: `/v1/supervisor/screening/stats?from=${chinaDay(new Date(Date.now() - 2 * 86_400_000))}&to=${chinaDay(new Date())}`, headers: await supervisorSession(ctx, 'demo-screening', '330000') })).json() as {
       days: { total: number; allow: number; confirm: number; block: number }[];
       rules: { ruleId: string; hits: number; confirmedFraud: number; precision: number | null }[];
     };
@@ -272,5 +272,35 @@ describe('demo data set', () => {
 
   it('does nothing the second time', async () => {
     expect(await loadDemoIfEmpty(ctx.services, () => {})).toBe(false);
+  });
+});
+
+describe('the moment the demo screens its payments at', () => {
+  const at = (iso: string, minutes = 0) => new Date(new Date(iso).getTime() + minutes * 60_000);
+  const hourOf = (moment: Date) => (moment.getUTCHours() + 8) % 24;
+  const series = (start: Date) => [start, at(start.toISOString(), demoScreenedPayments.length - 1)] as const;
+
+  it('is ten minutes before now in the China daytime', () => {
+    expect(demoDaytime(at('2026-12-07T15:00:00+08:00'))).toEqual(at('2026-12-07T14:50:00+08:00'));
+    expect(demoDaytime(at('2026-12-07T08:10:00+08:00'))).toEqual(at('2026-12-07T08:00:00+08:00'));
+    // Started so that the series' last payment is at 23:59 China time: still that day.
+    const lastAt2359 = at('2026-12-07T23:59:00+08:00', 10 - (demoScreenedPayments.length - 1));
+    expect(demoDaytime(lastAt2359)).toEqual(at(lastAt2359.toISOString(), -10));
+    expect(series(demoDaytime(lastAt2359)).map((m) => chinaDay(m))).toEqual(['2026-12-07', '2026-12-07']);
+  });
+
+  it('moves to the evening when the series would reach midnight or start in the small hours', () => {
+    // A minute later the last payment would fall at 00:00 the next day: the same day's evening instead.
+    const lastAtMidnight = at('2026-12-08T00:00:00+08:00', 10 - (demoScreenedPayments.length - 1));
+    expect(demoDaytime(lastAtMidnight)).toEqual(at('2026-12-07T20:00:00+08:00'));
+    for (const now of ['2026-12-08T00:05:00+08:00', '2026-12-08T03:00:00+08:00', '2026-12-08T08:09:59+08:00']) {
+      expect(demoDaytime(at(now)), now).toEqual(at('2026-12-07T20:00:00+08:00'));
+    }
+    for (const now of ['2026-12-07T23:58:00+08:00', '2026-12-08T00:05:00+08:00', '2026-12-08T08:09:59+08:00', '2026-01-01T00:01:00+08:00', '2026-12-08T08:10:00+08:00']) {
+      const [first, last] = series(demoDaytime(at(now)));
+      expect(chinaDay(first), now).toBe(chinaDay(last));
+      expect(hourOf(first), now).toBeGreaterThanOrEqual(8);
+      expect(first.getTime(), now).toBeLessThan(at(now).getTime());
+    }
   });
 });

@@ -276,14 +276,19 @@ export const demoScreenedPayments: readonly { paymentId: string; decision: 'allo
 ];
 
 /**
- * A China-time daytime moment shortly before `now`: ten minutes before it, or, at night in China,
- * the evening before (the held payment is meant to be held for its payee and amount alone).
+ * A China-time daytime moment shortly before `now` from which the whole series of demo payments
+ * (one a minute) stays within one China day's daytime: ten minutes before `now`, or, when that
+ * series would reach midnight or start in the small hours, 20:00 China time of the evening before
+ * (the held payment is meant to be held for its payee and amount alone, not for the hour).
  */
-function demoDaytime(now: Date): Date {
+export function demoDaytime(now: Date, payments = demoScreenedPayments.length): Date {
   const at = new Date(now.getTime() - 10 * 60_000);
   const hour = (at.getUTCHours() + 8) % 24;
-  if (hour < 8) at.setTime(at.getTime() - (hour + 4) * 3_600_000);
-  return at;
+  const lastHour = (new Date(at.getTime() + (payments - 1) * 60_000).getUTCHours() + 8) % 24;
+  if (hour >= 8 && lastHour >= 8 && lastHour >= hour) return at;
+  // Midnight China time of that moment's China day; late at night it is that day's 20:00, in the small hours the day before's.
+  const chinaMidnight = at.getTime() - ((at.getTime() + 8 * 3_600_000) % 86_400_000);
+  return new Date(chinaMidnight + (hour >= 8 ? 20 : -4) * 3_600_000);
 }
 
 /** The moment as ISO 8601 in China time, with its +08:00 offset, as an institution in China sends it. */
