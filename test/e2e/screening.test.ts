@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, demoConsumers, demoPeople } from '../../src/demo/demo-data.js';
+import { demoDaytime } from '../../src/demo/demo.js';
 import { browserTools, CHROMIUM, launchChromium } from './browser.js';
 import { startDemoWebPlatform, type DemoWebPlatform } from './web-platform.js';
 
@@ -73,10 +74,12 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
   const { fitsThePhone } = tools;
 
   it('screens over HTTP, lets consumer1 confirm the held payment in plain words, and shows the institution it confirmed and allowed', async () => {
+    // Made in the China daytime, as the demo's own payments are, so that no night-time rule adds to their scores whenever the test runs.
+    const initiatedAt = demoDaytime(new Date(), 2).toISOString();
     // An institution screens an ordinary payment with its API key.
     const screened = await call<Decision>('POST', '/v1/screen', {
       apiKey,
-      body: { paymentId: 'E2E-0001', initiatedAt: new Date().toISOString(), amount: '66.00', currency: 'CNY', payer: { account: '6230580000009901' }, payee: { account: '6217000000009902', name: '杭州图书馆' }, fundingSource: 'bank_card' },
+      body: { paymentId: 'E2E-0001', initiatedAt, amount: '66.00', currency: 'CNY', payer: { account: '6230580000009901' }, payee: { account: '6217000000009902', name: '杭州图书馆' }, fundingSource: 'bank_card' },
     });
     expect(screened.status).toBe(200);
     expect(screened.body).toMatchObject({ paymentId: 'E2E-0001', decision: 'allow', status: 'decided', finalDecision: 'allow' });
@@ -90,7 +93,7 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     const consumer1 = demoConsumers(demoPeople(900))[0]!;
     const held = await call<Decision>('POST', '/v1/screen', {
       apiKey,
-      body: { paymentId: 'E2E-0002', initiatedAt: new Date().toISOString(), amount: '6000.00', currency: 'CNY', payer: { account: '6230580000000107', residentId: consumer1.person.residentId }, payee: { account: '6228480000000888', name: '刘洋' }, fundingSource: 'bank_card' },
+      body: { paymentId: 'E2E-0002', initiatedAt, amount: '6000.00', currency: 'CNY', payer: { account: '6230580000000107', residentId: consumer1.person.residentId }, payee: { account: '6228480000000888', name: '刘洋' }, fundingSource: 'bank_card' },
     });
     expect(held.status).toBe(200);
     expect(held.body, JSON.stringify(held.body.reasons.map((r) => r.ruleId))).toMatchObject({ decision: 'confirm', status: 'awaiting_consumer', finalDecision: null });

@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type UploadProgress } from '../../api.js';
 import { ErrorState } from '../../components/ErrorState.js';
+import { chinaToday } from '../../credit/types.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { describeError, showFieldError } from '../../components/forms.js';
 import { formatBytes, formatCount } from '../../components/format.js';
@@ -62,7 +63,7 @@ export function FilingsPage() {
   // A link from a filing with errors comes back here with its record type and period filled in.
   const initial: Partial<UploadForm> = {
     recordType: params.get('recordType') ?? 'loan',
-    period: params.get('period') && /^\d{4}-\d{2}$/.test(params.get('period')!) ? dayjs(`${params.get('period')}-01`) : dayjs().subtract(1, 'month').startOf('month'),
+    period: params.get('period') && /^\d{4}-\d{2}$/.test(params.get('period')!) ? dayjs(`${params.get('period')}-01`) : dayjs(chinaToday()).subtract(1, 'month').startOf('month'),
     resubmission: false,
   };
 

@@ -5,6 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
+import { chinaToday } from '../../credit/types.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { formatCount, formatRate, useLocalName } from '../../components/format.js';
@@ -61,7 +62,8 @@ export function ScreeningPage() {
   const name = useLocalName();
   const { principal } = useSession();
   const screens = Grid.useBreakpoint();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(29, 'day'), dayjs()]);
+  // Days are China-time days, as the server counts them, wherever the browser is.
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs(chinaToday()).subtract(29, 'day'), dayjs(chinaToday())]);
   const [picked, setPicked] = useState<string>();
   const query = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
   const stats = useRemote(() => api.get<ScreeningStats>('/v1/supervisor/screening/stats', query), JSON.stringify(query));
@@ -163,7 +165,7 @@ export function ScreeningPage() {
               onChange={(value) => {
                 if (value?.[0] && value[1]) setRange([value[0], value[1]]);
               }}
-              disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+              disabledDate={(day) => day.isAfter(dayjs(chinaToday()), 'day')}
               style={{ maxWidth: '100%' }}
             />
           </div>
