@@ -82,15 +82,40 @@ function findPath(value: unknown, path: string, isBad: (leaf: unknown) => boolea
   return undefined;
 }
 
+/**
+ * True when some leaf of `value` (arrays and plain objects, to depth 64) is refused by `isBad` or
+ * some object key by `badKey`. The walk every request takes: it builds no paths and allocates
+ * nothing, so that the path is worked out (by `findPath`) only for a request that is refused.
+ */
+function anyBad(value: unknown, isBad: (leaf: unknown) => boolean, badKey: ((key: string) => boolean) | undefined, depth = 0): boolean {
+  if (isBad(value)) return true;
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (anyBad(value[i], isBad, badKey, depth + 1)) return true;
+    return false;
+  }
+  if (!isPlain(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (badKey?.(key) || anyBad(value[key], isBad, badKey, depth + 1)) return true;
+  }
+  return false;
+}
+
+const unstorableLeaf = (leaf: unknown) => typeof leaf === 'string' && isUnstorableText(leaf);
+const unsafeNumber = (leaf: unknown) => typeof leaf === 'number' && !(Number.isFinite(leaf) && Math.abs(leaf) <= Number.MAX_SAFE_INTEGER);
+
 /** The path of the first string (value or key) in `value` that cannot be stored, or undefined. */
 function findUnstorableText(value: unknown, path: string): string | undefined {
+  if (!anyBad(value, unstorableLeaf, isUnstorableText)) return undefined;
   // A key that cannot be stored is named by its well-formed part only.
-  return findPath(value, path, (leaf) => typeof leaf === 'string' && isUnstorableText(leaf), (key) => (isUnstorableText(key) ? storableText(key) : undefined));
+  return findPath(value, path, unstorableLeaf, (key) => (isUnstorableText(key) ? storableText(key) : undefined));
 }
 
 /** The path of the first number in `value` that is not finite or beyond ±(2^53 − 1). */
 function findUnsafeNumber(value: unknown, path: string): string | undefined {
-  return findPath(value, path, (leaf) => typeof leaf === 'number' && !(Number.isFinite(leaf) && Math.abs(leaf) <= Number.MAX_SAFE_INTEGER));
+  if (!anyBad(value, unsafeNumber, undefined)) return undefined;
+  return findPath(value, path, unsafeNumber);
 }
 
 const PARTS = [
