@@ -24,8 +24,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,8 @@ const { values: args } = parseArgs({
     'no-redis': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     'no-http': { type: 'boolean', default: false },
+    // A CPU profile of this process (the server) during the first saturation pass, for finding where a request's time goes.
+    'cpu-profile': { type: 'string' },
   },
 });
 const accounts = Number(args.accounts);
@@ -286,7 +289,21 @@ try {
   const http: Record<string, unknown>[] = [];
   for (const rate of args['no-http'] ? [] : rates) http.push(await httpRun(`HTTP at ${rate}/s`, accounts, 100 + rate, rate));
   const saturation: Awaited<ReturnType<typeof httpRun>>[] = [];
-  for (let run = 0; run < (args['no-http'] ? 0 : runs); run++) saturation.push(await httpRun(`HTTP saturation, pass ${run + 1}`, accounts, 200 + run));
+  for (let run = 0; run < (args['no-http'] ? 0 : runs); run++) {
+    const profiler = run === 0 && args['cpu-profile'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    saturation.push(await httpRun(`HTTP saturation, pass ${run + 1}`, accounts, 200 + run));
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(args['cpu-profile']!, JSON.stringify(profile));
+      profiler.disconnect();
+      log(`CPU profile of the first saturation pass written to ${args['cpu-profile']}`);
+    }
+  }
   metrics.http_fixed_rates = http;
   metrics.http_saturation = saturation;
   metrics.http_decisions_per_s = Math.round(median(saturation.map((s) => s.decisionsPerSecond)));
