@@ -11,7 +11,8 @@ import chineseDays from 'chinese-days';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay, chinaHour } from '../standard/china-time.js';
 import { recordTypeDef } from '../standard/standard.js';
-import { celValue, conditionFields } from '../rulebook/compile.js';
+import { celValue, conditionFields, plainParameters, type EvaluationInput } from '../rulebook/compile.js';
+import type { CelType } from '../rulebook/closure.js';
 import { featureDef } from '../rulebook/features.js';
 import type { Fact, FactType } from '../rulebook/explain.js';
 import type { ExecutableRule } from '../rulebook/rulebook.service.js';
@@ -164,21 +165,91 @@ function fieldsOf(recordType: RecordType): ConditionFields {
   return fields;
 }
 
-/** What a condition reads for one row: `record` and `features` with absent values left out. */
-export function evaluationInput(recordType: RecordType, row: FeatureRow, institution: InstitutionFacts, lpr: (date: string) => number | undefined): { record: Record<string, unknown>; features: Record<string, unknown>; plain: Record<string, unknown> } {
-  const record: Record<string, unknown> = {};
-  for (const [name, type] of fieldsOf(recordType)) {
-    const value = celValue(type, row[name]);
-    if (value !== undefined) record[name] = value;
+const celTypeOfFeature = (type: string): CelType => (type === 'money_fen' || type === 'integer' ? 'int' : type === 'rate' || type === 'decimal' ? 'double' : type === 'boolean' ? 'bool' : 'string');
+
+/**
+ * What the conditions read of one row. Plain values (numbers for CEL's ints) for the conditions
+ * compiled to plain functions, and CEL-typed values, built only when some rule needs the
+ * interpreter or fires (its derived values are CEL expressions). Absent values are left out.
+ */
+export class RowInputs {
+  /** The record's fields as plain values; undefined when an int is beyond 2^53, which only the interpreter holds exactly. */
+  readonly plainRecord: Record<string, unknown> | undefined;
+  /** The features computed in code, as plain values (undefined: absent). */
+  readonly plain: Record<string, unknown>;
+  private celInput: EvaluationInput | undefined;
+
+  constructor(
+    private readonly recordType: RecordType,
+    private readonly row: FeatureRow,
+    institution: InstitutionFacts,
+    lpr: (date: string) => number | undefined,
+  ) {
+    let exact = true;
+    const record: Record<string, unknown> = {};
+    for (const [name, type] of fieldsOf(recordType)) {
+      const value = row[name];
+      if (value === null || value === undefined) continue;
+      if (type === 'int') {
+        const n = typeof value === 'number' ? value : Number(value);
+        if (!Number.isSafeInteger(n)) exact = false;
+        record[name] = n;
+      } else if (type === 'double') record[name] = Number(value);
+      else if (type === 'string') record[name] = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : String(value);
+      else record[name] = value;
+    }
+    const plain = codeFeatures(recordType, row, institution, lpr);
+    for (const name in plain) {
+      const value = plain[name];
+      if (value === undefined) continue;
+      const type = celTypeOfFeature(featureDef(name)!.type);
+      if (type === 'int' && !Number.isSafeInteger(value)) exact = false;
+      else if (type === 'string' && typeof value !== 'string') plain[name] = String(value);
+    }
+    this.plainRecord = exact ? record : undefined;
+    this.plain = plain;
   }
-  const plain = codeFeatures(recordType, row, institution, lpr);
-  const features: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(plain)) {
-    if (value === undefined) continue;
-    const def = featureDef(name)!;
-    features[name] = celValue(def.type === 'money_fen' || def.type === 'integer' ? 'int' : def.type === 'rate' ? 'double' : def.type === 'boolean' ? 'bool' : 'string', value);
+
+  /** `record` and `features` in CEL's types (ints as BigInt), for the interpreter. */
+  get cel(): EvaluationInput {
+    if (this.celInput === undefined) {
+      const record: Record<string, unknown> = {};
+      for (const [name, type] of fieldsOf(this.recordType)) {
+        const value = celValue(type, this.row[name]);
+        if (value !== undefined) record[name] = value;
+      }
+      const features: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(this.plain)) {
+        if (value !== undefined) features[name] = celValue(celTypeOfFeature(featureDef(name)!.type), value);
+      }
+      this.celInput = { record, features };
+    }
+    return this.celInput;
   }
-  return { record, features, plain };
+}
+
+const plainParamsOf = new WeakMap<ExecutableRule, Record<string, unknown>>();
+
+/**
+ * Whether a rule fires on a row: its plain function where it has one and the values allow, else
+ * the interpreter, which also answers for a plain function that throws, so that a rule's fault
+ * reads the same either way.
+ */
+function fires(executable: ExecutableRule, inputs: RowInputs): boolean {
+  const { compiled } = executable;
+  if (compiled.plain !== undefined && inputs.plainRecord !== undefined) {
+    let params = plainParamsOf.get(executable);
+    if (params === undefined) {
+      params = plainParameters(compiled.definition, executable.values);
+      plainParamsOf.set(executable, params);
+    }
+    try {
+      return compiled.plain(inputs.plainRecord, inputs.plain, params);
+    } catch {
+      // NEEDS_INTERPRETER, or an error the interpreter words: asked below.
+    }
+  }
+  return compiled.fires(inputs.cel, executable.params);
 }
 
 function fieldFactType(recordType: RecordType, name: string): FactType {
@@ -208,7 +279,7 @@ function jsonValue(value: unknown): string | number | boolean | null {
 }
 
 /** The values that made a rule fire on a row: the fields and features it reads, its parameters, its derived values. */
-export function factsOf(executable: ExecutableRule, recordType: RecordType, row: FeatureRow, input: ReturnType<typeof evaluationInput>): Fact[] {
+export function factsOf(executable: ExecutableRule, recordType: RecordType, row: FeatureRow, input: RowInputs): Fact[] {
   const { compiled, rule } = executable;
   const facts: Fact[] = [];
   const fieldDefs = recordTypeDef(recordType).fields;
@@ -221,7 +292,7 @@ export function factsOf(executable: ExecutableRule, recordType: RecordType, row:
     facts.push({ name, kind: 'feature', type: def.type, label: def.label, value: jsonValue(input.plain[name]) });
   }
   for (const p of rule.parameters) facts.push({ name: p.name, kind: 'parameter', type: p.type, label: p.label, value: p.value });
-  const derived = compiled.derive(input, executable.params);
+  const derived = compiled.derive(input.cel, executable.params);
   for (const [name, def] of Object.entries(rule.definition.derived ?? {})) {
     if (name in derived) facts.push({ name, kind: 'derived', type: def.type, label: def.label, value: jsonValue(derived[name]) });
   }
@@ -244,11 +315,11 @@ export type Outcome = { kind: 'hit'; alert: NewAlert } | { kind: 'fault'; fault:
 /** Evaluate rules on one row: an alert per hit, a fault per rule that threw. */
 export function evaluateRow(rules: readonly ExecutableRule[], recordType: RecordType, row: FeatureRow, institution: InstitutionFacts, lpr: (date: string) => number | undefined, out: Outcome[]): void {
   if (rules.length === 0) return;
-  const input = evaluationInput(recordType, row, institution, lpr);
+  const input = new RowInputs(recordType, row, institution, lpr);
   for (const executable of rules) {
     let fired: boolean;
     try {
-      fired = executable.compiled.fires(input, executable.params);
+      fired = fires(executable, input);
     } catch (error) {
       out.push({ kind: 'fault', fault: { rule_id: executable.rule.id, rule_version: executable.rule.version, institution_id: institution.institutionId, filing_id: row.filing_id, record_type: recordType, record_id: row.record_id, problem: (error as Error).message.slice(0, 1000) } });
       continue;

@@ -1,13 +1,17 @@
 /**
  * A rule condition as a plain JavaScript function, for the conditions that are simple enough:
  * literals, `record.x` / `features.x` / `params.x`, `has()`, `&&`, `||`, `!`, `?:`, comparisons of
- * numbers, equality of strings and booleans, and `in` a list of literals. Anything else (arithmetic,
- * functions, macros, maps, strings compared by order) leaves the condition to the CEL interpreter.
+ * numbers and of strings (by UTF-16 unit, as the interpreter orders them), equality of booleans, `in` a list of
+ * literals, `+` and `-` of two ints or two doubles, and `times()`. Anything else (other arithmetic,
+ * other functions, macros, maps) leaves the condition to the CEL interpreter.
  *
  * The function reads plain values — numbers where CEL has `int` or `double` — and answers as the
  * interpreter does on the same values, errors included: a missing field is an error; `&&` and `||`
  * are commutative over errors as CEL defines them (`error && false` is false, `error || true` is
- * true). Equal answers on random inputs are checked by src/screening/closure.test.ts.
+ * true). Where a plain number cannot hold the exact answer (an int sum beyond 2^53, which CEL's
+ * 64-bit ints still hold), it throws NEEDS_INTERPRETER and the caller asks the interpreter. Equal
+ * answers on random inputs are checked by src/screening/closure.test.ts and
+ * src/monitoring/closure.test.ts.
  *
  * The condition becomes the source of one function (each field read its own property access, so
  * V8 sees one shape at each instead of every rule's field names at a shared one), built once with
@@ -37,6 +41,21 @@ const NAMES = ['r', 'f', 'p'] as const;
 
 /** A node the generator does not cover: the condition stays with the interpreter. */
 class Unsupported extends Error {}
+
+/**
+ * Thrown by a plain function that cannot give the interpreter's answer with plain numbers: the
+ * caller evaluates the condition with the interpreter instead. One object, so throwing it is cheap.
+ */
+export const NEEDS_INTERPRETER: Error = Object.freeze(new Error('the condition needs the CEL interpreter for these values'));
+
+function needsInterpreter(): never {
+  throw NEEDS_INTERPRETER;
+}
+
+/** a × b rounded to 12 decimal places: the product of two decimals as written, not its binary approximation (`times()`). */
+export function decimalProduct(a: number, b: number): number {
+  return Number((a * b).toFixed(12));
+}
 
 function noSuchKey(name: string): never {
   throw new Error(`No such key: ${name}`);
@@ -102,8 +121,25 @@ class Generator {
         const key = JSON.stringify(name);
         return { type, statements: [`const ${t} = ${NAMES[index]}[${key}];`, `if (${t} === undefined) nsk(${key});`], expression: t, boolean: false, safe: false };
       }
+      case '+':
+      case '-': {
+        const left = sub(node.args[0]);
+        const right = sub(node.args[1]);
+        const statements = [...left.statements, ...right.statements];
+        if (left.type === 'double' && right.type === 'double') return { type: 'double', statements, expression: `(${left.expression} ${node.op} ${right.expression})`, boolean: false, safe: left.safe && right.safe };
+        if (left.type !== 'int' || right.type !== 'int') throw new Unsupported(`${left.type} ${node.op} ${right.type}`);
+        // Exact while within 2^53; beyond, CEL's 64-bit ints still are: the interpreter answers.
+        const t = this.temp();
+        statements.push(`const ${t} = ${left.expression} ${node.op} ${right.expression};`, `if (!Number.isSafeInteger(${t})) ni();`);
+        return { type: 'int', statements, expression: t, boolean: false, safe: false };
+      }
       case 'call': {
         const [name, args] = node.args;
+        if (name === 'times' && args.length === 2) {
+          const [a, b] = args.map(sub) as [Generated, Generated];
+          if (!numeric(a.type) || b.type !== 'double') throw new Unsupported(`times(${a.type}, ${b.type})`);
+          return { type: 'double', statements: [...a.statements, ...b.statements], expression: `${this.constant(decimalProduct)}(${a.expression}, ${b.expression})`, boolean: false, safe: a.safe && b.safe };
+        }
         if (name !== 'has' || args.length !== 1) throw new Unsupported(`function ${name}`);
         const { index, name: field } = this.memberOf(args[0]!);
         return { type: 'bool', statements: [], expression: `(${NAMES[index]}[${JSON.stringify(field)}] !== undefined)`, boolean: true, safe: true };
@@ -127,7 +163,7 @@ class Generator {
         else {
           statements.push(
             `try { ${left.statements.join(' ')} ${t} = ${Generator.bool(left)}; }`,
-            `catch (error) { let other; try { ${right.statements.join(' ')} other = ${Generator.bool(right)}; } catch { other = undefined; } if (other === ${decisive}) ${t} = ${decisive}; else throw error; }`,
+            `catch (error) { let other; try { ${right.statements.join(' ')} other = ${Generator.bool(right)}; } catch (inner) { if (inner === NI) throw inner; other = undefined; } if (other === ${decisive}) ${t} = ${decisive}; else throw error; }`,
           );
         }
         statements.push(`if (${t} !== ${decisive}) { ${right.statements.join(' ')} ${t} = ${Generator.bool(right)}; }`);
@@ -151,8 +187,8 @@ class Generator {
         if (node.op === '==' || node.op === '!=') {
           const comparable = (numeric(left.type) && numeric(right.type)) || left.type === right.type;
           if (!comparable) throw new Unsupported(`${left.type} ${node.op} ${right.type}`);
-        } else if (!numeric(left.type) || !numeric(right.type)) {
-          // Strings are ordered by code point in CEL and by UTF-16 unit in JavaScript: left to CEL.
+        } else if (!(numeric(left.type) && numeric(right.type)) && !(left.type === 'string' && right.type === 'string')) {
+          // Numbers with numbers, strings with strings (the interpreter orders them as JavaScript does, by UTF-16 unit).
           throw new Unsupported(`${left.type} ${node.op} ${right.type}`);
         }
         const op = node.op === '==' ? '===' : node.op === '!=' ? '!==' : node.op;
@@ -190,5 +226,5 @@ export function plainCondition(ast: ASTNode, typeOf: (variable: 'record' | 'feat
   if (generated.type !== 'bool') return undefined;
   const source = `return function condition(r, f, p) { ${generated.statements.join(' ')} return ${generated.expression} === true; };`;
   // Built from the AST as the module's comment says: no text of the condition is pasted in.
-  return new Function('nsk', 'eb', 'k', source)(noSuchKey, expectBool, generator.constants) as PlainCondition;
+  return new Function('nsk', 'eb', 'k', 'ni', 'NI', source)(noSuchKey, expectBool, generator.constants, needsInterpreter, NEEDS_INTERPRETER) as PlainCondition;
 }

@@ -14,7 +14,7 @@ import { fail } from '../platform/errors.js';
 import { recordTypeDef, type FieldType, type RecordType } from '../standard/standard.js';
 import { featureDef, featuresFor, screeningFeatureCatalogue, screeningFeatureDef, screeningRecordFields, type FeatureDef, type FeatureType } from './features.js';
 import { recordTypeOf, type ParameterDef, type ParameterValue, type RuleDefinition } from './rule.js';
-import { plainCondition, type PlainCondition } from './closure.js';
+import { decimalProduct, plainCondition, type PlainCondition } from './closure.js';
 
 type CelType = 'int' | 'double' | 'string' | 'bool';
 
@@ -115,10 +115,7 @@ function vocabularyOf(definition: RuleDefinition, recordType: RecordType): { env
   };
 }
 
-/** a × b rounded to 12 decimal places: the product of two decimals as written, not its binary approximation. */
-export function decimalProduct(a: number, b: number): number {
-  return Number((a * b).toFixed(12));
-}
+export { decimalProduct } from './closure.js';
 
 /** A CEL value for a parameter of the given type. */
 export function celParameter(def: Pick<ParameterDef, 'type'>, value: ParameterValue): unknown {
@@ -157,9 +154,9 @@ export interface CompiledRule {
   /** The derived values, for the explanation of a hit. */
   derive(input: EvaluationInput, params: Record<string, unknown>): Record<string, unknown>;
   /**
-   * For a screening rule whose condition is simple enough: the condition as a plain function of
-   * plain values (numbers where `fires` wants BigInt, parameter values as `plainParameters` gives
-   * them), answering as `fires` does. Absent: use `fires`.
+   * For a condition simple enough: the condition as a plain function of plain values (numbers
+   * where `fires` wants BigInt, parameter values as `plainParameters` gives them), answering as
+   * `fires` does, or throwing NEEDS_INTERPRETER where only `fires` can. Absent: use `fires`.
    */
   readonly plain?: PlainCondition;
 }
@@ -337,18 +334,15 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
     }
   }
   const [condition, ...derivedPrograms] = compiled;
-  const plain =
-    definition.pack === 'screening'
-      ? plainCondition(condition!.ast, (variable, name) => {
-          if (variable === 'record') return vocabulary.fields.get(name);
-          if (variable === 'features') {
-            const feature = vocabulary.feature(name);
-            return feature ? celTypeOfValue(feature.type) : undefined;
-          }
-          const parameter = definition.parameters[name];
-          return parameter ? celTypeOfValue(parameter.type) : undefined;
-        })
-      : undefined;
+  const plain = plainCondition(condition!.ast, (variable, name) => {
+    if (variable === 'record') return vocabulary.fields.get(name);
+    if (variable === 'features') {
+      const feature = vocabulary.feature(name);
+      return feature ? celTypeOfValue(feature.type) : undefined;
+    }
+    const parameter = definition.parameters[name];
+    return parameter ? celTypeOfValue(parameter.type) : undefined;
+  });
   const derivedNames = Object.keys(definition.derived ?? {});
   const context = (input: EvaluationInput, params: Record<string, unknown>) => ({ record: input.record, features: input.features, params });
   return {

@@ -7,7 +7,7 @@ import type { ExecutableRule } from '../rulebook/rulebook.service.js';
 import { screeningFeatureDef, screeningRecordFields } from '../rulebook/features.js';
 import type { Fact, FactType } from '../rulebook/explain.js';
 import { celValue, plainParameters } from '../rulebook/compile.js';
-import type { PlainCondition } from '../rulebook/closure.js';
+import { NEEDS_INTERPRETER, type PlainCondition } from '../rulebook/closure.js';
 import type { FeatureValues } from './features.js';
 
 export const decisions = ['allow', 'confirm', 'review', 'block'] as const;
@@ -139,8 +139,11 @@ export class ScreeningRuleSet {
       const prepared = this.rules[i]!;
       let fired: boolean;
       try {
-        if (prepared.plain !== undefined) fired = prepared.plain(plainRecord, features, prepared.plainParams);
-        else {
+        try {
+          if (prepared.plain === undefined) throw NEEDS_INTERPRETER;
+          fired = prepared.plain(plainRecord, features, prepared.plainParams);
+        } catch (error) {
+          if (error !== NEEDS_INTERPRETER) throw error;
           cel ??= celInputs(record, features);
           fired = prepared.evaluate(cel.record, cel.features);
         }
