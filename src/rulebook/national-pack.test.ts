@@ -230,6 +230,12 @@ function buildCases(uscc: Record<Who, string>): Case[] {
     ...ind(bia3), ...amount(50_000_001),
   }, true);
   loan('A', 'BIA-NOT-ORGANISATION', '2024-07-05', { ...org(company()), ...amount(100_000_001) });
+  // Signed the same day at A and at B: the institutions are taken in the order of their ids, so
+  // whichever of the two comes second takes the balance over the limit (checked on its own below).
+  const bia4 = person();
+  loan('A', 'SAMEDAY-FIRST', '2024-07-14', { ...ind(bia4), ...amount(60_000_000) });
+  loan('A', 'SAMEDAY-A', '2024-07-15', { ...ind(bia4), ...amount(40_000_000) });
+  loan('B', 'SAMEDAY-B', '2024-07-15', { ...ind(bia4), ...amount(100) });
 
   // Organisation on one platform: CNY 1,000,000.
   const bop = company();
@@ -529,6 +535,9 @@ describeEachEngine('the national rule pack on its legal boundaries', (engine) =>
     expect((await explain('CN-BORROW-INDIVIDUAL-ALL', 'BIA-FIRE-CROSSES-ACROSS-PLATFORMS')).zh).toContain('1,000,001.00 元，超过 1,000,000.00 元');
     expect((await explain('CN-PAY-CLASS-II-LIMIT', 'PAY2-FIRE-CROSSES-THIS-YEAR')).en).toContain('has paid CNY 100,000.01 this year');
     expect((await explain('CN-PAY-CLASS-II-LIMIT', 'PAY2-FIRE-SECOND-ACCOUNT-OF-SAME-PAYER')).zh).toContain('全部支付账户本年余额付款累计 100,000.01 元');
+    // Of two loans signed the same day, the one at the institution whose id sorts later counts second and crosses.
+    const sameDay = (await context.services.monitoring.listAlerts(supervisorCaller, { ruleId: 'CN-BORROW-INDIVIDUAL-ALL', page: 1, pageSize: 200 })).items.filter((a) => a.recordId.startsWith('SAMEDAY-') && a.status !== 'superseded');
+    expect(sameDay.map((a) => a.recordId)).toEqual([who.A.institutionId < who.B.institutionId ? 'SAMEDAY-B' : 'SAMEDAY-A']);
     // Raised when B filed, superseded when A's repayment made before B lent was filed.
     const repaidElsewhere = (await context.services.monitoring.listAlerts(supervisorCaller, { ruleId: 'CN-BORROW-INDIVIDUAL-ALL', page: 1, pageSize: 200 })).items.filter((a) => a.recordId === 'BIA-NOT-REPAID-ELSEWHERE-BEFORE-SIGNING');
     expect(repaidElsewhere.map((a) => a.status)).toEqual(['superseded']);
