@@ -42,7 +42,11 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       // Said at once, so that a step that times out has the browser's side of the story beside it.
-      page.on('requestfailed', (request) => console.warn(`[browser] request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'unknown'}`));
+      page.on('requestfailed', (request) => {
+        // Loads a navigation or a closed page cancels are aborted: not news.
+        const reason = request.failure()?.errorText ?? 'unknown';
+        if (reason !== 'net::ERR_ABORTED') console.warn(`[browser] request failed: ${request.method()} ${request.url()}: ${reason}`);
+      });
       page.on('console', (message) => {
         // A refused request the test makes on purpose is logged by the browser too: not news.
         if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) console.warn(`[browser] console error: ${message.text()}`);
