@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { celParameters, celValue, compileRule, conditionFields, plainParameters, type CompiledRule } from '../rulebook/compile.js';
+import { celParameters, celTypeOfValue, celValue, compileRule, conditionFields, plainParameters, type CompiledRule } from '../rulebook/compile.js';
 import { NEEDS_INTERPRETER, type CelType } from '../rulebook/closure.js';
 import { featureDef } from '../rulebook/features.js';
 import { readRuleFiles } from '../rulebook/files.js';
@@ -45,8 +45,6 @@ function valueOf(type: CelType, literals: readonly string[]): fc.Arbitrary<unkno
   }
 }
 
-const FEATURE_TYPES: Record<string, CelType> = { money_fen: 'int', integer: 'int', rate: 'double', decimal: 'double', boolean: 'bool', string: 'string', date: 'string' };
-
 /** The names a condition reads as `record.x` and `features.x`. */
 function reads(condition: string, prefix: 'record' | 'features'): string[] {
   return [...new Set([...condition.matchAll(new RegExp(`\\b${prefix}\\.([a-z0-9_]+)`, 'g'))].map((m) => m[1]!))];
@@ -80,7 +78,7 @@ type Answer = boolean | 'error' | 'interpreter';
 
 function interpreted(compiled: CompiledRule, types: Map<string, CelType>, record: Record<string, unknown>, features: Record<string, unknown>, values: Record<string, ParameterValue>): Answer {
   const celRecord = Object.fromEntries(Object.entries(record).map(([name, value]) => [name, celValue(types.get(name)!, value)]));
-  const celFeatures = Object.fromEntries(Object.entries(features).map(([name, value]) => [name, celValue(FEATURE_TYPES[featureDef(name)!.type]!, value)]));
+  const celFeatures = Object.fromEntries(Object.entries(features).map(([name, value]) => [name, celValue(celTypeOfValue(featureDef(name)!.type), value)]));
   try {
     return compiled.fires({ record: celRecord, features: celFeatures }, celParameters(compiled.definition, values));
   } catch {
@@ -109,7 +107,7 @@ describe('conduct conditions as plain functions', () => {
       const types = conditionFields(recordType);
       const literals = [...definition.condition.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]!);
       const record = fc.record(Object.fromEntries(reads(definition.condition, 'record').map((name) => [name, valueOf(types.get(name)!, literals)])), { requiredKeys: [] });
-      const features = fc.record(Object.fromEntries(reads(definition.condition, 'features').map((name) => [name, valueOf(FEATURE_TYPES[featureDef(name)!.type]!, literals)])), { requiredKeys: [] });
+      const features = fc.record(Object.fromEntries(reads(definition.condition, 'features').map((name) => [name, valueOf(celTypeOfValue(featureDef(name)!.type), literals)])), { requiredKeys: [] });
       let plainAnswers = 0;
       let runs = 0;
       fc.assert(

@@ -11,8 +11,7 @@ import chineseDays from 'chinese-days';
 import type { RecordType } from '../standard/standard.js';
 import { chinaDay, chinaHour } from '../standard/china-time.js';
 import { recordTypeDef } from '../standard/standard.js';
-import { celValue, conditionFields, plainParameters, type EvaluationInput } from '../rulebook/compile.js';
-import type { CelType } from '../rulebook/closure.js';
+import { celTypeOfValue, celValue, conditionFields, plainParameters, type EvaluationInput } from '../rulebook/compile.js';
 import { featureDef } from '../rulebook/features.js';
 import type { Fact, FactType } from '../rulebook/explain.js';
 import type { ExecutableRule } from '../rulebook/rulebook.service.js';
@@ -165,8 +164,6 @@ function fieldsOf(recordType: RecordType): ConditionFields {
   return fields;
 }
 
-const celTypeOfFeature = (type: string): CelType => (type === 'money_fen' || type === 'integer' ? 'int' : type === 'rate' || type === 'decimal' ? 'double' : type === 'boolean' ? 'bool' : 'string');
-
 /**
  * What the conditions read of one row. Plain values (numbers for CEL's ints) for the conditions
  * compiled to plain functions, and CEL-typed values, built only when some rule needs the
@@ -202,7 +199,7 @@ export class RowInputs {
     for (const name in plain) {
       const value = plain[name];
       if (value === undefined) continue;
-      const type = celTypeOfFeature(featureDef(name)!.type);
+      const type = celTypeOfValue(featureDef(name)!.type);
       if (type === 'int' && !Number.isSafeInteger(value)) exact = false;
       else if (type === 'string' && typeof value !== 'string') plain[name] = String(value);
     }
@@ -220,7 +217,7 @@ export class RowInputs {
       }
       const features: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(this.plain)) {
-        if (value !== undefined) features[name] = celValue(celTypeOfFeature(featureDef(name)!.type), value);
+        if (value !== undefined) features[name] = celValue(celTypeOfValue(featureDef(name)!.type), value);
       }
       this.celInput = { record, features };
     }

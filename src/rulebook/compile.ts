@@ -45,7 +45,8 @@ function celTypeOfField(type: FieldType): CelType {
   }
 }
 
-function celTypeOfValue(type: FeatureType | ParameterDef['type']): CelType {
+/** The CEL type of a feature's or parameter's value. */
+export function celTypeOfValue(type: FeatureType | ParameterDef['type']): CelType {
   switch (type) {
     case 'money_fen':
     case 'integer':
