@@ -2,7 +2,7 @@
  * What the browser tests share: a fresh page that fails on uncaught errors, waiting until a page
  * has settled, full-page screenshots and switching the UI language.
  */
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export interface BrowserTools {
@@ -47,9 +47,21 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
         const reason = request.failure()?.errorText ?? 'unknown';
         if (reason !== 'net::ERR_ABORTED') console.warn(`[browser] request failed: ${request.method()} ${request.url()}: ${reason}`);
       });
+      // A refusal the test does not expect shows in the page as a toast that is gone by the time a wait times out.
+      page.on('response', (response) => {
+        if (response.status() >= 400 && new URL(response.url()).pathname.startsWith('/v1/')) console.warn(`[browser] ${response.status()} from ${response.request().method()} ${response.url()}`);
+      });
       page.on('console', (message) => {
         // A refused request the test makes on purpose is logged by the browser too: not news.
         if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) console.warn(`[browser] console error: ${message.text()}`);
+      });
+      // When a step fails, what the page showed then: where it was, and any toast or dialog on it.
+      onTestFailed(async () => {
+        if (page.isClosed()) return;
+        const shown = await page
+          .evaluate(() => [...document.querySelectorAll('.ant-message-notice, .ant-notification-notice, .ant-modal, .ant-popover, .ant-dropdown')].map((element) => `${element.className.split(' ')[0]}: ${(element as HTMLElement).innerText.replace(/\s+/g, ' ').slice(0, 300)}`))
+          .catch((error: unknown) => [`(not read: ${String(error)})`]);
+        console.warn(`[browser] at failure: ${page.url()}${shown.map((line) => `\n  ${line}`).join('')}`);
       });
       return {
         page,

@@ -373,7 +373,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     await drawer.waitFor({ state: 'hidden' });
 
     // A template of the chosen record type: the CSV header of the standard and an example row.
-    await page.getByTestId('download-template').hover();
+    await page.getByTestId('download-template').click();
+    await page.getByTestId('template-csv').waitFor();
     const [template] = await Promise.all([page.waitForEvent('download'), page.getByTestId('template-csv').click()]);
     expect(template.suggestedFilename()).toBe('template-loan.csv');
     const templateLines = readFileSync(await template.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);

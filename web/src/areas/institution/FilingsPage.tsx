@@ -127,7 +127,9 @@ export function FilingsPage() {
         subtitle={t('filings.subtitle')}
         extra={
           <Space wrap>
+            {/* Opened by a click, not a hover: a phone has no hover, and a menu that closes when the pointer strays loses the click. */}
             <Dropdown
+              trigger={['click']}
               menu={{
                 items: [
                   { key: 'csv', label: <span data-testid="template-csv">{t('filings.templateCsv')}</span>, onClick: () => void downloadTemplate('csv') },
