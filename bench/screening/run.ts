@@ -18,6 +18,12 @@
  *   http_p99_ms                 second process (autocannon, load.ts), each request a distinct
  *                               payment; and at fixed rates (--rates): p50/p99 and whether the rate
  *                               was held. Every 200 reply must be a row in screening_decision.
+ *   http_server_cpu_us_per_decision  the server process's CPU time (all its threads) per decision
+ *                               at saturation, which the load generator's share does not dilute
+ *   http_floor_replies_per_s    a bare Fastify route at the same path, same bodies and load, that
+ *   http_share_of_floor         parses the body and answers without deciding or recording: what
+ *                               this machine and load generator allow at all; the share of it the
+ *                               screening route reaches
  *   redis_*                     the same over HTTP with the features in Redis (a key prefix of the
  *                               run's own, deleted at the end), warmed with --redis-accounts accounts
  * and writes bench/results/screening.json as /work/shared/BENCHMARKS.md describes.
@@ -31,6 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/platform/config.js';
@@ -273,15 +280,19 @@ try {
     return Number((await sql<{ n: string }>`select count(*)::text as n from screening_decision`.execute(db)).rows[0]!.n);
   };
   const httpRun = async (label: string, size: number, seed: number, rate?: number) => {
+    // The server's own CPU time per decision (every thread of this process), which the load generator's share of the machine does not dilute.
+    const cpu = process.cpuUsage();
     const result = await load({ url: address, apiKey: key.apiKey, accounts: size, seed, seconds, connections: rate ? Math.max(8, Math.min(connections, Math.ceil(rate / 100))) : connections, ...(rate ? { rate } : {}) });
+    const used = process.cpuUsage(cpu);
+    const serverCpuUsPerDecision = Math.round((used.user + used.system) / Math.max(1, result.ok));
     okTotal += result.ok;
     // Requests still in flight when the load generator stops are answered after it stopped counting.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const rows = await countRows();
     const made = await decisionsMade();
     const held = rate ? result.perSecond >= rate * 0.97 : undefined;
-    log(`${label}: ${Math.round(result.perSecond)} decisions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}, timeouts ${result.timeouts}; rows ${rows} for ${made} decisions made, ${served200} replies 200 sent, ${okTotal} received`);
-    return { rate: rate ?? null, held: held ?? null, decisionsPerSecond: Math.round(result.perSecond), ...result, rowsInDatabase: rows, decisionsMadeSoFar: made, repliesSentSoFar: served200, repliesReceivedSoFar: okTotal, allRecorded: rows === made && served200 <= rows && okTotal <= served200 };
+    log(`${label}: ${Math.round(result.perSecond)} decisions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}, timeouts ${result.timeouts}, server CPU ${serverCpuUsPerDecision} µs a decision; rows ${rows} for ${made} decisions made, ${served200} replies 200 sent, ${okTotal} received`);
+    return { rate: rate ?? null, held: held ?? null, decisionsPerSecond: Math.round(result.perSecond), serverCpuUsPerDecision, ...result, rowsInDatabase: rows, decisionsMadeSoFar: made, repliesSentSoFar: served200, repliesReceivedSoFar: okTotal, allRecorded: rows === made && served200 <= rows && okTotal <= served200 };
   };
   // A few seconds unmeasured first: the routes' code compiled, the rules and the institution cached.
   const warmUp = await load({ url: address, apiKey: key.apiKey, accounts, seed: 99, seconds: 3, connections: 8, rate: 300 });
@@ -308,7 +319,29 @@ try {
   metrics.http_saturation = saturation;
   metrics.http_decisions_per_s = Math.round(median(saturation.map((s) => s.decisionsPerSecond)));
   metrics.http_p99_ms = median(saturation.map((s) => s.latencyMs.p99));
+  metrics.http_server_cpu_us_per_decision = median(saturation.map((s) => s.serverCpuUsPerDecision));
   metrics.http_all_recorded = [...http, ...saturation].every((r) => r.allRecorded);
+
+  // ---- HTTP floor ------------------------------------------------------------------------
+  // What this machine and load generator allow at all: a bare Fastify route at the same path that
+  // parses the same bodies and answers a decision of the same shape, deciding and recording nothing.
+  if (!args['no-http']) {
+    const bare = Fastify({ logger: false });
+    bare.post('/v1/screen', async () => ({ decisionId: randomUUID(), decision: 'allow', score: 0, reasons: [] }));
+    const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await load({ url: bareAddress, apiKey: key.apiKey, accounts, seed: 97, seconds: 3, connections: 8, rate: 300 });
+      const cpu = process.cpuUsage();
+      const floor = await load({ url: bareAddress, apiKey: key.apiKey, accounts, seed: 500, seconds, connections });
+      const used = process.cpuUsage(cpu);
+      metrics.http_floor = { ...floor, serverCpuUsPerReply: Math.round((used.user + used.system) / Math.max(1, floor.ok)) };
+      metrics.http_floor_replies_per_s = Math.round(floor.perSecond);
+      metrics.http_share_of_floor = round((metrics.http_decisions_per_s as number) / floor.perSecond, 2);
+      log(`HTTP floor (a bare route, same bodies and load): ${Math.round(floor.perSecond)} replies/s, p50 ${floor.latencyMs.p50} ms, p99 ${floor.latencyMs.p99} ms, server CPU ${(metrics.http_floor as { serverCpuUsPerReply: number }).serverCpuUsPerReply} µs a reply; screening reaches ${metrics.http_share_of_floor} of it`);
+    } finally {
+      await bare.close();
+    }
+  }
 
   // ---- HTTP, Redis ---------------------------------------------------------------------
   if (!args['no-redis'] && !args['no-http']) {
