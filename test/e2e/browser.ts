@@ -3,13 +3,18 @@
  * has settled, full-page screenshots and switching the UI language.
  */
 import { expect, onTestFailed } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export interface BrowserTools {
   /** A fresh browser profile (no session, Chinese by default) on a desktop-sized window. */
   freshPage(viewport?: { width: number; height: number }): Promise<{ page: Page; done: () => Promise<void> }>;
   /** Wait until no loading overlay shows and no fade is under way (endless spinners aside), so screenshots show data. */
   settled(page: Page): Promise<void>;
+  /**
+   * Click `target` in a pop-up (dialog, menu, confirmation) once it has finished opening: a click
+   * while it still moves lands where it was, and under load is lost.
+   */
+  clickSettled(target: Locator): Promise<void>;
   /** A full-page screenshot once the page has settled: scrolled to the top and no hover menu or toast left. */
   screenshot(page: Page, name: string): Promise<void>;
   /** Switch the UI language with the header control and wait until the page has re-rendered in it. */
@@ -31,7 +36,11 @@ const CHINESE = /[\u4e00-\u9fff]/;
 export function browserTools(browser: () => Browser, screens: string, prefix = ''): BrowserTools {
   const settled = async (page: Page) => {
     await page.waitForFunction(
-      () => document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 && document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
+      () =>
+        document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 &&
+        document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity) &&
+        // A pop-up about to open holds its motion class with the animation paused, where the check above does not see it.
+        ![...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].some((element) => [...element.classList].some((name) => /^ant-[\w-]+-(appear|enter|leave)(-(prepare|start|active))?$/.test(name))),
     );
   };
   const tools: BrowserTools = {
@@ -72,6 +81,11 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
       };
     },
     settled,
+    async clickSettled(target) {
+      await target.waitFor();
+      await settled(target.page());
+      await target.click();
+    },
     async screenshot(page, name) {
       await page.mouse.move(0, 0);
       await page.evaluate(() => window.scrollTo(0, 0));

@@ -162,7 +162,7 @@ describe.skipIf(!haveChromium)('credit reports in Chromium', { timeout: 300_000 
     await inBothLanguages(portal, 'desk', '[data-testid="disputes-table"]');
     await row.locator('button[data-action="answer"]').click();
     await portal.getByRole('dialog').getByText('核实无误，维持原记录').waitFor();
-    await portal.getByRole('dialog').getByText('信息有误，已更正').click();
+    await tools.clickSettled(portal.getByRole('dialog').getByText('信息有误，已更正'));
     await portal.getByRole('dialog').locator('textarea').fill('已核对合同，开立日期无误。');
     await portal.getByRole('dialog').getByRole('button', { name: '提交答复' }).click();
     // Corrected needs a corrected filing first: the refusal says what to do.

@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)('online mediation in Chromium', { timeout: 300_00
     await portal.locator('button[data-action="submit-position"]').click();
     await portal.getByTestId('mediation-positions').locator('[data-party="institution"]').waitFor();
     await portal.locator('button[data-action="accept"]').click();
-    await portal.locator('.ant-modal-confirm').getByRole('button', { name: /接受方案/ }).click();
+    await tools.clickSettled(portal.locator('.ant-modal-confirm').getByRole('button', { name: /接受方案/ }));
     await portal.getByTestId('mediation-proposal').getByText('已接受').waitFor();
     await inBothLanguages(portal, 'institution-room', '[data-testid="mediation-room"]');
     await onPhone(portal, 'institution-room', '[data-testid="mediation-room"]');
@@ -140,7 +140,7 @@ describe.skipIf(!haveChromium)('online mediation in Chromium', { timeout: 300_00
     await page.reload();
     await page.getByTestId('mediation-positions').locator('[data-party="institution"]').waitFor();
     await page.locator('button[data-action="accept"]').click();
-    await page.locator('.ant-modal-confirm').getByRole('button', { name: /接受方案/ }).click();
+    await tools.clickSettled(page.locator('.ant-modal-confirm').getByRole('button', { name: /接受方案/ }));
     await page.getByTestId('mediation-room').locator('[data-mediation-status="settled"]').waitFor();
     await page.getByTestId('mediation-outcome').waitFor();
     await settled(page);

@@ -161,7 +161,7 @@ describe.skipIf(!haveChromium)('payment screening in Chromium', { timeout: 300_0
     await dialog.locator('.ant-modal-confirm-title').getByText('拒绝这笔付款？').waitFor();
     expect(await dialog.innerText()).toContain('¥6,000.00');
     const rejected = page.waitForResponse((response) => response.url().endsWith(`/v1/consumer/reminders/${second.reminderId}/reject`) && response.request().method() === 'POST');
-    await dialog.getByRole('button', { name: '拒绝付款' }).click();
+    await tools.clickSettled(dialog.getByRole('button', { name: '拒绝付款' }));
     const rejection = await rejected;
     expect(rejection.status(), await rejection.text()).toBe(200);
     await otherCard.locator('[data-testid="reminder-outcome"][data-status="rejected"]').getByText('您已拒绝，这笔付款已被拦截').waitFor();

@@ -29,7 +29,7 @@ const chinese = /[\u4e00-\u9fff]/;
 describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () => {
   let web: WebPlatform;
   let browser: Browser;
-  const { freshPage, settled, screenshot, switchLanguage } = browserTools(() => browser, screens);
+  const { freshPage, settled, clickSettled, screenshot, switchLanguage } = browserTools(() => browser, screens);
 
   beforeAll(async () => {
     mkdirSync(screens, { recursive: true });
@@ -374,8 +374,9 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
 
     // A template of the chosen record type: the CSV header of the standard and an example row.
     await page.getByTestId('download-template').click();
-    await page.getByTestId('template-csv').waitFor();
-    const [template] = await Promise.all([page.waitForEvent('download'), page.getByTestId('template-csv').click()]);
+    const downloading = page.waitForEvent('download');
+    await clickSettled(page.getByTestId('template-csv'));
+    const template = await downloading;
     expect(template.suggestedFilename()).toBe('template-loan.csv');
     const templateLines = readFileSync(await template.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(templateLines).toHaveLength(2);
@@ -466,7 +467,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     await page.locator('[data-testid="filing-detail"][data-status="verified"]').waitFor();
 
     await page.getByTestId('sign').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /签名报送/ }).click();
+    await clickSettled(page.locator('.ant-popconfirm').getByRole('button', { name: /签名报送/ }));
     await page.locator('[data-testid="filing-detail"][data-status="accepted"]').waitFor();
     const receipt = page.getByTestId('receipt');
     await receipt.getByText(web.institutions.qiantang.nameZh).waitFor();
