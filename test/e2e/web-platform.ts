@@ -3,12 +3,15 @@
  * on a loopback port, seeded through the public HTTP API the way a supervisor would do it.
  */
 import { rmSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/platform/config.js';
-import { ephemeralKeyMaterial, type KeyMaterial } from '../../src/platform/crypto.js';
+import { inject } from 'vitest';
+import { ephemeralKeyMaterial, generateSigningKey, Pseudonymizer, signerFor, VaultCipher, type KeyMaterial } from '../../src/platform/crypto.js';
+import type { SignatureAlgorithm } from '../../src/platform/config.js';
 import { closePlatform, createPlatform, type Platform } from '../../src/platform/platform.js';
 import { buildApp } from '../../src/api/app.js';
 import { capabilities, createServices } from '../../src/api/services.js';
@@ -170,7 +173,7 @@ async function eventsSettled(app: FastifyInstance, timeoutMs = 300_000): Promise
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     if (/^fenghuo_events_outbox_pending 0$/m.test(metrics)) return;
     if (Date.now() > deadline) throw new Error(`the demo's events were not all delivered within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -184,18 +187,103 @@ interface DemoSnapshot {
   keys: KeyMaterial;
 }
 
+/** The demo platform's keys as written down in a snapshot. */
+interface DemoKeys {
+  algorithm: SignatureAlgorithm;
+  /** Base64. */
+  pseudonymKey: string;
+  /** Base64. */
+  vaultKey: string;
+  /** As generateSigningKey makes it. */
+  signingKey: string;
+}
+
+function newDemoKeys(algorithm: SignatureAlgorithm): DemoKeys {
+  return { algorithm, pseudonymKey: randomBytes(32).toString('base64'), vaultKey: randomBytes(32).toString('base64'), signingKey: generateSigningKey(algorithm) };
+}
+
+function keyMaterialOf(keys: DemoKeys): KeyMaterial {
+  return {
+    pseudonymizer: new Pseudonymizer(Buffer.from(keys.pseudonymKey, 'base64')),
+    vault: new VaultCipher([{ id: 'k1', key: Buffer.from(keys.vaultKey, 'base64') }]),
+    signer: signerFor(keys.algorithm, keys.signingKey),
+    generated: true,
+  };
+}
+
+/**
+ * Where the demo snapshot is kept: in the directory the test run's workers share (see
+ * test/global-setup.ts), so that the demo is loaded once per run rather than once per worker;
+ * outside such a run, in a directory of this process's own.
+ */
+let snapshotRoot: string | undefined;
+async function demoSnapshotRoot(): Promise<string> {
+  if (snapshotRoot) return snapshotRoot;
+  const shared = inject('sharedDir') as string | undefined;
+  if (shared) return (snapshotRoot = shared);
+  const own = await mkdtemp(path.join(tmpdir(), 'fh-demo-snapshot-'));
+  process.once('exit', () => rmSync(own, { recursive: true, force: true }));
+  return (snapshotRoot = own);
+}
+
 let demoSnapshot: DemoSnapshot | undefined;
 
-/** Keep the demo platform's state, so that the next browser test of this process starts from a copy. */
-async function takeDemoSnapshot(platform: Platform, dataDir: string, keys: KeyMaterial): Promise<void> {
+/** The snapshot if one is complete (it appears whole, by a rename). */
+async function readDemoSnapshot(root: string): Promise<DemoSnapshot | undefined> {
+  const dir = path.join(root, 'demo');
+  let keys: DemoKeys;
+  try {
+    keys = JSON.parse(await readFile(path.join(dir, 'keys.json'), 'utf8')) as DemoKeys;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return { dump: new Blob([await readFile(path.join(dir, 'database.tar'))]), dataDir: path.join(dir, 'data'), keys: keyMaterialOf(keys) };
+}
+
+/**
+ * The demo snapshot, waiting while another worker of the run builds it; undefined when there is
+ * none and this process is to build it (it then holds the claim until it calls `releaseDemoClaim`
+ * on failure, or for good once the snapshot is written).
+ */
+async function demoSnapshotOrClaim(timeoutMs = 600_000): Promise<DemoSnapshot | undefined> {
+  if (demoSnapshot) return demoSnapshot;
+  const root = await demoSnapshotRoot();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    demoSnapshot = await readDemoSnapshot(root);
+    if (demoSnapshot) return demoSnapshot;
+    try {
+      await mkdir(path.join(root, 'demo.building'));
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`no demo snapshot in ${root} after ${timeoutMs / 1000} s, and another process is still building it`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Give up the claim to build the snapshot, so that another worker builds it. */
+async function releaseDemoClaim(): Promise<void> {
+  await rm(path.join(await demoSnapshotRoot(), 'demo.building'), { recursive: true, force: true });
+}
+
+/** Keep the demo platform's state, so that the next browser test of this run starts from a copy. */
+async function takeDemoSnapshot(platform: Platform, dataDir: string, keys: DemoKeys): Promise<void> {
+  const root = await demoSnapshotRoot();
+  const building = path.join(root, `demo.${process.pid}.tmp`);
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building);
   // The files first, then the database: a heads file may lag the database, as on any platform, never lead it.
-  const copy = await mkdtemp(path.join(tmpdir(), 'fh-demo-snapshot-'));
-  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
-  await cp(dataDir, copy, { recursive: true });
+  await cp(dataDir, path.join(building, 'data'), { recursive: true });
   const pglite = platform.database.pglite!;
   await pglite.exec('checkpoint');
   const dump = await pglite.dumpDataDir('none');
-  demoSnapshot = { dump, dataDir: copy, keys };
+  await writeFile(path.join(building, 'database.tar'), Buffer.from(await dump.arrayBuffer()));
+  await writeFile(path.join(building, 'keys.json'), JSON.stringify(keys), { mode: 0o600 });
+  await rename(building, path.join(root, 'demo'));
+  demoSnapshot = await readDemoSnapshot(root);
 }
 
 /**
@@ -207,13 +295,25 @@ async function takeDemoSnapshot(platform: Platform, dataDir: string, keys: KeyMa
  */
 export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
   await buildForProduction();
-  const snapshot = demoSnapshot;
+  const snapshot = await demoSnapshotOrClaim();
+  if (snapshot) return startDemoFrom(snapshot);
+  try {
+    return await startDemoFrom(undefined);
+  } catch (error) {
+    // Another worker builds it then.
+    if (!demoSnapshot) await releaseDemoClaim();
+    throw error;
+  }
+}
+
+/** The demo platform on a copy of `snapshot`, or loading the demo and taking the snapshot. */
+async function startDemoFrom(snapshot: DemoSnapshot | undefined): Promise<DemoWebPlatform> {
   const database = snapshot ? await openPglite(undefined, { dump: snapshot.dump }) : await migratedDatabase('pglite');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-demo-web-'));
   if (snapshot) await cp(snapshot.dataDir, dataDir, { recursive: true });
   const config = loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
-  const keys = snapshot?.keys ?? ephemeralKeyMaterial(config.signatureAlgorithm);
-  const platform = await createPlatform(config, { database, keys });
+  const newKeys = snapshot ? undefined : newDemoKeys(config.signatureAlgorithm);
+  const platform = await createPlatform(config, { database, keys: snapshot?.keys ?? keyMaterialOf(newKeys!) });
   const services = createServices(platform);
   const running = await startCapabilities(platform, capabilities(services));
   const app = await buildApp(platform, { services, serveWeb: true, logger: false, compiledSchemas });
@@ -229,7 +329,7 @@ export async function startDemoWebPlatform(): Promise<DemoWebPlatform> {
     const loaded = await loadDemoIfEmpty(services, () => undefined, dataDir);
     if (loaded === Boolean(snapshot)) throw new Error(snapshot ? 'the copy of the demo platform was empty' : 'the demo was not loaded into a new database');
     await eventsSettled(app);
-    if (!snapshot) await takeDemoSnapshot(platform, dataDir, keys);
+    if (newKeys) await takeDemoSnapshot(platform, dataDir, newKeys);
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await close();
