@@ -4,10 +4,19 @@ import { describeEachEngine, REDIS_TEST_URL, serviceAvailable, startPlatform, ty
 import { createCounterStore, InProcessCounterStore, type CounterStore } from '../counters.js';
 import type { FhError } from '../errors.js';
 import { LoginGuard } from './login-guard.js';
-import { HashPool } from './password.js';
+import { HashPool, PASSWORD_HASH_COST, setPasswordHashCost } from './password.js';
 
 const PASSWORD = 'correct horse battery';
 const redisUp = await serviceAvailable('Redis', REDIS_TEST_URL, 'the Redis login-limit tests');
+
+// The hashing pool is under test here: each hash takes its real time, so that a flood of logins fills the pool.
+let testCost: ReturnType<typeof setPasswordHashCost>;
+beforeAll(() => {
+  testCost = setPasswordHashCost(PASSWORD_HASH_COST);
+});
+afterAll(() => {
+  setPasswordHashCost(testCost);
+});
 
 describeEachEngine('logins resist guessing (HTTP)', (engine) => {
   let ctx: TestContext;

@@ -43,9 +43,33 @@ export class HashPool {
 /** The pool of the process, used when a caller names none. */
 export const defaultHashPool = new HashPool();
 
-// scrypt is memory-hard and built into Node; N=2^15, r=8 uses 32 MiB per hash.
-const DEFAULTS = { N: 2 ** 15, r: 8, p: 1 };
+/** scrypt's cost parameters, stored with each hash. */
+export interface PasswordHashCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** scrypt is memory-hard and built into Node; N=2^15, r=8 uses 32 MiB per hash. */
+export const PASSWORD_HASH_COST: Readonly<PasswordHashCost> = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });
 const KEY_LENGTH = 32;
+
+/** The cost the test suite hashes passwords at (1 MiB, a few milliseconds); never the platform's. */
+export const TEST_PASSWORD_HASH_COST: Readonly<PasswordHashCost> = Object.freeze({ N: 2 ** 10, r: 8, p: 1 });
+
+let cost: Readonly<PasswordHashCost> = PASSWORD_HASH_COST;
+
+/**
+ * The cost new hashes are made at (checking a password always uses the cost stored with its hash),
+ * returning the one before. For the test suite, whose thousands of logins at the full cost would
+ * be minutes of CPU: it lowers the cost and raises it again where the cost itself is under test.
+ * The platform never calls it, so nothing an operator configures can weaken the hashes.
+ */
+export function setPasswordHashCost(next: Readonly<PasswordHashCost>): Readonly<PasswordHashCost> {
+  const before = cost;
+  cost = next;
+  return before;
+}
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -56,8 +80,9 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
 /** Hash a password as `scrypt$N$r$p$salt$hash` (base64), so the cost can rise later. */
 export async function hashPassword(password: string, pool: HashPool = defaultHashPool): Promise<string> {
   const salt = randomBytes(16);
-  const key = await pool.run(() => scrypt(password, salt, DEFAULTS));
-  return ['scrypt', DEFAULTS.N, DEFAULTS.r, DEFAULTS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const { N, r, p } = cost;
+  const key = await pool.run(() => scrypt(password, salt, { N, r, p }));
+  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /** Check a password against a stored hash in constant time. */
@@ -71,10 +96,11 @@ export async function verifyPassword(password: string, stored: string, pool: Has
 }
 
 // A hash of a random password, compared against when the user does not exist, so that a wrong
-// username takes as long as a wrong password.
-let decoy: Promise<string> | undefined;
+// username takes as long as a wrong password: one for each cost new hashes are made at.
+const decoys = new Map<Readonly<PasswordHashCost>, Promise<string>>();
 export function decoyHash(): Promise<string> {
+  let decoy = decoys.get(cost);
   // Outside any pool: computed once, and a full pool must not make it fail for good.
-  decoy ??= hashPassword(randomBytes(16).toString('hex'), new HashPool(1, Number.MAX_SAFE_INTEGER));
+  if (!decoy) decoys.set(cost, (decoy = hashPassword(randomBytes(16).toString('hex'), new HashPool(1, Number.MAX_SAFE_INTEGER))));
   return decoy;
 }
