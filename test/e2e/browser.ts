@@ -23,9 +23,10 @@ export interface BrowserTools {
   logIn(page: Page, baseUrl: string, username: string, password: string, area: string): Promise<void>;
   /**
    * The page in Chinese and in English: a screenshot of each, no interface key, no field name in
-   * the values, no Chinese in the English interface. Leaves it in Chinese.
+   * the values, no Chinese in the English interface; `check.inEnglish`, checks of the test's own,
+   * run while the page is in English. Leaves it in Chinese.
    */
-  inBothLanguages(page: Page, name: string, check: { values: string; interface: string; rawKey: RegExp; rawName: RegExp }): Promise<void>;
+  inBothLanguages(page: Page, name: string, check: { values: string; interface: string; rawKey: RegExp; rawName: RegExp; inEnglish?: () => Promise<void> }): Promise<void>;
   /** At phone width nothing is wider than the screen. */
   fitsThePhone(page: Page, name: string): Promise<void>;
 }
@@ -110,6 +111,7 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
       expect(await text(check.values), `${name}: raw names (en)`).not.toMatch(check.rawName);
       expect(await text(check.interface), `${name}: Chinese in the English interface`).not.toMatch(CHINESE);
       await tools.screenshot(page, `${name}-en`);
+      await check.inEnglish?.();
       await tools.switchLanguage(page, 'zh');
     },
     async fitsThePhone(page, name) {

@@ -59,9 +59,10 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
 
   /**
    * The page in Chinese and in English, a screenshot of each: no interface key, no field or parameter
-   * name where values show, and no Chinese in the English page's own words. Leaves the page in Chinese.
+   * name where values show, and no Chinese in the English page's own words; `inEnglish`, checks of
+   * the test's own, run while the page is in English. Leaves the page in Chinese.
    */
-  async function inBothLanguages(page: Page, name: string): Promise<void> {
+  async function inBothLanguages(page: Page, name: string, inEnglish?: () => Promise<void>): Promise<void> {
     const values = () => page.locator(valueRegions).evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
     expect(await values(), `${name}: raw names (zh)`).not.toMatch(rawName);
     await screenshot(page, `${name}-zh`);
@@ -73,6 +74,7 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
       .evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText).join('\n'));
     expect(interfaceText, `${name}: Chinese in the English interface`).not.toMatch(chinese);
     await screenshot(page, `${name}-en`);
+    await inEnglish?.();
     await switchLanguage(page, 'zh');
   }
 
@@ -171,10 +173,9 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
     expect(stored.history.map((entry) => entry.to)).toEqual(['new', 'triaged', 'dismissed']);
     expect(stored.history[2]!.reason).toMatch(/^经核实/);
     expect(await page.locator('[data-action]').count()).toBe(0); // a dismissed alert moves no further
-    await inBothLanguages(page, 'alert-dismissed');
-    await switchLanguage(page, 'en');
-    expect(await history.innerText()).toContain('checked: the transfer was corrected');
-    await switchLanguage(page, 'zh');
+    await inBothLanguages(page, 'alert-dismissed', async () => {
+      expect(await history.innerText()).toContain('checked: the transfer was corrected');
+    });
 
     // The list shows the move.
     await page.goto(`${web.baseUrl}/supervisor/alerts?status=dismissed`);
@@ -222,10 +223,9 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
     const refusal = page.getByTestId('rule-refusal');
     await refusal.waitFor();
     expect(await refusal.innerText()).toBe('“余额上限”只能收紧：全国规定的值为 ¥200,000.00，本级不得高于该值。');
-    await inBothLanguages(page, 'rule-loosened');
-    await switchLanguage(page, 'en');
-    expect(await refusal.innerText()).toMatch(/^“Balance limit” may only be tightened: .+ sets it at ¥200,000\.00, and this tier may not go above it\.$/);
-    await switchLanguage(page, 'zh');
+    await inBothLanguages(page, 'rule-loosened', async () => {
+      expect(await refusal.innerText()).toMatch(/^“Balance limit” may only be tightened: .+ sets it at ¥200,000\.00, and this tier may not go above it\.$/);
+    });
     // Applying it directly is refused the same way by the API.
     const loosened = await call<{ error: { code: string; details: { parameter: string; parentValue: number } } }>('POST', '/v1/supervisor/rules/CN-BORROW-INDIVIDUAL-PLATFORM/refinements', token, {
       jurisdiction: '330000',
@@ -334,10 +334,7 @@ describe.skipIf(!haveChromium)('rulebook and alerts in Chromium', { timeout: 300
     await visitor.page.locator('[data-testid="rule-card"][data-rule-id="CN-LOAN-RATE-4LPR"]').waitFor();
     expect(await visitor.page.getByTestId('tighten').count()).toBe(0);
     await fitsThePhone(visitor.page, 'public rulebook (zh)');
-    await inBothLanguages(visitor.page, 'phone-public-rulebook');
-    await switchLanguage(visitor.page, 'en');
-    await fitsThePhone(visitor.page, 'public rulebook (en)');
-    await switchLanguage(visitor.page, 'zh');
+    await inBothLanguages(visitor.page, 'phone-public-rulebook', () => fitsThePhone(visitor.page, 'public rulebook (en)'));
     await visitor.done();
   });
 });

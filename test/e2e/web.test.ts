@@ -45,9 +45,10 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
   /**
    * The page in Chinese and in English, a screenshot of each (`<name>-zh`, `<name>-en`), checking
    * that no interface key shows and that the English page's own words (header, menu, headings,
-   * table heads, buttons, alerts) hold no Chinese. Leaves the page in Chinese.
+   * table heads, buttons, alerts) hold no Chinese; `inEnglish`, checks of the test's own, run while
+   * the page is in English. Leaves the page in Chinese.
    */
-  async function screenshotsInBothLanguages(page: Page, name: string, data: string[] = []): Promise<void> {
+  async function screenshotsInBothLanguages(page: Page, name: string, data: string[] = [], inEnglish?: () => Promise<void>): Promise<void> {
     await screenshot(page, `${name}-zh`);
     await switchLanguage(page, 'en');
     expect(await page.locator('body').innerText()).not.toMatch(rawKey);
@@ -59,6 +60,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     // Institution names are data and were seeded with English names; anything Chinese here is untranslated interface text.
     expect(ownWords, `${name}: Chinese in the English interface`).not.toMatch(chinese);
     await screenshot(page, `${name}-en`);
+    await inEnglish?.();
     await switchLanguage(page, 'zh');
   }
 
@@ -128,13 +130,12 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     expect(await warning.innerText()).toMatch(/许可已暂停（[^）]+）：暂停期间该机构不得从事此项业务/);
     expect(await warning.innerText()).toContain('客户备付金存管不足');
     expect(await warning.innerText()).not.toContain('client reserve funds');
-    await screenshotsInBothLanguages(page, 'institution-suspended');
-    await switchLanguage(page, 'en');
-    expect(await warning.innerText()).toMatch(/Licence suspended[\s\S]*may not do this business/);
-    expect(await warning.innerText()).toContain('client reserve funds not fully held in custody');
-    expect(await warning.innerText()).not.toMatch(chinese);
-    expect(await page.locator('.fh-history').innerText()).not.toContain('客户备付金');
-    await switchLanguage(page, 'zh');
+    await screenshotsInBothLanguages(page, 'institution-suspended', [], async () => {
+      expect(await warning.innerText()).toMatch(/Licence suspended[\s\S]*may not do this business/);
+      expect(await warning.innerText()).toContain('client reserve funds not fully held in custody');
+      expect(await warning.innerText()).not.toMatch(chinese);
+      expect(await page.locator('.fh-history').innerText()).not.toContain('客户备付金');
+    });
 
     // An institution that does not exist: no Retry that would fail again, a way back instead.
     await page.goto(`${web.baseUrl}/institutions/00000000-0000-4000-8000-000000000000`);
@@ -619,10 +620,7 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     /** The page fits the phone in both languages; a screenshot of each. */
     const onPhone = async (name: string, data: string[] = []) => {
       await fitsThePhone(page, `${name} (zh)`);
-      await screenshotsInBothLanguages(page, `phone-${name}`, data);
-      await switchLanguage(page, 'en');
-      await fitsThePhone(page, `${name} (en)`);
-      await switchLanguage(page, 'zh');
+      await screenshotsInBothLanguages(page, `phone-${name}`, data, () => fitsThePhone(page, `${name} (en)`));
     };
 
     await page.goto(web.baseUrl);
