@@ -39,9 +39,7 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
     await page.waitForFunction(
       () =>
         document.querySelectorAll('.ant-spin-blur, .ant-spin-spinning, .ant-skeleton').length === 0 &&
-        document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity) &&
-        // A pop-up about to open holds its motion class with the animation paused, where the check above does not see it.
-        ![...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].some((element) => [...element.classList].some((name) => /^ant-[\w-]+-(appear|enter|leave)(-(prepare|start|active))?$/.test(name))),
+        document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
     );
   };
   const tools: BrowserTools = {
@@ -84,6 +82,18 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
     settled,
     async clickSettled(target) {
       await target.waitFor();
+      // A pop-up about to open holds its motion class with its animation paused, which the
+      // animations alone do not show: wait until neither the target nor its containers has one.
+      const element = await target.elementHandle();
+      await target.page().waitForFunction(
+        (start) => {
+          for (let node: Element | null = start; node; node = node.parentElement) {
+            if ([...node.classList].some((name) => /^ant-[\w-]+-(appear|enter|leave)(-(prepare|start|active))?$/.test(name))) return false;
+          }
+          return true;
+        },
+        element,
+      );
       await settled(target.page());
       await target.click();
     },
