@@ -3,15 +3,13 @@
  * on a loopback port, seeded through the public HTTP API the way a supervisor would do it.
  */
 import { rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/platform/config.js';
 import { inject } from 'vitest';
-import { ephemeralKeyMaterial, generateSigningKey, Pseudonymizer, signerFor, VaultCipher, type KeyMaterial } from '../../src/platform/crypto.js';
-import type { SignatureAlgorithm } from '../../src/platform/config.js';
+import { ephemeralKeyMaterial } from '../../src/platform/crypto.js';
 import { closePlatform, createPlatform, type Platform } from '../../src/platform/platform.js';
 import { buildApp } from '../../src/api/app.js';
 import { capabilities, createServices } from '../../src/api/services.js';
@@ -179,36 +177,11 @@ async function eventsSettled(app: FastifyInstance, timeoutMs = 300_000): Promise
 
 /**
  * The platform as it stood once the demo was loaded and its events delivered: its database as a
- * dump, its data directory (files and keys' companions such as the audit heads file) and its keys.
+ * dump and its data directory (its keys.json and files such as the audit heads file).
  */
 interface DemoSnapshot {
   dump: Blob;
   dataDir: string;
-  keys: KeyMaterial;
-}
-
-/** The demo platform's keys as written down in a snapshot. */
-interface DemoKeys {
-  algorithm: SignatureAlgorithm;
-  /** Base64. */
-  pseudonymKey: string;
-  /** Base64. */
-  vaultKey: string;
-  /** As generateSigningKey makes it. */
-  signingKey: string;
-}
-
-function newDemoKeys(algorithm: SignatureAlgorithm): DemoKeys {
-  return { algorithm, pseudonymKey: randomBytes(32).toString('base64'), vaultKey: randomBytes(32).toString('base64'), signingKey: generateSigningKey(algorithm) };
-}
-
-function keyMaterialOf(keys: DemoKeys): KeyMaterial {
-  return {
-    pseudonymizer: new Pseudonymizer(Buffer.from(keys.pseudonymKey, 'base64')),
-    vault: new VaultCipher([{ id: 'k1', key: Buffer.from(keys.vaultKey, 'base64') }]),
-    signer: signerFor(keys.algorithm, keys.signingKey),
-    generated: true,
-  };
 }
 
 /**
@@ -231,14 +204,12 @@ let demoSnapshot: DemoSnapshot | undefined;
 /** The snapshot if one is complete (it appears whole, by a rename). */
 async function readDemoSnapshot(root: string): Promise<DemoSnapshot | undefined> {
   const dir = path.join(root, 'demo');
-  let keys: DemoKeys;
-  try {
-    keys = JSON.parse(await readFile(path.join(dir, 'keys.json'), 'utf8')) as DemoKeys;
-  } catch (error) {
+  const dump = await readFile(path.join(dir, 'database.tar')).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
-  }
-  return { dump: new Blob([await readFile(path.join(dir, 'database.tar'))]), dataDir: path.join(dir, 'data'), keys: keyMaterialOf(keys) };
+  });
+  if (!dump) return undefined;
+  return { dump: new Blob([dump]), dataDir: path.join(dir, 'data') };
 }
 
 /**
@@ -270,7 +241,7 @@ async function releaseDemoClaim(): Promise<void> {
 }
 
 /** Keep the demo platform's state, so that the next browser test of this run starts from a copy. */
-async function takeDemoSnapshot(platform: Platform, dataDir: string, keys: DemoKeys): Promise<void> {
+async function takeDemoSnapshot(platform: Platform, dataDir: string): Promise<void> {
   const root = await demoSnapshotRoot();
   const building = path.join(root, `demo.${process.pid}.tmp`);
   await rm(building, { recursive: true, force: true });
@@ -281,7 +252,6 @@ async function takeDemoSnapshot(platform: Platform, dataDir: string, keys: DemoK
   await pglite.exec('checkpoint');
   const dump = await pglite.dumpDataDir('none');
   await writeFile(path.join(building, 'database.tar'), Buffer.from(await dump.arrayBuffer()));
-  await writeFile(path.join(building, 'keys.json'), JSON.stringify(keys), { mode: 0o600 });
   await rename(building, path.join(root, 'demo'));
   demoSnapshot = await readDemoSnapshot(root);
 }
@@ -312,8 +282,9 @@ async function startDemoFrom(snapshot: DemoSnapshot | undefined): Promise<DemoWe
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fh-demo-web-'));
   if (snapshot) await cp(snapshot.dataDir, dataDir, { recursive: true });
   const config = loadConfig({ FH_DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
-  const newKeys = snapshot ? undefined : newDemoKeys(config.signatureAlgorithm);
-  const platform = await createPlatform(config, { database, keys: snapshot?.keys ?? keyMaterialOf(newKeys!) });
+  // The keys are the data directory's own (keys.json), as on a platform started with `npm start`: made
+  // by the platform that loads the demo, and found again in each copy of its directory.
+  const platform = await createPlatform(config, { database });
   const services = createServices(platform);
   const running = await startCapabilities(platform, capabilities(services));
   const app = await buildApp(platform, { services, serveWeb: true, logger: false, compiledSchemas });
@@ -329,7 +300,7 @@ async function startDemoFrom(snapshot: DemoSnapshot | undefined): Promise<DemoWe
     const loaded = await loadDemoIfEmpty(services, () => undefined, dataDir);
     if (loaded === Boolean(snapshot)) throw new Error(snapshot ? 'the copy of the demo platform was empty' : 'the demo was not loaded into a new database');
     await eventsSettled(app);
-    if (newKeys) await takeDemoSnapshot(platform, dataDir, newKeys);
+    if (!snapshot) await takeDemoSnapshot(platform, dataDir);
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await close();
