@@ -58,6 +58,15 @@ const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '../..');
 const HOUR_MS = 3_600_000;
 
+/**
+ * This process's CPU time (every thread) since `since`, in µs for each of `count` replies: the
+ * server's own cost, which the load generator's share of the machine does not dilute.
+ */
+function cpuMicrosEach(since: NodeJS.CpuUsage, count: number): number {
+  const used = process.cpuUsage(since);
+  return Math.round((used.user + used.system) / Math.max(1, count));
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -280,11 +289,9 @@ try {
     return Number((await sql<{ n: string }>`select count(*)::text as n from screening_decision`.execute(db)).rows[0]!.n);
   };
   const httpRun = async (label: string, size: number, seed: number, rate?: number) => {
-    // The server's own CPU time per decision (every thread of this process), which the load generator's share of the machine does not dilute.
     const cpu = process.cpuUsage();
     const result = await load({ url: address, apiKey: key.apiKey, accounts: size, seed, seconds, connections: rate ? Math.max(8, Math.min(connections, Math.ceil(rate / 100))) : connections, ...(rate ? { rate } : {}) });
-    const used = process.cpuUsage(cpu);
-    const serverCpuUsPerDecision = Math.round((used.user + used.system) / Math.max(1, result.ok));
+    const serverCpuUsPerDecision = cpuMicrosEach(cpu, result.ok);
     okTotal += result.ok;
     // Requests still in flight when the load generator stops are answered after it stopped counting.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -333,11 +340,11 @@ try {
       await load({ url: bareAddress, apiKey: key.apiKey, accounts, seed: 97, seconds: 3, connections: 8, rate: 300 });
       const cpu = process.cpuUsage();
       const floor = await load({ url: bareAddress, apiKey: key.apiKey, accounts, seed: 500, seconds, connections });
-      const used = process.cpuUsage(cpu);
-      metrics.http_floor = { ...floor, serverCpuUsPerReply: Math.round((used.user + used.system) / Math.max(1, floor.ok)) };
+      const serverCpuUsPerReply = cpuMicrosEach(cpu, floor.ok);
+      metrics.http_floor = { ...floor, serverCpuUsPerReply };
       metrics.http_floor_replies_per_s = Math.round(floor.perSecond);
       metrics.http_share_of_floor = round((metrics.http_decisions_per_s as number) / floor.perSecond, 2);
-      log(`HTTP floor (a bare route, same bodies and load): ${Math.round(floor.perSecond)} replies/s, p50 ${floor.latencyMs.p50} ms, p99 ${floor.latencyMs.p99} ms, server CPU ${(metrics.http_floor as { serverCpuUsPerReply: number }).serverCpuUsPerReply} µs a reply; screening reaches ${metrics.http_share_of_floor} of it`);
+      log(`HTTP floor (a bare route, same bodies and load): ${Math.round(floor.perSecond)} replies/s, p50 ${floor.latencyMs.p50} ms, p99 ${floor.latencyMs.p99} ms, server CPU ${serverCpuUsPerReply} µs a reply; screening reaches ${metrics.http_share_of_floor} of it`);
     } finally {
       await bare.close();
     }
