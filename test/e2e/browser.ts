@@ -126,6 +126,9 @@ export function browserTools(browser: () => Browser, screens: string, prefix = '
     },
     async fitsThePhone(page, name) {
       await settled(page);
+      // A chart follows a new viewport only when its size sensor fires, a moment after the resize:
+      // wait (bounded) for the page to fit, then measure, so that a real overflow still fails below.
+      await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 10_000 }).catch(() => undefined);
       const layout = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
       expect(layout.scroll, `${name}: sideways scroll`).toBeLessThanOrEqual(layout.window);
     },
