@@ -169,6 +169,22 @@ events
     await withPlatform((platform) => eventsForgetCommand(platform, consumer, options));
   });
 
+const monitoring = program.command('monitoring').description('supervisory monitoring of the filed records');
+monitoring
+  .command('sweep-balances')
+  .description("check the balance rules (one platform, all platforms) on every borrower's loans in force in one pass, raising and superseding alerts as the filings' re-checks do")
+  .action(async () => {
+    const { createServices } = await import('./api/services.js');
+    const { ProgressBar } = await import('./platform/progress.js');
+    await withPlatform(async (platform) => {
+      const bar = new ProgressBar('balances');
+      const summary = await createServices(platform).monitoring.sweepBalances('the command line', (loans, total) => bar.update(loans, total, ' loans'));
+      bar.done();
+      console.log(JSON.stringify(summary));
+      return 0;
+    });
+  });
+
 const credit = program.command('credit').description('shared credit information');
 credit
   .command('train')

@@ -328,3 +328,51 @@ export async function partiesChangedByFiling(db: Kysely<Database>, recordType: '
   `.execute(db);
   return result.rows.map((row) => ({ partyKey: row.party_key, changedFrom: row.changed_from }));
 }
+
+/**
+ * The borrower key at which a sweep's page of about `limit` loans in force after `after` ends
+ * (null: the rest fit in one page). A page ends at a borrower's last loan, never inside one.
+ */
+export async function borrowerPageEnd(db: Kysely<Database>, after: string, limit: number): Promise<string | null> {
+  const result = await sql<{ party_key: string }>`select party_key from filed_loan where valid_to is null and party_key > ${after} order by party_key offset ${limit - 1} limit 1`.execute(db);
+  return result.rows[0]?.party_key ?? null;
+}
+
+/** How many loans are in force (a sweep's total, for its progress). */
+export async function loansInForce(db: Kysely<Database>): Promise<number> {
+  const result = await sql<{ n: number | string }>`select count(*) as n from filed_loan where valid_to is null`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The principal a loan's repayments paid back on one day (a payment covers interest and fees first). */
+export interface RepaidOnDay {
+  institution_id: string;
+  loan_id: string;
+  paid_date: string;
+  principal_repaid: number;
+}
+
+/**
+ * The loans in force of the borrowers whose keys sort after `after` up to and including `through`
+ * (null: every later one), each borrower's loans together in signing order (contract date, then
+ * institution, then loan id, as the database orders them), with the columns `wanted`, the
+ * principal and the product type; and what their repayments paid back by loan and day, in day order.
+ */
+export async function borrowerLedger(db: Kysely<Database>, after: string, through: string | null, wanted: Columns): Promise<{ loans: FeatureRow[]; repaid: RepaidOnDay[] }> {
+  const columns = await columnList(db, 'filed_loan', 'loan', wanted === null ? null : [...wanted, 'principal_fen'], 'l');
+  const upTo = (alias: string) => (through === null ? sql`` : sql`and ${sql.ref(`${alias}.party_key`)} <= ${through}`);
+  const [loans, repaid] = await Promise.all([
+    sql<FeatureRow>`select ${columns}, l.loan_id as record_id, p.product_type as product_type_feature
+      from filed_loan l
+      left join filed_product p on p.institution_id = l.institution_id and p.product_id = l.product_id and p.valid_to is null
+      where l.valid_to is null and l.party_key > ${after} ${upTo('l')}
+      order by l.party_key, l.contract_date, l.institution_id, l.loan_id`.execute(db),
+    sql<RepaidOnDay>`select r.institution_id, r.loan_id, r.paid_date::text as paid_date,
+        sum(least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0))) as principal_repaid
+      from filed_repayment r
+      where r.valid_to is null and r.paid_date is not null and r.party_key > ${after} ${upTo('r')}
+      group by r.institution_id, r.loan_id, r.paid_date
+      order by r.paid_date`.execute(db),
+  ]);
+  return { loans: loans.rows, repaid: repaid.rows };
+}

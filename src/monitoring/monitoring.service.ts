@@ -17,7 +17,8 @@ import { renderExplanation, type Fact } from '../rulebook/explain.js';
 import type { ResolvedRule } from '../rulebook/rule.js';
 import { alertOf, ENGINE_COLUMNS, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
 import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
-import { recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type LoanFeatureSet, type RecordScope } from './features.store.js';
+import { addBalances } from './balances.js';
+import { borrowerLedger, borrowerPageEnd, loansInForce, recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type LoanFeatureSet, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
 
@@ -230,23 +231,35 @@ export class MonitoringService {
         // Read on if this page's evaluation fails; its error is the one reported.
         next.catch(() => {});
       }
-      const missing = [...new Set(rows.map((r) => r.institution_id))].filter((id) => !institutions.has(id));
-      if (missing.length > 0) for (const [id, facts] of await this.institutionFacts(missing)) institutions.set(id, facts);
-      const outcomes: Outcome[] = [];
-      for (const row of rows) {
-        const institution = institutions.get(row.institution_id);
-        if (!institution) continue;
-        const date = ruleDateOf(recordType, row);
-        const key = `${institution.jurisdictionCode}|${date}`;
-        let rules = memo.get(key);
-        if (!rules) {
-          rules = await rulesFor(institution.jurisdictionCode, date);
-          memo.set(key, rules);
-        }
-        evaluateRow(rules, recordType, row, institution, lpr, outcomes);
-      }
-      await sink(outcomes, rows.length);
+      await sink(await this.evaluateRows(recordType, rows, institutions, memo, rulesFor, lpr), rows.length);
     }
+  }
+
+  /** Evaluate the rules in force for each row's institution and date (both looked up once, in `institutions` and `memo`). */
+  private async evaluateRows(
+    recordType: RecordType,
+    rows: readonly FeatureRow[],
+    institutions: Map<string, InstitutionFacts>,
+    memo: Map<string, ExecutableRule[]>,
+    rulesFor: (jurisdiction: string, date: string) => Promise<ExecutableRule[]>,
+    lpr: (date: string) => number | undefined,
+  ): Promise<Outcome[]> {
+    const missing = [...new Set(rows.map((r) => r.institution_id))].filter((id) => !institutions.has(id));
+    if (missing.length > 0) for (const [id, facts] of await this.institutionFacts(missing)) institutions.set(id, facts);
+    const outcomes: Outcome[] = [];
+    for (const row of rows) {
+      const institution = institutions.get(row.institution_id);
+      if (!institution) continue;
+      const date = ruleDateOf(recordType, row);
+      const key = `${institution.jurisdictionCode}|${date}`;
+      let rules = memo.get(key);
+      if (!rules) {
+        rules = await rulesFor(institution.jurisdictionCode, date);
+        memo.set(key, rules);
+      }
+      evaluateRow(rules, recordType, row, institution, lpr, outcomes);
+    }
+    return outcomes;
   }
 
   private inForce(recordType: RecordType, filter?: (rule: ResolvedRule) => boolean) {
@@ -347,6 +360,62 @@ export class MonitoringService {
       }, (page) => void outcomes.push(...page));
       await this.commit(outcomes, { ...scope, ruleIds: [...ruleIds] }, `balances changed by ${cause}`);
     });
+  }
+
+  /**
+   * Re-check the balance rules on every loan in force, in one pass over the borrowers in key order:
+   * a page of whole borrowers' loans and repayments is read once, their balances worked out in
+   * memory (`balances.ts`), the rules evaluated and the page's alerts committed, the next page
+   * read meanwhile. What `recheckBalances` over every borrower does, without looking each page's
+   * borrowers up again. `onProgress` hears the loans checked so far, and how many are in force.
+   */
+  async sweepBalances(cause: string, onProgress?: (loans: number, total: number) => void): Promise<{ loans: number; pages: number; raised: number; superseded: number }> {
+    const total = onProgress ? await loansInForce(this.db) : 0;
+    const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
+    const inForce = this.inForce('loan', balanceRule);
+    const ruleIds = new Set<string>();
+    const rulesFor = async (j: string, d: string) => {
+      const found = await inForce(j, d);
+      for (const r of found) ruleIds.add(r.rule.id);
+      return found;
+    };
+    const lpr = await this.rulebook.lprLookup();
+    // Only what the balance rules read: a sweep's time is mostly the rows it reads.
+    const reads = await this.rulebook.reads('conduct', 'loan', (compiled) => compiled.features.some((f) => BALANCE_FEATURES.has(f)));
+    const wanted: Columns = reads.fields === null ? null : [...reads.fields, ...ENGINE_COLUMNS.loan];
+    const features = [...reads.features];
+    const computed: LoanFeatureSet = {
+      balances: features.some((f) => BALANCE_FEATURES.has(f) && !BALANCE_TODAY_FEATURES.has(f)),
+      platforms: features.some((f) => BALANCE_TODAY_FEATURES.has(f)),
+    };
+    const institutions = new Map<string, InstitutionFacts>();
+    const memo = new Map<string, ExecutableRule[]>();
+    // Pages several times a filing page's size: a sweep's cost is in its round trips.
+    const limit = this.pageSize * 4;
+    const read = async (after: string) => {
+      const through = await borrowerPageEnd(this.db, after, limit);
+      return { through, ...(await borrowerLedger(this.db, after, through, wanted)) };
+    };
+    const done = { loans: 0, pages: 0, raised: 0, superseded: 0 };
+    let after = '';
+    let next: ReturnType<typeof read> | undefined = read(after);
+    while (next) {
+      const page: Awaited<ReturnType<typeof read>> = await next;
+      next = page.through === null ? undefined : read(page.through);
+      next?.catch(() => {});
+      if (page.loans.length > 0) {
+        addBalances(page.loans, page.repaid, computed);
+        const outcomes = await this.evaluateRows('loan', page.loans, institutions, memo, rulesFor, lpr);
+        const committed = await this.commit(outcomes, { partyRange: { after, through: page.through }, ruleIds: [...ruleIds] }, `balances swept by ${cause}`);
+        done.raised += committed.raised;
+        done.superseded += committed.superseded;
+      }
+      done.loans += page.loans.length;
+      done.pages++;
+      onProgress?.(done.loans, Math.max(total, done.loans));
+      if (page.through !== null) after = page.through;
+    }
+    return done;
   }
 
   /**

@@ -52,7 +52,9 @@ export type SupersedeScope =
   /** Some rules on some parties' records, at one institution if `within` is set, less one institution's period. */
   | { partyKeys: readonly string[]; ruleIds: readonly string[]; exclude?: { institutionId: string; period: string }; within?: string; signedFrom?: readonly string[]; paidFrom?: readonly string[] }
   /** The reporting alerts of one institution. */
-  | { institutionId: string; ruleIds: readonly string[] };
+  | { institutionId: string; ruleIds: readonly string[] }
+  /** Some rules on the records of the parties whose keys sort after `after` up to `through` (null: every later one). */
+  | { partyRange: { after: string; through: string | null }; ruleIds: readonly string[] };
 
 /** Mark superseded the open (new or triaged) alerts in `scope` that the run did not raise again; returns their ids. */
 export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeScope, raisedKeys: readonly string[], reason: string): Promise<string[]> {
@@ -62,6 +64,10 @@ export async function supersedeMissing(db: Kysely<Database>, scope: SupersedeSco
     query = query.where('pack', '=', 'reporting').where('institution_id', '=', scope.institutionId).where('rule_id', 'in', [...scope.ruleIds]);
   } else if ('institutionId' in scope) {
     query = query.where('pack', '=', 'conduct').where('institution_id', '=', scope.institutionId).where('record_type', '=', scope.recordType).where('period', '=', scope.period);
+  } else if ('partyRange' in scope) {
+    if (scope.ruleIds.length === 0) return [];
+    query = query.where('party_key', '>', scope.partyRange.after).where('rule_id', 'in', [...scope.ruleIds]);
+    if (scope.partyRange.through !== null) query = query.where('party_key', '<=', scope.partyRange.through);
   } else {
     if (scope.partyKeys.length === 0 || scope.ruleIds.length === 0) return [];
     query = query.where('party_key', '=', sql<string>`any(${[...scope.partyKeys]}::text[])`).where('rule_id', 'in', [...scope.ruleIds]);

@@ -4,7 +4,8 @@ import { fileAndSign, institution, recordsCsv, supervisorCaller, testUscc, type 
 import type { RecordType } from '../standard/standard.js';
 import type { FilingView } from '../filing/filing.service.js';
 import type { RuleDefinition } from '../rulebook/rule.js';
-import { recordPage } from './features.store.js';
+import { borrowerLedger, borrowerPageEnd, recordPage } from './features.store.js';
+import { addBalances } from './balances.js';
 import { MonitoringService } from './monitoring.service.js';
 
 const P1 = makeResidentId('330106', '1985-03-02', 17);
@@ -239,6 +240,25 @@ describeEachEngine('monitoring raises alerts that explain themselves', (engine) 
     await paged.recheckBalances(borrowers.map((b) => b.party_key), undefined, 'a test re-checking every borrower');
     expect(await everything()).toEqual(before);
   });
+  it('works out the same balances in memory from a borrower sweep’s pages as the page query does in SQL', async () => {
+    const db = context.platform.database.db;
+    const borrowers = (await db.selectFrom('filed_loan').select('party_key').distinct().where('valid_to', 'is', null).execute()).map((b) => b.party_key);
+    const figures = (row: Record<string, unknown>) => `${String(row.institution_id)}|${row.record_id as string}: ${[row.outstanding, row.on_platform, row.all_platforms, row.platforms].map((v) => (v === null ? 'null' : Number(v))).join(' ')}`;
+    const inSql = (await recordPage(db, 'loan', { partyKeys: borrowers }, '', 10_000, ['principal_fen'])).map(figures).sort();
+    expect(inSql.length).toBeGreaterThan(5);
+    // Pages of two loans: most end inside a borrower's loans, unless the page ends on the borrower's last.
+    const swept: string[] = [];
+    for (let after = ''; ; ) {
+      const through = await borrowerPageEnd(db, after, 2);
+      const { loans, repaid } = await borrowerLedger(db, after, through, ['principal_fen']);
+      addBalances(loans, repaid, { balances: true, platforms: true });
+      swept.push(...loans.map(figures));
+      if (through === null) break;
+      after = through;
+    }
+    expect(swept.sort()).toEqual(inSql);
+  });
+
   it('re-checks a payer’s payment totals from the earliest payment a filing holds: later alerts move, earlier ones stand', async () => {
     const payer = makeResidentId('330106', '1992-02-02', 51);
     const pay = (id: string, time: string, fen: number) => ({ payment_id: id, transaction_time: time, payer_id: payer, payer_account: 'ACC-RECHECK', payer_verification_class: 'I', amount_fen: String(fen), channel: 'balance' });

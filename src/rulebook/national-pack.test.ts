@@ -12,6 +12,7 @@ import { describeEachEngine, makeResidentId, makeUscc, startPlatform, type TestC
 import { fileAndSign, institution, recordsCsv, supervisorCaller, type TestInstitution } from '../filing/filing.test-support.js';
 import type { RecordType } from '../standard/standard.js';
 import type { ResolvedRule } from './rule.js';
+import { MonitoringService } from '../monitoring/monitoring.service.js';
 
 type Who = 'A' | 'B' | 'L';
 type Row = Record<string, string>;
@@ -544,6 +545,33 @@ describeEachEngine('the national rule pack on its legal boundaries', (engine) =>
     const calls = await explain('CN-COLL-CALLS-PER-DAY', 'CALLS-FIRE-FOURTH-BY-AGENCY');
     expect(calls.en).toContain('reached this debtor by phone 5 times that day (China time); this was call 4, beyond 3 a day');
     expect((await explain('CN-COLL-NIGHT', 'NIGHT-FIRE-UTC-AFTERNOON-IS-CHINA-NIGHT')).en).toContain('hour 23 China time (2024-07-11 23:30 China time)');
+  });
+
+  it('sweeps every borrower’s balances in key order to the very alerts the filings’ checks and re-checks left', async () => {
+    const { platform, services } = context;
+    const everything = async () => {
+      const all: string[] = [];
+      for (let page = 1; ; page++) {
+        const result = await services.monitoring.listAlerts(supervisorCaller, { page, pageSize: 200 });
+        all.push(...result.items.map((a) => `${a.id}:${a.status}`));
+        if (page * 200 >= result.total) return all.sort();
+      }
+    };
+    const before = await everything();
+    // Pages of 4 loans end inside the borrowers of several loans unless they end on a borrower's last.
+    for (const service of [services.monitoring, new MonitoringService(platform, services.registry, services.rulebook, services.filing, { pageSize: 1 })]) {
+      const progress: number[] = [];
+      const swept = await service.sweepBalances('a test', (loans) => progress.push(loans));
+      const inForce = await platform.database.db.selectFrom('filed_loan').select((eb) => eb.fn.countAll<number>().as('n')).where('valid_to', 'is', null).executeTakeFirstOrThrow();
+      expect(swept).toMatchObject({ loans: Number(inForce.n), raised: 0, superseded: 0 });
+      expect(progress.at(-1)).toBe(Number(inForce.n));
+    }
+    expect(await everything()).toEqual(before);
+    // And it raises what is missing: a balance alert superseded behind the rulebook's back comes back.
+    const crossing = (await context.services.monitoring.listAlerts(supervisorCaller, { ruleId: 'CN-BORROW-INDIVIDUAL-ALL', status: 'new', page: 1, pageSize: 200 })).items[0]!;
+    await platform.database.db.updateTable('alert').set({ status: 'superseded' }).where('alert_id', '=', crossing.id).execute();
+    expect(await services.monitoring.sweepBalances('a test')).toMatchObject({ raised: 1, superseded: 0 });
+    expect(await everything()).toEqual(before);
   });
 
   it('explains every alert in both languages with no placeholder left, money in yuan and rates in percent', async () => {

@@ -181,9 +181,10 @@ export class RulebookService {
   /**
    * What the stored rules of `pack` on `recordType` read, in any jurisdiction and period: their
    * features and record fields (`fields` null when some rule may read any field). What a check
-   * must be ready to compute and read, whichever rules turn out to be in force.
+   * must be ready to compute and read, whichever rules turn out to be in force. `only`: of the
+   * rules it accepts (by their compiled form) alone.
    */
-  async reads(pack: RulePack, recordType: RecordType): Promise<{ features: Set<string>; fields: Set<string> | null }> {
+  async reads(pack: RulePack, recordType: RecordType, only?: (compiled: CompiledRule) => boolean): Promise<{ features: Set<string>; fields: Set<string> | null }> {
     const features = new Set<string>();
     let fields: Set<string> | null = new Set<string>();
     for (const version of await this.storedVersions()) {
@@ -195,6 +196,7 @@ export class RulebookService {
         compiled = compileRule(version.definition);
         this.compiledRules.set(key, compiled);
       }
+      if (only && !only(compiled)) continue;
       for (const name of compiled.features) features.add(name);
       if (!compiled.fieldsComplete) fields = null;
       for (const name of compiled.fields) fields?.add(name);
