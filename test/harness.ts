@@ -199,11 +199,15 @@ export async function startPlatform(
     services,
     app,
     async close() {
-      await app.close();
-      await running.stop();
-      services.filing.close();
-      await closePlatform(platform);
-      if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
+      try {
+        await app.close();
+        await running.stop();
+        services.filing.close();
+        await closePlatform(platform);
+      } finally {
+        // Also after a test that closed the database under the platform, which then cannot close cleanly.
+        if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
