@@ -21,7 +21,9 @@
  *                            over the same tables in the same run
  *   read_floor               the time to read every row in force that the pack checks, with the
  *                            columns it reads, and nothing else (read-floor.ts): the most loans per
- *                            second any check reading the filed rows could reach on this machine
+ *                            second any check reading the filed rows could reach on this machine;
+ *                            on PostgreSQL also by COPY TO STDOUT, each line only split into fields
+ *                            (read_floor_copy), the floor without the driver's per-row work
  * and writes bench/results/monitoring.json as /work/shared/BENCHMARKS.md describes. Each engine's
  * run is a child process of its own, on a database of its own that is dropped afterwards.
  */
@@ -94,11 +96,13 @@ async function child(options: ChildOptions): Promise<Record<string, unknown>> {
       peer = { seconds, hits: hits.length, recall: [...expected].filter((k) => found.has(k)).length / expected.size, falseHits: [...found].filter((k) => !expected.has(k)).length };
     }
     // The floor under any check that reads the filed rows: reading them, nothing else.
-    const { readFloor } = await import('./read-floor.js');
+    const { copyFloor, readFloor } = await import('./read-floor.js');
     const floors: { seconds: number; rows: number }[] = [];
     for (let run = 0; run < Math.max(options.runs, 1); run++) floors.push(await readFloor(platform, services, set.institutions.map((i) => i.institutionId)));
-    const floor = { seconds: floors.map((f) => f.seconds), rows: floors[0]!.rows };
-    log(`read floor: ${floor.rows} rows in ${floor.seconds.map((s) => s.toFixed(1)).join(', ')} s`);
+    const copies = [];
+    if (options.engine === 'postgres') for (let run = 0; run < Math.max(options.runs, 1); run++) copies.push(await copyFloor(platform, services, env.DATABASE_URL!, set.institutions.map((i) => i.institutionId)));
+    const floor = { seconds: floors.map((f) => f.seconds), rows: floors[0]!.rows, ...(copies.length > 0 ? { copySeconds: copies.map((c) => c.seconds), copyRows: copies[0]!.rows } : {}) };
+    log(`read floor: ${floor.rows} rows in ${floor.seconds.map((s) => s.toFixed(1)).join(', ')} s${copies.length > 0 ? `; by COPY ${copies[0]!.rows} rows in ${copies.map((c) => c.seconds.toFixed(1)).join(', ')} s` : ''}`);
     let multilending: { seconds: number; rechecksSeconds: number; borrowers: number; loans: number; alertsUnchanged: boolean } | undefined;
     if (options.multilending) {
       const keys = (await sql<{ party_key: string }>`select distinct party_key from filed_loan where valid_to is null`.execute(platform.database.db)).rows.map((r) => r.party_key);
@@ -234,11 +238,15 @@ async function main(): Promise<void> {
       metrics[`sql_peer_ratio_${engine}`] = round(med / median(peer.seconds), 1);
       metrics[`sql_peer_${engine}`] = { secondsMedian: round(median(peer.seconds), 2), secondsSpread: [round(Math.min(...peer.seconds), 2), round(Math.max(...peer.seconds), 2)], hits: peer.hits, recall: peer.recall, falseHits: peer.falseHits };
     }
-    const floor = r.floor as { seconds: number[]; rows: number } | undefined;
+    const floor = r.floor as { seconds: number[]; rows: number; copySeconds?: number[]; copyRows?: number } | undefined;
     if (floor) {
       const floorSeconds = median(floor.seconds);
       // The most loans per second any check reading these rows could reach here: the target's yardstick.
       metrics[`read_floor_${engine}`] = { seconds: round(floorSeconds, 2), rows: floor.rows, loansPerSecondCeiling: Math.round((r.loans as number) / floorSeconds), checkOverFloor: round(med / floorSeconds, 1) };
+      if (floor.copySeconds) {
+        const copySeconds = median(floor.copySeconds);
+        metrics[`read_floor_copy_${engine}`] = { seconds: round(copySeconds, 2), rows: floor.copyRows, loansPerSecondCeiling: Math.round((r.loans as number) / copySeconds) };
+      }
     }
     const ml = r.multilending as { seconds: number; rechecksSeconds: number; borrowers: number; loans: number; alertsUnchanged: boolean } | undefined;
     if (ml) {
