@@ -330,8 +330,6 @@ export class MonitoringService {
    * moved), unless some rule reads a balance as of today; a party with no such day is skipped then.
    */
   async recheckBalances(parties: readonly (string | ChangedParty)[], exclude: { institutionId: string; period: string } | undefined, cause: string): Promise<void> {
-    const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
-    const rulesFor = this.inForce('loan', balanceRule);
     const readsToday = [...(await this.rulebook.reads('conduct', 'loan')).features].some((f) => BALANCE_TODAY_FEATURES.has(f));
     const keys: string[] = [];
     const from: string[] = [];
@@ -353,11 +351,7 @@ export class MonitoringService {
       const scope = { partyKeys: keys.slice(i, i + size), ...(restricted ? { signedFrom: from.slice(i, i + size) } : {}), ...(exclude ? { exclude } : {}) };
       const outcomes: Outcome[] = [];
       const ruleIds = new Set<string>();
-      await this.evaluate('loan', scope, async (j, d) => {
-        const found = await rulesFor(j, d);
-        for (const r of found) ruleIds.add(r.rule.id);
-        return found;
-      }, (page) => void outcomes.push(...page));
+      await this.evaluate('loan', scope, this.balanceRules(ruleIds), (page) => void outcomes.push(...page));
       await this.commit(outcomes, { ...scope, ruleIds: [...ruleIds] }, `balances changed by ${cause}`);
     });
   }
@@ -371,14 +365,8 @@ export class MonitoringService {
    */
   async sweepBalances(cause: string, onProgress?: (loans: number, total: number) => void): Promise<{ loans: number; pages: number; raised: number; superseded: number }> {
     const total = onProgress ? await loansInForce(this.db) : 0;
-    const balanceRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f));
-    const inForce = this.inForce('loan', balanceRule);
     const ruleIds = new Set<string>();
-    const rulesFor = async (j: string, d: string) => {
-      const found = await inForce(j, d);
-      for (const r of found) ruleIds.add(r.rule.id);
-      return found;
-    };
+    const rulesFor = this.balanceRules(ruleIds);
     const lpr = await this.rulebook.lprLookup();
     // Only what the balance rules read: a sweep's time is mostly the rows it reads.
     const reads = await this.rulebook.reads('conduct', 'loan', (compiled) => compiled.features.some((f) => BALANCE_FEATURES.has(f)));
@@ -416,6 +404,16 @@ export class MonitoringService {
       if (page.through !== null) after = page.through;
     }
     return done;
+  }
+
+  /** The balance rules in force for a jurisdiction and day; the ids of those found are added to `ruleIds`. */
+  private balanceRules(ruleIds: Set<string>): (jurisdiction: string, date: string) => Promise<ExecutableRule[]> {
+    const inForce = this.inForce('loan', (r) => this.rulebook.executable(r).compiled.features.some((f) => BALANCE_FEATURES.has(f)));
+    return async (jurisdiction, date) => {
+      const found = await inForce(jurisdiction, date);
+      for (const r of found) ruleIds.add(r.rule.id);
+      return found;
+    };
   }
 
   /**
