@@ -70,19 +70,20 @@ function loanPage(scope: RecordScope, after: string, limit: number, columns: Raw
   if ('filingId' in scope) {
     return sql`select ${columns} from filed_loan where filing_id = ${scope.filingId} and valid_to is null and loan_id > ${after} order by loan_id limit ${limit}`;
   }
+  // Each party's loans looked up by the party index, one party after another (a lateral join): as
+  // a join or an `any` condition over thousands of parties, the planner scanned every loan in
+  // force for every page once the table was large.
   const keys = [...scope.partyKeys];
-  if (scope.signedFrom) {
-    // The party condition beside the join lets the planner find the loans by the party index; on
-    // the join alone it hashed every loan in force, once per page.
-    return sql`select ${aliased} from filed_loan l join unnest(${keys}::text[], ${[...scope.signedFrom]}::date[]) as s(party_key, signed_from) on s.party_key = l.party_key
-      where l.valid_to is null and l.party_key = any(${keys}::text[]) and l.contract_date >= s.signed_from
-      ${scope.exclude ? sql`and not (l.institution_id = ${scope.exclude.institutionId} and l.period = ${scope.exclude.period})` : sql``}
-      and (l.institution_id::text || '|' || l.loan_id) > ${after} order by l.institution_id::text || '|' || l.loan_id limit ${limit}`;
-  }
-  return sql`select ${columns} from filed_loan where valid_to is null and party_key = any(${keys}::text[])
-    ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
-    and (institution_id::text || '|' || loan_id) > ${after} order by institution_id::text || '|' || loan_id limit ${limit}`;
+  const from = scope.signedFrom ? [...scope.signedFrom] : keys.map(() => EVERY_DAY);
+  return sql`select ${aliased} from unnest(${keys}::text[], ${from}::date[]) as s(party_key, signed_from)
+    cross join lateral (select * from filed_loan f where f.party_key = s.party_key and f.valid_to is null and f.contract_date >= s.signed_from) as l
+    where (l.institution_id::text || '|' || l.loan_id) > ${after}
+    ${scope.exclude ? sql`and not (l.institution_id = ${scope.exclude.institutionId} and l.period = ${scope.exclude.period})` : sql``}
+    order by l.institution_id::text || '|' || l.loan_id limit ${limit}`;
 }
+
+// The first day of the calendar: every loan of a party.
+const EVERY_DAY = '0001-01-01';
 
 /**
  * Loans with their balances on the day each was signed. Art.17 of the P2P measures caps what a
@@ -196,18 +197,15 @@ function paymentPage(scope: RecordScope, after: string, limit: number, columns: 
   if ('filingId' in scope) {
     return sql`select ${columns} from filed_payment where filing_id = ${scope.filingId} and valid_to is null and payment_id > ${after} order by payment_id limit ${limit}`;
   }
+  // Each party's payments by the party index, one party after another, as for loans.
   const keys = [...scope.partyKeys];
-  if (scope.paidFrom) {
-    return sql`select ${aliased} from filed_payment p join unnest(${keys}::text[], ${[...scope.paidFrom]}::timestamptz[]) as s(party_key, paid_from) on s.party_key = p.party_key
-      where p.valid_to is null and p.party_key = any(${keys}::text[]) and p.transaction_time >= s.paid_from
-      ${scope.within ? sql`and p.institution_id = ${scope.within}` : sql``}
-      ${scope.exclude ? sql`and not (p.institution_id = ${scope.exclude.institutionId} and p.period = ${scope.exclude.period})` : sql``}
-      and (p.institution_id::text || '|' || p.payment_id) > ${after} order by p.institution_id::text || '|' || p.payment_id limit ${limit}`;
-  }
-  return sql`select ${columns} from filed_payment where valid_to is null and party_key = any(${keys}::text[])
-    ${scope.within ? sql`and institution_id = ${scope.within}` : sql``}
-    ${scope.exclude ? sql`and not (institution_id = ${scope.exclude.institutionId} and period = ${scope.exclude.period})` : sql``}
-    and (institution_id::text || '|' || payment_id) > ${after} order by institution_id::text || '|' || payment_id limit ${limit}`;
+  const from = scope.paidFrom ? [...scope.paidFrom] : keys.map(() => `${EVERY_DAY}T00:00:00Z`);
+  return sql`select ${aliased} from unnest(${keys}::text[], ${from}::timestamptz[]) as s(party_key, paid_from)
+    cross join lateral (select * from filed_payment f where f.party_key = s.party_key and f.valid_to is null and f.transaction_time >= s.paid_from) as p
+    where (p.institution_id::text || '|' || p.payment_id) > ${after}
+    ${scope.within ? sql`and p.institution_id = ${scope.within}` : sql``}
+    ${scope.exclude ? sql`and not (p.institution_id = ${scope.exclude.institutionId} and p.period = ${scope.exclude.period})` : sql``}
+    order by p.institution_id::text || '|' || p.payment_id limit ${limit}`;
 }
 
 async function payments(db: Kysely<Database>, scope: RecordScope, after: string, limit: number, wanted: Columns): Promise<FeatureRow[]> {
