@@ -461,6 +461,8 @@ describe.skipIf(!haveChromium)('web UI in Chromium', { timeout: 240_000 }, () =>
     expect(await q004.innerText()).toContain('2025-06-20');
     expect(await q004.innerText()).not.toContain(borrowers[2]!.slice(0, 14));
     await verify.getByTestId('verify-submit').click();
+    // The form validates before it shows the message: wait for it, then count.
+    await verify.getByText('请说明此项警告的原因').first().waitFor();
     expect(await verify.getByText('请说明此项警告的原因').count()).toBe(1);
     await verify.getByTestId('explanation-Q004').fill('Q004：借款人签约时未成年，合同已解除并全额退回本金，已整改准入审核');
     await screenshotsInBothLanguages(page, 'filing-verify');
