@@ -82,8 +82,8 @@ function loanPage(scope: RecordScope, after: string, limit: number, columns: Raw
     order by l.institution_id::text || '|' || l.loan_id limit ${limit}`;
 }
 
-// The first day of the calendar: every loan of a party.
-const EVERY_DAY = '0001-01-01';
+/** The first day of the calendar: as a party's day, every record of the party. */
+export const EVERY_DAY = '0001-01-01';
 
 /**
  * Loans with their balances on the day each was signed. Art.17 of the P2P measures caps what a

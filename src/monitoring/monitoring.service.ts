@@ -18,7 +18,7 @@ import type { ResolvedRule } from '../rulebook/rule.js';
 import { alertOf, ENGINE_COLUMNS, evaluateRow, ruleDateOf, type InstitutionFacts, type Outcome } from './engine.js';
 import { dueDateOf, nextPeriod, obligationStatus, periodsBetween, type CalendarEntry } from './obligations.js';
 import { addBalances } from './balances.js';
-import { borrowerLedger, borrowerPageEnd, loansInForce, recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type LoanFeatureSet, type RecordScope } from './features.store.js';
+import { borrowerLedger, borrowerPageEnd, EVERY_DAY, loansInForce, recordPage, partiesChangedByFiling, type ChangedParty, type Columns, type FeatureRow, type LoanFeatureSet, type RecordScope } from './features.store.js';
 import * as store from './monitoring.store.js';
 import type { AlertRecordRef, AlertStatus, RuleText } from './monitoring.schema.js';
 
@@ -28,8 +28,6 @@ const PAGE = 5000;
 const BALANCE_FEATURES = new Set(['loan_outstanding_fen', 'borrower_outstanding_on_platform_fen', 'borrower_outstanding_all_platforms_fen', 'borrower_platforms']);
 // Balance features read as of today rather than as of the loan's signing: any change moves them on every loan.
 const BALANCE_TODAY_FEATURES = new Set(['borrower_platforms']);
-// The first day of the calendar: a party's every loan.
-const EVER = '0001-01-01';
 /** Features that add up a payer's other payments: a payment filed for another period re-checks these rules. */
 const PAYMENT_TOTAL_FEATURES = new Set(['payer_balance_paid_this_year_fen', 'payer_balance_paid_since_opening_fen']);
 
@@ -336,13 +334,13 @@ export class MonitoringService {
     for (const party of parties) {
       if (typeof party === 'string' || readsToday) {
         keys.push(typeof party === 'string' ? party : party.partyKey);
-        from.push(EVER);
+        from.push(EVERY_DAY);
       } else if (party.changedFrom !== null) {
         keys.push(party.partyKey);
         from.push(party.changedFrom);
       }
     }
-    const restricted = from.some((day) => day !== EVER);
+    const restricted = from.some((day) => day !== EVERY_DAY);
     const chunks: number[] = [];
     const size = this.pageSize;
     for (let i = 0; i < keys.length; i += size) chunks.push(i);
@@ -445,7 +443,7 @@ export class MonitoringService {
     const totalRule = (r: ResolvedRule) => this.rulebook.executable(r).compiled.features.some((f) => PAYMENT_TOTAL_FEATURES.has(f));
     const rulesFor = this.inForce('payment', totalRule);
     const partyKeys = parties.map((p) => p.partyKey);
-    const from = parties.map((p) => p.changedFrom ?? `${EVER}T00:00:00Z`);
+    const from = parties.map((p) => p.changedFrom ?? `${EVERY_DAY}T00:00:00Z`);
     const size = this.pageSize;
     const chunks: number[] = [];
     for (let i = 0; i < partyKeys.length; i += size) chunks.push(i);
