@@ -28,6 +28,9 @@ export type RecordScope =
 // The China-time calendar day of a timestamp, computed the same way on both engines (no time-zone database needed).
 const chinaDay = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '8 hours')::date`);
 const chinaYear = (column: string) => sql.raw(`extract(year from (${column} at time zone 'UTC') + interval '8 hours')`);
+// The principal an instalment `r` paid back: a payment covers interest and fees first. One
+// definition for the loan pages and the sweep's ledger, whose balances must agree.
+const PRINCIPAL_REPAID = sql.raw('least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0))');
 
 /**
  * The columns a page reads: `wanted` (null: every column) and what the page's own joins, paging
@@ -127,7 +130,7 @@ async function loans(db: Kysely<Database>, scope: RecordScope, after: string, li
     parties as (select array_agg(distinct party_key) as keys from page),
     repaid as (
       select r.institution_id, r.loan_id, r.paid_date,
-        least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0)) as principal_repaid
+        ${PRINCIPAL_REPAID} as principal_repaid
       from filed_repayment r
       where r.valid_to is null and r.paid_date is not null and r.party_key = any((select keys from parties)::text[])
     ),
@@ -366,7 +369,7 @@ export async function borrowerLedger(db: Kysely<Database>, after: string, throug
       where l.valid_to is null and l.party_key > ${after} ${upTo('l')}
       order by l.party_key, l.contract_date, l.institution_id, l.loan_id`.execute(db),
     sql<RepaidOnDay>`select r.institution_id, r.loan_id, r.paid_date::text as paid_date,
-        sum(least(r.principal_due_fen, greatest(r.amount_paid_fen - r.interest_due_fen - r.fee_due_fen, 0))) as principal_repaid
+        sum(${PRINCIPAL_REPAID}) as principal_repaid
       from filed_repayment r
       where r.valid_to is null and r.paid_date is not null and r.party_key > ${after} ${upTo('r')}
       group by r.institution_id, r.loan_id, r.paid_date

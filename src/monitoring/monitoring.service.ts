@@ -31,6 +31,12 @@ const BALANCE_TODAY_FEATURES = new Set(['borrower_platforms']);
 /** Features that add up a payer's other payments: a payment filed for another period re-checks these rules. */
 const PAYMENT_TOTAL_FEATURES = new Set(['payer_balance_paid_this_year_fen', 'payer_balance_paid_since_opening_fen']);
 
+/** Which of a borrower's balances to work out for rules that read `features` (null: any feature). */
+function loanFeaturesRead(features: ReadonlySet<string> | null): LoanFeatureSet {
+  const reads = (wanted: (f: string) => boolean) => features === null || [...features].some(wanted);
+  return { balances: reads((f) => BALANCE_FEATURES.has(f) && !BALANCE_TODAY_FEATURES.has(f)), platforms: reads((f) => BALANCE_TODAY_FEATURES.has(f)) };
+}
+
 export interface AlertSummary {
   id: string;
   ruleId: string;
@@ -209,11 +215,7 @@ export class MonitoringService {
     const fields = reads ? reads.fields : null;
     const wanted: Columns = fields === null ? null : [...fields, ...ENGINE_COLUMNS[recordType]];
     // Balances across a borrower's loans are summed only when some rule reads them.
-    const features = reads ? [...reads.features] : null;
-    const loanFeatures: LoanFeatureSet = {
-      balances: features === null || features.some((f) => BALANCE_FEATURES.has(f) && !BALANCE_TODAY_FEATURES.has(f)),
-      platforms: features === null || features.some((f) => BALANCE_TODAY_FEATURES.has(f)),
-    };
+    const loanFeatures = loanFeaturesRead(reads ? reads.features : null);
     const institutions = new Map<string, InstitutionFacts>();
     const memo = new Map<string, ExecutableRule[]>();
     const pageAfter = (after: string) => recordPage(this.db, recordType, scope, after, this.pageSize, wanted, loanFeatures);
@@ -369,11 +371,7 @@ export class MonitoringService {
     // Only what the balance rules read: a sweep's time is mostly the rows it reads.
     const reads = await this.rulebook.reads('conduct', 'loan', (compiled) => compiled.features.some((f) => BALANCE_FEATURES.has(f)));
     const wanted: Columns = reads.fields === null ? null : [...reads.fields, ...ENGINE_COLUMNS.loan];
-    const features = [...reads.features];
-    const computed: LoanFeatureSet = {
-      balances: features.some((f) => BALANCE_FEATURES.has(f) && !BALANCE_TODAY_FEATURES.has(f)),
-      platforms: features.some((f) => BALANCE_TODAY_FEATURES.has(f)),
-    };
+    const computed = loanFeaturesRead(reads.features);
     const institutions = new Map<string, InstitutionFacts>();
     const memo = new Map<string, ExecutableRule[]>();
     // Pages several times a filing page's size: a sweep's cost is in its round trips.
